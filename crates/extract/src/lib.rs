@@ -1,0 +1,1 @@
+//! vanban-extract (being written).

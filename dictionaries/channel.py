@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""OCR channel model: which printed characters Tesseract turns into which output, measured on rendered scans.
+
+usage: python3 dictionaries/channel.py [--shared ../shared] [--pages 80] [--ocr-cache DIR] [--count-only]
+
+1. Training lines (never from dictionaries/heldout.txt): law text, Wikipedia text, and administrative lines
+   made from Decree 30 templates (headings, numbers and symbols, dates, I./1./a) numbering), a share of them
+   in capitals as in headings.
+2. Each page of 40 lines is rendered one line per image line (scanrender.py) with a varying font, size,
+   resolution, blur, noise, rotation and JPEG quality, and read by Tesseract's `eng` and `vie` models.
+   Raw results go to data/channel_ocr.jsonl.gz so the counts can be redone without Tesseract.
+3. OCR lines are aligned with truth lines, then characters by Levenshtein alignment. Each maximal run of
+   edits between two matching characters whose sides are both at most 3 characters long is one confusion
+   (`rn`→`m`, `6`→`ố`, ``→`.`); longer runs are counted edit by edit. Matching characters are counted too
+   (ocr = truth), so that count(ocr|truth) / count(truth) is a probability. Whole tokens that are not plain
+   lowercase words (codes, numerals, symbols: `11.`→`II.`, `ND-CP`→`NĐ-CP`, `&`→`ở`) are also counted as
+   whole-token rows.
+Output: data/channel.tsv, `model<TAB>ocr<TAB>truth<TAB>count`, sorted by model then count.
+"""
+import argparse
+import collections
+import gzip
+import json
+import os
+import random
+import re
+import sys
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import vn  # noqa: E402
+
+DATA = os.path.join(HERE, "data")
+RAW = os.path.join(DATA, "channel_ocr.jsonl.gz")
+LINES_PER_PAGE = 40
+MAX_LINE = 72
+
+PROVINCES = ["Hà Nội", "Hải Phòng", "Bình Phước", "Đắk Lắk", "Quảng Ninh", "Thừa Thiên Huế", "Cần Thơ",
+             "Thanh Hóa", "Nghệ An", "Bắc Kạn", "Lâm Đồng", "Sóc Trăng", "Hòa Bình", "Phú Yên", "Kon Tum"]
+AGENCIES = ["SỞ NỘI VỤ", "SỞ NGOẠI VỤ", "SỞ TÀI CHÍNH", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SỞ Y TẾ",
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "BAN QUẢN LÝ KHU KINH TẾ", "VĂN PHÒNG UBND", "SỞ TƯ PHÁP",
+            "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "THANH TRA TỈNH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"]
+DOCTYPES = [("KẾ HOẠCH", "KH"), ("QUYẾT ĐỊNH", "QĐ"), ("BÁO CÁO", "BC"), ("THÔNG BÁO", "TB"),
+            ("TỜ TRÌNH", "TTr"), ("HƯỚNG DẪN", "HD"), ("CHỈ THỊ", "CT"), ("NGHỊ QUYẾT", "NQ"),
+            ("CHƯƠNG TRÌNH", "CTr"), ("GIẤY MỜI", "GM")]
+ISSUERS = ["UBND", "SNV", "SNgV", "STC", "SKHĐT", "SYT", "BQL", "VP", "STP", "STTTT", "TTr", "HĐND"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+NAMES = ["Nguyễn Văn Hùng", "Trần Thị Thủy", "Lê Minh Đức", "Phạm Quốc Khánh", "Hoàng Minh Cường",
+         "Võ Thị Hồng Nhung", "Đặng Ngọc Ánh", "Bùi Xuân Trường", "Huỳnh Thanh Tùng", "Đỗ Thị Lệ Quyên"]
+PHRASES = ["Chỉ số cải cách hành chính (PAR Index)", "Chỉ số hài lòng của người dân (SIPAS)",
+           "Chỉ số hiệu quả quản trị và hành chính công (PAPI)", "thủ tục hành chính (TTHC)",
+           "cải cách hành chính (CCHC)", "Hệ thống quản lý chất lượng ISO 9001:2015",
+           "Cổng dịch vụ công trực tuyến", "dịch vụ công trực tuyến toàn trình", "chuyển đổi số",
+           "Trung tâm Phục vụ hành chính công", "email: sonv@binhphuoc.gov.vn",
+           "website: https://snv.haiphong.gov.vn", "phần mềm quản lý văn bản và điều hành"]
+
+
+def admin_lines(rng, n):
+    """Lines in the shape of Decree 30 documents."""
+    out = []
+    while len(out) < n:
+        p = rng.choice(PROVINCES)
+        dt, ab = rng.choice(DOCTYPES)
+        iss = rng.choice(ISSUERS)
+        d, m, y = rng.randint(1, 31), rng.randint(1, 12), rng.randint(2015, 2024)
+        num = rng.randint(1, 4999)
+        kind = rng.randrange(14)
+        if kind == 0:
+            out += ["UBND TỈNH " + p.upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+        elif kind == 1:
+            out += [rng.choice(AGENCIES), "Độc lập - Tự do - Hạnh phúc"]
+        elif kind == 2:
+            dd = f"{d:02d}" if rng.random() < 0.6 else str(d)
+            out.append(f"Số: {num}/{ab}-{iss}        {p}, ngày {dd} tháng {m:02d} năm {y}")
+        elif kind == 3:
+            out.append(f"{rng.choice(ROMAN)}. {rng.choice(['MỤC ĐÍCH, YÊU CẦU', 'NỘI DUNG', 'TỔ CHỨC THỰC HIỆN', 'NHIỆM VỤ VÀ GIẢI PHÁP', 'KẾT QUẢ ĐẠT ĐƯỢC', 'ĐÁNH GIÁ CHUNG'])}")
+        elif kind == 4:
+            out.append(f"Căn cứ Nghị định số {rng.randint(10, 199)}/{y}/NĐ-CP ngày {d}/{m}/{y} của Chính phủ;")
+        elif kind == 5:
+            out.append(f"Thực hiện {dt.capitalize()} số {num}/{ab}-UBND ngày {d:02d}/{m:02d}/{y} của UBND tỉnh;")
+        elif kind == 6:
+            out.append(f"{rng.randint(1, 9)}.{rng.randint(1, 9)}. {rng.choice(PHRASES)}")
+        elif kind == 7:
+            out.append(f"{rng.choice('abcdđe')}) Nâng cao {rng.choice(PHRASES)} năm {y};")
+        elif kind == 8:
+            out += ["Nơi nhận:", "- Như trên;", f"- {rng.choice(['Chủ tịch', 'Phó Chủ tịch'])} UBND tỉnh;",
+                    "- Lưu: VT, " + iss + "."]
+        elif kind == 9:
+            out += [rng.choice(["KT. GIÁM ĐỐC", "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "TL. CHỦ TỊCH"]),
+                    rng.choice(["PHÓ GIÁM ĐỐC", "PHÓ CHỦ TỊCH", "CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]), rng.choice(NAMES)]
+        elif kind == 10:
+            out.append(f"- Tỷ lệ hồ sơ giải quyết đúng hạn đạt {rng.randint(80, 100)}%; {rng.randint(1, 300)} hồ sơ.")
+        elif kind == 11:
+            out.append(f"(Kèm theo {dt.capitalize()} số {num}/{ab}-{iss} ngày {d}/{m}/{y} của {rng.choice(AGENCIES).title()})")
+        elif kind == 12:
+            out.append(dt)
+        else:
+            out.append(f"V/v triển khai {rng.choice(PHRASES)} năm {y}")
+    return out[:n]
+
+
+def chunks(text, rng):
+    """Cut paragraphs into printed lines of at most MAX_LINE characters."""
+    for para in text.split("\n"):
+        words = para.split()
+        cur = ""
+        width = rng.randint(45, MAX_LINE)
+        for w in words:
+            if len(cur) + 1 + len(w) > width and cur:
+                yield cur
+                cur = w
+            else:
+                cur = (cur + " " + w).strip()
+        if cur:
+            yield cur
+
+
+def training_lines(shared, n, seed):
+    """n training lines: ~55% law, ~20% Wikipedia, ~25% administrative templates, ~12% upper-cased."""
+    rng = random.Random(seed)
+    with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
+        held = {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+    vlc = os.path.join(shared, "corpora", "vlc")
+    laws = [x for x in sorted(os.listdir(vlc)) if x not in held]
+    law_lines = []
+    for name in rng.sample(laws, 30):
+        with open(os.path.join(vlc, name), encoding="utf-8") as f:
+            ls = [ln for ln in chunks(vn.retone_text(f.read()), rng) if len(ln) > 8]
+        start = rng.randrange(max(1, len(ls) - 200))
+        law_lines += ls[start:start + 200]
+    wiki_lines = []
+    with gzip.open(os.path.join(shared, "corpora", "viwiki", "viwiki.txt.gz"), "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % 97 == 0 and not line.startswith(("###", "==")) and len(line) > 40:
+                wiki_lines += list(chunks(vn.retone_text(line), rng))[:3]
+            if len(wiki_lines) > n:
+                break
+    rng.shuffle(law_lines)
+    rng.shuffle(wiki_lines)
+    n_law, n_wiki = int(n * 0.55), int(n * 0.2)
+    lines = law_lines[:n_law] + wiki_lines[:n_wiki] + admin_lines(rng, n - n_law - n_wiki)
+    rng.shuffle(lines)
+    return [ln.upper() if rng.random() < 0.12 else ln for ln in lines]
+
+
+CONFIGS = [  # font, pt, dpi, noise, blur, rotate, jpeg
+    ("serif", 13, 300, 0.2, 0.4, 0.3, 0),
+    ("serif", 13, 200, 0.4, 0.6, 0.5, 75),
+    ("serif", 12, 150, 0.5, 0.7, 0.4, 60),
+    ("serif-bold", 13, 300, 0.3, 0.5, 0.2, 0),
+    ("serif", 14, 300, 0.6, 1.0, 0.6, 50),
+    ("dejavu-serif", 12, 200, 0.3, 0.5, 0.3, 0),
+    ("sans", 12, 300, 0.3, 0.4, 0.2, 0),
+    ("serif", 11, 200, 0.2, 0.3, 0.0, 80),
+    ("serif-italic", 13, 300, 0.2, 0.4, 0.2, 0),
+    ("serif", 13, 150, 0.7, 0.9, 0.8, 40),
+    ("dejavu-sans", 12, 200, 0.4, 0.6, 0.3, 70),
+    ("serif", 12, 300, 0.0, 0.0, 0.0, 0),
+]
+
+
+def run_ocr(shared, pages, seed):
+    import scanrender
+    lines = training_lines(shared, pages * LINES_PER_PAGE, seed)
+    os.makedirs(DATA, exist_ok=True)
+    tmp = RAW + ".part"
+    with gzip.open(tmp, "wt", encoding="utf-8") as out:
+        for p in range(pages):
+            truth = lines[p * LINES_PER_PAGE:(p + 1) * LINES_PER_PAGE]
+            font, pt, dpi, noise, blur, rot, jpeg = CONFIGS[p % len(CONFIGS)]
+            img = scanrender.render(truth, font=font, pt=pt, dpi=dpi, noise=noise, blur=blur * dpi / 300,
+                                    rotate=random.Random(p).uniform(-rot, rot), jpeg=jpeg, seed=seed + p)
+            rec = {"page": p, "config": CONFIGS[p % len(CONFIGS)], "truth": truth}
+            for model in ("eng", "vie"):
+                rec[model] = scanrender.ocr(img, model, dpi=dpi)
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            out.flush()
+            print(f"page {p + 1}/{pages} {font} {dpi}dpi: truth {len(truth)} lines, eng {len(rec['eng'])}, "
+                  f"vie {len(rec['vie'])}", file=sys.stderr, flush=True)
+    os.replace(tmp, RAW)
+
+
+# ---------------------------------------------------------------- alignment
+
+def lev_ops(a, b):
+    """Levenshtein alignment of sequences a (ocr) and b (truth): list of (x, y) pairs where x/y are
+    elements or None (insertion/deletion)."""
+    n, m = len(a), len(b)
+    d = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        d[i][0] = i
+    for j in range(m + 1):
+        d[0][j] = j
+    for i in range(1, n + 1):
+        ai, di, dp = a[i - 1], d[i], d[i - 1]
+        for j in range(1, m + 1):
+            c = dp[j - 1] + (ai != b[j - 1])
+            if dp[j] + 1 < c:
+                c = dp[j] + 1
+            if di[j - 1] + 1 < c:
+                c = di[j - 1] + 1
+            di[j] = c
+    ops, i, j = [], n, m
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and d[i][j] == d[i - 1][j - 1] + (a[i - 1] != b[j - 1]):
+            ops.append((a[i - 1], b[j - 1]))
+            i, j = i - 1, j - 1
+        elif i > 0 and d[i][j] == d[i - 1][j] + 1:
+            ops.append((a[i - 1], None))
+            i -= 1
+        else:
+            ops.append((None, b[j - 1]))
+            j -= 1
+    ops.reverse()
+    return ops, d[n][m]
+
+
+def align_lines(ocr_lines, truth_lines):
+    """Pair OCR lines with truth lines (index-wise when the counts agree, else by a line-level DP)."""
+    if len(ocr_lines) == len(truth_lines):
+        return list(zip(ocr_lines, truth_lines))
+    import difflib
+
+    def cost(o, t):
+        return 1.0 - difflib.SequenceMatcher(None, o, t, autojunk=False).ratio()
+    n, m = len(ocr_lines), len(truth_lines)
+    INF = float("inf")
+    d = [[INF] * (m + 1) for _ in range(n + 1)]
+    d[0] = [0.8 * j for j in range(m + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = 0.8 * i
+        for j in range(1, m + 1):
+            d[i][j] = min(d[i - 1][j - 1] + cost(ocr_lines[i - 1], truth_lines[j - 1]),
+                          d[i - 1][j] + 0.8, d[i][j - 1] + 0.8)
+    pairs, i, j = [], n, m
+    while i > 0 and j > 0:
+        if d[i][j] == d[i - 1][j - 1] + cost(ocr_lines[i - 1], truth_lines[j - 1]):
+            pairs.append((ocr_lines[i - 1], truth_lines[j - 1]))
+            i, j = i - 1, j - 1
+        elif d[i][j] == d[i - 1][j] + 0.8:
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    return pairs
+
+
+def plain_word(tok):
+    """A Vietnamese syllable in any case (its errors are counted character by character)."""
+    return tok.isalpha() and vn.canon_syllable(tok) is not None
+
+
+def count_line(ocr, truth, chars, tokens):
+    o, t = unicodedata.normalize("NFC", " ".join(ocr.split())), unicodedata.normalize("NFC", " ".join(truth.split()))
+    ops, dist = lev_ops(o, t)
+    if dist > 0.6 * max(len(t), 1):  # a mis-paired or garbage line teaches nothing
+        return False
+    run_o, run_t = [], []
+
+    def flush():
+        if not run_o and not run_t:
+            return
+        so, st = "".join(run_o), "".join(run_t)
+        if len(so) != len(st) and len(so) <= 3 and len(st) <= 3:
+            chars[(so, st)] += 1  # rn→m, ườ→o, a dropped or added character
+        else:
+            for x, y in zip(run_pairs_o, run_pairs_t):
+                chars[(x or "", y or "")] += 1
+        run_o.clear(), run_t.clear(), run_pairs_o.clear(), run_pairs_t.clear()
+    run_pairs_o, run_pairs_t = [], []
+    for x, y in ops:
+        if x == y:
+            flush()
+            chars[(x, y)] += 1
+        else:
+            if x:
+                run_o.append(x)
+            if y:
+                run_t.append(y)
+            run_pairs_o.append(x)
+            run_pairs_t.append(y)
+    flush()
+    # whole tokens
+    tops, _ = lev_ops(o.split(), t.split())
+    for x, y in tops:
+        if x and y and x != y and len(x) <= 12 and len(y) <= 12 and not (plain_word(y) and plain_word(x)):
+            if not plain_word(y) or len(x) == 1:
+                tokens[(x, y)] += 1
+    return True
+
+
+def count(min_token=1):
+    chars = {"eng": collections.Counter(), "vie": collections.Counter()}
+    tokens = {"eng": collections.Counter(), "vie": collections.Counter()}
+    stats = collections.Counter()
+    with gzip.open(RAW, "rt", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            for model in ("eng", "vie"):
+                for o, t in align_lines(rec[model], rec["truth"]):
+                    ok = count_line(o, t, chars[model], tokens[model])
+                    stats[(model, ok)] += 1
+    rows = []
+    for model in ("eng", "vie"):
+        for (o, t), n in chars[model].items():
+            rows.append((model, o, t, n))
+        for (o, t), n in tokens[model].items():
+            if n >= min_token and (len(o) > 3 or len(t) > 3):
+                rows.append((model, o, t, n))
+    rows.sort(key=lambda r: (r[0], -r[3], r[2], r[1]))
+    path = os.path.join(DATA, "channel.tsv")
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for r in rows:
+            if "\t" in r[1] or "\n" in r[1]:
+                continue
+            out.write("\t".join(str(x) for x in r) + "\n")
+    print(f"wrote {path}: {len(rows)} rows; line pairs used/skipped: {dict(stats)}", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
+    ap.add_argument("--pages", type=int, default=80)
+    ap.add_argument("--seed", type=int, default=30)
+    ap.add_argument("--count-only", action="store_true", help="recount from data/channel_ocr.jsonl.gz")
+    a = ap.parse_args()
+    if not a.count_only:
+        if not os.path.isdir(os.path.join(a.shared, "corpora")):
+            sys.exit(f"{a.shared}: no corpora/ here; pass --shared PATH_TO_SHARED")
+        run_ocr(a.shared, a.pages, a.seed)
+    if not os.path.exists(RAW):
+        sys.exit(f"{RAW}: missing; run without --count-only first")
+    count()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,147 @@
-//! vanban-restore (being written).
+//! vanban-restore: diacritic restoration and OCR repair for Vietnamese text.
+//!
+//! Archived Vietnamese documents are often OCRed with an English model (every mark lost, letters
+//! garbled: `Chi s6 hai long cia nguwoi dan` for `Chỉ số hài lòng của người dân`) or with the
+//! Vietnamese model on faint scans (wrong marks). The [`Restorer`] turns such text back into
+//! correct Vietnamese, leaves correct text alone, and says how sure it is of every change.
+//!
+//! How: each token gets candidate syllables (its letters re-marked, plus rewrites from a measured
+//! OCR confusion table), a syllable bigram language model scores sequences, and a Viterbi decoder
+//! picks the best reading of each line ([`decode`]). The model is compiled once from TSV data
+//! into a versioned blob ([`build_dictionary`], [`lexicon`]) and loaded in milliseconds.
+//! [`eval`] measures token accuracy with the project's metric.
+
+pub mod channel;
+pub mod decode;
+mod error;
+pub mod eval;
+pub mod lexicon;
+pub mod model;
+pub mod text;
+
+pub use error::RestoreError;
+pub use eval::{run_eval, score, Score};
+
+use decode::Worker;
+use model::Model;
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::path::Path;
+
+/// One token of a line after restoration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// The token as given.
+    pub raw: String,
+    /// The restored token (punctuation kept around it).
+    pub text: String,
+    /// Confidence of the reading, 0..1.
+    pub conf: f32,
+    /// Runner-up readings, best first.
+    pub alternatives: Vec<String>,
+    /// True when `text` differs from `raw`.
+    pub changed: bool,
+    /// True when the change is below the confidence threshold.
+    pub uncertain: bool,
+}
+
+/// The restorer: a loaded model, shared by all threads (`Send + Sync`).
+#[derive(Debug)]
+pub struct Restorer {
+    model: Model,
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::new());
+}
+
+impl Restorer {
+    /// Loads a compiled dictionary (see [`build_dictionary`]); says clearly when it is missing or stale.
+    pub fn load(path: &Path) -> Result<Restorer, RestoreError> {
+        let dict = lexicon::read_blob(path)?;
+        Ok(Restorer {
+            model: Model::new(dict),
+        })
+    }
+
+    /// A restorer from blob bytes already in memory.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Restorer, RestoreError> {
+        let dict = lexicon::decode_blob(bytes).map_err(|cause| RestoreError::Dictionary {
+            path: "<memory>".into(),
+            cause,
+        })?;
+        Ok(Restorer {
+            model: Model::new(dict),
+        })
+    }
+
+    /// Adds clerk-confirmed words: they count as valid and are preferred over other readings.
+    pub fn with_user_lexicon(mut self, words: impl IntoIterator<Item = String>) -> Restorer {
+        self.model.add_user_words(words);
+        self
+    }
+
+    /// Restores one line given as tokens; returns exactly one [`Token`] per input token.
+    pub fn restore_line(&self, tokens: &[&str]) -> Vec<Token> {
+        WORKER.with(|w| w.borrow_mut().restore_line(&self.model, tokens))
+    }
+
+    /// Restores a text line by line (lines in parallel); keeps the line count and the spacing.
+    pub fn restore_text(&self, text: &str) -> String {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let out: Vec<String> = lines
+            .par_iter()
+            .map(|line| self.restore_line_str(line))
+            .collect();
+        out.join("\n")
+    }
+
+    /// Restores one line of text, keeping the whitespace between tokens.
+    pub fn restore_line_str(&self, line: &str) -> String {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    spans.push((s, i));
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            spans.push((s, line.len()));
+        }
+        if spans.is_empty() {
+            return line.to_string();
+        }
+        let toks: Vec<&str> = spans.iter().map(|&(a, b)| &line[a..b]).collect();
+        let restored = self.restore_line(&toks);
+        let mut out = String::with_capacity(line.len() + line.len() / 4);
+        let mut prev = 0;
+        for (&(a, b), t) in spans.iter().zip(&restored) {
+            out.push_str(&line[prev..a]);
+            out.push_str(&t.text);
+            prev = b;
+        }
+        out.push_str(&line[prev..]);
+        out
+    }
+
+    /// Number of syllables in the loaded dictionary.
+    pub fn syllable_count(&self) -> usize {
+        self.model.dict.syl.len()
+    }
+}
+
+/// Compiles the TSV files of `data_dir` and writes the blob to `out` (atomically).
+pub fn build_dictionary(data_dir: &Path, out: &Path) -> Result<usize, RestoreError> {
+    let bytes = lexicon::compile(data_dir)?;
+    vanban_doc::write_atomic(out, &bytes).map_err(|e| RestoreError::io(&e.path, e.source))?;
+    Ok(bytes.len())
+}
+
+/// Compiles the TSV files of `data_dir` into blob bytes.
+pub fn compile(data_dir: &Path) -> Result<Vec<u8>, RestoreError> {
+    lexicon::compile(data_dir)
+}

@@ -1,0 +1,25 @@
+//! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`.
+
+use std::io::Read;
+use std::path::Path;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("build") => {
+            let n = vanban_restore::build_dictionary(Path::new(&args[2]), Path::new(&args[3]))?;
+            eprintln!("wrote {} ({n} bytes)", args[3]);
+        }
+        Some("text") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            print!("{}", r.restore_text(&s));
+        }
+        Some("eval") => {
+            vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;
+        }
+        _ => eprintln!("usage: restore build DATA OUT | text DICT | eval REPO_ROOT"),
+    }
+    Ok(())
+}

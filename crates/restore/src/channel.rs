@@ -1,0 +1,332 @@
+//! The OCR channel: how likely a token as read is, given a syllable as printed.
+//!
+//! Costs come from three places: marks lost are free (the English model loses every one of them,
+//! and the language model decides which marks to put back), marks read wrong cost a little, and
+//! every other change costs what the measured confusion table (`channel.tsv`) says — `6` read for
+//! `ố`, `&` for `ở`, `ir` for `ứ` — or a high flat price when the table has never seen it.
+//!
+//! Two operations use these costs. [`Channel::expand`] walks the token left to right, applying
+//! the cheap rewrites at the skeleton level (no marks) and keeping only prefixes of real skeletons,
+//! to *generate* candidate syllables. [`Channel::cost`] then *scores* one candidate exactly with a
+//! weighted edit distance over chunks of up to three characters on each side.
+
+use crate::lexicon::{ChannelRule, COST_SCALE};
+use crate::text::{letter, skeleton, toneless};
+use std::collections::{HashMap, HashSet};
+
+/// Cost of replacing a character with no rule for it.
+pub const SUB: i32 = 700;
+/// Cost of dropping an OCR character with no rule for it.
+pub const DEL: i32 = 600;
+/// Cost of a printed character OCR did not show, with no rule for it.
+pub const INS: i32 = 700;
+/// Cost of a mark read wrong (`á` read for `ạ`).
+pub const MARK_WRONG: i32 = 200;
+/// Extra cost when a rule's truth matches the candidate except for the tone.
+const TONE_SLACK: i32 = 100;
+/// Extra cost when a rule's truth matches the candidate only on the skeleton.
+const SKELETON_SLACK: i32 = 250;
+/// Generation stops exploring beyond this cost.
+const BUDGET: i32 = 1000;
+/// At most this many non-identity rewrites per token during generation.
+const MAX_EDITS: u8 = 3;
+
+#[derive(Debug, Clone)]
+struct Rule {
+    truth: Vec<char>,
+    truth_toneless: Vec<char>,
+    truth_skeleton: String,
+    truth_skeleton_chars: Vec<char>,
+    cost: i32,
+}
+
+/// A candidate syllable as the scorer needs it: its characters, without tones, without marks.
+#[derive(Debug, Clone, Default)]
+pub struct CandChars {
+    /// Lowercase characters.
+    pub full: Vec<char>,
+    /// The same without tones.
+    pub toneless: Vec<char>,
+    /// The same without any mark.
+    pub skeleton: Vec<char>,
+}
+
+impl CandChars {
+    /// Takes a lowercase syllable apart.
+    pub fn new(s: &str) -> CandChars {
+        CandChars {
+            full: s.chars().collect(),
+            toneless: toneless(s).chars().collect(),
+            skeleton: skeleton(s).chars().collect(),
+        }
+    }
+}
+
+/// The confusion table, indexed by the OCR side.
+#[derive(Debug, Default)]
+pub struct Channel {
+    rules: HashMap<Vec<char>, Vec<Rule>>,
+    insertions: Vec<Rule>,
+}
+
+/// A token prepared for generation and scoring: its characters and the rules that apply where.
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    chars: Vec<char>,
+    /// For each start position: (OCR characters consumed, rule).
+    at: Vec<Vec<(usize, Rule)>>,
+}
+
+impl Plan {
+    /// The lowercase characters of the token.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+}
+
+fn is_mark_loss(o: &[char], t: &[char]) -> bool {
+    o.len() == 1
+        && t.len() == 1
+        && o[0].is_ascii_lowercase()
+        && letter(t[0]).is_some_and(|l| l.base == o[0])
+}
+
+impl Channel {
+    /// Builds the index from the compiled rules (both OCR models pooled, cheapest rule kept).
+    pub fn new(rules: &[ChannelRule]) -> Channel {
+        let mut best: HashMap<(Vec<char>, Vec<char>), i32> = HashMap::new();
+        for r in rules {
+            let o: Vec<char> = r.ocr.chars().collect();
+            let t: Vec<char> = r.truth.chars().collect();
+            if o == t || is_mark_loss(&o, &t) {
+                continue;
+            }
+            let c = i32::from(r.cost).max((0.2 * COST_SCALE) as i32);
+            let e = best.entry((o, t)).or_insert(c);
+            *e = (*e).min(c);
+        }
+        let mut ch = Channel::default();
+        for ((o, t), cost) in best {
+            let ts: String = t.iter().collect();
+            let rule = Rule {
+                truth_toneless: toneless(&ts).chars().collect(),
+                truth_skeleton: skeleton(&ts),
+                truth_skeleton_chars: skeleton(&ts).chars().collect(),
+                truth: t,
+                cost,
+            };
+            if o.is_empty() {
+                ch.insertions.push(rule);
+            } else {
+                ch.rules.entry(o).or_default().push(rule);
+            }
+        }
+        ch
+    }
+
+    /// Number of rules in the table.
+    pub fn len(&self) -> usize {
+        self.rules.values().map(Vec::len).sum::<usize>() + self.insertions.len()
+    }
+
+    /// True when the table is empty (only the built-in costs apply).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Prepares a lowercase token.
+    pub fn plan(&self, token: &str, plan: &mut Plan) {
+        plan.chars.clear();
+        plan.chars.extend(token.chars());
+        plan.at.clear();
+        let n = plan.chars.len();
+        for i in 0..n {
+            let mut here = Vec::new();
+            for k in 1..=3.min(n - i) {
+                if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
+                    here.extend(rs.iter().map(|r| (k, r.clone())));
+                }
+            }
+            plan.at.push(here);
+        }
+        plan.at.push(Vec::new());
+    }
+
+    /// Cost of one character read as `o` when `t` was printed.
+    fn sub(o: char, t: char) -> i32 {
+        if o == t {
+            return 0;
+        }
+        match (letter(o), letter(t)) {
+            (Some(lo), Some(lt)) if lo.base == lt.base => {
+                if lo.modi == 0 && lo.tone == 0 {
+                    0
+                } else {
+                    MARK_WRONG
+                }
+            }
+            _ => SUB,
+        }
+    }
+
+    fn rule_match(rule: &Rule, cand: &CandChars, j: usize) -> Option<i32> {
+        let l = rule.truth.len();
+        if j + l > cand.full.len() {
+            return None;
+        }
+        if cand.full[j..j + l] == rule.truth[..] {
+            return Some(rule.cost);
+        }
+        if cand.toneless[j..j + l] == rule.truth_toneless[..] {
+            return Some(rule.cost + TONE_SLACK);
+        }
+        if cand.skeleton[j..j + l] == rule.truth_skeleton_chars[..] {
+            return Some(rule.cost + SKELETON_SLACK);
+        }
+        None
+    }
+
+    /// Weighted edit distance from the planned token to a candidate (lowercase characters).
+    pub fn cost(&self, plan: &Plan, cand: &CandChars, dp: &mut Vec<i32>) -> i32 {
+        let (n, m) = (plan.chars.len(), cand.full.len());
+        let w = m + 1;
+        dp.clear();
+        dp.resize((n + 1) * w, i32::MAX / 2);
+        dp[0] = 0;
+        for i in 0..=n {
+            for j in 0..=m {
+                let here = dp[i * w + j];
+                if here >= i32::MAX / 2 {
+                    continue;
+                }
+                let relax = |ii: usize, jj: usize, c: i32, dp: &mut Vec<i32>| {
+                    let v = here + c;
+                    if v < dp[ii * w + jj] {
+                        dp[ii * w + jj] = v;
+                    }
+                };
+                if i < n && j < m {
+                    relax(i + 1, j + 1, Self::sub(plan.chars[i], cand.full[j]), dp);
+                }
+                if i < n {
+                    relax(i + 1, j, DEL, dp);
+                }
+                if j < m {
+                    relax(i, j + 1, INS, dp);
+                    for r in &self.insertions {
+                        if let Some(c) = Self::rule_match(r, cand, j) {
+                            relax(i, j + r.truth.len(), c, dp);
+                        }
+                    }
+                }
+                if i < n {
+                    for (k, r) in &plan.at[i] {
+                        if let Some(c) = Self::rule_match(r, cand, j) {
+                            relax(i + k, j + r.truth.len(), c, dp);
+                        }
+                    }
+                }
+            }
+        }
+        dp[n * w + m]
+    }
+
+    /// Skeletons reachable from the planned token within the budget, with their cheapest
+    /// generation cost; only prefixes found in `prefixes` are explored.
+    pub fn expand(&self, plan: &Plan, prefixes: &HashSet<String>, out: &mut HashMap<String, i32>) {
+        let mut buf = String::new();
+        self.walk(plan, prefixes, 0, 0, 0, &mut buf, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        plan: &Plan,
+        prefixes: &HashSet<String>,
+        i: usize,
+        cost: i32,
+        edits: u8,
+        buf: &mut String,
+        out: &mut HashMap<String, i32>,
+    ) {
+        if cost > BUDGET {
+            return;
+        }
+        if !buf.is_empty() && !prefixes.contains(buf.as_str()) {
+            return;
+        }
+        let n = plan.chars.len();
+        if i == n {
+            if !buf.is_empty() {
+                let e = out.entry(buf.clone()).or_insert(cost);
+                *e = (*e).min(cost);
+            }
+            return;
+        }
+        let len = buf.len();
+        // the character itself (marks dropped)
+        if let Some(l) = letter(plan.chars[i]) {
+            buf.push(l.base);
+            self.walk(plan, prefixes, i + 1, cost, edits, buf, out);
+            buf.truncate(len);
+        }
+        if edits >= MAX_EDITS {
+            return;
+        }
+        for (k, r) in &plan.at[i] {
+            buf.push_str(&r.truth_skeleton);
+            self.walk(plan, prefixes, i + k, cost + r.cost, edits + 1, buf, out);
+            buf.truncate(len);
+        }
+        for r in &self.insertions {
+            buf.push_str(&r.truth_skeleton);
+            self.walk(plan, prefixes, i, cost + r.cost, edits + 1, buf, out);
+            buf.truncate(len);
+        }
+        // drop the character
+        self.walk(plan, prefixes, i + 1, cost + DEL, edits + 1, buf, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(o: &str, t: &str, cost: u16) -> ChannelRule {
+        ChannelRule {
+            model: 0,
+            ocr: o.into(),
+            truth: t.into(),
+            cost,
+        }
+    }
+
+    #[test]
+    fn marks_lost_are_free_and_rules_apply() {
+        let ch = Channel::new(&[rule("6", "ố", 50), rule("ir", "ứ", 80)]);
+        let mut plan = Plan::default();
+        let mut dp = Vec::new();
+        ch.plan("s6", &mut plan);
+        let so = CandChars::new("số");
+        let so2 = CandChars::new("sổ");
+        assert_eq!(ch.cost(&plan, &so, &mut dp), 50);
+        assert_eq!(ch.cost(&plan, &so2, &mut dp), 50 + TONE_SLACK);
+        ch.plan("chirc", &mut plan);
+        let chuc = CandChars::new("chức");
+        assert_eq!(ch.cost(&plan, &chuc, &mut dp), 80);
+        ch.plan("nguoi", &mut plan);
+        let nguoi = CandChars::new("người");
+        assert_eq!(ch.cost(&plan, &nguoi, &mut dp), 0);
+    }
+
+    #[test]
+    fn expansion_reaches_skeletons() {
+        let ch = Channel::new(&[rule("6", "ố", 50)]);
+        let prefixes: HashSet<String> = ["s", "so"].iter().map(|s| s.to_string()).collect();
+        let mut plan = Plan::default();
+        ch.plan("s6", &mut plan);
+        let mut out = HashMap::new();
+        ch.expand(&plan, &prefixes, &mut out);
+        assert_eq!(out.get("so"), Some(&50));
+    }
+}

@@ -1,0 +1,505 @@
+//! The decoder: one line at a time, a lattice of candidate readings per token, scored by the
+//! syllable bigram model plus the channel cost, best path found by Viterbi, confidence from
+//! max-marginals (forward + backward best-path costs through each candidate).
+//!
+//! Tokens are classified first: punctuation, numbers (the `<num>` state of the language model),
+//! protected tokens and codes (kept, with known code repairs such as `ND-CP` → `NĐ-CP`), and
+//! words, which get candidates. A line in which most words already are accented syllables is
+//! treated as correct text: its valid syllables keep their reading unless the evidence against
+//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers and a cache of
+//! candidate lists between lines.
+
+use crate::channel::Plan;
+use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
+use crate::model::Model;
+use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
+use crate::Token;
+use std::collections::HashMap;
+
+/// Weight of the channel cost against the language model.
+const CHANNEL_WEIGHT: i32 = 1;
+/// Penalty on moving away from a valid syllable in a line of accented text.
+const KEEP_ACCENTED: i32 = 600;
+/// Penalty on re-marking an unmarked valid syllable in a line of accented text.
+const KEEP_PLAIN: i32 = 400;
+/// Language-model cost of a lowercase word the dictionary does not know.
+const OOV_LOWER: i32 = 1500;
+/// Language-model cost of a capitalised word the dictionary does not know (names, acronyms).
+const OOV_UPPER: i32 = 1100;
+/// Bonus for a clerk-confirmed word.
+const USER_BONUS: i32 = 500;
+/// Most candidates kept per token.
+const MAX_CANDS: usize = 12;
+/// Changes below this confidence are flagged uncertain.
+pub const UNCERTAIN_BELOW: f32 = 0.7;
+/// Softness of the confidence (cost units per e-fold).
+const CONF_TEMP: f32 = COST_SCALE;
+
+/// How a candidate is written out.
+#[derive(Debug, Clone)]
+enum Out {
+    /// The raw core, unchanged.
+    Keep,
+    /// A fixed replacement of the core (code repair).
+    Fixed(String),
+    /// A lowercase reading, to be cased like the input.
+    Word(String),
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    out: Out,
+    /// Language-model state; `None` for a word outside the model.
+    id: Option<u32>,
+    /// Channel and penalty cost.
+    local: i32,
+    /// Language-model cost when the word is outside the model.
+    oov: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Nothing to restore, not part of the language model (punctuation, codes, protected).
+    Inert,
+    /// A number: the `<num>` state.
+    Number,
+    /// A word with candidates.
+    Word,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    kind: Kind,
+    /// Context is cut before this token.
+    cut_before: bool,
+    start: usize,
+    end: usize,
+}
+
+/// Per-thread decoding state, reused from line to line.
+#[derive(Debug, Default)]
+pub struct Worker {
+    cands: Vec<Cand>,
+    slots: Vec<Slot>,
+    alpha: Vec<i32>,
+    beta: Vec<i32>,
+    back: Vec<u32>,
+    plan: Plan,
+    dp: Vec<i32>,
+    expand: HashMap<String, i32>,
+    cache: HashMap<(String, bool), Vec<Cand>>,
+}
+
+fn is_number(core: &str) -> bool {
+    core.chars().any(|c| c.is_ascii_digit())
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
+}
+
+fn is_code(core: &str) -> bool {
+    core.contains(['/', '-', '@', '.', ':', '_', '='])
+}
+
+/// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
+fn roman_repair(core: &str) -> Option<String> {
+    if core.is_empty() || core.len() > 4 || !core.contains(['1', 'l']) {
+        return None;
+    }
+    if !core
+        .chars()
+        .all(|c| matches!(c, '1' | 'l' | 'I' | 'V' | 'X'))
+    {
+        return None;
+    }
+    if core == "1" {
+        return None;
+    }
+    let fixed: String = core
+        .chars()
+        .map(|c| if c == '1' || c == 'l' { 'I' } else { c })
+        .collect();
+    let valid = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+    ];
+    valid.contains(&fixed.as_str()).then_some(fixed)
+}
+
+impl Worker {
+    /// A fresh worker.
+    pub fn new() -> Worker {
+        Worker::default()
+    }
+
+    /// Restores one line of tokens.
+    pub fn restore_line(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+        self.cands.clear();
+        self.slots.clear();
+        // line statistics
+        let mut words = 0usize;
+        let mut accented = 0usize;
+        let mut upper = 0usize;
+        for t in tokens {
+            let (_, core, _) = split_edges(t);
+            if core.chars().any(char::is_alphabetic) && !is_code(core) {
+                words += 1;
+                let n = normalize_word(core).to_lowercase();
+                if has_marks(&n) && m.ids.contains_key(&n) {
+                    accented += 1;
+                }
+                if case_of(core) == Case::Upper {
+                    upper += 1;
+                }
+            }
+        }
+        let accented_line = words > 0 && accented * 2 >= words;
+        let upper_line = words > 0 && upper * 2 > words;
+
+        let mut cut_next = true;
+        for (ti, tok) in tokens.iter().enumerate() {
+            let (lead, core, trail) = split_edges(tok);
+            let start = self.cands.len();
+            let mut cut_before = cut_next || !lead.is_empty();
+            let kind;
+            if core.is_empty() {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
+            } else if is_number(core) {
+                if ti == 0 && trail.starts_with('.') && upper_line {
+                    if let Some(r) = roman_repair(core) {
+                        self.push_fixed(Out::Fixed(r));
+                        kind = Kind::Inert;
+                    } else {
+                        kind = Kind::Number;
+                        self.cands.push(Cand {
+                            out: Out::Keep,
+                            id: Some(m.num_id),
+                            local: 0,
+                            oov: 0,
+                        });
+                    }
+                } else {
+                    kind = Kind::Number;
+                    self.cands.push(Cand {
+                        out: Out::Keep,
+                        id: Some(m.num_id),
+                        local: 0,
+                        oov: 0,
+                    });
+                }
+            } else if m.protected.contains(core) {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
+            } else if is_code(core) {
+                kind = Kind::Inert;
+                let fixed = repair_code(m, core);
+                self.push_fixed(fixed.map_or(Out::Keep, Out::Fixed));
+            } else if let Some(fixed) = m.code_repair.get(core) {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Fixed(fixed.clone()));
+            } else {
+                kind = Kind::Word;
+                let case = case_of(core);
+                let lower = normalize_word(core).to_lowercase();
+                let known = m
+                    .ids
+                    .get(&lower)
+                    .is_some_and(|&i| m.dict.flags[i as usize] & FLAG_SYLLABLE != 0)
+                    || m.user.contains_key(&lower);
+                let acronym = case == Case::Upper
+                    && !upper_line
+                    && core.chars().all(|c| c.is_ascii_alphabetic())
+                    && !m.skel.contains_key(&lower);
+                if acronym {
+                    self.push_fixed(Out::Keep);
+                } else {
+                    let key = (lower, accented_line && known);
+                    if let Some(c) = self.cache.get(&key) {
+                        self.cands.extend(c.iter().cloned());
+                    } else {
+                        let list = self.generate(m, &key.0, key.1, case);
+                        if self.cache.len() > 50_000 {
+                            self.cache.clear();
+                        }
+                        self.cands.extend(list.iter().cloned());
+                        self.cache.insert(key, list);
+                    }
+                }
+            }
+            if kind == Kind::Inert {
+                cut_before = true;
+            }
+            cut_next = kind == Kind::Inert || !trail.is_empty();
+            self.slots.push(Slot {
+                kind,
+                cut_before,
+                start,
+                end: self.cands.len(),
+            });
+        }
+        self.viterbi(m);
+        self.emit(tokens)
+    }
+
+    fn push_fixed(&mut self, out: Out) {
+        self.cands.push(Cand {
+            out,
+            id: None,
+            local: 0,
+            oov: 0,
+        });
+    }
+
+    /// Candidate readings of one lowercase word.
+    fn generate(&mut self, m: &Model, lower: &str, keep_mode: bool, case: Case) -> Vec<Cand> {
+        m.channel.plan(lower, &mut self.plan);
+        self.expand.clear();
+        m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+        let mut scored: Vec<(i32, u32)> = Vec::new();
+        let mut users: Vec<(i32, String)> = Vec::new();
+        for sk in self.expand.keys() {
+            if let Some(ids) = m.skel.get(sk) {
+                for &id in ids {
+                    let c = m
+                        .channel
+                        .cost(&self.plan, &m.chars[id as usize], &mut self.dp);
+                    scored.push((c, id));
+                }
+            }
+            if let Some(ws) = m.user_skel.get(sk) {
+                for w in ws {
+                    let cc = crate::channel::CandChars::new(w);
+                    let c = m.channel.cost(&self.plan, &cc, &mut self.dp);
+                    users.push((c, w.clone()));
+                }
+            }
+        }
+        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT + m.uni(id), id));
+        scored.truncate(MAX_CANDS);
+        let self_id = m.ids.get(lower).copied();
+        let mut out: Vec<Cand> = Vec::with_capacity(scored.len() + 1);
+        for (c, id) in scored {
+            let mut local = c * CHANNEL_WEIGHT;
+            if keep_mode && Some(id) != self_id {
+                local += if has_marks(lower) {
+                    KEEP_ACCENTED
+                } else {
+                    KEEP_PLAIN
+                };
+            }
+            out.push(Cand {
+                out: Out::Word(m.dict.syl[id as usize].clone()),
+                id: Some(id),
+                local,
+                oov: 0,
+            });
+        }
+        for (c, w) in users {
+            let local = c * CHANNEL_WEIGHT - USER_BONUS;
+            out.push(Cand {
+                out: Out::Word(w),
+                id: None,
+                local,
+                oov: OOV_LOWER,
+            });
+        }
+        let in_list = self_id.is_some_and(|id| out.iter().any(|c| c.id == Some(id)));
+        if !in_list && !m.user.contains_key(lower) {
+            out.push(Cand {
+                out: Out::Keep,
+                id: None,
+                local: 0,
+                oov: if case == Case::Lower {
+                    OOV_LOWER
+                } else {
+                    OOV_UPPER
+                },
+            });
+        }
+        out
+    }
+
+    fn trans(m: &Model, prev: Option<u32>, cur: &Cand) -> i32 {
+        match (prev, cur.id) {
+            (_, None) => cur.oov,
+            (Some(p), Some(c)) => m.bigram(p, c),
+            (None, Some(c)) => m.uni(c),
+        }
+    }
+
+    fn viterbi(&mut self, m: &Model) {
+        let n = self.cands.len();
+        self.alpha.clear();
+        self.alpha.resize(n, i32::MAX / 4);
+        self.beta.clear();
+        self.beta.resize(n, 0);
+        self.back.clear();
+        self.back.resize(n, u32::MAX);
+        for t in 0..self.slots.len() {
+            let s = &self.slots[t];
+            for ci in s.start..s.end {
+                let cand = &self.cands[ci];
+                if t == 0 || s.cut_before {
+                    let (best_prev, best) = if t == 0 {
+                        (u32::MAX, 0)
+                    } else {
+                        let p = &self.slots[t - 1];
+                        (p.start..p.end)
+                            .map(|pi| (pi as u32, self.alpha[pi]))
+                            .min_by_key(|x| x.1)
+                            .unwrap_or((u32::MAX, 0))
+                    };
+                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
+                    self.back[ci] = best_prev;
+                } else {
+                    let p = &self.slots[t - 1];
+                    let mut best = i32::MAX / 4;
+                    let mut arg = u32::MAX;
+                    for pi in p.start..p.end {
+                        let v = self.alpha[pi] + Self::trans(m, self.cands[pi].id, cand);
+                        if v < best {
+                            best = v;
+                            arg = pi as u32;
+                        }
+                    }
+                    self.alpha[ci] = best + cand.local;
+                    self.back[ci] = arg;
+                }
+            }
+        }
+        // backward
+        for t in (0..self.slots.len()).rev() {
+            let s = &self.slots[t];
+            if t + 1 == self.slots.len() {
+                for ci in s.start..s.end {
+                    self.beta[ci] = 0;
+                }
+                continue;
+            }
+            let nx = &self.slots[t + 1];
+            for ci in s.start..s.end {
+                let prev_id = if nx.cut_before {
+                    None
+                } else {
+                    self.cands[ci].id
+                };
+                let mut best = i32::MAX / 4;
+                for ni in nx.start..nx.end {
+                    let c = &self.cands[ni];
+                    let v = Self::trans(m, prev_id, c) + c.local + self.beta[ni];
+                    best = best.min(v);
+                }
+                self.beta[ci] = best;
+            }
+        }
+    }
+
+    fn emit(&mut self, tokens: &[&str]) -> Vec<Token> {
+        // trace back the best path
+        let mut chosen = vec![0usize; self.slots.len()];
+        if let Some(last) = self.slots.last() {
+            let mut ci = (last.start..last.end)
+                .min_by_key(|&i| self.alpha[i])
+                .unwrap_or(last.start);
+            for t in (0..self.slots.len()).rev() {
+                chosen[t] = ci;
+                let b = self.back[ci];
+                if b == u32::MAX {
+                    if t > 0 {
+                        // cut: the previous slot's best stands on its own
+                        let p = &self.slots[t - 1];
+                        ci = (p.start..p.end)
+                            .min_by_key(|&i| self.alpha[i] + self.beta[i])
+                            .unwrap_or(p.start);
+                    }
+                } else {
+                    ci = b as usize;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(tokens.len());
+        for (t, tok) in tokens.iter().enumerate() {
+            let s = &self.slots[t];
+            let (lead, core, trail) = split_edges(tok);
+            let case = case_of(core);
+            let render = |c: &Cand| -> String {
+                let body = match &c.out {
+                    Out::Keep => core.to_string(),
+                    Out::Fixed(f) => f.clone(),
+                    Out::Word(w) => {
+                        if *w == normalize_word(core).to_lowercase() && !has_marks(core) {
+                            core.to_string()
+                        } else {
+                            apply_case(w, case)
+                        }
+                    }
+                };
+                format!("{lead}{body}{trail}")
+            };
+            let ci = chosen[t];
+            let text = render(&self.cands[ci]);
+            // max-marginal confidence
+            let mm = |i: usize| self.alpha[i] + self.beta[i];
+            let best = mm(ci);
+            let mut z = 0f32;
+            let mut others: Vec<(i32, usize)> = Vec::new();
+            for i in s.start..s.end {
+                let d = (mm(i) - best).max(0) as f32 / CONF_TEMP;
+                z += (-d).exp();
+                if i != ci {
+                    others.push((mm(i), i));
+                }
+            }
+            let conf = if z > 0.0 { 1.0 / z } else { 1.0 };
+            others.sort_unstable();
+            let mut alternatives: Vec<String> = Vec::new();
+            for &(_, i) in &others {
+                let a = render(&self.cands[i]);
+                if a != text && !alternatives.contains(&a) {
+                    alternatives.push(a);
+                }
+                if alternatives.len() == 3 {
+                    break;
+                }
+            }
+            let changed = text != *tok;
+            let _ = s.kind;
+            out.push(Token {
+                raw: tok.to_string(),
+                text,
+                conf,
+                alternatives,
+                changed,
+                uncertain: changed && conf < UNCERTAIN_BELOW,
+            });
+        }
+        out
+    }
+}
+
+/// Repairs the parts of a code written without `Đ` (`ND-CP` → `NĐ-CP`); `None` when nothing changes.
+fn repair_code(m: &Model, core: &str) -> Option<String> {
+    let mut out = String::with_capacity(core.len() + 2);
+    let mut changed = false;
+    let mut part = String::new();
+    let flush = |part: &mut String, out: &mut String, changed: &mut bool| {
+        if let Some(f) = m.code_repair.get(part.as_str()) {
+            out.push_str(f);
+            *changed = true;
+        } else {
+            out.push_str(part);
+        }
+        part.clear();
+    };
+    for c in core.chars() {
+        if c == '-' || c == '/' {
+            flush(&mut part, &mut out, &mut changed);
+            out.push(c);
+        } else {
+            part.push(c);
+        }
+    }
+    flush(&mut part, &mut out, &mut changed);
+    let _ = skeleton;
+    changed.then_some(out)
+}

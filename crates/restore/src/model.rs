@@ -1,0 +1,120 @@
+//! The loaded model: the compiled dictionary plus the indexes built from it at load time
+//! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens).
+//!
+//! It is immutable once built and shared by all threads; everything mutable lives in the
+//! per-thread [`crate::decode::Worker`].
+
+use crate::channel::{CandChars, Channel};
+use crate::lexicon::{skeleton_index, Dict};
+use crate::text::{normalize_word, skeleton};
+use std::collections::{HashMap, HashSet};
+
+/// The shared, read-only model.
+#[derive(Debug)]
+pub struct Model {
+    /// The compiled tables.
+    pub dict: Dict,
+    /// Syllable → id.
+    pub ids: HashMap<String, u32>,
+    /// Skeleton → ids of the Vietnamese syllables sharing it.
+    pub skel: HashMap<String, Vec<u32>>,
+    /// Every prefix of every skeleton (for pruning generation).
+    pub prefixes: HashSet<String>,
+    /// Each syllable taken apart for the channel scorer, by id.
+    pub chars: Vec<CandChars>,
+    /// The confusion table.
+    pub channel: Channel,
+    /// Protected tokens, exactly as written.
+    pub protected: HashSet<String>,
+    /// Code parts written without `Đ` → their proper form (`ND` → `NĐ`).
+    pub code_repair: HashMap<String, String>,
+    /// Id of `<num>`.
+    pub num_id: u32,
+    /// Clerk-confirmed words (lowercase) → skeleton.
+    pub user: HashMap<String, String>,
+    /// Skeleton → clerk-confirmed words.
+    pub user_skel: HashMap<String, Vec<String>>,
+}
+
+impl Model {
+    /// Builds the indexes of a decoded dictionary.
+    pub fn new(dict: Dict) -> Model {
+        let ids: HashMap<String, u32> = dict
+            .syl
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
+        let skel = skeleton_index(&dict);
+        let mut prefixes = HashSet::new();
+        for s in skel.keys() {
+            for (i, _) in s.char_indices().skip(1) {
+                prefixes.insert(s[..i].to_string());
+            }
+            prefixes.insert(s.clone());
+        }
+        let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
+        let channel = Channel::new(&dict.channel);
+        let protected: HashSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
+        let mut code_repair = HashMap::new();
+        for p in &protected {
+            for part in p.split(['-', '/']) {
+                if part.contains(['Đ', 'đ']) && part.chars().all(char::is_alphabetic) {
+                    code_repair.insert(part.replace('Đ', "D").replace('đ', "d"), part.to_string());
+                }
+            }
+        }
+        let num_id = ids.get("<num>").copied().unwrap_or(0);
+        Model {
+            dict,
+            ids,
+            skel,
+            prefixes,
+            chars,
+            channel,
+            protected,
+            code_repair,
+            num_id,
+            user: HashMap::new(),
+            user_skel: HashMap::new(),
+        }
+    }
+
+    /// Adds clerk-confirmed words.
+    pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
+        for w in words {
+            let w = normalize_word(w.trim()).to_lowercase();
+            if w.is_empty() {
+                continue;
+            }
+            let sk = skeleton(&w);
+            for (i, _) in sk.char_indices().skip(1) {
+                self.prefixes.insert(sk[..i].to_string());
+            }
+            self.prefixes.insert(sk.clone());
+            self.user_skel
+                .entry(sk.clone())
+                .or_default()
+                .push(w.clone());
+            self.user.insert(w, sk);
+        }
+    }
+
+    /// Unigram cost of a syllable.
+    #[inline]
+    pub fn uni(&self, id: u32) -> i32 {
+        i32::from(self.dict.uni[id as usize])
+    }
+
+    /// Cost of `b` after `a`.
+    #[inline]
+    pub fn bigram(&self, a: u32, b: u32) -> i32 {
+        let d = &self.dict;
+        let lo = d.bi_off[a as usize] as usize;
+        let hi = d.bi_off[a as usize + 1] as usize;
+        match d.bi_next[lo..hi].binary_search(&b) {
+            Ok(k) => i32::from(d.bi_cost[lo + k]),
+            Err(_) => i32::from(d.backoff[a as usize]) + self.uni(b),
+        }
+    }
+}

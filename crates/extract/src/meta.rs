@@ -92,6 +92,11 @@ re!(
 );
 re!(DMY, r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})");
 
+re!(
+    LAW,
+    r"\b(bo luat|luat|phap lenh|hien phap)\s+([^;:()]{3,100}?)\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+);
+
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let mut types: Vec<&str> = TYPES.iter().map(|t| t.0).collect();
     types.sort_by_key(|t| std::cmp::Reverse(t.len()));
@@ -272,7 +277,13 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
     let limit = lines.len().min(40);
     // The title line, else the first line of the body.
     let mut title = None;
-    for (i, l) in lines[..limit].iter().enumerate() {
+    // The title stands below the number (a name wrapped as `PHÒNG TÀI CHÍNH -` / `KẾ HOẠCH` above
+    // it is not a title).
+    let from = lines[..limit]
+        .iter()
+        .position(|l| NUMBER_LINE.is_match(&l.fold.s))
+        .map_or(0, |i| i + 1);
+    for (i, l) in lines[..limit].iter().enumerate().skip(from) {
         if let Some(t) = type_of_title(l) {
             title = Some((i, t));
             break;
@@ -842,7 +853,8 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
     // captions (`Kèm theo ...`) cite the document itself and are left out.
     let mut text = String::new();
     for l in lines.iter().skip(body_start.min(lines.len())) {
-        if KEM_THEO.is_match(&l.fold.s) || l.is_blank() {
+        let f = l.fold.s.trim_start_matches(['(', ' ']);
+        if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
             continue;
         }
         if !text.is_empty() {
@@ -851,7 +863,31 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         text.push_str(&l.text);
     }
     let f = crate::text::Folded::new(&text);
-    let mut out: Vec<Reference> = Vec::new();
+    let mut found: Vec<(usize, Reference)> = Vec::new();
+    // Laws are cited by name and date: `Luật Bảo vệ môi trường ngày 23 tháng 6 năm 2014`.
+    for c in LAW.captures_iter(&f.s) {
+        let (Some(t), Some(d), Some(name)) = (c.get(1), c.get(3), c.get(2)) else {
+            continue;
+        };
+        let orig_type = &text[f.orig(t.start())..];
+        let orig_name = &text[f.orig(name.start())..];
+        if !orig_type.starts_with(char::is_uppercase) || !orig_name.starts_with(char::is_uppercase)
+        {
+            continue;
+        }
+        let document_type = TYPES
+            .iter()
+            .find(|(k, _)| *k == t.as_str())
+            .map(|(_, v)| v.to_string());
+        found.push((
+            t.start(),
+            Reference {
+                number: None,
+                document_type,
+                issued_date: parse_ref_date(d.as_str()),
+            },
+        ));
+    }
     for c in REFERENCE.captures_iter(&f.s) {
         let (Some(t), Some(n)) = (c.get(1), c.get(2)) else {
             continue;
@@ -871,30 +907,43 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             .iter()
             .find(|(k, _)| *k == t.as_str())
             .map(|(_, v)| v.to_string());
-        let issued_date = c.get(3).and_then(|d| {
-            let d = d.as_str();
-            if let Some(x) = DMY.captures(d) {
-                iso(x[1].parse().ok()?, x[2].parse().ok()?, x[3].parse().ok()?)
-            } else {
-                date_in(&format!("ngay {d}")).map(|x| x.0)
-            }
-        });
-        if let Some(prev) = out
+        let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
+        if let Some((_, prev)) = found
             .iter_mut()
-            .find(|r| r.number.as_deref() == Some(number.as_str()))
+            .find(|(_, r)| r.number.as_deref() == Some(number.as_str()))
         {
             if prev.issued_date.is_none() {
                 prev.issued_date = issued_date;
             }
             continue;
         }
-        out.push(Reference {
-            number: Some(number),
-            document_type,
-            issued_date,
-        });
+        found.push((
+            t.start(),
+            Reference {
+                number: Some(number),
+                document_type,
+                issued_date,
+            },
+        ));
+    }
+    // In order of first citation, each document once.
+    found.sort_by_key(|(pos, _)| *pos);
+    let mut out: Vec<Reference> = Vec::with_capacity(found.len());
+    for (_, r) in found {
+        if !out.contains(&r) {
+            out.push(r);
+        }
     }
     out
+}
+
+/// An ISO date from `d/m/yyyy` or `d tháng m năm yyyy` (folded).
+fn parse_ref_date(d: &str) -> Option<String> {
+    if let Some(x) = DMY.captures(d) {
+        iso(x[1].parse().ok()?, x[2].parse().ok()?, x[3].parse().ok()?)
+    } else {
+        date_in(&format!("ngay {d}")).map(|x| x.0)
+    }
 }
 
 /// The heading tree of the body: `I.` over `1.` over `a)` over `-`.

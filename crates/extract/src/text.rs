@@ -296,7 +296,9 @@ pub fn title_case_position(title: &str) -> String {
     let words: Vec<String> = t.split(' ').map(|w| w.to_lowercase()).collect();
     let mut out = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
-        let cap = i == 0 || (i == 1 && words[0] == "phó");
+        // `Phó Chủ tịch`, `Chánh Văn phòng`, `Phó Chánh Thanh tra`: the role after `phó` or
+        // `chánh` is capitalised too.
+        let cap = i == 0 || (i > 0 && matches!(words[i - 1].as_str(), "phó" | "chánh"));
         out.push(if cap { capitalize(w) } else { w.clone() });
     }
     out.join(" ")
@@ -380,6 +382,11 @@ mod tests {
         assert_eq!(title_case_position("PHÓ CHỦ TỊCH"), "Phó Chủ tịch");
         assert_eq!(title_case_position("GIÁM ĐỐC"), "Giám đốc");
         assert_eq!(title_case_position("PHÓ TRƯỞNG BAN"), "Phó Trưởng ban");
+        assert_eq!(title_case_position("CHÁNH VĂN PHÒNG"), "Chánh Văn phòng");
+        assert_eq!(
+            title_case_position("PHÓ CHÁNH VĂN PHÒNG"),
+            "Phó Chánh Văn phòng"
+        );
     }
 
     proptest! {

@@ -1,0 +1,102 @@
+//! Speed of extraction on one page: `extract_metadata` on a full page of a real plan (seed 004's
+//! ground truth laid out with word boxes, as OCR gives it) and the grid finder on a 300 dpi A4 page
+//! with a ruled table. Run: `cargo bench -p vanban-extract --bench metadata`.
+#![allow(missing_docs)] // criterion_group! makes an undocumented public function
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use image::{GrayImage, Luma};
+use vanban_doc::{BBox, Document, Line, Origin, Page, Source, Word};
+
+fn seed_text() -> String {
+    for dir in Path::new(env!("CARGO_MANIFEST_DIR")).ancestors() {
+        let p = dir.join("shared/seeds/004_e3e329324efb5d2f.gt.txt");
+        if let Ok(s) = std::fs::read_to_string(&p) {
+            return s;
+        }
+    }
+    panic!("shared/seeds/004_e3e329324efb5d2f.gt.txt not found above the crate");
+}
+
+/// The seed as one 300 dpi page: every word boxed, 25 px per character, 60 px per line.
+fn boxed_doc(text: &str) -> Document {
+    let lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let y0 = 200 + 60 * i as u32;
+            let mut x = 300u32;
+            let words = l
+                .split_whitespace()
+                .map(|w| {
+                    let x1 = x + 25 * w.chars().count() as u32;
+                    let b = BBox {
+                        x0: x,
+                        y0,
+                        x1,
+                        y1: y0 + 40,
+                    };
+                    x = x1 + 20;
+                    Word::new(w, Some(b), 0.93)
+                })
+                .collect();
+            Line {
+                bbox: None,
+                block: 0,
+                words,
+            }
+        })
+        .collect();
+    let page = Page {
+        number: 1,
+        width: 2480,
+        height: 3508,
+        dpi: 300,
+        origin: Origin::Ocr,
+        lines,
+    };
+    Document::new(
+        Source {
+            path: "bench".into(),
+            sha256: String::new(),
+            pages: 1,
+        },
+        vec![page],
+    )
+}
+
+fn table_page() -> GrayImage {
+    let mut img = GrayImage::from_pixel(2480, 3508, Luma([235]));
+    let xs = [250u32, 400, 1300, 1700, 2200];
+    for r in 0..=30u32 {
+        let y = 300 + r * 100;
+        for x in xs[0]..xs[4] + 3 {
+            for t in 0..3 {
+                img.put_pixel(x, y + t, Luma([10]));
+            }
+        }
+    }
+    for &x in &xs {
+        for y in 300..3303 {
+            for t in 0..3 {
+                img.put_pixel(x + t, y, Luma([10]));
+            }
+        }
+    }
+    img
+}
+
+fn bench(c: &mut Criterion) {
+    let doc = boxed_doc(&seed_text());
+    c.bench_function("extract_metadata/page", |b| {
+        b.iter(|| vanban_extract::extract_metadata(&doc))
+    });
+    let img = table_page();
+    c.bench_function("find_grids/a4_300dpi", |b| {
+        b.iter(|| vanban_extract::find_grids(&img))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,1268 @@
+//! Decree 30 metadata: the header (parent body, issuer, number, place and date, document type,
+//! subject), the signature block (authority, position, name), the `Nơi nhận` list, the documents
+//! cited in the text and the heading tree.
+//!
+//! Patterns are matched on the folded text (no marks, lower case), with room for the usual OCR
+//! damage (`Sb:`, `S6:67 IKH-NV`, `ngay 29 thang9 ndam 2023`), and the printed form is cut from
+//! the restored text through the folded form's byte map. On scans the two header columns and the
+//! two bottom columns are told apart by word boxes; on text inputs by the national title, the motto
+//! and the place-and-date patterns.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use vanban_doc::{Document, Metadata, Reference, Section, Signer};
+
+use crate::lines::{doc_lines, TLine};
+use crate::text::{fold, sentence_case, title_case_position};
+
+/// Document types: folded name → name as written.
+pub(crate) const TYPES: &[(&str, &str)] = &[
+    ("nghi quyet", "Nghị quyết"),
+    ("quyet dinh", "Quyết định"),
+    ("chi thi", "Chỉ thị"),
+    ("quy che", "Quy chế"),
+    ("quy dinh", "Quy định"),
+    ("thong cao", "Thông cáo"),
+    ("thong bao", "Thông báo"),
+    ("huong dan", "Hướng dẫn"),
+    ("chuong trinh", "Chương trình"),
+    ("ke hoach", "Kế hoạch"),
+    ("phuong an", "Phương án"),
+    ("de an", "Đề án"),
+    ("du an", "Dự án"),
+    ("bao cao", "Báo cáo"),
+    ("bien ban", "Biên bản"),
+    ("to trinh", "Tờ trình"),
+    ("hop dong", "Hợp đồng"),
+    ("cong dien", "Công điện"),
+    ("ban ghi nho", "Bản ghi nhớ"),
+    ("ban thoa thuan", "Bản thỏa thuận"),
+    ("giay uy quyen", "Giấy ủy quyền"),
+    ("giay moi", "Giấy mời"),
+    ("giay gioi thieu", "Giấy giới thiệu"),
+    ("giay nghi phep", "Giấy nghỉ phép"),
+    ("phieu gui", "Phiếu gửi"),
+    ("phieu chuyen", "Phiếu chuyển"),
+    ("phieu bao", "Phiếu báo"),
+    ("cong van", "Công văn"),
+    ("luat", "Luật"),
+    ("bo luat", "Bộ luật"),
+    ("nghi dinh", "Nghị định"),
+    ("thong tu lien tich", "Thông tư liên tịch"),
+    ("thong tu", "Thông tư"),
+    ("phap lenh", "Pháp lệnh"),
+    ("van ban", "Văn bản"),
+    ("ket luan", "Kết luận"),
+];
+
+/// Confidence factor of a field found by the layout's main rule, and by a fallback.
+const SURE: f32 = 0.95;
+const FALLBACK: f32 = 0.6;
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new($pat).expect("built-in pattern compiles"));
+    };
+}
+
+// All patterns run on folded text.
+re!(NATIONAL, r"c\S{1,2}ng\s*h\S{1,2}a\s+x\S{0,2}\s+h\S{1,2}i");
+re!(MOTTO, r"\S{2,4}\s+l\S{1,2}p\s*[-–—]+\s*t\S{1,2}\s+d\S{1,2}");
+re!(
+    DATE_WORDS,
+    r"ng\S{0,3}\s*(\d{1,2})\s*th\S{0,4}?\s*(\d{1,2})\s*n\S{0,3}?\s*(\d{4})"
+);
+re!(PLACE_DATE, r"[,.]?\s*ng\S{0,3}\s*\d{1,2}\s*th\S{0,4}?\s*\d");
+re!(NUMBER_LINE, r"^s\S{0,2}?\s*[:;.]\s*|^s[o0-9b&¢]\s+\d");
+re!(VV, r"^v\s*/\s*[vy]\s*[:.]?\s*");
+re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
+re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
+re!(KEM_THEO, r"k\S{1,2}m\s+theo");
+re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
+re!(
+    BODY_START,
+    r"^(can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|nham|ngay \d)"
+);
+re!(
+    HEADING,
+    r"^(?:((?:x{0,3})(?:ix|iv|v?i{0,3}))\.\s+|(\d{1,2}(?:\.\d{1,2})*)\.\s+|(\d{1,2}(?:\.\d{1,2})+)\s+|([a-zđ])\)\s+|(dieu\s+\d{1,3})\.?\s+|([-–+•])\s*)(.*)$"
+);
+re!(DMY, r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})");
+
+re!(
+    LAW,
+    r"\b(bo luat|luat|phap lenh|hien phap)\s+([^;:()]{3,100}?)\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+);
+
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut types: Vec<&str> = TYPES.iter().map(|t| t.0).collect();
+    types.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let pat = format!(
+        r"\b({})\s+(?:s\S?\s*[:.]?\s+)?(\d{{1,5}}[a-z]?\s*(?:/\s*\d{{4}})?\s*/\s*[a-z0-9đ][a-z0-9đ.\-/&]*)(?:[\s,;]*(?:cua\s+[^;:]{{0,80}}?\s+)?(?:ngay|ban hanh ngay)\s+(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{4}}|\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))?",
+        types.join("|")
+    );
+    Regex::new(&pat).expect("built-in pattern compiles")
+});
+
+/// Extracts the Decree 30 metadata of a document: from line text, with word boxes when present.
+pub fn extract_metadata(doc: &Document) -> Metadata {
+    let lines = doc_lines(doc);
+    let mut m = Metadata::default();
+    let mut conf = BTreeMap::new();
+    let header = parse_header(&lines, &mut m, &mut conf);
+    let tail = parse_signature(&lines, header.body_start, &mut m, &mut conf);
+    if m.issuer.is_none() {
+        if let Some((issuer, c)) = issuer_from_captions(&lines) {
+            m.issuer = Some(issuer);
+            conf.insert("issuer".into(), c * FALLBACK);
+        }
+    }
+    m.references = references(&lines, header.body_start, m.number.as_deref());
+    if !m.references.is_empty() {
+        conf.insert("references".into(), SURE);
+    }
+    m.sections = sections(&lines[header.body_start..tail.body_end]);
+    m.confidence = conf;
+    m
+}
+
+/// Where the header ended.
+struct HeaderEnd {
+    /// First line of the body.
+    body_start: usize,
+}
+
+/// True when a line is written in capitals (letters only counted).
+fn is_caps(s: &str) -> bool {
+    let mut any = false;
+    for c in s.chars().filter(|c| c.is_alphabetic()) {
+        if c.is_lowercase() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// The document type named by a whole line (the centred title), if it is one.
+fn type_of_title(l: &TLine) -> Option<&'static str> {
+    if !is_caps(&l.text) {
+        return None;
+    }
+    let letters: String = l
+        .fold
+        .s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    TYPES
+        .iter()
+        .find(|(f, _)| *f == letters)
+        .map(|(_, name)| *name)
+}
+
+/// Header lines sorted into the two columns.
+#[derive(Default)]
+struct Columns {
+    left: Vec<TLine>,
+    right: Vec<TLine>,
+}
+
+/// Splits the header lines into the left column (bodies, number, V/v) and the right column
+/// (national title, motto, place and date).
+fn split_header(lines: &[TLine]) -> Columns {
+    let mut cols = Columns::default();
+    // On scans: the national title's left edge divides the columns.
+    let split_x = lines.iter().filter(|l| l.has_boxes()).find_map(|l| {
+        let m = NATIONAL.find(&l.fold.s)?;
+        let (_, right) = l.split_at_byte(l.fold.orig(m.start()));
+        right
+            .words
+            .first()
+            .and_then(|w| w.bbox)
+            .map(|b| b.x0.saturating_sub(4))
+    });
+    for l in lines {
+        if l.is_blank() {
+            continue;
+        }
+        if l.has_boxes() {
+            let x = split_x.unwrap_or(l.page_width * 45 / 100);
+            let (a, b) = l.split_at_x(x);
+            if !a.is_blank() {
+                cols.left.push(a);
+            }
+            if !b.is_blank() {
+                cols.right.push(b);
+            }
+            continue;
+        }
+        let f = &l.fold.s;
+        let cut = [
+            NATIONAL.find(f).map(|m| m.start()),
+            MOTTO.find(f).map(|m| m.start()),
+            place_start(l),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        match cut {
+            Some(0) => cols.right.push(l.clone()),
+            Some(i) => {
+                let (a, b) = l.split_at_byte(l.fold.orig(i));
+                if !a.is_blank() {
+                    cols.left.push(a);
+                }
+                if !b.is_blank() {
+                    cols.right.push(b);
+                }
+            }
+            None => cols.left.push(l.clone()),
+        }
+    }
+    cols
+}
+
+/// Byte offset (folded) where `<place>, ngày ...` starts in a line, if it has one: the capitalised
+/// words before the date.
+fn place_start(l: &TLine) -> Option<usize> {
+    let m = PLACE_DATE.find(&l.fold.s)?;
+    let before = &l.text[..l.fold.orig(m.start())];
+    let mut start = before.len();
+    for (i, w) in word_spans(before).into_iter().rev() {
+        let first = w.chars().next().unwrap_or(' ');
+        let name_like = first.is_uppercase()
+            && !w.contains(|c: char| c.is_ascii_digit() || c == '/' || c == ':')
+            && w.chars().count() > 1;
+        if !name_like {
+            break;
+        }
+        start = i;
+    }
+    // Back to folded offsets: the folded string has the same characters.
+    let chars = l.text[..start].chars().count();
+    Some(
+        l.fold
+            .s
+            .char_indices()
+            .nth(chars)
+            .map_or(l.fold.s.len(), |(i, _)| i),
+    )
+}
+
+/// Words of a string with their byte offsets.
+fn word_spans(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out
+}
+
+fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f32>) -> HeaderEnd {
+    let limit = lines.len().min(40);
+    // The title line, else the first line of the body.
+    let mut title = None;
+    // The title stands below the number (a name wrapped as `PHÒNG TÀI CHÍNH -` / `KẾ HOẠCH` above
+    // it is not a title).
+    let from = lines[..limit]
+        .iter()
+        .position(|l| NUMBER_LINE.is_match(&l.fold.s))
+        .map_or(0, |i| i + 1);
+    for (i, l) in lines[..limit].iter().enumerate().skip(from) {
+        if let Some(t) = type_of_title(l) {
+            title = Some((i, t));
+            break;
+        }
+    }
+    let zone_end = match title {
+        Some((i, _)) => i,
+        None => lines[..limit]
+            .iter()
+            .position(|l| BODY_START.is_match(&l.fold.s) || is_heading_line(l))
+            .unwrap_or(limit.min(12)),
+    };
+    let cols = split_header(&lines[..zone_end]);
+
+    // Place and date: in the right column, else anywhere in the header.
+    let dated = cols
+        .right
+        .iter()
+        .chain(cols.left.iter())
+        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)));
+    if let Some((l, (date, start))) = dated {
+        m.issued_date = Some(date);
+        conf.insert("issued_date".into(), l.conf() * SURE);
+        let place = l.text[..l.fold.orig(start)]
+            .trim_end_matches([',', '.', ' '])
+            .trim();
+        let place = place_start(l)
+            .map(|s| &l.text[l.fold.orig(s).min(place.len())..place.len()])
+            .unwrap_or(place)
+            .trim();
+        if !place.is_empty() {
+            m.place = Some(place.to_string());
+            conf.insert("place".into(), l.conf() * SURE);
+        }
+    }
+
+    // Left column: names, then `Số:`, then `V/v`.
+    let num_idx = cols
+        .left
+        .iter()
+        .position(|l| NUMBER_LINE.is_match(&l.fold.s));
+    let name_end = num_idx.unwrap_or_else(|| {
+        cols.left
+            .iter()
+            .position(|l| !is_caps(&l.text) || type_of_title(l).is_some())
+            .unwrap_or(cols.left.len())
+    });
+    let names: Vec<&TLine> = cols.left[..name_end]
+        .iter()
+        .filter(|l| is_caps(&l.text) && !NATIONAL.is_match(&l.fold.s))
+        .collect();
+    assign_bodies(&names, m, conf);
+
+    if let Some(i) = num_idx {
+        let l = &cols.left[i];
+        // The match may end on the number's first digit: start the rest there.
+        let cut = NUMBER_LINE.find(&l.fold.s).map_or(0, |x| {
+            x.end() - usize::from(x.as_str().ends_with(|c: char| c.is_ascii_digit()))
+        });
+        let mut rest = l.text[l.fold.orig(cut)..].to_string();
+        // A number split across lines: `67/KH-` + `NV`.
+        if rest.trim_end().ends_with(['-', '/']) {
+            if let Some(next) = cols.left.get(i + 1) {
+                if !VV.is_match(&next.fold.s) {
+                    rest.push_str(next.text.split(' ').next().unwrap_or(""));
+                }
+            }
+        }
+        match parse_number(&rest) {
+            NumberField::Found(n) => {
+                m.number = Some(n);
+                conf.insert("number".into(), l.conf() * SURE);
+            }
+            NumberField::Blank => {
+                conf.insert("number".into(), l.conf() * SURE);
+            }
+            NumberField::None => {}
+        }
+    }
+
+    // Type and subject.
+    let mut body_start = zone_end;
+    if let Some((i, t)) = title {
+        m.document_type = Some(t.to_string());
+        conf.insert("document_type".into(), lines[i].conf() * SURE);
+        let mut subject: Vec<&TLine> = Vec::new();
+        let mut j = i + 1;
+        while j < lines.len() && subject.len() < 6 {
+            let l = &lines[j];
+            if l.is_blank() {
+                if subject.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let starts_body = BODY_START.is_match(&l.fold.s) || is_heading_line(l);
+            let block_change = subject
+                .last()
+                .is_some_and(|p| p.page_width > 0 && p.block != l.block);
+            let caps_after = !subject.is_empty()
+                && is_caps(&l.text)
+                && !subject.iter().all(|s| is_caps(&s.text));
+            if starts_body || block_change || caps_after {
+                break;
+            }
+            subject.push(l);
+            j += 1;
+        }
+        if !subject.is_empty() {
+            let text = join_lines(subject.iter().map(|l| l.text.as_str()));
+            let c = subject.iter().map(|l| l.conf()).fold(1.0, f32::min);
+            m.subject = Some(text);
+            conf.insert("subject".into(), c * SURE);
+        }
+        body_start = j;
+    }
+
+    // Công văn: the `V/v` lines under the number.
+    if let Some(v) = cols.left.iter().position(|l| VV.is_match(&l.fold.s)) {
+        let first = &cols.left[v];
+        let mut parts = vec![first.text[first
+            .fold
+            .orig(VV.find(&first.fold.s).map_or(0, |x| x.end()))..]
+            .to_string()];
+        let mut c = first.conf();
+        for l in &cols.left[v + 1..] {
+            if NUMBER_LINE.is_match(&l.fold.s)
+                || BODY_START.is_match(&l.fold.s)
+                || type_of_title(l).is_some()
+            {
+                break;
+            }
+            parts.push(l.text.clone());
+            c = c.min(l.conf());
+        }
+        if m.document_type.is_none() {
+            m.document_type = Some("Công văn".into());
+            conf.insert("document_type".into(), c * SURE);
+            m.subject = Some(join_lines(parts.iter().map(String::as_str)));
+            conf.insert("subject".into(), c * SURE);
+        }
+    } else if m.document_type.is_none() {
+        if let Some(n) = &m.number {
+            // A number with no type abbreviation (`4306/UBND-KSTTHC`) is a công văn's.
+            if !number_has_type(n) {
+                m.document_type = Some("Công văn".into());
+                conf.insert("document_type".into(), FALLBACK);
+            }
+        }
+    }
+    HeaderEnd { body_start }
+}
+
+/// Joins wrapped lines with single spaces.
+fn join_lines<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    let mut s = String::new();
+    for p in it {
+        let p = p.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(p);
+    }
+    s
+}
+
+/// True when the symbol's first part after the number is a document type abbreviation.
+fn number_has_type(n: &str) -> bool {
+    const ABBR: &[&str] = &[
+        "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB",
+        "TTr", "HĐ", "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "NĐ", "TT",
+        "SY", "TrS", "SL", "L", "QH", "TTLT",
+    ];
+    let sym = n.rsplit('/').next().unwrap_or("");
+    let first = sym.split('-').next().unwrap_or("");
+    ABBR.contains(&first)
+}
+
+/// The parent body and the issuer from the capitalised names of the left column.
+fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f32>) {
+    if names.is_empty() {
+        return;
+    }
+    // `ỦY BAN NHÂN DÂN` + `THÀNH PHỐ HẢI PHÒNG` on two lines is one name.
+    let mut groups: Vec<Vec<&TLine>> = Vec::new();
+    for l in names {
+        let starts_territory = {
+            let f = l.fold.s.trim_start();
+            [
+                "tinh ",
+                "thanh pho ",
+                "huyen ",
+                "quan ",
+                "thi xa ",
+                "xa ",
+                "phuong ",
+                "thi tran ",
+            ]
+            .iter()
+            .any(|p| f.starts_with(p))
+        };
+        let prev_generic = groups.last().and_then(|g| g.last()).is_some_and(|p| {
+            let f = p.fold.s.trim();
+            f == "uy ban nhan dan" || f == "hoi dong nhan dan"
+        });
+        let prev_continues = groups.last().and_then(|g| g.last()).is_some_and(|p| {
+            p.text.trim_end().ends_with([',', '-']) || l.fold.s.starts_with("va ")
+        });
+        match groups.last_mut() {
+            Some(g) if (starts_territory && prev_generic) || prev_continues => g.push(l),
+            _ => groups.push(vec![l]),
+        }
+    }
+    let name = |g: &[&TLine]| sentence_case(&join_lines(g.iter().map(|l| l.text.as_str())));
+    let gconf = |g: &[&TLine]| g.iter().map(|l| l.conf()).fold(1.0, f32::min) * SURE;
+    let n = groups.len();
+    if n == 1 {
+        m.issuer = Some(name(&groups[0]));
+        conf.insert("issuer".into(), gconf(&groups[0]));
+        conf.insert("parent_issuer".into(), gconf(&groups[0]));
+    } else {
+        m.parent_issuer = Some(name(&groups[0]));
+        conf.insert("parent_issuer".into(), gconf(&groups[0]));
+        let rest: Vec<&TLine> = groups[1..].iter().flatten().copied().collect();
+        m.issuer = Some(name(&rest));
+        conf.insert("issuer".into(), gconf(&rest));
+    }
+}
+
+/// What the `Số:` line held.
+#[derive(Debug, PartialEq)]
+enum NumberField {
+    Found(String),
+    /// `Số:   /KH-NV`: the number was left blank.
+    Blank,
+    None,
+}
+
+/// Reads a number and symbol after `Số:`, tolerating OCR damage: spaces inside, superscript
+/// digits, `/` read as `I`, `l` or `|`.
+fn parse_number(rest: &str) -> NumberField {
+    let mut tokens: Vec<String> = Vec::new();
+    for w in rest.split_whitespace() {
+        let w: String = w
+            .chars()
+            .map(|c| match c {
+                '⁰' => '0',
+                '¹' => '1',
+                '²' => '2',
+                '³' => '3',
+                '⁴' => '4',
+                '⁵' => '5',
+                '⁶' => '6',
+                '⁷' => '7',
+                '⁸' => '8',
+                '⁹' => '9',
+                c => c,
+            })
+            .collect();
+        let ok = w
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '.' | '|' | '&'));
+        if !ok || w.is_empty() {
+            break;
+        }
+        // A token of the symbol follows a digit-only token or a token ending in / or -.
+        let joinable = match tokens.last() {
+            None => true,
+            Some(p) => {
+                p.chars().all(|c| c.is_ascii_digit())
+                    || p.ends_with(['/', '-'])
+                    || w.starts_with(['/', '-'])
+            }
+        };
+        if !joinable {
+            break;
+        }
+        let has_upper = w.chars().any(|c| c.is_uppercase());
+        let has_digit = w.chars().any(|c| c.is_ascii_digit());
+        // A capitalised place-name word (`Bình`) ends the number.
+        if !tokens.is_empty()
+            && has_upper
+            && !has_digit
+            && !w.contains(['/', '-'])
+            && w.chars().skip(1).any(char::is_lowercase)
+            && !tokens.last().is_some_and(|p| p.ends_with(['/', '-']))
+        {
+            break;
+        }
+        tokens.push(w);
+    }
+    let mut s: String = tokens.concat();
+    // `67IKH-NV`, `67|KH-NV`, `67lKH-NV`: the slash read as a letter.
+    if !s.contains('/') {
+        if let Some(i) = s.find(|c: char| !c.is_ascii_digit()) {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if i > 0 && matches!(c, 'I' | 'l' | '|' | '1') {
+                s.replace_range(i..i + c.len_utf8(), "/");
+            }
+        }
+    }
+    let s = s.trim_end_matches(['.', ',', ';']).replace('|', "/");
+    static NUM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(\d{1,6}[a-zA-Z]?)?(/\d{4})?/\p{Lu}[\p{L}\d.&]*(-[\p{L}\d.&]+)*$")
+            .expect("built-in pattern compiles")
+    });
+    match NUM.captures(&s) {
+        Some(c) if c.get(1).is_some() => NumberField::Found(s.clone()),
+        Some(_) => NumberField::Blank,
+        None if s.starts_with('/') || s.is_empty() && !rest.trim().is_empty() => NumberField::Blank,
+        None => NumberField::None,
+    }
+}
+
+/// An ISO date from `ngày d tháng m năm yyyy` (folded) and where the match starts.
+fn date_in(f: &str) -> Option<(String, usize)> {
+    let c = DATE_WORDS.captures(f)?;
+    let d: u32 = c[1].parse().ok()?;
+    let mo: u32 = c[2].parse().ok()?;
+    let y: u32 = c[3].parse().ok()?;
+    Some((iso(d, mo, y)?, c.get(0)?.start()))
+}
+
+/// `YYYY-MM-DD` when the date is a real one.
+pub(crate) fn iso(d: u32, m: u32, y: u32) -> Option<String> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d == 0 || d > days || !(1900..=2100).contains(&y) {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The issuer named in an appendix caption `(Kèm theo Kế hoạch số .. ngày .. của <issuer>)`, when
+/// the header did not give one.
+fn issuer_from_captions(lines: &[TLine]) -> Option<(String, f32)> {
+    for l in lines {
+        if !KEM_THEO.is_match(&l.fold.s) {
+            continue;
+        }
+        let Some(i) = l.fold.s.rfind(" cua ") else {
+            continue;
+        };
+        let name = l.text[l.fold.orig(i + 5)..]
+            .trim()
+            .trim_end_matches([')', '.', ' ']);
+        if !name.is_empty() {
+            return Some((sentence_case(name), l.conf()));
+        }
+    }
+    None
+}
+
+/// Where the signature block ended the body.
+struct TailEnd {
+    body_end: usize,
+}
+
+/// Recipients and signer from the bottom block: recipients at left, signer at right.
+fn parse_signature(
+    lines: &[TLine],
+    body_start: usize,
+    m: &mut Metadata,
+    conf: &mut BTreeMap<String, f32>,
+) -> TailEnd {
+    let body_start = body_start.min(lines.len());
+    let appendix = lines[body_start..]
+        .iter()
+        .position(|l| PHU_LUC.is_match(&l.fold.s) && is_caps(&l.text))
+        .map_or(lines.len(), |i| body_start + i);
+    let noi = lines[body_start..appendix]
+        .iter()
+        .position(|l| NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l))
+        .map(|i| body_start + i);
+    // The block starts after the body's last `./.` or at `Nơi nhận`, whichever is first.
+    let end_mark = lines[body_start..noi.unwrap_or(appendix)]
+        .iter()
+        .rposition(|l| l.text.contains("./."))
+        .map(|i| body_start + i + 1);
+    let start = match (noi, end_mark) {
+        (Some(n), Some(e)) => n.min(e),
+        (Some(n), None) => n,
+        (None, Some(e)) => e,
+        (None, None) => appendix.saturating_sub(6).max(body_start),
+    };
+    let zone = &lines[start..appendix];
+    // Split into the recipients' column and the signer's column.
+    let mut left: Vec<TLine> = Vec::new();
+    let mut right: Vec<TLine> = Vec::new();
+    let split_x = zone
+        .iter()
+        .filter(|l| l.has_boxes())
+        .fold(None, |acc: Option<(u32, u32)>, l| {
+            let x0 = l.words.first().and_then(|w| w.bbox).map_or(0, |b| b.x0);
+            let x1 = l.words.last().and_then(|w| w.bbox).map_or(0, |b| b.x1);
+            Some(acc.map_or((x0, x1), |(a, b)| (a.min(x0), b.max(x1))))
+        });
+    for l in zone {
+        if l.is_blank() {
+            continue;
+        }
+        if let (true, Some((a, b))) = (l.has_boxes(), split_x) {
+            let (p, q) = l.split_at_x((a + b) / 2);
+            if !p.is_blank() {
+                left.push(p);
+            }
+            if !q.is_blank() {
+                right.push(q);
+            }
+            continue;
+        }
+        let f = l.fold.s.trim_start();
+        if f.starts_with(['-', '+', '~', '•', '*']) || NOI_NHAN.is_match(f) {
+            // An authority line run into a recipient line: `- Như trên; KT. CHỦ TỊCH`.
+            static INNER_AUTH: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"\s(tm|kt|tl|tuq|q)\s*\.\s").expect("built-in pattern compiles")
+            });
+            if let Some(x) = INNER_AUTH.find(&l.fold.s) {
+                let (p, q) = l.split_at_byte(l.fold.orig(x.start() + 1));
+                left.push(p);
+                right.push(q);
+            } else {
+                left.push(l.clone());
+            }
+        } else if AUTHORITY.is_match(f) || is_caps(&l.text) || is_person_name(&l.text) {
+            right.push(l.clone());
+        } else {
+            left.push(l.clone());
+        }
+    }
+
+    // Recipients.
+    let mut items: Vec<(String, f32)> = Vec::new();
+    let mut open = false; // the last item is still running on
+    let mut seen_noi = noi.is_none();
+    for l in &left {
+        let f = l.fold.s.trim_start();
+        if let Some(x) = NOI_NHAN.find(f) {
+            seen_noi = true;
+            let rest = l.text[l.fold.orig(x.end() + (l.fold.s.len() - f.len()))..].trim();
+            if let Some(r) = rest.strip_prefix(['-', '+', '~', '•', '*']) {
+                items.push((r.trim().to_string(), l.conf()));
+                open = true;
+            }
+            continue;
+        }
+        if !seen_noi {
+            continue;
+        }
+        let t = l.text.trim();
+        if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
+            items.push((r.trim().to_string(), l.conf()));
+            open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
+        } else if open {
+            if let Some(last) = items.last_mut() {
+                last.0.push(' ');
+                last.0.push_str(t);
+                last.1 = last.1.min(l.conf());
+            }
+        }
+    }
+    if !items.is_empty() {
+        let c = items.iter().map(|i| i.1).fold(1.0, f32::min);
+        m.recipients = items
+            .into_iter()
+            .map(|(s, _)| s.trim().trim_end_matches([';', '.', ',', ' ']).to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        conf.insert("recipients".into(), c * SURE);
+    }
+
+    // Signer: authority, title lines, then the name.
+    let mut authority = None;
+    let mut titles: Vec<&TLine> = Vec::new();
+    let mut name: Option<&TLine> = None;
+    for l in &right {
+        let f = l.fold.s.trim_start();
+        if let Some(c) = AUTHORITY.captures(f) {
+            authority = Some(match &c[1] {
+                "tm" => "TM.",
+                "kt" => "KT.",
+                "tl" => "TL.",
+                "tuq" => "TUQ.",
+                _ => "Q.",
+            });
+            titles.push(l);
+        } else if is_person_name(&l.text) {
+            name = Some(l);
+        } else if is_caps(&l.text) && name.is_none() {
+            titles.push(l);
+        }
+    }
+    if authority.is_some() || !titles.is_empty() || name.is_some() {
+        let mut s = Signer::default();
+        let mut c: f32 = 1.0;
+        if let Some(t) = titles.last() {
+            let f = t.fold.s.trim_start();
+            let cut = AUTHORITY
+                .find(f)
+                .map_or(0, |x| x.end() + (t.fold.s.len() - f.len()));
+            let pos = t.text[t.fold.orig(cut)..].trim();
+            if !pos.is_empty() {
+                s.position = Some(title_case_position(pos));
+            }
+            c = c.min(t.conf());
+        }
+        s.authority = authority.map(str::to_string);
+        if let Some(n) = name {
+            s.name = Some(n.text.clone());
+            c = c.min(n.conf());
+            let sure = SURNAMES.contains(&fold(n.text.split(' ').next().unwrap_or("")).as_str());
+            conf.insert("signer".into(), c * if sure { SURE } else { FALLBACK });
+        } else {
+            conf.insert("signer".into(), c * FALLBACK);
+        }
+        m.signer = Some(s);
+    }
+    TailEnd {
+        body_end: noi.unwrap_or(start).max(body_start),
+    }
+}
+
+/// `Nơi nhận` on a scan line whose words are boxed (the same test; kept apart for clarity).
+fn has_boxes_noi(l: &TLine) -> bool {
+    l.has_boxes() && l.fold.s.contains("noi nhan")
+}
+
+/// Common Vietnamese family names (folded), to trust a name line more.
+const SURNAMES: &[&str] = &[
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "dinh", "truong", "mai", "lam", "trinh", "dao", "cao", "luu",
+    "luong", "ta", "ha", "thai", "chu", "tang", "quach", "doan", "la", "vuong", "van", "kieu",
+];
+
+/// True for a line like `Hoàng Minh Cường`: 2 to 5 capitalised words, no digits or punctuation.
+fn is_person_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase)
+                && cs.clone().all(char::is_lowercase)
+                && w.chars().all(char::is_alphabetic)
+        })
+}
+
+/// True when a line opens with a body heading (`I.`, `1.`, `a)`).
+fn is_heading_line(l: &TLine) -> bool {
+    HEADING
+        .captures(&l.fold.s)
+        .is_some_and(|c| c.get(1).is_some_and(|m| !m.as_str().is_empty()) || c.get(2).is_some())
+}
+
+/// Every other document cited in the body and appendices: `<type> số <number> ngày <date>`.
+fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Reference> {
+    // One text for the whole body, so that citations wrapped over lines are found; appendix
+    // captions (`Kèm theo ...`) cite the document itself and are left out.
+    let mut text = String::new();
+    for l in lines.iter().skip(body_start.min(lines.len())) {
+        let f = l.fold.s.trim_start_matches(['(', ' ']);
+        if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&l.text);
+    }
+    let f = crate::text::Folded::new(&text);
+    let mut found: Vec<(usize, Reference)> = Vec::new();
+    // Laws are cited by name and date: `Luật Bảo vệ môi trường ngày 23 tháng 6 năm 2014`.
+    for c in LAW.captures_iter(&f.s) {
+        let (Some(t), Some(d), Some(name)) = (c.get(1), c.get(3), c.get(2)) else {
+            continue;
+        };
+        let orig_type = &text[f.orig(t.start())..];
+        let orig_name = &text[f.orig(name.start())..];
+        if !orig_type.starts_with(char::is_uppercase) || !orig_name.starts_with(char::is_uppercase)
+        {
+            continue;
+        }
+        let document_type = TYPES
+            .iter()
+            .find(|(k, _)| *k == t.as_str())
+            .map(|(_, v)| v.to_string());
+        found.push((
+            t.start(),
+            Reference {
+                number: None,
+                document_type,
+                issued_date: parse_ref_date(d.as_str()),
+            },
+        ));
+    }
+    for c in REFERENCE.captures_iter(&f.s) {
+        let (Some(t), Some(n)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let number: String = text[f.orig(n.start())..f.orig(n.end())]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .trim_end_matches(['.', ',', ';', '-', '/'])
+            .to_string();
+        if !number.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || Some(number.as_str()) == own
+        {
+            continue;
+        }
+        let document_type = TYPES
+            .iter()
+            .find(|(k, _)| *k == t.as_str())
+            .map(|(_, v)| v.to_string());
+        let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
+        if let Some((_, prev)) = found
+            .iter_mut()
+            .find(|(_, r)| r.number.as_deref() == Some(number.as_str()))
+        {
+            if prev.issued_date.is_none() {
+                prev.issued_date = issued_date;
+            }
+            continue;
+        }
+        found.push((
+            t.start(),
+            Reference {
+                number: Some(number),
+                document_type,
+                issued_date,
+            },
+        ));
+    }
+    // In order of first citation, each document once.
+    found.sort_by_key(|(pos, _)| *pos);
+    let mut out: Vec<Reference> = Vec::with_capacity(found.len());
+    for (_, r) in found {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// An ISO date from `d/m/yyyy` or `d tháng m năm yyyy` (folded).
+fn parse_ref_date(d: &str) -> Option<String> {
+    if let Some(x) = DMY.captures(d) {
+        iso(x[1].parse().ok()?, x[2].parse().ok()?, x[3].parse().ok()?)
+    } else {
+        date_in(&format!("ngay {d}")).map(|x| x.0)
+    }
+}
+
+/// The heading tree of the body: `I.` over `1.` over `a)` over `-`.
+fn sections(body: &[TLine]) -> Vec<Section> {
+    let mut flat: Vec<(u8, Section)> = Vec::new();
+    for l in body {
+        let Some(c) = HEADING.captures(&l.fold.s) else {
+            continue;
+        };
+        let (level, label) = if let Some(r) = c.get(1).filter(|m| !m.as_str().is_empty()) {
+            (1, r)
+        } else if let Some(d) = c.get(2) {
+            (2 + d.as_str().matches('.').count() as u8, d)
+        } else if let Some(d) = c.get(3) {
+            (2 + d.as_str().matches('.').count() as u8, d)
+        } else if let Some(a) = c.get(4) {
+            (6, a)
+        } else if let Some(d) = c.get(5) {
+            (1, d)
+        } else if let Some(d) = c.get(6) {
+            (7, d)
+        } else {
+            continue;
+        };
+        let Some(title) = c.get(7) else { continue };
+        let title = l.text[l.fold.orig(title.start())..].trim().to_string();
+        if title.is_empty() {
+            continue;
+        }
+        let label_text = l.text[l.fold.orig(label.start())..l.fold.orig(label.end())].to_string();
+        // A roman label is written in capitals; a dash item in the list is just `-`.
+        let label_text = if level == 1 && c.get(1).is_some() {
+            label_text.to_uppercase()
+        } else if level == 7 {
+            "-".to_string()
+        } else {
+            label_text
+        };
+        if level == 1 && c.get(1).is_some() && !l.text.starts_with(|ch: char| ch.is_uppercase()) {
+            continue;
+        }
+        flat.push((
+            level,
+            Section {
+                label: label_text,
+                title,
+                page: Some(l.page),
+                children: Vec::new(),
+            },
+        ));
+    }
+    build_tree(flat)
+}
+
+/// Nests headings: each one goes under the nearest earlier heading of a smaller level.
+fn build_tree(flat: Vec<(u8, Section)>) -> Vec<Section> {
+    let mut roots: Vec<Section> = Vec::new();
+    let mut stack: Vec<(u8, Section)> = Vec::new();
+    fn pop_into(stack: &mut Vec<(u8, Section)>, roots: &mut Vec<Section>) {
+        if let Some((_, s)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(s),
+                None => roots.push(s),
+            }
+        }
+    }
+    for (level, s) in flat {
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            pop_into(&mut stack, &mut roots);
+        }
+        stack.push((level, s));
+    }
+    while !stack.is_empty() {
+        pop_into(&mut stack, &mut roots);
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_survive_ocr_damage() {
+        assert_eq!(
+            parse_number(" 67/KH-NV"),
+            NumberField::Found("67/KH-NV".into())
+        );
+        assert_eq!(
+            parse_number("67 IKH-NV"),
+            NumberField::Found("67/KH-NV".into())
+        );
+        assert_eq!(
+            parse_number("47¹² /KH-BQL"),
+            NumberField::Found("4712/KH-BQL".into())
+        );
+        assert_eq!(
+            parse_number("52/KH-SNgV Bình Phước, ngày"),
+            NumberField::Found("52/KH-SNgV".into())
+        );
+        assert_eq!(parse_number("   /KH-NV"), NumberField::Blank);
+        assert_eq!(
+            parse_number("61/2018/NĐ-CP"),
+            NumberField::Found("61/2018/NĐ-CP".into())
+        );
+        assert_eq!(
+            parse_number("4306/UBND-KSTTHC"),
+            NumberField::Found("4306/UBND-KSTTHC".into())
+        );
+    }
+
+    #[test]
+    fn dates_survive_ocr_damage() {
+        assert_eq!(
+            date_in("ha noi, ngay 29 thang9 ndam 2023").map(|d| d.0),
+            Some("2023-09-29".into())
+        );
+        assert_eq!(
+            date_in("ngay 06 thang 02 nam 2023").map(|d| d.0),
+            Some("2023-02-06".into())
+        );
+        assert_eq!(date_in("ngay 31 thang 2 nam 2023"), None);
+    }
+
+    #[test]
+    fn names_look_like_names() {
+        assert!(is_person_name("Hoàng Minh Cường"));
+        assert!(!is_person_name("PHÓ CHỦ TỊCH"));
+        assert!(!is_person_name("Sở Nội vụ;"));
+        assert!(!is_person_name("Lưu: VT."));
+    }
+
+    /// A scanned page as OCR gives it: each printed row one line, the two columns' words on the
+    /// same line, told apart only by their boxes.
+    fn scan_doc(rows: &[(&str, &str)]) -> Document {
+        use vanban_doc::{BBox, Line, Origin, Page, Source, Word};
+        let lines = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (left, right))| {
+                let y0 = 200 + 70 * i as u32;
+                let mut words = Vec::new();
+                for (text, x_start) in [(left, 300u32), (right, 1250u32)] {
+                    let mut x = x_start;
+                    for w in text.split_whitespace() {
+                        let x1 = x + 22 * w.chars().count() as u32;
+                        words.push(Word::new(
+                            w,
+                            Some(BBox {
+                                x0: x,
+                                y0,
+                                x1,
+                                y1: y0 + 40,
+                            }),
+                            0.9,
+                        ));
+                        x = x1 + 18;
+                    }
+                }
+                Line {
+                    bbox: None,
+                    block: 0,
+                    words,
+                }
+            })
+            .collect();
+        let page = Page {
+            number: 1,
+            width: 2480,
+            height: 3508,
+            dpi: 300,
+            origin: Origin::Ocr,
+            lines,
+        };
+        Document::new(
+            Source {
+                path: "a.pdf".into(),
+                sha256: String::new(),
+                pages: 1,
+            },
+            vec![page],
+        )
+    }
+
+    #[test]
+    fn scan_layout_columns_by_boxes() {
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("THÀNH PHỐ HẢI PHÒNG", "Độc lập - Tự do - Hạnh phúc"),
+            (
+                "Số: 4306/UBND-KSTTHC",
+                "Hải Phòng, ngày 06 tháng 02 năm 2024",
+            ),
+            ("V/v tăng cường kiểm soát", ""),
+            ("thủ tục hành chính", ""),
+            ("Kính gửi: Các sở, ban, ngành thành phố.", ""),
+            (
+                "Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ,",
+                "",
+            ),
+            ("Ủy ban nhân dân thành phố yêu cầu thực hiện./.", ""),
+            ("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"),
+            ("- Như trên;", "KT. CHỦ TỊCH"),
+            ("- Lưu: VT.", "PHÓ CHỦ TỊCH"),
+            ("", "Hoàng Minh Cường"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.document_type.as_deref(), Some("Công văn"));
+        assert_eq!(m.number.as_deref(), Some("4306/UBND-KSTTHC"));
+        assert_eq!(m.issued_date.as_deref(), Some("2024-02-06"));
+        assert_eq!(m.place.as_deref(), Some("Hải Phòng"));
+        assert_eq!(
+            m.issuer.as_deref(),
+            Some("Ủy ban nhân dân thành phố Hải Phòng")
+        );
+        assert_eq!(m.parent_issuer, None);
+        assert_eq!(
+            m.subject.as_deref(),
+            Some("tăng cường kiểm soát thủ tục hành chính")
+        );
+        assert_eq!(m.recipients, vec!["Như trên", "Lưu: VT"]);
+        let s = m.signer.expect("signer");
+        assert_eq!(s.name.as_deref(), Some("Hoàng Minh Cường"));
+        assert_eq!(s.position.as_deref(), Some("Phó Chủ tịch"));
+        assert_eq!(s.authority.as_deref(), Some("KT."));
+        assert_eq!(m.references.len(), 1);
+        assert_eq!(m.references[0].number.as_deref(), Some("61/2018/NĐ-CP"));
+        assert_eq!(m.references[0].issued_date.as_deref(), Some("2018-04-23"));
+        assert!(m
+            .confidence
+            .get("number")
+            .is_some_and(|c| *c > 0.8 && *c <= 1.0));
+    }
+
+    #[test]
+    fn blank_number_is_null_and_split_number_is_joined() {
+        let doc = scan_doc(&[
+            ("UBND TỈNH BÌNH PHƯỚC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("SỞ NGOẠI VỤ", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: /KH-SNgV", "Bình Phước, ngày 11 tháng 8 năm 2023"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.number, None);
+        assert_eq!(m.issuer.as_deref(), Some("Sở Ngoại vụ"));
+        assert_eq!(m.parent_issuer.as_deref(), Some("UBND tỉnh Bình Phước"));
+        let doc = scan_doc(&[
+            ("SỞ NGOẠI VỤ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("S6:67 IKH-", "Độc lập - Tự do - Hạnh phúc"),
+            ("NV", "Hải Phòng, ngay 29 thang9 ndam 2023"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.number.as_deref(), Some("67/KH-NV"));
+        assert_eq!(m.issued_date.as_deref(), Some("2023-09-29"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_writes_nfc(lines in proptest::collection::vec("\\PC{0,60}", 0..30)) {
+            use vanban_doc::{Line, Origin, Page, Source, Word};
+            let page = Page {
+                number: 1, width: 0, height: 0, dpi: 0, origin: Origin::TextFile,
+                lines: lines.iter().map(|l| Line {
+                    bbox: None, block: 0,
+                    words: l.split(' ').filter(|w| !w.is_empty()).map(|w| Word::new(w, None, 1.0)).collect(),
+                }).collect(),
+            };
+            let doc = Document::new(Source { path: "p".into(), sha256: String::new(), pages: 1 }, vec![page]);
+            let m = extract_metadata(&doc);
+            for s in [&m.document_type, &m.number, &m.place, &m.issuer, &m.parent_issuer, &m.subject].into_iter().flatten() {
+                proptest::prop_assert!(unicode_normalization::is_nfc(s));
+            }
+            if let Some(d) = &m.issued_date {
+                proptest::prop_assert_eq!(d.len(), 10);
+            }
+        }
+    }
+
+    #[test]
+    fn headings_nest() {
+        let flat = vec![
+            (
+                1,
+                Section {
+                    label: "I".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                2,
+                Section {
+                    label: "1".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                7,
+                Section {
+                    label: "-".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                2,
+                Section {
+                    label: "2".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                1,
+                Section {
+                    label: "II".into(),
+                    ..Default::default()
+                },
+            ),
+        ];
+        let t = build_tree(flat);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].children.len(), 2);
+        assert_eq!(t[0].children[0].children[0].label, "-");
+    }
+}

@@ -1,0 +1,443 @@
+//! Tables: tab-separated tables of text inputs, the table built from a scanned grid's cells, the
+//! join of a table that continues on the next page, appendix captions as titles, and CSV output.
+
+use vanban_doc::{Cell, Document, Origin, Table};
+
+use crate::grid::is_stt;
+use crate::text::{fold, normalize};
+
+/// The line's text as given, tabs kept (words may hold tabs, or be tabs).
+fn raw_line(l: &vanban_doc::Line) -> String {
+    let mut s = String::new();
+    for w in &l.words {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&w.text);
+    }
+    s
+}
+
+/// True for a line of the appendix label: `PHỤ LỤC`, `PHỤ LỤC 01`, `PHỤ LỤC II`.
+fn is_appendix_label(s: &str) -> bool {
+    let f = fold(s.trim());
+    f.starts_with("phu luc")
+        && s.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| !c.is_lowercase())
+}
+
+/// True for a caption line: capitals, not the label, not the `(Kèm theo ...)` note.
+fn is_caption(s: &str) -> bool {
+    let t = s.trim();
+    t.chars().any(char::is_alphabetic)
+        && t.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| !c.is_lowercase())
+        && !is_appendix_label(t)
+}
+
+/// The caption above line `i`: the capitalised lines after the nearest `PHỤ LỤC` label, skipping
+/// blank lines and the `(Kèm theo ...)` note.
+fn caption_above(lines: &[String], i: usize) -> Option<String> {
+    let mut caps: Vec<&str> = Vec::new();
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let t = lines[j].trim();
+        if t.is_empty() || fold(t).contains("kem theo") {
+            if caps.is_empty() {
+                continue;
+            }
+            if t.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if is_appendix_label(t) {
+            break;
+        }
+        if !is_caption(t) || caps.len() >= 4 {
+            return None;
+        }
+        caps.push(t);
+    }
+    if caps.is_empty() {
+        return None;
+    }
+    caps.reverse();
+    Some(normalize(&caps.join(" ")))
+}
+
+/// Finds tab-separated tables in the text-file pages of a document (a run of lines holding tabs,
+/// blank lines and page breaks inside it allowed); the caption of the appendix above becomes
+/// the title.
+pub fn extract_text_tables(doc: &Document) -> Vec<Table> {
+    // All lines of text pages, with their page numbers.
+    let mut lines: Vec<String> = Vec::new();
+    let mut pages: Vec<u32> = Vec::new();
+    for p in doc.pages.iter().filter(|p| p.origin != Origin::Ocr) {
+        for l in &p.lines {
+            lines.push(raw_line(l));
+            pages.push(p.number);
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].contains('\t') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut tpages: Vec<u32> = Vec::new();
+        while i < lines.len() {
+            if lines[i].contains('\t') {
+                rows.push(lines[i].split('\t').map(normalize).collect());
+                if tpages.last() != Some(&pages[i]) {
+                    tpages.push(pages[i]);
+                }
+                i += 1;
+            } else if lines[i].trim().is_empty()
+                && lines[i..]
+                    .iter()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| l.contains('\t'))
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if rows.len() < 2 {
+            continue;
+        }
+        let mut t = table_from_rows(rows);
+        t.pages = tpages;
+        t.title = caption_above(&lines, start);
+        out.push(t);
+    }
+    out
+}
+
+/// A table from text rows: trailing empty fields dropped, a header cell set one column off over
+/// an empty column put back, empty columns dropped; a short row's last cell spans the rest.
+fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
+    for r in &mut rows {
+        while r.last().is_some_and(String::is_empty) && r.len() > 1 {
+            r.pop();
+        }
+    }
+    let has_header = rows
+        .first()
+        .is_some_and(|r| !r.is_empty() && !is_stt(&r[0]));
+    let mut ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let body_empty = |rows: &[Vec<String>], c: usize| {
+        rows.iter()
+            .skip(usize::from(has_header))
+            .all(|r| r.get(c).map_or(true, String::is_empty))
+    };
+    if has_header {
+        let mut c = 0;
+        while c + 1 < ncols {
+            let h = &rows[0];
+            if h.get(c).is_some_and(String::is_empty)
+                && h.get(c + 1).is_some_and(|s| !s.is_empty())
+                && body_empty(&rows, c + 1)
+            {
+                rows[0].remove(c);
+            }
+            c += 1;
+        }
+    }
+    // Drop columns empty everywhere.
+    let mut c = 0;
+    while c < ncols {
+        if rows.iter().all(|r| r.get(c).map_or(true, String::is_empty)) {
+            for r in &mut rows {
+                if c < r.len() {
+                    r.remove(c);
+                }
+            }
+            ncols -= 1;
+        } else {
+            c += 1;
+        }
+    }
+    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut cells = Vec::new();
+    for (ri, r) in rows.iter().enumerate() {
+        for (ci, text) in r.iter().enumerate() {
+            let last = ci + 1 == r.len();
+            let span = if last && r.len() < ncols {
+                ncols - ci
+            } else {
+                1
+            };
+            cells.push(Cell {
+                row: ri as u32,
+                col: ci as u32,
+                row_span: 1,
+                col_span: span as u32,
+                text: text.clone(),
+                conf: 1.0,
+            });
+        }
+    }
+    let header = if has_header {
+        pad(rows[0].clone(), ncols)
+    } else {
+        Vec::new()
+    };
+    let body = rows
+        .into_iter()
+        .skip(usize::from(has_header))
+        .map(|r| pad(r, ncols))
+        .collect();
+    Table {
+        title: None,
+        pages: Vec::new(),
+        header,
+        rows: body,
+        cells,
+    }
+}
+
+fn pad(mut r: Vec<String>, n: usize) -> Vec<String> {
+    r.resize(n, String::new());
+    r
+}
+
+/// A table from a grid's read cells: row 0 is the header when its first cell is not an STT value
+/// and none of its cells spans columns; a spanning cell's text goes in its first slot.
+pub(crate) fn table_from_cells(page: u32, nrows: usize, ncols: usize, cells: Vec<Cell>) -> Table {
+    let mut grid = vec![vec![String::new(); ncols]; nrows];
+    for c in &cells {
+        if let Some(slot) = grid
+            .get_mut(c.row as usize)
+            .and_then(|r| r.get_mut(c.col as usize))
+        {
+            *slot = c.text.clone();
+        }
+    }
+    let row0: Vec<&Cell> = cells.iter().filter(|c| c.row == 0).collect();
+    let has_header = nrows > 1
+        && row0.len() >= 2
+        && row0.iter().all(|c| c.col_span == 1 && c.row_span == 1)
+        && row0
+            .iter()
+            .find(|c| c.col == 0)
+            .is_some_and(|c| !c.text.is_empty() && !is_stt(&c.text));
+    let header = if has_header {
+        grid[0].clone()
+    } else {
+        Vec::new()
+    };
+    let rows = grid.into_iter().skip(usize::from(has_header)).collect();
+    Table {
+        title: None,
+        pages: vec![page],
+        header,
+        rows,
+        cells,
+    }
+}
+
+/// Gives each untitled table the caption of the appendix that starts on its first page (each
+/// caption used once, in reading order), so that a table running on over the next page stays
+/// untitled there and is joined by [`join_tables`].
+pub fn attach_titles(doc: &Document, tables: &mut [Table]) {
+    let mut captions: Vec<(u32, String)> = Vec::new();
+    for p in &doc.pages {
+        let lines: Vec<String> = p.lines.iter().map(raw_line).collect();
+        for (i, l) in lines.iter().enumerate() {
+            if !is_appendix_label(l) {
+                continue;
+            }
+            // The caption is below the label: read it through the next lines.
+            let mut caps = Vec::new();
+            for t in lines.iter().skip(i + 1).map(|t| t.trim()) {
+                if t.is_empty() && caps.is_empty() {
+                    continue;
+                }
+                if !is_caption(t) || caps.len() >= 4 {
+                    break;
+                }
+                caps.push(t);
+            }
+            if !caps.is_empty() {
+                captions.push((p.number, normalize(&caps.join(" "))));
+            }
+        }
+    }
+    let mut used = vec![false; captions.len()];
+    for t in tables.iter_mut().filter(|t| t.title.is_none()) {
+        let Some(&page) = t.pages.first() else {
+            continue;
+        };
+        if let Some(k) = (0..captions.len()).find(|&k| !used[k] && captions[k].0 == page) {
+            used[k] = true;
+            t.title = Some(captions[k].1.clone());
+        }
+    }
+}
+
+/// Joins tables that continue on the next page: same number of columns, starting on the page
+/// after the previous table ends, untitled (or titled the same), and with no header or the same
+/// header repeated (which is dropped).
+pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
+    let mut out: Vec<Table> = Vec::with_capacity(tables.len());
+    for t in tables {
+        if let Some(prev) = out.last_mut() {
+            let width = |x: &Table| x.header.len().max(x.rows.first().map_or(0, Vec::len));
+            let next_page = match (prev.pages.last(), t.pages.first()) {
+                (Some(a), Some(b)) => *b == a + 1,
+                _ => false,
+            };
+            let same_title = t.title.is_none() || t.title == prev.title;
+            let header_ok = t.header.is_empty() || t.header == prev.header;
+            if next_page
+                && same_title
+                && header_ok
+                && width(prev) == width(&t)
+                && !prev.rows.is_empty()
+            {
+                let offset = (prev.rows.len() + usize::from(!prev.header.is_empty())) as u32;
+                let skip = u32::from(!t.header.is_empty());
+                prev.cells
+                    .extend(t.cells.into_iter().filter(|c| c.row >= skip).map(|mut c| {
+                        c.row = c.row - skip + offset;
+                        c
+                    }));
+                prev.rows.extend(t.rows);
+                prev.pages.extend(t.pages);
+                continue;
+            }
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// The table as RFC 4180 CSV: the header row (when there is one), then the body rows.
+pub fn table_to_csv(t: &Table) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let rows = std::iter::once(&t.header)
+        .filter(|h| !h.is_empty())
+        .chain(t.rows.iter());
+    for r in rows {
+        // Writing to a Vec cannot fail; a record error would only come from the writer's state.
+        if let Err(e) = w.write_record(r) {
+            tracing::warn!("csv: {e}");
+        }
+    }
+    match w.into_inner() {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!("csv: {e}");
+            String::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(page: u32, header: &[&str], rows: &[&[&str]]) -> Table {
+        let mut cells = Vec::new();
+        let all = std::iter::once(header)
+            .filter(|h| !h.is_empty())
+            .chain(rows.iter().copied());
+        for (r, row) in all.enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                cells.push(Cell {
+                    row: r as u32,
+                    col: c as u32,
+                    row_span: 1,
+                    col_span: 1,
+                    text: t.to_string(),
+                    conf: 1.0,
+                });
+            }
+        }
+        Table {
+            title: None,
+            pages: vec![page],
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
+            cells,
+        }
+    }
+
+    #[test]
+    fn joins_continuation_and_drops_repeated_header() {
+        let a = table(3, &["STT", "Nội dung"], &[&["1", "a"], &["1.1", "b"]]);
+        let b = table(4, &[], &[&["1.2", "c"]]);
+        let c = table(5, &["STT", "Nội dung"], &[&["2", "d"]]);
+        let j = join_tables(vec![a, b, c]);
+        assert_eq!(j.len(), 1);
+        assert_eq!(j[0].pages, vec![3, 4, 5]);
+        assert_eq!(j[0].rows.len(), 4);
+        let last = j[0].cells.last().unwrap();
+        assert_eq!((last.row, last.text.as_str()), (4, "d"));
+    }
+
+    #[test]
+    fn does_not_join_other_tables() {
+        let a = table(3, &["STT", "Nội dung"], &[&["1", "a"]]);
+        let b = table(4, &["STT", "Đơn vị", "Ghi chú"], &[&["1", "x", "y"]]);
+        let c = table(6, &[], &[&["1", "x", "y"]]);
+        assert_eq!(join_tables(vec![a, b, c]).len(), 3);
+    }
+
+    #[test]
+    fn csv_quotes_as_rfc4180() {
+        let t = table(
+            1,
+            &["STT", "Nội dung"],
+            &[&["1", "a, \"b\""], &["2", "dòng\nhai"]],
+        );
+        assert_eq!(
+            table_to_csv(&t),
+            "STT,Nội dung\r\n1,\"a, \"\"b\"\"\"\r\n2,\"dòng\nhai\"\r\n"
+        );
+    }
+
+    #[test]
+    fn text_rows_fix_a_shifted_header() {
+        let rows = vec![
+            vec!["STT".into(), "".into(), "Lĩnh vực".into()],
+            vec!["1".into(), "CÔNG TÁC".into(), "".into()],
+            vec!["1.1".into(), "Thực hiện".into()],
+        ];
+        let t = table_from_rows(rows);
+        assert_eq!(t.header, vec!["STT", "Lĩnh vực"]);
+        assert_eq!(
+            t.rows,
+            vec![vec!["1", "CÔNG TÁC"], vec!["1.1", "Thực hiện"]]
+        );
+    }
+
+    #[test]
+    fn short_text_row_spans_the_rest() {
+        let rows = vec![
+            vec!["STT".into(), "Nội dung".into(), "Đơn vị".into()],
+            vec!["1".into(), "PHẦN MỘT".into()],
+            vec!["1.1".into(), "Việc".into(), "Sở".into()],
+        ];
+        let t = table_from_rows(rows);
+        assert_eq!(t.rows[0], vec!["1", "PHẦN MỘT", ""]);
+        assert!(t
+            .cells
+            .iter()
+            .any(|c| c.row == 1 && c.col == 1 && c.col_span == 2));
+    }
+}

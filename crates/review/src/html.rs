@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use vanban_doc::{BBox, Document, Metadata, Origin, Page, Table, Word};
 
-use crate::escape::{html, script_json};
+use crate::escape::{html, script_json, url_path};
 use crate::{count_changes, is_changed, is_uncertain};
 
 const CSS: &str = include_str!("assets/review.css");
@@ -23,15 +23,26 @@ const JS: &str = include_str!("assets/review.js");
 struct PageData<'a> {
     source: &'a str,
     sha256: &'a str,
-    pages: Vec<PageInfo<'a>>,
+    pages: Vec<PageInfo>,
 }
 
 #[derive(Serialize)]
-struct PageInfo<'a> {
+struct PageInfo {
     n: u32,
     w: u32,
     h: u32,
-    img: Option<&'a str>,
+    img: Option<String>,
+}
+
+/// A page image reference as the `src` of an `<img>`: `data:` URIs and absolute URLs as they are,
+/// relative file paths percent-encoded (a `#` or `%` in a file name must not be read as URL syntax).
+fn image_src(r: &str) -> String {
+    if r.starts_with("data:") || r.contains("://") {
+        return r.to_string();
+    }
+    let mut s = String::with_capacity(r.len() + 8);
+    url_path(&mut s, r);
+    s
 }
 
 fn push_bbox(out: &mut String, b: Option<BBox>) {
@@ -343,7 +354,7 @@ pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
                 n: p.number,
                 w: p.width,
                 h: p.height,
-                img: page_images.get(i).and_then(|x| x.as_deref()),
+                img: page_images.get(i).and_then(|x| x.as_deref()).map(image_src),
             })
             .collect(),
     };
@@ -448,7 +459,7 @@ mod tests {
             }],
         );
         doc.metadata.subject = Some("Cải cách <hành chính> & \"khác\"".into());
-        let html = review_html(&doc, &[Some("a&b.page-1.jpg".into())]);
+        let html = review_html(&doc, &[Some("a&b #1.page-1.jpg".into())]);
         assert!(
             !html.contains("<script>&"),
             "raw text must not open elements"
@@ -467,7 +478,9 @@ mod tests {
             "a changed word without correction still shows"
         );
         assert!(html.contains("Cải cách &lt;hành chính&gt; &amp; &quot;khác&quot;"));
-        assert!(html.contains("\"img\":\"a&b.page-1.jpg\""));
+        assert!(html.contains("\"img\":\"a%26b%20%231.page-1.jpg\""));
+        let inline = review_html(&doc, &[Some("data:image/jpeg;base64,/9j/4A==".into())]);
+        assert!(inline.contains("\"img\":\"data:image/jpeg;base64,/9j/4A==\""));
         assert!(
             html.find("id=\"meta\"").unwrap() < html.find("<main>").unwrap(),
             "metadata on top"

@@ -52,7 +52,7 @@ var t=document.getElementById('docs'),b=t.tBodies[0],hs=[].slice.call(t.tHead.ro
 function v(r,i){var c=r.cells[i];return c.dataset.v!==undefined?+c.dataset.v:c.textContent.toLowerCase();}
 function sort(i,dir){var rows=[].slice.call(b.rows);rows.sort(function(x,y){var a=v(x,i),c=v(y,i);return (a<c?-1:a>c?1:0)*dir;});
 rows.forEach(function(r){b.appendChild(r);});hs.forEach(function(h,j){if(j===i)h.setAttribute('aria-sort',dir>0?'ascending':'descending');else h.removeAttribute('aria-sort');});}
-hs.forEach(function(h,i){h.tabIndex=0;function go(){sort(i,h.getAttribute('aria-sort')==='descending'?1:-1);}
+hs.forEach(function(h,i){h.tabIndex=0;function go(){var s=h.getAttribute('aria-sort');sort(i,s?(s==='descending'?1:-1):(h.classList.contains('n')?-1:1));}
 h.addEventListener('click',go);h.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});});
 })();"#;
 

@@ -262,3 +262,46 @@ fn screenshot_shows_highlights_and_the_clicked_word_region() {
         "inside the outline should be the word's ink, found {centre:?}"
     );
 }
+
+#[test]
+fn index_sorts_by_uncertainty_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let entry = |stem: &str, changes, uncertain, failure: Option<&str>| vanban_review::IndexEntry {
+        output_stem: stem.into(),
+        source: format!("in/{stem}.pdf"),
+        pages: 3,
+        changes,
+        uncertain,
+        failure: failure.map(Into::into),
+    };
+    let html = vanban_review::index_html(&[
+        entry("a", 40, 2, None),
+        entry("b", 12, 9, None),
+        entry("c", 30, 5, None),
+        entry("d", 0, 0, Some("in/d.pdf: no pages")),
+    ]);
+    let driver = r#"<script>
+(function () {
+  function order() { return [].map.call(document.querySelectorAll('#docs tbody tr'), function (r) { return r.cells[0].textContent; }).join(' '); }
+  var h = document.querySelectorAll('#docs th')[4], r = { initial: order() };
+  h.click(); r.ascending = order();
+  h.click(); r.descending = order();
+  document.querySelectorAll('#docs th')[0].click(); r.byName = order();
+  var pre = document.createElement('pre'); pre.id = 'vb-test-out'; pre.textContent = JSON.stringify(r);
+  document.body.appendChild(pre);
+})();
+</script>"#;
+    let page = dir.join("index.html");
+    std::fs::write(&page, html.replace("</body>", &format!("{driver}</body>"))).unwrap();
+    let dom = chromium(&dir, &page, &["--dump-dom"]);
+    assert!(dom.contains("<a href=\"b.review.html\">b</a>"));
+    let r: serde_json::Value = serde_json::from_str(&element_text(&dom, "vb-test-out")).unwrap();
+    assert_eq!(
+        r["initial"], "d b c a",
+        "failures, then most uncertain first"
+    );
+    assert_eq!(r["ascending"], "d a c b");
+    assert_eq!(r["descending"], "b c a d");
+    assert_eq!(r["byName"], "a b c d", "text columns sort A to Z first");
+}

@@ -11,8 +11,10 @@
 //! headless Chromium and prints the browser's own navigation timings. `VANBAN_CHROMIUM` names
 //! the browser (default `chromium`).
 
-use std::process::Command;
 use std::time::Instant;
+
+#[path = "../tests/common/chromium.rs"]
+mod chromium;
 
 use vanban_doc::{BBox, Correction, Document, Line, Origin, Page, Source, Word};
 
@@ -129,26 +131,9 @@ fn main() {
   document.body.appendChild(p); }, 0); });</script>"#;
     let file = dir.join("bench.review.html");
     std::fs::write(&file, html.replace("</body>", &format!("{probe}</body>"))).expect("write page");
-    let exe = std::env::var("VANBAN_CHROMIUM").unwrap_or_else(|_| "chromium".into());
     let t = Instant::now();
-    let out = Command::new(&exe)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start {exe}: {e}"));
+    let dom = chromium::run(&dir, &file, &["--dump-dom"]);
     let wall = t.elapsed();
-    let dom = String::from_utf8_lossy(&out.stdout);
     let timing = dom
         .split("id=\"vb-timing\">")
         .nth(1)

@@ -180,12 +180,7 @@ fn push_word(out: &mut String, w: &Word, color: bool) {
 /// and a `# page N` line opens each page of a document with several.
 pub fn diff_words(doc: &Document, color: bool) -> String {
     let (changes, uncertain) = crate::count_changes(doc);
-    let words: usize = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .map(|l| l.words.len())
-        .sum();
+    let words = crate::words(doc).count();
     let mut out = String::new();
     let header = format!(
         "# {}: {words} words, {changes} changed, {uncertain} uncertain",

@@ -181,40 +181,32 @@ fn push_sections(out: &mut String, sections: &[vanban_doc::Section]) {
     out.push_str("</ul>");
 }
 
+/// The parts that are present, joined by `sep`.
+fn join_present(parts: &[&Option<String>], sep: &str) -> String {
+    parts
+        .iter()
+        .filter_map(|x| x.as_deref())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 fn push_metadata(out: &mut String, m: &Metadata) {
     out.push_str("<section id=\"meta\"><h2>Thông tin văn bản</h2><table class=\"meta\">");
     let start = out.len();
-    meta_row(
-        out,
-        m,
-        "document_type",
-        "Loại văn bản",
-        m.document_type.as_deref(),
-    );
-    meta_row(out, m, "number", "Số, ký hiệu", m.number.as_deref());
-    meta_row(
-        out,
-        m,
-        "issued_date",
-        "Ngày ban hành",
-        m.issued_date.as_deref(),
-    );
-    meta_row(out, m, "place", "Địa danh", m.place.as_deref());
-    meta_row(out, m, "issuer", "Cơ quan ban hành", m.issuer.as_deref());
-    meta_row(
-        out,
-        m,
-        "parent_issuer",
-        "Cơ quan chủ quản",
-        m.parent_issuer.as_deref(),
-    );
-    meta_row(out, m, "subject", "Trích yếu", m.subject.as_deref());
+    let fields = [
+        ("document_type", "Loại văn bản", &m.document_type),
+        ("number", "Số, ký hiệu", &m.number),
+        ("issued_date", "Ngày ban hành", &m.issued_date),
+        ("place", "Địa danh", &m.place),
+        ("issuer", "Cơ quan ban hành", &m.issuer),
+        ("parent_issuer", "Cơ quan chủ quản", &m.parent_issuer),
+        ("subject", "Trích yếu", &m.subject),
+    ];
+    for (key, label, value) in fields {
+        meta_row(out, m, key, label, value.as_deref());
+    }
     if let Some(s) = &m.signer {
-        let joined = [&s.authority, &s.position, &s.name]
-            .iter()
-            .filter_map(|x| x.as_deref())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let joined = join_present(&[&s.authority, &s.position, &s.name], " · ");
         meta_row(out, m, "signer", "Người ký", Some(&joined));
     }
     let recipients = m.recipients.join("; ");
@@ -222,13 +214,7 @@ fn push_metadata(out: &mut String, m: &Metadata) {
     let refs = m
         .references
         .iter()
-        .map(|r| {
-            [&r.document_type, &r.number, &r.issued_date]
-                .iter()
-                .filter_map(|x| x.as_deref())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|r| join_present(&[&r.document_type, &r.number, &r.issued_date], " "))
         .collect::<Vec<_>>()
         .join("; ");
     meta_row(out, m, "references", "Văn bản dẫn chiếu", Some(&refs));
@@ -285,12 +271,7 @@ fn push_table(out: &mut String, i: usize, t: &Table) {
 /// image (`None` for text pages, or when the list is shorter); the word panel shows the region of
 /// that image under a clicked word.
 pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
-    let words: usize = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .map(|l| l.words.len())
-        .sum();
+    let words = crate::words(doc).count();
     let (changes, uncertain) = count_changes(doc);
     let mut out = String::with_capacity(CSS.len() + JS.len() + 4096 + words * 48);
     let name = doc

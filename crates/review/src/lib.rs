@@ -43,16 +43,19 @@ pub fn is_uncertain(w: &Word) -> bool {
     w.correction.as_ref().is_some_and(|c| c.uncertain)
 }
 
+/// Every word of `doc` in reading order.
+fn words(doc: &Document) -> impl Iterator<Item = &Word> {
+    doc.pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.words)
+}
+
 /// Numbers of changed and of uncertain words in `doc`.
 pub fn count_changes(doc: &Document) -> (u32, u32) {
     let mut changes = 0u32;
     let mut uncertain = 0u32;
-    for w in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.words)
-    {
+    for w in words(doc) {
         if is_changed(w) {
             changes += 1;
             uncertain += u32::from(is_uncertain(w));

@@ -140,32 +140,35 @@ fn decisions_that_do_not_fit_change_nothing_and_say_why() {
     let review = dir.join("ke-hoach.review.json");
     let lexicon = dir.join("user.txt");
     let cases = [
+        ("\"5eed\"", "\"beef\"", "not for in/ke-hoach <67>.pdf"),
         (
-            DECISIONS.replace("\"5eed\"", "\"beef\""),
-            "not for in/ke-hoach <67>.pdf",
-        ),
-        (
-            DECISIONS.replace("\"raw\": \"Minh\"", "\"raw\": \"Manh\""),
+            "\"raw\": \"Minh\"",
+            "\"raw\": \"Manh\"",
             "decision 3: page 2 line 1 word 1 was read as \"Minh\"",
         ),
         (
-            DECISIONS.replace("\"line\": 4, \"word\": 0", "\"line\": 9, \"word\": 0"),
+            "\"line\": 4, \"word\": 0",
+            "\"line\": 9, \"word\": 0",
             "decision 1: page 1 line 9 word 0 does not exist",
         ),
         (
-            DECISIONS.replace("\"value\": \"Hoàng\"", "\"value\": \"  \""),
+            "\"value\": \"Hoàng\"",
+            "\"value\": \"  \"",
             "decision 2: verdict \"fix\" needs",
         ),
         (
-            DECISIONS.replace("vanban-review/1", "vanban-review/9"),
+            "vanban-review/1",
+            "vanban-review/9",
             "unknown format \"vanban-review/9\"",
         ),
         (
-            DECISIONS.replace("\"accept\"}", "\"maybe\"}"),
+            "\"accept\"}",
+            "\"maybe\"}",
             "ke-hoach.review.json: not a valid review decisions file",
         ),
     ];
-    for (text, expected) in cases {
+    for (from, to, expected) in cases {
+        let text = DECISIONS.replace(from, to);
         std::fs::write(&review, text).unwrap();
         let err = apply_review_files(&review, None, Some(&lexicon))
             .unwrap_err()

@@ -4,49 +4,18 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use vanban_review::{apply_review, review_html, ReviewDecisions};
 
-/// Runs headless Chromium on `page` with `extra` arguments; returns its stdout.
+/// Runs headless Chromium on `page` at the test window size, letting timers and images settle.
 fn chromium(dir: &Path, page: &Path, extra: &[&str]) -> String {
-    let exe = std::env::var("VANBAN_CHROMIUM").unwrap_or_else(|_| "chromium".into());
-    let profile = tempfile::tempdir_in(dir).unwrap();
-    let mut child = Command::new(&exe)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1400,900",
-            "--virtual-time-budget=4000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {exe} (Debian package chromium): {e}"));
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(90) {
-            let _ = child.kill();
-            panic!("{exe} did not finish in 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let mut args = vec![
+        "--hide-scrollbars",
+        "--window-size=1400,900",
+        "--virtual-time-budget=4000",
+    ];
+    args.extend_from_slice(extra);
+    common::chromium::run(dir, page, &args)
 }
 
 /// The text of the element with `id` in a dumped DOM, entities decoded.

@@ -1,6 +1,8 @@
 //! A small scanned document built in code, with real page images, shared by the end-to-end tests.
 #![allow(dead_code)]
 
+pub mod chromium;
+
 use std::path::Path;
 
 use vanban_doc::{BBox, Correction, Document, Line, Origin, Page, Source, Word};

@@ -315,7 +315,7 @@ pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
     }
     out.push_str(concat!(
         "</main>\n<aside id=\"vb-panel\"><div id=\"vb-crop\" hidden><img id=\"vb-img\" alt=\"\">",
-        "<div id=\"vb-box\"></div></div><div id=\"vb-word\"><p class=\"hint\">Bấm vào một từ, hoặc nhấn ",
+        "<div id=\"vb-box\"></div></div><div id=\"vb-word\" aria-live=\"polite\"><p class=\"hint\">Bấm vào một từ, hoặc nhấn ",
         "<kbd>j</kbd> để đến thay đổi chưa chắc đầu tiên.</p></div>",
         "<div id=\"vb-act\" hidden><button type=\"button\" id=\"vb-acc\">Đúng (a)</button> ",
         "<button type=\"button\" id=\"vb-rej\">Giữ bản gốc (r)</button>",
@@ -466,6 +466,28 @@ mod tests {
             html.find("id=\"meta\"").unwrap() < html.find("<main>").unwrap(),
             "metadata on top"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_word_text_stays_text(raw in "[<>&\"'a-zà-ỹ /]{0,12}", text in "[<>&\"'a-zà-ỹ /]{0,12}") {
+            let doc = Document::new(source(), vec![Page {
+                lines: vec![Line { bbox: None, block: 0, words: vec![word(&raw, &text, Some((true, &["<x>"])), 0)] }],
+                ..page(1, 0)
+            }]);
+            let html = review_html(&doc, &[]);
+            let main = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()];
+            let mut rest = main.to_string();
+            for tag in ["<main>", "<section ", "<h2>", "</h2>", "<small>", "</small>", "<div ", "</div>",
+                        "<span ", "</span>", "<del>", "</del>", "<ins>", "</ins>", "</section>"] {
+                rest = rest.replace(tag, "");
+            }
+            proptest::prop_assert!(!rest.contains('<'), "stray markup in {main}");
+            let del = main.split("<del>").nth(1).and_then(|s| s.split("</del>").next()).unwrap();
+            let back = del.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, raw);
+        }
     }
 
     #[test]

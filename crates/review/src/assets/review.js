@@ -45,7 +45,8 @@
     var p = pos(el), w = $('vb-word'), dl = node('dl'), d = dec[key(p)];
     w.textContent = '';
     w.appendChild(node('p', 'Trang ' + p.page + ', dòng ' + (p.line + 1) + ', từ ' + (p.word + 1) +
-      (el.classList.contains('u') ? ' · chưa chắc chắn' : el.classList.contains('c') ? ' · đã sửa' : ' · không đổi')));
+      (el.classList.contains('u') ? ' · chưa chắc chắn ' + (unc.indexOf(el) + 1) + '/' + unc.length
+        : el.classList.contains('c') ? ' · đã sửa' : ' · không đổi')));
     function row(k, v) { dl.appendChild(node('dt', k)); dl.appendChild(node('dd', v)); }
     row('Gốc', part(el, 'del'));
     row('Sửa', part(el, 'ins'));
@@ -168,7 +169,9 @@
   document.addEventListener('keydown', function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) {
+    var typing = t && (t.isContentEditable || t.tagName === 'TEXTAREA' ||
+      (t.tagName === 'INPUT' && t.type !== 'radio' && t.type !== 'checkbox' && t.type !== 'button'));
+    if (typing) {
       if (e.key === 'Escape') t.blur();
       return;
     }

@@ -132,6 +132,12 @@ fn read_json<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Reads a `<stem>.json` document (for `vanban diff` and `vanban apply-review`), naming the file
+/// and the parser's line and column when it is not one.
+pub fn read_document(path: &Path) -> Result<Document, ReviewError> {
+    read_json(path, "vanban document (<stem>.json)")
+}
+
 /// A clerk's replacement text made canonical: NFC, new tone placement, single spaces.
 fn canonical_value(v: &str) -> String {
     let joined = v.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -384,7 +390,7 @@ pub fn apply_review_files(
 ) -> Result<Applied, ReviewError> {
     let decisions = ReviewDecisions::read(decisions_path)?;
     let doc_path = find_document(decisions_path, &decisions, document)?;
-    let mut doc: Document = read_json(&doc_path, "vanban document (<stem>.json)")?;
+    let mut doc = read_document(&doc_path)?;
     let confirmed = apply_review(&mut doc, &decisions)?;
     let file_name = doc_path
         .file_name()

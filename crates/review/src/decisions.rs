@@ -402,8 +402,11 @@ pub fn apply_review_files(
         s.push(ext);
         PathBuf::from(s)
     };
-    // Serializing a Document (plain data, string keys) cannot fail.
-    let json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let json = serde_json::to_vec_pretty(&doc).map_err(|source| ReviewError::Json {
+        path: doc_path.clone(),
+        what: "vanban document to write",
+        source,
+    })?;
     let mut written = Vec::new();
     let json_path = with_ext(".json");
     vanban_doc::write_atomic(&json_path, &json)?;

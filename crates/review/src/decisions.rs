@@ -30,7 +30,9 @@
 //! - `fix`: neither; `value` is the right text (NFC, new tone placement, one space between words).
 //!
 //! The word each verdict confirms (the restored text, the raw text, the value) goes to the user
-//! lexicon. Applying the same file twice gives the same result.
+//! lexicon, and so does each name the clerk confirmed word by word: two or more confirmed words
+//! side by side in a line, each capitalised (`Hoàng Minh Cường`). Applying the same file twice
+//! gives the same result.
 
 use std::path::{Path, PathBuf};
 
@@ -130,15 +132,60 @@ fn read_json<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Reads a `<stem>.json` document (for `vanban diff` and `vanban apply-review`), naming the file
+/// and the parser's line and column when it is not one.
+pub fn read_document(path: &Path) -> Result<Document, ReviewError> {
+    read_json(path, "vanban document (<stem>.json)")
+}
+
 /// A clerk's replacement text made canonical: NFC, new tone placement, single spaces.
 fn canonical_value(v: &str) -> String {
     let joined = v.split_whitespace().collect::<Vec<_>>().join(" ");
     new_tone_placement(&joined.nfc().collect::<String>())
 }
 
+/// Names among the confirmed words: runs of two or more confirmed words next to each other in a
+/// line, each starting with a capital letter and none but the last ending in punctuation
+/// (`Hoàng Minh Cường`, `Bình Phước`), as lexicon entries.
+fn confirmed_names(
+    doc: &Document,
+    positions: &std::collections::BTreeSet<(usize, usize, usize)>,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut prev: Option<(usize, usize, usize)> = None;
+    let mut flush = |run: &mut Vec<&str>| {
+        if run.len() >= 2 {
+            names.extend(lexicon_entry(&run.join(" ")));
+        }
+        run.clear();
+    };
+    for &(pi, li, wi) in positions {
+        let text = doc.pages[pi].lines[li].words[wi].text.as_str();
+        let adjacent = prev.is_some_and(|(p, l, w)| p == pi && l == li && w + 1 == wi);
+        let ends_run = run
+            .last()
+            .is_some_and(|t| t.ends_with(|c: char| !c.is_alphanumeric()));
+        if !adjacent || ends_run {
+            flush(&mut run);
+        }
+        let capital = text
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .starts_with(char::is_uppercase);
+        if capital {
+            run.push(text);
+        } else {
+            flush(&mut run);
+        }
+        prev = Some((pi, li, wi));
+    }
+    flush(&mut run);
+    names
+}
+
 /// Applies `decisions` to `doc` (all or nothing: every decision is checked before any is applied),
 /// re-renders `doc.text` and recounts `doc.restoration`. Returns the confirmed words as lexicon
-/// entries, in decision order without repeats.
+/// entries, in decision order without repeats, then the confirmed names (see the module docs).
 pub fn apply_review(
     doc: &mut Document,
     decisions: &ReviewDecisions,
@@ -203,7 +250,9 @@ pub fn apply_review(
         targets.push((at, d.verdict, value));
     }
     let mut confirmed: Vec<String> = Vec::new();
+    let mut positions = std::collections::BTreeSet::new();
     for ((pi, li, wi), verdict, value) in targets {
+        positions.insert((pi, li, wi));
         let w = &mut doc.pages[pi].lines[li].words[wi];
         match verdict {
             Verdict::Accept => {
@@ -243,6 +292,11 @@ pub fn apply_review(
             if !confirmed.contains(&e) {
                 confirmed.push(e);
             }
+        }
+    }
+    for name in confirmed_names(doc, &positions) {
+        if !confirmed.contains(&name) {
+            confirmed.push(name);
         }
     }
     doc.text = doc.render_text();
@@ -336,7 +390,7 @@ pub fn apply_review_files(
 ) -> Result<Applied, ReviewError> {
     let decisions = ReviewDecisions::read(decisions_path)?;
     let doc_path = find_document(decisions_path, &decisions, document)?;
-    let mut doc: Document = read_json(&doc_path, "vanban document (<stem>.json)")?;
+    let mut doc = read_document(&doc_path)?;
     let confirmed = apply_review(&mut doc, &decisions)?;
     let file_name = doc_path
         .file_name()
@@ -348,8 +402,11 @@ pub fn apply_review_files(
         s.push(ext);
         PathBuf::from(s)
     };
-    // Serializing a Document (plain data, string keys) cannot fail.
-    let json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let json = serde_json::to_vec_pretty(&doc).map_err(|source| ReviewError::Json {
+        path: doc_path.clone(),
+        what: "vanban document to write",
+        source,
+    })?;
     let mut written = Vec::new();
     let json_path = with_ext(".json");
     vanban_doc::write_atomic(&json_path, &json)?;
@@ -371,4 +428,55 @@ pub fn apply_review_files(
         confirmed,
         written,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vanban_doc::{Line, Page, Source, Word};
+
+    #[test]
+    fn names_are_runs_of_confirmed_capitalised_words() {
+        let words = ["tại", "Hà", "Nội,", "Việt", "Nam", "và", "Bình", "Phước"];
+        let mut doc = Document::new(
+            Source {
+                path: "a.txt".into(),
+                sha256: String::new(),
+                pages: 1,
+            },
+            vec![Page {
+                number: 1,
+                width: 0,
+                height: 0,
+                dpi: 0,
+                origin: Origin::TextFile,
+                lines: vec![Line {
+                    bbox: None,
+                    block: 0,
+                    words: words.iter().map(|w| Word::new(*w, None, 1.0)).collect(),
+                }],
+            }],
+        );
+        doc.summarize_restoration();
+        let mut decisions = ReviewDecisions::for_document(&doc);
+        for (i, w) in words.iter().enumerate().filter(|(i, _)| *i != 7) {
+            decisions.decisions.push(Decision {
+                page: 1,
+                line: 0,
+                word: i as u32,
+                raw: w.to_string(),
+                text: w.to_string(),
+                verdict: Verdict::Accept,
+                value: None,
+            });
+        }
+        let mut d = doc.clone();
+        let confirmed = apply_review(&mut d, &decisions).unwrap();
+        assert_eq!(
+            confirmed[words.len() - 1..],
+            ["Hà Nội".to_string(), "Việt Nam".to_string()],
+            "'Bình' alone is no name: 'Phước' was not confirmed"
+        );
+        assert_eq!(d, doc, "accepting unchanged words changes nothing");
+    }
 }

@@ -28,8 +28,9 @@ pub enum DiffOp<'a> {
 }
 
 /// Edit distance above which [`diff_tokens`] stops searching and reports the differing middle
-/// as one deletion and one insertion (bounds time and memory on unrelated texts).
-const MAX_EDITS: usize = 4096;
+/// as one deletion and one insertion (bounds time, and the saved frontiers to about D² = 1 M
+/// positions, on unrelated texts).
+const MAX_EDITS: usize = 1024;
 
 /// A shortest edit script from `a` to `b` (Myers' algorithm after trimming the common prefix and
 /// suffix); deletions come before insertions within a change.
@@ -54,8 +55,8 @@ pub fn diff_tokens<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<DiffOp<'a>> {
     ops
 }
 
-/// Myers' O((N+M)·D) greedy diff, keeping one frontier per edit count for the backtrack; `None`
-/// when more than [`MAX_EDITS`] edits are needed.
+/// Myers' O((N+M)·D) greedy diff, keeping the reachable part of each frontier (diagonals −d..=d)
+/// for the backtrack; `None` when more than [`MAX_EDITS`] edits are needed.
 fn myers<'a>(a: &[&'a str], b: &[&'a str]) -> Option<Vec<DiffOp<'a>>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     let max = (a.len() + b.len()).min(MAX_EDITS) as isize;
@@ -64,7 +65,7 @@ fn myers<'a>(a: &[&'a str], b: &[&'a str]) -> Option<Vec<DiffOp<'a>>> {
     let mut trace: Vec<Vec<isize>> = Vec::new();
     let mut found = None;
     'outer: for d in 0..=max {
-        trace.push(v.clone());
+        trace.push(v[(off - d) as usize..=(off + d) as usize].to_vec());
         let mut k = -d;
         while k <= d {
             let i = (k + off) as usize;
@@ -87,19 +88,20 @@ fn myers<'a>(a: &[&'a str], b: &[&'a str]) -> Option<Vec<DiffOp<'a>>> {
         }
     }
     let dmax = found?;
-    // Backtrack from (n, m) through the saved frontiers; trace[d] is the frontier before step d.
+    // Backtrack from (n, m) through the saved frontiers; trace[d] is the frontier before step d,
+    // diagonal k at index k + d.
     let mut ops = Vec::with_capacity(a.len() + b.len());
     let (mut x, mut y) = (n, m);
     for d in (1..=dmax).rev() {
-        let v = &trace[d as usize];
+        let t = &trace[d as usize];
+        let at = |k: isize| t[(k + d) as usize];
         let k = x - y;
-        let i = (k + off) as usize;
-        let pk = if k == -d || (k != d && v[i - 1] < v[i + 1]) {
+        let pk = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
             k + 1
         } else {
             k - 1
         };
-        let px = v[(pk + off) as usize];
+        let px = at(pk);
         let py = px - pk;
         while x > px && y > py {
             x -= 1;
@@ -302,6 +304,23 @@ mod tests {
                 DiffOp::Ins("d")
             ]
         );
+    }
+
+    #[test]
+    fn unrelated_long_sequences_fall_back_to_one_replacement() {
+        let a: Vec<String> = (0..1500).map(|i| format!("a{i}")).collect();
+        let b: Vec<String> = (0..1500).map(|i| format!("b{i}")).collect();
+        let mut ar: Vec<&str> = a.iter().map(String::as_str).collect();
+        let mut br: Vec<&str> = b.iter().map(String::as_str).collect();
+        ar.insert(0, "same");
+        br.insert(0, "same");
+        let ops = diff_tokens(&ar, &br);
+        assert_eq!(ops.len(), 3001);
+        assert_eq!(ops[0], DiffOp::Same("same"));
+        assert!(ops[1..1501].iter().all(|o| matches!(o, DiffOp::Del(_))));
+        let (ra, rb) = apply(&ops);
+        assert_eq!((ra.len(), rb.len()), (1501, 1501));
+        assert_eq!(rb[1500], "b1499");
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn push_word(out: &mut String, w: &Word) {
         .map(|c| c.alternatives.as_slice())
         .unwrap_or(&[]);
     if let Some(c) = &w.correction {
-        let _ = write!(out, " data-k=\"{:.2}\"", c.conf);
+        let _ = write!(out, " data-k=\"{:.2}\" data-o=\"{:.2}\"", c.conf, w.conf);
         if !alternatives.is_empty() {
             out.push_str(" data-a=\"");
             html(out, &script_json(&alternatives));
@@ -451,7 +451,7 @@ mod tests {
             "only the page's own scripts"
         );
         assert!(html.contains("<span data-b=\"0 10 50 30\">&lt;script&gt;</span>"));
-        assert!(html.contains("<span class=\"c\" data-b=\"60 10 110 30\" data-k=\"0.40\"><del>Chi</del><ins>Chỉ</ins></span>"));
+        assert!(html.contains("<span class=\"c\" data-b=\"60 10 110 30\" data-k=\"0.40\" data-o=\"0.90\"><del>Chi</del><ins>Chỉ</ins></span>"));
         assert!(html.contains("<span class=\"c u\""));
         assert!(html.contains("<del>so</del><ins>số</ins><small>sớ · &lt;/script&gt;</small>"));
         assert!(

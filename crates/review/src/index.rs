@@ -37,6 +37,20 @@ impl IndexEntry {
             failure: None,
         }
     }
+
+    /// The entry of an input that failed, with the cause as the CLI reported it.
+    pub fn failed(
+        output_stem: impl Into<String>,
+        source: impl Into<String>,
+        failure: impl Into<String>,
+    ) -> IndexEntry {
+        IndexEntry {
+            output_stem: output_stem.into(),
+            source: source.into(),
+            failure: Some(failure.into()),
+            ..IndexEntry::default()
+        }
+    }
 }
 
 const CSS: &str = concat!(
@@ -150,7 +164,7 @@ mod tests {
         let page = index_html(&[
             entry("a", 10, 1, None),
             entry("sub/b c", 5, 4, None),
-            entry("bad", 0, 0, Some("in/bad.pdf: not a PDF <header>")),
+            IndexEntry::failed("bad", "in/bad.pdf", "in/bad.pdf: not a PDF <header>"),
         ]);
         assert!(page.contains("<a href=\"sub/b%20c.review.html\">sub/b c</a>"));
         assert!(page.contains("<a href=\"a.review.html\">a</a>"));
@@ -161,7 +175,7 @@ mod tests {
         assert!(page.contains("not a PDF &lt;header&gt;"));
         let (bad, b, a) = (page.find(">bad<"), page.find(">sub/b c<"), page.find(">a<"));
         assert!(bad < b && b < a, "failures first, then most uncertain");
-        assert!(page.contains("3 văn bản · 6 trang · 15 thay đổi"));
+        assert!(page.contains("3 văn bản · 4 trang · 15 thay đổi"));
         assert!(page.contains("data-v=\"0.8000\">80%"));
     }
 }

@@ -22,8 +22,8 @@ mod index;
 mod lexicon;
 
 pub use decisions::{
-    apply_review, apply_review_files, page_images_beside, Applied, Decision, ReviewDecisions,
-    Verdict, DECISIONS_FORMAT,
+    apply_review, apply_review_files, page_images_beside, read_document, Applied, Decision,
+    ReviewDecisions, Verdict, DECISIONS_FORMAT,
 };
 pub use diff::{diff_texts, diff_token_line, diff_tokens, diff_words, DiffOp};
 pub use error::ReviewError;

@@ -29,6 +29,7 @@ const DECISIONS: &str = r#"{
   {"page": 1, "line": 4, "word": 0, "raw": "Chi", "text": "Chỉ", "verdict": "reject"},
   {"page": 2, "line": 1, "word": 0, "raw": "Hoang", "text": "Hoảng", "verdict": "fix", "value": "Hoàng"},
   {"page": 2, "line": 1, "word": 1, "raw": "Minh", "text": "Minh", "verdict": "accept"},
+  {"page": 2, "line": 1, "word": 2, "raw": "Cuong", "text": "Cường", "verdict": "accept"},
   {"page": 2, "line": 2, "word": 1, "raw": "nhan:", "text": "nhận:", "verdict": "accept"}
  ]
 }"#;
@@ -46,8 +47,19 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
 
     let applied = apply_review_files(&review, None, Some(&lexicon)).unwrap();
     assert_eq!(applied.document, dir.join("ke-hoach.json"));
-    assert_eq!(applied.decisions, 5);
-    assert_eq!(applied.confirmed, ["VỤ", "Chi", "Hoàng", "Minh", "nhận"]);
+    assert_eq!(applied.decisions, 6);
+    assert_eq!(
+        applied.confirmed,
+        [
+            "VỤ",
+            "Chi",
+            "Hoàng",
+            "Minh",
+            "Cường",
+            "nhận",
+            "Hoàng Minh Cường"
+        ]
+    );
 
     let doc: Document =
         serde_json::from_slice(&std::fs::read(dir.join("ke-hoach.json")).unwrap()).unwrap();
@@ -80,7 +92,10 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
         "page images found beside the outputs"
     );
     let lex = std::fs::read_to_string(&lexicon).unwrap();
-    assert_eq!(lex, "Chi\nHoàng\nMinh\nVỤ\nnhận\nủy ban\n");
+    assert_eq!(
+        lex,
+        "Chi\nCường\nHoàng\nHoàng Minh Cường\nMinh\nVỤ\nnhận\nủy ban\n"
+    );
 
     // Applying the same decisions again changes nothing.
     let before: Vec<Vec<u8>> = ["ke-hoach.json", "ke-hoach.txt", "ke-hoach.review.html"]

@@ -62,11 +62,18 @@ const DRIVER: &str = r#"<script>
   r.crop = { hidden: document.getElementById('vb-crop').hidden,
              region: document.getElementById('vb-crop').dataset.region,
              src: document.getElementById('vb-img').getAttribute('src') };
-  r.payload = window.vanbanReview.payload();
-  var pre = document.createElement('pre');
-  pre.id = 'vb-test-out';
-  pre.textContent = JSON.stringify(r);
-  document.body.appendChild(pre);
+  // Save with `s`: the page offers a Blob download; read back what the clerk would get.
+  HTMLAnchorElement.prototype.click = function () { r.clicked = this.download; };
+  key('s');
+  var a = document.getElementById('vb-dl');
+  r.count = document.getElementById('vb-count').textContent;
+  fetch(a.href).then(function (res) { return res.text(); }).then(function (text) {
+    r.saved = text;
+    var pre = document.createElement('pre');
+    pre.id = 'vb-test-out';
+    pre.textContent = JSON.stringify(r);
+    document.body.appendChild(pre);
+  });
 })();
 </script>
 "#;
@@ -148,10 +155,12 @@ fn clerk_walks_decides_and_saves_in_chromium() {
         "{region:?} {b:?}"
     );
     // The saved decisions apply to the document.
-    let payload = &r["payload"];
-    assert_eq!(payload["name"], "ke-hoach.review.json");
-    let decisions: ReviewDecisions =
-        serde_json::from_str(payload["json"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        r["clicked"], "ke-hoach.review.json",
+        "download named after the page"
+    );
+    assert_eq!(r["count"], "4 quyết định");
+    let decisions: ReviewDecisions = serde_json::from_str(r["saved"].as_str().unwrap()).unwrap();
     assert_eq!(
         decisions.document.as_deref(),
         Some(s.dir.join("ke-hoach.json").to_str().unwrap())

@@ -50,7 +50,7 @@
     function row(k, v) { dl.appendChild(node('dt', k)); dl.appendChild(node('dd', v)); }
     row('Gốc', part(el, 'del'));
     row('Sửa', part(el, 'ins'));
-    if (el.dataset.k) row('Độ tin cậy', el.dataset.k);
+    if (el.dataset.k) row('Độ tin cậy', el.dataset.k + ' (OCR ' + el.dataset.o + ')');
     if (d) row('Quyết định', d.verdict === 'accept' ? 'đúng' : d.verdict === 'reject' ? 'giữ bản gốc' : 'sửa thành ' + d.value);
     w.appendChild(dl);
     var a = alts(el);

@@ -1,1 +1,239 @@
-//! vanban-ocr (being written).
+//! The OCR stage: a grey page image → lines of words with boxes and confidences, by Tesseract.
+//!
+//! Create one [`OcrEngine`] per worker thread and reuse it for every page: loading a language
+//! model costs far more than a page (see `benches/ocr.rs`). Recognition runs with automatic page
+//! segmentation and the page's true resolution, and the result is read from Tesseract's TSV
+//! output, which carries block, paragraph, line and word numbers, boxes and confidences.
+//!
+//! Words become [`vanban_doc::Word`]s (NFC text, box in image pixels, confidence 0..1); each
+//! Tesseract paragraph (a paragraph of a block, so the two halves of a two-column header never
+//! share one) gets its own [`vanban_doc::Line::block`] number, counted from 0 in reading order.
+//! Where Tesseract reads a two-column header or footer straight across the gutter,
+//! [`split_columns`] puts the columns back, left then right.
+//!
+//! # OpenMP
+//! Debian's `libtesseract.so.5` links `libgomp` and runs parts of the LSTM recogniser on several
+//! threads. Next to a rayon pool of one engine per core that only oversubscribes the cores, so
+//! run the process with `OMP_THREAD_LIMIT=1`; libgomp reads it when the program starts, so the
+//! CLI calls [`reexec_with_omp_thread_limit`] first thing in `main`.
+
+mod layout;
+mod tsv;
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+
+use image::GrayImage;
+use tesseract_plumbing::tesseract_sys::TessPageSegMode_PSM_AUTO;
+use tesseract_plumbing::TessBaseApi;
+use vanban_doc::Line;
+
+pub use layout::split_columns;
+pub use tsv::parse_tsv;
+
+/// Environment variable libgomp reads to cap its threads.
+pub const OMP_ENV: &str = "OMP_THREAD_LIMIT";
+
+/// What the OCR engine reads and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OcrConfig {
+    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
+    pub lang: String,
+    /// Folder holding `<lang>.traineddata`; `None` uses Tesseract's default (or `TESSDATA_PREFIX`).
+    pub tessdata: Option<PathBuf>,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            lang: "vie".into(),
+            tessdata: None,
+        }
+    }
+}
+
+/// OCR failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    /// Tesseract could not load the language model.
+    #[error(
+        "cannot load the Tesseract model for '{lang}' from {where_}: install it (Debian: \
+         tesseract-ocr-vie, tesseract-ocr-eng) or point --tessdata / TESSDATA_PREFIX at the folder \
+         holding {lang}.traineddata"
+    )]
+    Init {
+        /// The language asked for.
+        lang: String,
+        /// The folder looked in.
+        where_: String,
+    },
+    /// A language or path holds a NUL byte.
+    #[error("invalid Tesseract setting {0:?}: it holds a NUL byte")]
+    BadSetting(String),
+    /// The image cannot be given to Tesseract.
+    #[error("the page image ({width}x{height} px) cannot be passed to Tesseract: {detail}")]
+    Image {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// Why.
+        detail: String,
+    },
+    /// Recognition itself failed.
+    #[error("Tesseract failed on the page image ({width}x{height} px at {dpi} dpi): {detail}")]
+    Recognize {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// Resolution given.
+        dpi: u32,
+        /// What failed.
+        detail: String,
+    },
+    /// Tesseract's TSV output could not be read.
+    #[error("unreadable Tesseract TSV output, line {line}: {detail}")]
+    Tsv {
+        /// Line of the TSV text, from 1.
+        line: usize,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+/// A Tesseract instance with its model loaded, reused page after page by one thread.
+pub struct OcrEngine {
+    api: TessBaseApi,
+    config: OcrConfig,
+}
+
+impl std::fmt::Debug for OcrEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OcrEngine")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OcrEngine {
+    /// Loads the model(s) of `config.lang`.
+    pub fn new(config: &OcrConfig) -> Result<OcrEngine, OcrError> {
+        let cstr = |s: &str| CString::new(s).map_err(|_| OcrError::BadSetting(s.to_string()));
+        let lang = cstr(&config.lang)?;
+        let data = match &config.tessdata {
+            Some(p) => Some(cstr(&p.to_string_lossy())?),
+            None => None,
+        };
+        let mut api = TessBaseApi::create();
+        api.init_2(data.as_deref(), Some(&lang))
+            .map_err(|_| OcrError::Init {
+                lang: config.lang.clone(),
+                where_: config.tessdata.as_deref().map_or_else(
+                    || "Tesseract's default folder".to_string(),
+                    |p: &Path| p.display().to_string(),
+                ),
+            })?;
+        api.set_page_seg_mode(TessPageSegMode_PSM_AUTO);
+        Ok(OcrEngine {
+            api,
+            config: config.clone(),
+        })
+    }
+
+    /// The configuration the engine was made with.
+    pub fn config(&self) -> &OcrConfig {
+        &self.config
+    }
+
+    /// Recognises `image` (scanned at `dpi`): lines in Tesseract's reading order, words with boxes
+    /// inside the image and confidences 0..1. A blank page gives no lines.
+    pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        let (width, height) = image.dimensions();
+        let img_err = |detail: &str| OcrError::Image {
+            width,
+            height,
+            detail: detail.into(),
+        };
+        if width < 3 || height < 3 {
+            // Tesseract refuses images this small; nothing can be written in them anyway.
+            return Ok(Vec::new());
+        }
+        let (w, h) = (
+            i32::try_from(width).map_err(|_| img_err("too wide"))?,
+            i32::try_from(height).map_err(|_| img_err("too tall"))?,
+        );
+        if i64::from(w) * i64::from(h) > i64::from(i32::MAX) {
+            return Err(img_err("more than 2^31 pixels"));
+        }
+        self.api
+            .set_image(image.as_raw(), w, h, 1, w)
+            .map_err(|e| img_err(&e.to_string()))?;
+        self.api
+            .set_source_resolution(dpi.clamp(1, 4800) as std::os::raw::c_int);
+        let rec_err = |detail: &str| OcrError::Recognize {
+            width,
+            height,
+            dpi,
+            detail: detail.into(),
+        };
+        self.api
+            .recognize()
+            .map_err(|_| rec_err("recognition returned an error"))?;
+        let tsv = self
+            .api
+            .get_tsv_text(0)
+            .map_err(|_| rec_err("no TSV output"))?;
+        let text = tsv.as_ref().to_string_lossy();
+        Ok(split_columns(parse_tsv(&text, width, height)?))
+    }
+}
+
+/// True when the environment caps libgomp at one thread (`OMP_THREAD_LIMIT=1`).
+pub fn omp_thread_limit_is_one() -> bool {
+    std::env::var(OMP_ENV).is_ok_and(|v| v.trim() == "1")
+}
+
+/// Re-executes the running program with `OMP_THREAD_LIMIT=1` unless it is already set (libgomp
+/// reads the variable only at start-up, so setting it later has no effect). Returns only when no
+/// re-execution was needed (`Ok`) or it failed (`Err`). Call it first thing in `main`.
+#[cfg(unix)]
+pub fn reexec_with_omp_thread_limit() -> std::io::Result<()> {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os(OMP_ENV).is_some() {
+        return Ok(());
+    }
+    let exe = std::env::current_exe()?;
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(OMP_ENV, "1")
+        .exec();
+    Err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_language_is_a_clear_error() {
+        let cfg = OcrConfig {
+            lang: "zz_nonexistent".into(),
+            tessdata: None,
+        };
+        let msg = OcrEngine::new(&cfg).unwrap_err().to_string();
+        assert!(
+            msg.contains("zz_nonexistent") && msg.contains("tessdata"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn nul_in_language_is_refused() {
+        let cfg = OcrConfig {
+            lang: "vie\0".into(),
+            tessdata: None,
+        };
+        assert!(matches!(OcrEngine::new(&cfg), Err(OcrError::BadSetting(_))));
+    }
+}

@@ -1,0 +1,296 @@
+//! Undoing Tesseract's merges across a column gutter.
+//!
+//! On the two-column header of a Decree 30 document (issuing body left, national motto right) and
+//! on its two-column footer (recipients left, signer right), Tesseract often reads each printed
+//! row straight across both columns: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM". This
+//! module cuts lines at gaps much wider than a word space, finds runs of consecutive lines whose
+//! pieces all stay clear of one common vertical gutter, and rewrites each run as its left column
+//! (one block) followed by its right column (another block). Lines cut into three or more pieces
+//! outside such runs (table rows) stay in place, one line per piece.
+
+use vanban_doc::{BBox, Line, Word};
+
+/// A gap between words wider than this many line heights separates columns.
+const COLUMN_GAP: f32 = 2.0;
+
+fn union(words: &[Word]) -> Option<BBox> {
+    words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
+}
+
+/// Median word height of a line, at least 1.
+fn word_height(line: &Line) -> u32 {
+    let mut hs: Vec<u32> = line
+        .words
+        .iter()
+        .filter_map(|w| w.bbox)
+        .map(BBox::height)
+        .collect();
+    hs.sort_unstable();
+    hs.get(hs.len() / 2).copied().unwrap_or(1).max(1)
+}
+
+/// Cuts a line at gaps wider than [`COLUMN_GAP`] line heights.
+fn split(line: Line) -> Vec<Line> {
+    let limit = (COLUMN_GAP * word_height(&line) as f32) as u32;
+    let mut pieces: Vec<Vec<Word>> = vec![Vec::new()];
+    let mut last_x1: Option<u32> = None;
+    for w in line.words {
+        if let (Some(x1), Some(b)) = (last_x1, w.bbox) {
+            if b.x0 > x1 + limit {
+                pieces.push(Vec::new());
+            }
+        }
+        last_x1 = w.bbox.map(|b| b.x1).or(last_x1);
+        if let Some(p) = pieces.last_mut() {
+            p.push(w);
+        }
+    }
+    if pieces.len() == 1 {
+        let words = pieces.pop().unwrap_or_default();
+        return vec![Line {
+            bbox: line.bbox,
+            words,
+            ..line
+        }];
+    }
+    pieces
+        .into_iter()
+        .map(|words| Line {
+            bbox: union(&words).or(line.bbox),
+            block: line.block,
+            words,
+        })
+        .collect()
+}
+
+/// The free gutter `(lo, hi)` left after placing `pieces` on either side of the middle of
+/// `gutter`, or `None` if a piece crosses that middle or closes the gutter.
+fn fit(pieces: &[Line], gutter: (u32, u32)) -> Option<(u32, u32)> {
+    let (mut lo, mut hi) = gutter;
+    let mid = lo + (hi - lo) / 2;
+    for p in pieces {
+        let b = p.bbox?;
+        if b.x1 <= mid {
+            lo = lo.max(b.x1);
+        } else if b.x0 >= mid {
+            hi = hi.min(b.x0);
+        } else {
+            return None;
+        }
+        if lo >= hi {
+            return None;
+        }
+    }
+    Some((lo, hi))
+}
+
+fn top(row: &[Line]) -> Option<u32> {
+    row.iter().filter_map(|p| p.bbox).map(|b| b.y0).min()
+}
+
+fn bottom(row: &[Line]) -> Option<u32> {
+    row.iter().filter_map(|p| p.bbox).map(|b| b.y1).max()
+}
+
+/// True when `lower` starts within three line heights below `upper`.
+fn adjacent(upper: &[Line], lower: &[Line]) -> bool {
+    let h = upper
+        .iter()
+        .chain(lower)
+        .map(word_height)
+        .max()
+        .unwrap_or(1);
+    match (bottom(upper), top(lower)) {
+        (Some(b), Some(t)) => t <= b + 3 * h,
+        _ => false,
+    }
+}
+
+/// The run of rows around `i` (a row cut in exactly two) that stays clear of one gutter, not
+/// reaching back before `floor`: its start, end (exclusive) and gutter.
+fn run_around(rows: &[Vec<Line>], i: usize, floor: usize) -> Option<(usize, usize, (u32, u32))> {
+    let (l, r) = (rows[i].first()?.bbox?, rows[i].get(1)?.bbox?);
+    let mut gutter = (l.x1, r.x0);
+    if gutter.0 >= gutter.1 {
+        return None;
+    }
+    let mut start = i;
+    while start > floor && rows[start - 1].len() <= 2 && adjacent(&rows[start - 1], &rows[start]) {
+        match fit(&rows[start - 1], gutter) {
+            Some(g) => gutter = g,
+            None => break,
+        }
+        start -= 1;
+    }
+    let mut end = i + 1;
+    while end < rows.len() && rows[end].len() <= 2 && adjacent(&rows[end - 1], &rows[end]) {
+        match fit(&rows[end], gutter) {
+            Some(g) => gutter = g,
+            None => break,
+        }
+        end += 1;
+    }
+    Some((start, end, gutter))
+}
+
+/// Rewrites `lines` (in Tesseract's order) so that two-column runs come out column by column and
+/// wide gaps split lines; block numbers are renumbered from 0 in the new order.
+pub fn split_columns(lines: Vec<Line>) -> Vec<Line> {
+    let rows: Vec<Vec<Line>> = lines.into_iter().map(split).collect();
+    let mut runs = Vec::new();
+    let (mut i, mut floor) = (0, 0);
+    while i < rows.len() {
+        if rows[i].len() == 2 {
+            if let Some(run) = run_around(&rows, i, floor) {
+                runs.push(run);
+                floor = run.1;
+                i = run.1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Each output line with a grouping key; blocks are renumbered from the keys at the end.
+    let mut out: Vec<(u64, Line)> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().enumerate().peekable();
+    let mut runs = runs.into_iter().peekable();
+    let mut group = 1u64 << 40;
+    while let Some((i, row)) = rows.next() {
+        match runs.peek() {
+            Some(&(start, end, gutter)) if start == i => {
+                runs.next();
+                let mut rights = Vec::new();
+                let mut place = |piece: Line, out: &mut Vec<(u64, Line)>| {
+                    if piece.bbox.is_some_and(|b| b.x1 <= gutter.0) {
+                        out.push((group, piece));
+                    } else {
+                        rights.push((group + 1, piece));
+                    }
+                };
+                row.into_iter().for_each(|p| place(p, &mut out));
+                while rows.peek().is_some_and(|(j, _)| *j < end) {
+                    if let Some((_, row)) = rows.next() {
+                        row.into_iter().for_each(|p| place(p, &mut out));
+                    }
+                }
+                out.extend(rights);
+                group += 2;
+            }
+            _ => out.extend(row.into_iter().map(|p| (u64::from(p.block), p))),
+        }
+    }
+    let mut block = 0u32;
+    let mut prev = None;
+    out.into_iter()
+        .map(|(key, mut line)| {
+            if prev.is_some_and(|p| p != key) {
+                block += 1;
+            }
+            prev = Some(key);
+            line.block = block;
+            line
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(t: &str, x0: u32, y0: u32) -> Word {
+        let w = 12 * t.chars().count() as u32;
+        Word::new(
+            t,
+            Some(BBox {
+                x0,
+                y0,
+                x1: x0 + w,
+                y1: y0 + 20,
+            }),
+            0.9,
+        )
+    }
+
+    fn line(block: u32, words: Vec<Word>) -> Line {
+        Line {
+            bbox: union(&words),
+            block,
+            words,
+        }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<(u32, String)> {
+        lines.iter().map(|l| (l.block, l.raw_text())).collect()
+    }
+
+    #[test]
+    fn a_merged_header_comes_out_column_by_column() {
+        let lines = vec![
+            line(
+                0,
+                vec![
+                    word("ỦY", 100, 50),
+                    word("BAN", 140, 50),
+                    word("CỘNG", 600, 50),
+                    word("HÒA", 670, 50),
+                ],
+            ),
+            line(
+                0,
+                vec![
+                    word("TỈNH", 110, 80),
+                    word("Độc", 620, 80),
+                    word("lập", 670, 80),
+                ],
+            ),
+            line(0, vec![word("Số:", 100, 110)]),
+            line(1, vec![word("KẾ", 380, 200), word("HOẠCH", 420, 200)]),
+            line(2, vec![word("Căn", 100, 240), word("cứ", 150, 240)]),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![
+                (0, "ỦY BAN".into()),
+                (0, "TỈNH".into()),
+                (0, "Số:".into()),
+                (1, "CỘNG HÒA".into()),
+                (1, "Độc lập".into()),
+                (2, "KẾ HOẠCH".into()),
+                (3, "Căn cứ".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinary_lines_keep_their_order_and_blocks() {
+        let lines = vec![
+            line(0, vec![word("một", 100, 50), word("hai", 150, 50)]),
+            line(0, vec![word("ba", 100, 80)]),
+            line(3, vec![word("bốn", 100, 150)]),
+        ];
+        let out = split_columns(lines.clone());
+        assert_eq!(
+            texts(&out),
+            vec![(0, "một hai".into()), (0, "ba".into()), (1, "bốn".into())]
+        );
+        assert_eq!(out[0].bbox, lines[0].bbox);
+    }
+
+    #[test]
+    fn a_table_row_is_cut_into_cells_in_place() {
+        let lines = vec![line(
+            0,
+            vec![
+                word("1", 100, 50),
+                word("Sở", 300, 50),
+                word("Nội", 340, 50),
+                word("12", 700, 50),
+            ],
+        )];
+        let out = split_columns(lines);
+        assert_eq!(
+            texts(&out),
+            vec![(0, "1".into()), (0, "Sở Nội".into()), (0, "12".into())]
+        );
+    }
+}

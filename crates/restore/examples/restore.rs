@@ -16,6 +16,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::io::stdin().read_to_string(&mut s)?;
             print!("{}", r.restore_text(&s));
         }
+        Some("cands") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for w in &args[3..] {
+                println!("{w}: {:?}", r.candidates(w));
+            }
+        }
         Some("eval") => {
             vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;
         }

@@ -128,6 +128,12 @@ impl Restorer {
         out
     }
 
+    /// Candidate readings of one word: (reading, channel cost, unigram cost), in cost units.
+    pub fn candidates(&self, word: &str) -> Vec<(String, i32, i32)> {
+        let lower = text::normalize_word(word).to_lowercase();
+        WORKER.with(|w| w.borrow_mut().candidates(&self.model, &lower))
+    }
+
     /// Number of syllables in the loaded dictionary.
     pub fn syllable_count(&self) -> usize {
         self.model.dict.syl.len()

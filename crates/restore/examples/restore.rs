@@ -22,6 +22,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("{w}: {:?}", r.candidates(w));
             }
         }
+        Some("lm") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for p in &args[3..] {
+                let w: Vec<&str> = p.split(' ').collect();
+                println!("{p}: {:?}", r.lm_cost(&w));
+            }
+        }
         Some("eval") => {
             vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;
         }

@@ -89,7 +89,7 @@ pub struct Worker {
     plan: Plan,
     dp: Vec<i32>,
     expand: HashMap<String, i32>,
-    cache: HashMap<(String, bool, bool), Vec<Cand>>,
+    cache: HashMap<(String, bool, bool, bool), Vec<Cand>>,
     upper_line: bool,
 }
 
@@ -206,6 +206,13 @@ impl Worker {
                         oov: 0,
                     });
                 }
+            } else if core.chars().count() == 1
+                && core.chars().all(|c| c.is_ascii_alphabetic())
+                && (trail.starts_with(')') || trail.starts_with('.'))
+            {
+                // list markers: a) b. c)
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
             } else if m.protected.contains(core) {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
@@ -232,7 +239,12 @@ impl Worker {
                 if acronym {
                     self.push_fixed(Out::Keep);
                 } else {
-                    let key = (lower, accented_line && known, clean_line);
+                    let key = (
+                        lower,
+                        accented_line && known,
+                        clean_line,
+                        case == Case::Lower,
+                    );
                     if let Some(c) = self.cache.get(&key) {
                         self.cands.extend(c.iter().cloned());
                     } else {

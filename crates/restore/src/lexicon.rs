@@ -25,7 +25,7 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
@@ -229,9 +229,9 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
     let uni: Vec<u16> = puni.iter().map(|&p| cost(p)).collect();
     let oov_cost = cost(0.2 / (total as f64 + 0.5 * v));
 
-    // word-internal pairs
-    let mut word_pairs: HashMap<(u32, u32), ()> = HashMap::new();
-    let mut add_word = |w: &str| {
+    // word-internal pairs: words seen in the corpora get a bonus, names also a floor
+    let mut word_pairs: HashMap<(u32, u32), bool> = HashMap::new();
+    let mut add_word = |w: &str, name: bool| {
         let parts: Vec<Option<u32>> = w
             .split([' ', '-'])
             .filter(|p| !p.is_empty())
@@ -239,16 +239,19 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
             .collect();
         for win in parts.windows(2) {
             if let (Some(a), Some(b)) = (win[0], win[1]) {
-                word_pairs.insert((a, b), ());
+                let e = word_pairs.entry((a, b)).or_insert(name);
+                *e |= name;
             }
         }
     };
     each_row(data_dir, "words.tsv", |f, _| {
-        add_word(f[0]);
+        if count_field(f.get(1)).unwrap_or(0) > 0 {
+            add_word(f[0], false);
+        }
         Ok(())
     })?;
     each_row(data_dir, "names.tsv", |f, _| {
-        add_word(f[0]);
+        add_word(f[0], true);
         Ok(())
     })?;
     for &(a, b) in word_pairs.keys() {
@@ -285,16 +288,13 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         bi_off[a as usize + 1] += 1;
         let ctx = counts[a as usize].max(1) as f64;
         let p = (c as f64 - DISCOUNT).max(0.0) / ctx + alpha[a as usize] * puni[b as usize];
-        let bonus = if word_pairs.contains_key(&(a, b)) {
-            WORD_BONUS
-        } else {
-            0.0
-        };
+        let word = word_pairs.get(&(a, b)).copied();
+        let bonus = if word.is_some() { WORD_BONUS } else { 0.0 };
         bi_next.push(b);
-        let p = if bonus > 0.0 {
-            (p * bonus.exp()).max(WORD_FLOOR)
-        } else {
-            p
+        let p = match word {
+            Some(true) => (p * bonus.exp()).max(WORD_FLOOR),
+            Some(false) => p * bonus.exp(),
+            None => p,
         };
         bi_cost.push(cost(p));
     }

@@ -1,6 +1,6 @@
 //! Speed of restoration (MB of text per second on one core) and of dictionary loading.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_main, Criterion, Throughput};
 use std::path::PathBuf;
 
 fn dict_path() -> PathBuf {
@@ -47,5 +47,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+#[allow(missing_docs)]
+mod group {
+    criterion::criterion_group!(benches, super::bench);
+}
+use group::benches;
 criterion_main!(benches);

@@ -16,6 +16,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::io::stdin().read_to_string(&mut s)?;
             print!("{}", r.restore_text(&s));
         }
+        Some("cands") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for w in &args[3..] {
+                println!("{w}: {:?}", r.candidates(w));
+            }
+        }
+        Some("lm") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for p in &args[3..] {
+                let w: Vec<&str> = p.split(' ').collect();
+                println!("{p}: {:?}", r.lm_cost(&w));
+            }
+        }
         Some("eval") => {
             vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;
         }

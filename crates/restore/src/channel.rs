@@ -22,6 +22,18 @@ pub const DEL: i32 = 600;
 pub const INS: i32 = 700;
 /// Cost of a mark read wrong (`á` read for `ạ`).
 pub const MARK_WRONG: i32 = 200;
+/// Cost of a digit or symbol inside a word read for a vowel (such a character is surely wrong).
+pub const GARBLE_VOWEL: i32 = 400;
+/// Cost of a digit or symbol inside a word read for a consonant.
+pub const GARBLE_CONSONANT: i32 = 500;
+/// Cost of dropping a digit or symbol inside a word.
+pub const GARBLE_DEL: i32 = 350;
+/// Cost of a vowel read for another, marked vowel (the English model's usual confusion).
+pub const VOWEL_SUB: i32 = 450;
+/// Cost of a consonant read for a marked vowel.
+pub const CONSONANT_VOWEL: i32 = 600;
+/// Letters a skeleton can hold.
+const SKELETON_LETTERS: &str = "abcdeghiklmnopqrstuvxy";
 /// Extra cost when a rule's truth matches the candidate except for the tone.
 const TONE_SLACK: i32 = 100;
 /// Extra cost when a rule's truth matches the candidate only on the skeleton.
@@ -66,6 +78,7 @@ impl CandChars {
 #[derive(Debug, Default)]
 pub struct Channel {
     rules: HashMap<Vec<char>, Vec<Rule>>,
+    max_ocr: usize,
     insertions: Vec<Rule>,
 }
 
@@ -115,6 +128,7 @@ impl Channel {
                 truth: t,
                 cost,
             };
+            ch.max_ocr = ch.max_ocr.max(o.len());
             if o.is_empty() {
                 ch.insertions.push(rule);
             } else {
@@ -142,7 +156,7 @@ impl Channel {
         let n = plan.chars.len();
         for i in 0..n {
             let mut here = Vec::new();
-            for k in 1..=3.min(n - i) {
+            for k in 1..=self.max_ocr.min(n - i) {
                 if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
                     here.extend(rs.iter().map(|r| (k, r.clone())));
                 }
@@ -157,15 +171,41 @@ impl Channel {
         if o == t {
             return 0;
         }
-        match (letter(o), letter(t)) {
-            (Some(lo), Some(lt)) if lo.base == lt.base => {
+        let Some(lt) = letter(t) else { return SUB };
+        let marked = lt.modi != 0 || lt.tone != 0;
+        match letter(o) {
+            Some(lo) if lo.base == lt.base => {
                 if lo.modi == 0 && lo.tone == 0 {
                     0
                 } else {
                     MARK_WRONG
                 }
             }
+            Some(lo) => Self::generic(lo.base, lt.base, marked),
+            None => {
+                if is_vowel(lt.base) {
+                    GARBLE_VOWEL
+                } else {
+                    GARBLE_CONSONANT
+                }
+            }
+        }
+    }
+
+    /// Generic cost of base letter `o` read for base letter `t` (`marked`: `t` carries marks).
+    fn generic(o: char, t: char, marked: bool) -> i32 {
+        match (is_vowel(o), is_vowel(t)) {
+            (true, true) if marked => VOWEL_SUB,
+            (false, true) if marked => CONSONANT_VOWEL,
             _ => SUB,
+        }
+    }
+
+    fn del(o: char) -> i32 {
+        if letter(o).is_some() {
+            DEL
+        } else {
+            GARBLE_DEL
         }
     }
 
@@ -209,7 +249,7 @@ impl Channel {
                     relax(i + 1, j + 1, Self::sub(plan.chars[i], cand.full[j]), dp);
                 }
                 if i < n {
-                    relax(i + 1, j, DEL, dp);
+                    relax(i + 1, j, Self::del(plan.chars[i]), dp);
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp);
@@ -273,6 +313,23 @@ impl Channel {
         if edits >= MAX_EDITS {
             return;
         }
+        // generic substitutions (the exact cost, marks included, is computed by `cost`)
+        let o = plan.chars[i];
+        let lo = letter(o);
+        for b in SKELETON_LETTERS.chars() {
+            let c = match lo {
+                Some(l) if l.base == b => continue,
+                Some(l) => Self::generic(l.base, b, true),
+                None if is_vowel(b) => GARBLE_VOWEL,
+                None => GARBLE_CONSONANT,
+            };
+            if cost + c > BUDGET {
+                continue;
+            }
+            buf.push(b);
+            self.walk(plan, prefixes, i + 1, cost + c, edits + 1, buf, out);
+            buf.truncate(len);
+        }
         for (k, r) in &plan.at[i] {
             buf.push_str(&r.truth_skeleton);
             self.walk(plan, prefixes, i + k, cost + r.cost, edits + 1, buf, out);
@@ -284,8 +341,20 @@ impl Channel {
             buf.truncate(len);
         }
         // drop the character
-        self.walk(plan, prefixes, i + 1, cost + DEL, edits + 1, buf, out);
+        self.walk(
+            plan,
+            prefixes,
+            i + 1,
+            cost + Self::del(o),
+            edits + 1,
+            buf,
+            out,
+        );
     }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ const KEEP_PLAIN: i32 = 400;
 const OOV_LOWER: i32 = 1500;
 /// Language-model cost of a capitalised word the dictionary does not know (names, acronyms).
 const OOV_UPPER: i32 = 1100;
+/// Language-model cost of keeping a word with digits or symbols among its letters (`s6`, `K&`).
+const OOV_GARBLED: i32 = 2000;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
 /// Most candidates kept per token.
@@ -87,7 +89,8 @@ pub struct Worker {
     plan: Plan,
     dp: Vec<i32>,
     expand: HashMap<String, i32>,
-    cache: HashMap<(String, bool), Vec<Cand>>,
+    cache: HashMap<(String, bool, bool, bool), Vec<Cand>>,
+    upper_line: bool,
 }
 
 fn is_number(core: &str) -> bool {
@@ -153,7 +156,23 @@ impl Worker {
             }
         }
         let accented_line = words > 0 && accented * 2 >= words;
+        // A line whose every word already spells a known syllable skeleton shows no sign of OCR
+        // damage: its words are only re-marked, never rewritten.
+        let clean_line = tokens.iter().all(|t| {
+            let (_, core, _) = split_edges(t);
+            !core.chars().any(char::is_alphabetic)
+                || is_code(core)
+                || m.protected.contains(core)
+                || {
+                    let lower = normalize_word(core).to_lowercase();
+                    m.skel.contains_key(&skeleton(&lower))
+                        || m.user.contains_key(&lower)
+                        || (lower.chars().all(|c| c.is_ascii_alphabetic())
+                            && case_of(core) == Case::Upper)
+                }
+        });
         let upper_line = words > 0 && upper * 2 > words;
+        self.upper_line = upper_line;
 
         let mut cut_next = true;
         for (ti, tok) in tokens.iter().enumerate() {
@@ -187,6 +206,13 @@ impl Worker {
                         oov: 0,
                     });
                 }
+            } else if core.chars().count() == 1
+                && core.chars().all(|c| c.is_ascii_alphabetic())
+                && (trail.starts_with(')') || trail.starts_with('.'))
+            {
+                // list markers: a) b. c)
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
             } else if m.protected.contains(core) {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
@@ -213,11 +239,16 @@ impl Worker {
                 if acronym {
                     self.push_fixed(Out::Keep);
                 } else {
-                    let key = (lower, accented_line && known);
+                    let key = (
+                        lower,
+                        accented_line && known,
+                        clean_line,
+                        case == Case::Lower,
+                    );
                     if let Some(c) = self.cache.get(&key) {
                         self.cands.extend(c.iter().cloned());
                     } else {
-                        let list = self.generate(m, &key.0, key.1, case);
+                        let list = self.generate(m, &key.0, key.1, key.2, case);
                         if self.cache.len() > 50_000 {
                             self.cache.clear();
                         }
@@ -241,6 +272,22 @@ impl Worker {
         self.emit(tokens)
     }
 
+    /// Candidate readings of one lowercase word with their channel costs (for inspection).
+    pub fn candidates(&mut self, m: &Model, lower: &str) -> Vec<(String, i32, i32)> {
+        self.generate(m, lower, false, false, Case::Lower)
+            .into_iter()
+            .map(|c| {
+                let lm = c.id.map_or(c.oov, |i| m.uni(i));
+                let s = match c.out {
+                    Out::Word(w) => w,
+                    Out::Fixed(f) => f,
+                    Out::Keep => format!("={lower}"),
+                };
+                (s, c.local, lm)
+            })
+            .collect()
+    }
+
     fn push_fixed(&mut self, out: Out) {
         self.cands.push(Cand {
             out,
@@ -251,10 +298,21 @@ impl Worker {
     }
 
     /// Candidate readings of one lowercase word.
-    fn generate(&mut self, m: &Model, lower: &str, keep_mode: bool, case: Case) -> Vec<Cand> {
+    fn generate(
+        &mut self,
+        m: &Model,
+        lower: &str,
+        keep_mode: bool,
+        clean: bool,
+        case: Case,
+    ) -> Vec<Cand> {
         m.channel.plan(lower, &mut self.plan);
         self.expand.clear();
-        m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+        if clean {
+            self.expand.insert(skeleton(lower), 0);
+        } else {
+            m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+        }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
         for sk in self.expand.keys() {
@@ -309,7 +367,9 @@ impl Worker {
                 out: Out::Keep,
                 id: None,
                 local: 0,
-                oov: if case == Case::Lower {
+                oov: if lower.chars().any(|c| !c.is_alphabetic()) {
+                    OOV_GARBLED
+                } else if case == Case::Lower {
                     OOV_LOWER
                 } else {
                     OOV_UPPER
@@ -356,7 +416,18 @@ impl Worker {
                     let mut best = i32::MAX / 4;
                     let mut arg = u32::MAX;
                     for pi in p.start..p.end {
-                        let v = self.alpha[pi] + Self::trans(m, self.cands[pi].id, cand);
+                        // second order: the predecessor's own best predecessor, when in context
+                        let pp = if p.cut_before || t < 2 {
+                            None
+                        } else {
+                            let b = self.back[pi];
+                            (b != u32::MAX).then(|| self.cands[b as usize].id).flatten()
+                        };
+                        let tr = match (pp, self.cands[pi].id, cand.id) {
+                            (Some(a), Some(b), Some(c)) => m.trigram(a, b, c),
+                            _ => Self::trans(m, self.cands[pi].id, cand),
+                        };
+                        let v = self.alpha[pi] + tr;
                         if v < best {
                             best = v;
                             arg = pi as u32;
@@ -421,14 +492,18 @@ impl Worker {
         for (t, tok) in tokens.iter().enumerate() {
             let s = &self.slots[t];
             let (lead, core, trail) = split_edges(tok);
-            let case = case_of(core);
+            let case = match case_of(core) {
+                Case::Title if self.upper_line => Case::Upper,
+                c => c,
+            };
+            let core_n = normalize_word(core);
             let render = |c: &Cand| -> String {
                 let body = match &c.out {
-                    Out::Keep => core.to_string(),
+                    Out::Keep => core_n.clone(),
                     Out::Fixed(f) => f.clone(),
                     Out::Word(w) => {
-                        if *w == normalize_word(core).to_lowercase() && !has_marks(core) {
-                            core.to_string()
+                        if *w == core_n.to_lowercase() {
+                            core_n.clone()
                         } else {
                             apply_case(w, case)
                         }
@@ -500,6 +575,5 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
         }
     }
     flush(&mut part, &mut out, &mut changed);
-    let _ = skeleton;
     changed.then_some(out)
 }

@@ -214,6 +214,15 @@ pub fn eval_pairs(r: &Restorer, set: &str, pairs: &[(String, String)]) -> Row {
     row
 }
 
+/// The project's `shared/` folder: the nearest `shared/seeds` beside `repo_root` or an ancestor.
+pub fn shared_dir(repo_root: &Path) -> Option<PathBuf> {
+    let root = repo_root.canonicalize().ok()?;
+    root.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("seeds").is_dir())
+}
+
 fn eval_dir(repo_root: &Path) -> Option<PathBuf> {
     [
         repo_root.join("dictionaries/fixtures/eval"),
@@ -231,8 +240,10 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
     let r = Restorer::load(&dict)?;
     let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let mut rows = Vec::new();
-    // (a) the seed pair from shared/
-    let seeds = repo_root.join("../shared/seeds");
+    // (a) the seed pairs from shared/ (beside the project, or beside one of its parents)
+    let seeds = shared_dir(repo_root)
+        .map(|s| s.join("seeds"))
+        .unwrap_or_else(|| repo_root.join("../shared/seeds"));
     let mut seed_pairs = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&seeds) {
         let mut names: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();

@@ -25,7 +25,7 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 5;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
@@ -33,6 +33,9 @@ pub const COST_SCALE: f32 = 100.0;
 const DISCOUNT: f64 = 0.75;
 /// Bonus (nats) on a transition that continues a known multi-syllable word.
 const WORD_BONUS: f64 = 1.0;
+/// Floor probability of a transition inside a known word or name (`Sở Ngoại vụ` is in the names
+/// list even where the corpora never wrote it).
+const WORD_FLOOR: f64 = 0.01;
 
 /// Flag bit: the entry is a Vietnamese syllable (a restoration candidate).
 pub const FLAG_SYLLABLE: u8 = 1;
@@ -73,6 +76,12 @@ pub struct Dict {
     pub channel: Vec<ChannelRule>,
     /// Cost of a word the dictionary does not know.
     pub oov_cost: u16,
+    /// Trigram keys (`a << 42 | b << 21 | c`), sorted.
+    pub tri_key: Vec<u64>,
+    /// Cost of each stored trigram (interpolated with the bigram below it).
+    pub tri_cost: Vec<u16>,
+    /// Back-off cost per stored bigram context (same order as `bi_next`) for unseen trigrams.
+    pub tri_backoff: Vec<u16>,
 }
 
 fn cost(p: f64) -> u16 {
@@ -220,9 +229,9 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
     let uni: Vec<u16> = puni.iter().map(|&p| cost(p)).collect();
     let oov_cost = cost(0.2 / (total as f64 + 0.5 * v));
 
-    // word-internal pairs
-    let mut word_pairs: HashMap<(u32, u32), ()> = HashMap::new();
-    let mut add_word = |w: &str| {
+    // word-internal pairs: words seen in the corpora get a bonus, names also a floor
+    let mut word_pairs: HashMap<(u32, u32), bool> = HashMap::new();
+    let mut add_word = |w: &str, name: bool| {
         let parts: Vec<Option<u32>> = w
             .split([' ', '-'])
             .filter(|p| !p.is_empty())
@@ -230,16 +239,19 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
             .collect();
         for win in parts.windows(2) {
             if let (Some(a), Some(b)) = (win[0], win[1]) {
-                word_pairs.insert((a, b), ());
+                let e = word_pairs.entry((a, b)).or_insert(name);
+                *e |= name;
             }
         }
     };
     each_row(data_dir, "words.tsv", |f, _| {
-        add_word(f[0]);
+        if count_field(f.get(1)).unwrap_or(0) > 0 {
+            add_word(f[0], false);
+        }
         Ok(())
     })?;
     each_row(data_dir, "names.tsv", |f, _| {
-        add_word(f[0]);
+        add_word(f[0], true);
         Ok(())
     })?;
     for &(a, b) in word_pairs.keys() {
@@ -276,17 +288,81 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         bi_off[a as usize + 1] += 1;
         let ctx = counts[a as usize].max(1) as f64;
         let p = (c as f64 - DISCOUNT).max(0.0) / ctx + alpha[a as usize] * puni[b as usize];
-        let bonus = if word_pairs.contains_key(&(a, b)) {
-            WORD_BONUS
-        } else {
-            0.0
-        };
+        let word = word_pairs.get(&(a, b)).copied();
+        let bonus = if word.is_some() { WORD_BONUS } else { 0.0 };
         bi_next.push(b);
-        bi_cost.push(cost(p * bonus.exp()));
+        let p = match word {
+            Some(true) => (p * bonus.exp()).max(WORD_FLOOR),
+            Some(false) => p * bonus.exp(),
+            None => p,
+        };
+        bi_cost.push(cost(p));
     }
     for i in 0..n {
         bi_off[i + 1] += bi_off[i];
     }
+    let bigram_p = |a: u32, b: u32| -> (f64, Option<usize>) {
+        let lo = bi_off[a as usize] as usize;
+        let hi = bi_off[a as usize + 1] as usize;
+        match bi_next[lo..hi].binary_search(&b) {
+            Ok(k) => (
+                (-f64::from(bi_cost[lo + k]) / f64::from(COST_SCALE)).exp(),
+                Some(lo + k),
+            ),
+            Err(_) => (alpha[a as usize] * puni[b as usize], None),
+        }
+    };
+
+    // trigrams: interpolated with the bigram model below them
+    let mut tris: Vec<(u64, u64, usize)> = Vec::new(); // key, count, index of the (a, b) pair
+    each_row(data_dir, "trigrams.tsv", |f, _| {
+        let c = count_field(f.get(1))?;
+        let mut it = f[0].split(' ');
+        let (Some(a), Some(b), Some(cc), None) = (it.next(), it.next(), it.next(), it.next())
+        else {
+            return Err("expected three syllables separated by spaces".into());
+        };
+        let (a, b, cc) = (normalize_word(a), normalize_word(b), normalize_word(cc));
+        if let (Some(&x), Some(&y), Some(&z)) = (ids.get(&a), ids.get(&b), ids.get(&cc)) {
+            if let (_, Some(pair)) = bigram_p(x, y) {
+                tris.push((
+                    (u64::from(x) << 42) | (u64::from(y) << 21) | u64::from(z),
+                    c,
+                    pair,
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    tris.sort_unstable_by_key(|t| t.0);
+    tris.dedup_by_key(|t| t.0);
+    let pair_count: HashMap<(u32, u32), u64> = pairs.iter().map(|p| ((p.0, p.1), p.2)).collect();
+    let mut tri_mass = vec![0f64; bi_next.len()];
+    for &(_, c, pair) in &tris {
+        tri_mass[pair] += (c as f64 - DISCOUNT).max(0.0);
+    }
+    let mut gamma = vec![1f64; bi_next.len()];
+    for a in 0..n {
+        for k in bi_off[a] as usize..bi_off[a + 1] as usize {
+            let ctx = pair_count
+                .get(&(a as u32, bi_next[k]))
+                .copied()
+                .unwrap_or(0)
+                .max(1) as f64;
+            gamma[k] = (1.0 - tri_mass[k] / ctx).clamp(0.02, 1.0);
+        }
+    }
+    let mut tri_key = Vec::with_capacity(tris.len());
+    let mut tri_cost = Vec::with_capacity(tris.len());
+    for &(key, c, pair) in &tris {
+        let (a, b) = ((key >> 42) as u32, ((key >> 21) & 0x1f_ffff) as u32);
+        let z = (key & 0x1f_ffff) as u32;
+        let ctx = pair_count.get(&(a, b)).copied().unwrap_or(0).max(1) as f64;
+        let p = (c as f64 - DISCOUNT).max(0.0) / ctx + gamma[pair] * bigram_p(b, z).0;
+        tri_key.push(key);
+        tri_cost.push(cost(p));
+    }
+    let tri_backoff: Vec<u16> = gamma.iter().map(|&g| cost(g)).collect();
 
     let mut protected = Vec::new();
     each_row(data_dir, "protected.tsv", |f, _| {
@@ -307,6 +383,9 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         protected,
         channel,
         oov_cost,
+        tri_key,
+        tri_cost,
+        tri_backoff,
     })
 }
 
@@ -390,6 +469,8 @@ pub fn decode_blob(bytes: &[u8]) -> Result<Dict, String> {
         || dict.bi_next.len() != dict.bi_cost.len()
         || dict.bi_off.last().copied().unwrap_or(0) as usize != dict.bi_next.len()
         || dict.bi_next.iter().any(|&b| b as usize >= n)
+        || dict.tri_key.len() != dict.tri_cost.len()
+        || dict.tri_backoff.len() != dict.bi_next.len()
     {
         return Err("corrupt dictionary: inconsistent tables".into());
     }

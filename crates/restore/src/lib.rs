@@ -128,6 +128,32 @@ impl Restorer {
         out
     }
 
+    /// Candidate readings of one word: (reading, channel cost, unigram cost), in cost units.
+    pub fn candidates(&self, word: &str) -> Vec<(String, i32, i32)> {
+        let lower = text::normalize_word(word).to_lowercase();
+        WORKER.with(|w| w.borrow_mut().candidates(&self.model, &lower))
+    }
+
+    /// Language-model cost of a sequence of lowercase syllables (`None` when one is unknown), in
+    /// cost units (`lexicon::COST_SCALE` per nat).
+    pub fn lm_cost(&self, words: &[&str]) -> Option<i32> {
+        let m = &self.model;
+        let ids: Option<Vec<u32>> = words
+            .iter()
+            .map(|w| m.ids.get(&text::normalize_word(w).to_lowercase()).copied())
+            .collect();
+        let ids = ids?;
+        let mut c = 0;
+        for (i, &id) in ids.iter().enumerate() {
+            c += match i {
+                0 => m.uni(id),
+                1 => m.bigram(ids[0], id),
+                _ => m.trigram(ids[i - 2], ids[i - 1], id),
+            };
+        }
+        Some(c)
+    }
+
     /// Number of syllables in the loaded dictionary.
     pub fn syllable_count(&self) -> usize {
         self.model.dict.syl.len()

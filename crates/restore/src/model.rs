@@ -109,12 +109,34 @@ impl Model {
     /// Cost of `b` after `a`.
     #[inline]
     pub fn bigram(&self, a: u32, b: u32) -> i32 {
+        self.bigram_at(a, b).0
+    }
+
+    /// Cost of `b` after `a`, and the index of the stored pair when there is one.
+    #[inline]
+    pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
         let d = &self.dict;
         let lo = d.bi_off[a as usize] as usize;
         let hi = d.bi_off[a as usize + 1] as usize;
         match d.bi_next[lo..hi].binary_search(&b) {
-            Ok(k) => i32::from(d.bi_cost[lo + k]),
-            Err(_) => i32::from(d.backoff[a as usize]) + self.uni(b),
+            Ok(k) => (i32::from(d.bi_cost[lo + k]), Some(lo + k)),
+            Err(_) => (i32::from(d.backoff[a as usize]) + self.uni(b), None),
+        }
+    }
+
+    /// Cost of `c` after `a b`.
+    #[inline]
+    pub fn trigram(&self, a: u32, b: u32, c: u32) -> i32 {
+        let d = &self.dict;
+        let lo = d.bi_off[a as usize] as usize;
+        let hi = d.bi_off[a as usize + 1] as usize;
+        let Ok(k) = d.bi_next[lo..hi].binary_search(&b) else {
+            return self.bigram(b, c);
+        };
+        let key = (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c);
+        match d.tri_key.binary_search(&key) {
+            Ok(i) => i32::from(d.tri_cost[i]),
+            Err(_) => i32::from(d.tri_backoff[lo + k]) + self.bigram(b, c),
         }
     }
 }

@@ -53,7 +53,8 @@ fn tables() -> &'static Tables {
     T.get_or_init(|| {
         let mut parts = HashMap::new();
         let mut compose = HashMap::new();
-        let families: [(char, &[(u8, Option<char>)]); 6] = [
+        type Family = (char, &'static [(u8, Option<char>)]);
+        let families: [Family; 6] = [
             (
                 'a',
                 &[
@@ -297,17 +298,22 @@ pub fn is_edge_punct(c: char) -> bool {
     ".,;:!?()[]\"'“”‘’…-–—/".contains(c)
 }
 
+/// Characters kept around a token's core: the metric's edge punctuation plus footnote marks.
+fn is_edge(c: char) -> bool {
+    is_edge_punct(c) || "¹²³⁴⁵⁶⁷⁸⁹⁰*".contains(c)
+}
+
 /// Splits a token into leading punctuation, core, trailing punctuation (byte ranges of `tok`).
 pub fn split_edges(tok: &str) -> (&str, &str, &str) {
     let core_start = tok
         .char_indices()
-        .find(|&(_, c)| !is_edge_punct(c))
+        .find(|&(_, c)| !is_edge(c))
         .map_or(tok.len(), |(i, _)| i);
     let rest = &tok[core_start..];
     let core_len = rest
         .char_indices()
         .rev()
-        .find(|&(_, c)| !is_edge_punct(c))
+        .find(|&(_, c)| !is_edge(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     (&tok[..core_start], &rest[..core_len], &rest[core_len..])
 }

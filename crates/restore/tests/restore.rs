@@ -1,0 +1,206 @@
+//! End-to-end behaviour of the restorer on a tiny real dictionary compiled from `tests/data`,
+//! and the seed-004 accuracy on the full dictionary.
+
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use vanban_restore::text::{skeleton, split_edges, strip_marks};
+use vanban_restore::{build_dictionary, score, RestoreError, Restorer};
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn tiny() -> &'static Restorer {
+    static R: OnceLock<Restorer> = OnceLock::new();
+    R.get_or_init(|| {
+        let bytes = vanban_restore::compile(&data()).expect("fixture data compiles");
+        Restorer::from_bytes(&bytes).expect("fixture blob loads")
+    })
+}
+
+fn line(r: &Restorer, s: &str) -> String {
+    r.restore_text(s)
+}
+
+#[test]
+fn stripped_text_gets_its_marks_back() {
+    let r = tiny();
+    assert_eq!(
+        line(r, "Chi so hai long cua nguoi dan, to chuc va doanh nghiep"),
+        "Chỉ số hài lòng của người dân, tổ chức và doanh nghiệp"
+    );
+    assert_eq!(
+        line(r, "Uy ban nhan dan tinh Binh Phuoc"),
+        "Ủy ban nhân dân tỉnh Bình Phước"
+    );
+}
+
+#[test]
+fn casing_punctuation_and_codes_are_kept() {
+    let r = tiny();
+    assert_eq!(
+        line(r, "CONG HOA XA HOI CHU NGHIA VIET NAM"),
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    );
+    assert_eq!(
+        line(r, "Ke hoach so 80/KH-SNgV ngay 28/12/2022 cua So Ngoai vu"),
+        "Kế hoạch số 80/KH-SNgV ngày 28/12/2022 của Sở Ngoại vụ"
+    );
+    assert_eq!(
+        line(r, "Doc lap - Tu do - Hanh phuc"),
+        "Độc lập - Tự do - Hạnh phúc"
+    );
+}
+
+#[test]
+fn known_code_parts_get_their_d_stroke() {
+    let r = tiny();
+    assert_eq!(
+        line(r, "Nghi dinh so 30/2020/ND-CP cua Chinh phu"),
+        "Nghị định số 30/2020/NĐ-CP của Chính phủ"
+    );
+}
+
+#[test]
+fn correct_text_passes_unchanged_and_old_tones_are_modernised() {
+    let r = tiny();
+    let good = "Nâng cao nhận thức của công chức trong Sở về trách nhiệm thực hiện nhiệm vụ";
+    assert_eq!(line(r, good), good);
+    let toks: Vec<&str> = good.split(' ').collect();
+    assert!(r.restore_line(&toks).iter().all(|t| !t.changed));
+    assert_eq!(line(r, "Uỷ ban nhân dân"), "Ủy ban nhân dân");
+    // NFD in, NFC out
+    assert_eq!(line(r, "Ca\u{309}i ca\u{301}ch"), "Cải cách");
+}
+
+#[test]
+fn ocr_garble_is_repaired_with_confidence() {
+    let r = tiny();
+    let toks = ["Chi", "s6", "hai", "long", "cua", "nguoi", "dan"];
+    let out = r.restore_line(&toks);
+    assert_eq!(out.len(), toks.len());
+    assert_eq!(out[1].text, "số");
+    assert!(out[1].changed);
+    assert!(out[1].conf > 0.0 && out[1].conf <= 1.0);
+    assert!(!out[1].alternatives.contains(&"số".to_string()));
+}
+
+#[test]
+fn user_words_are_honoured() {
+    let bytes = vanban_restore::compile(&data()).expect("fixture data compiles");
+    let r = Restorer::from_bytes(&bytes)
+        .expect("loads")
+        .with_user_lexicon(["Sipas".to_string()]);
+    let out = r.restore_line(&["chi", "so", "Sipas"]);
+    assert_eq!(out[2].text, "Sipas");
+    assert!(!out[2].changed);
+}
+
+#[test]
+fn missing_bad_and_stale_blobs_are_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("none.dict");
+    let e = Restorer::load(&missing).expect_err("missing blob");
+    assert!(
+        e.to_string().contains("none.dict") && e.to_string().contains("dict build"),
+        "{e}"
+    );
+    let bad = dir.path().join("bad.dict");
+    std::fs::write(&bad, b"hello world, not a dictionary").expect("write");
+    let e = Restorer::load(&bad).expect_err("bad magic");
+    assert!(e.to_string().contains("bad magic"), "{e}");
+    let out = dir.path().join("v.dict");
+    build_dictionary(&data(), &out).expect("builds");
+    let mut bytes = std::fs::read(&out).expect("read");
+    bytes[10] = bytes[10].wrapping_add(1);
+    std::fs::write(&out, &bytes).expect("write");
+    let e = Restorer::load(&out).expect_err("stale");
+    assert!(e.to_string().contains("stale"), "{e}");
+    let e = vanban_restore::compile(dir.path()).expect_err("no data");
+    assert!(
+        matches!(e, RestoreError::Data { .. }) && e.to_string().contains("syllables.tsv"),
+        "{e}"
+    );
+}
+
+const WORDS: &[&str] = &[
+    "chỉ", "số", "hài", "lòng", "của", "người", "dân", "tổ", "chức", "kế", "hoạch", "ngày", "năm",
+    "sở", "ngoại", "vụ", "về", "cải", "cách", "hành", "chính", "tỉnh", "nhân", "ủy", "ban",
+];
+const CODES: &[&str] = &[
+    "80/KH-SNgV",
+    "2023",
+    "28/12/2022",
+    "UBND",
+    "1763/UBND-NC",
+    "3.5",
+    "a@b.vn",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn lines_tokens_codes_and_letters_are_kept(
+        picks in proptest::collection::vec((0usize..WORDS.len() + CODES.len(), any::<bool>()), 1..12),
+        lines in 1usize..4,
+    ) {
+        let r = tiny();
+        let toks: Vec<String> = picks.iter().map(|&(i, cap)| {
+            if i < WORDS.len() {
+                let w = strip_marks(WORDS[i]);
+                if cap { w.to_uppercase() } else { w }
+            } else {
+                CODES[i - WORDS.len()].to_string()
+            }
+        }).collect();
+        let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+        let out = r.restore_line(&refs);
+        prop_assert_eq!(out.len(), refs.len());
+        for (t, o) in refs.iter().zip(&out) {
+            if CODES.contains(t) {
+                prop_assert_eq!(&o.text, t);
+                prop_assert!(!o.changed);
+            } else {
+                // no OCR damage in the line: restoring only puts marks back
+                prop_assert_eq!(skeleton(&o.text), skeleton(t));
+                prop_assert_eq!(split_edges(&o.text).1.chars().count(), t.chars().count());
+            }
+        }
+        let text = vec![refs.join(" "); lines].join("\n");
+        prop_assert_eq!(r.restore_text(&text).lines().count(), lines);
+    }
+}
+
+/// The full dictionary: `dictionaries/vanban.dict`, or compiled from `dictionaries/data`.
+fn full() -> Restorer {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let blob = root.join("dictionaries/vanban.dict");
+    if blob.is_file() {
+        return Restorer::load(&blob).expect("dictionary loads");
+    }
+    let data = root.join("dictionaries/data");
+    let bytes = vanban_restore::compile(&data)
+        .unwrap_or_else(|e| panic!("no dictionary: build dictionaries/vanban.dict first ({e})"));
+    Restorer::from_bytes(&bytes).expect("compiled dictionary loads")
+}
+
+#[test]
+fn seed_004_accuracy_reaches_the_threshold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let seeds = vanban_restore::eval::shared_dir(&root)
+        .expect("shared/ beside the project")
+        .join("seeds");
+    let gt = std::fs::read_to_string(seeds.join("004_e3e329324efb5d2f.gt.txt"))
+        .expect("shared/seeds beside the project");
+    let ocr = std::fs::read_to_string(seeds.join("004_e3e329324efb5d2f.txt")).expect("seed OCR");
+    let r = full();
+    let raw = score(&gt, &ocr).accuracy();
+    let restored = score(&gt, &r.restore_text(&ocr)).accuracy();
+    assert!(raw < 0.5, "raw {raw}");
+    assert!(
+        restored >= 0.88,
+        "restored accuracy {restored:.4} below 0.88"
+    );
+}

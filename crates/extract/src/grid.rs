@@ -192,18 +192,40 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     }
     let t = threshold(image);
     let raw = image.as_raw();
-    let dark = |x: u32, y: u32| raw[(y as usize) * (w as usize) + x as usize] < t;
     // Scale from the page width (A4 is 8.27 in wide).
     let dpi = (w as f32 / 8.27).clamp(50.0, 1200.0);
     let min_h = (w / 30).max(20);
     let min_v = ((dpi * 0.12) as u32).max(12);
     let tol = ((dpi / 30.0) as u32).max(4);
 
+    // One pass over the rows (cache-friendly): horizontal runs row by row, vertical runs kept
+    // open per column.
+    const GAP: u32 = 2;
     let mut hruns = Vec::with_capacity(h as usize);
-    for y in 0..h {
+    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
+    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
+    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
         let mut r = Vec::new();
-        runs_of((0..w).map(|x| dark(x, y)), min_h, 2, &mut r);
+        runs_of(row.iter().map(|&p| p < t), min_h, GAP, &mut r);
         hruns.push(r);
+        for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
+            if p < t {
+                if open.0 == u32::MAX {
+                    open.0 = y;
+                }
+                open.1 = y;
+            } else if open.0 != u32::MAX && y - open.1 > GAP {
+                if open.1 + 1 - open.0 >= min_v {
+                    runs.push((open.0, open.1 + 1));
+                }
+                open.0 = u32::MAX;
+            }
+        }
+    }
+    for (open, runs) in vopen.iter().zip(vruns.iter_mut()) {
+        if open.0 != u32::MAX && open.1 + 1 - open.0 >= min_v {
+            runs.push((open.0, open.1 + 1));
+        }
     }
     let hs: Vec<Rule> = components(&hruns)
         .into_iter()
@@ -213,12 +235,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
         })
         .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
         .collect();
-    let mut vruns = Vec::with_capacity(w as usize);
-    for x in 0..w {
-        let mut r = Vec::new();
-        runs_of((0..h).map(|y| dark(x, y)), min_v, 2, &mut r);
-        vruns.push(r);
-    }
     let vs: Vec<Rule> = components(&vruns)
         .into_iter()
         .filter(|&(y0, y1, _, _)| y1 - y0 >= min_v)

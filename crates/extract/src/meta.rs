@@ -303,7 +303,15 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         .right
         .iter()
         .chain(cols.left.iter())
-        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)));
+        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
+        .or_else(|| {
+            // Read out of order (the date line after the title): `<place>, ngày ...` anywhere near
+            // the top.
+            lines[..limit]
+                .iter()
+                .filter(|l| PLACE_DATE.is_match(&l.fold.s))
+                .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
+        });
     if let Some((l, (date, start))) = dated {
         m.issued_date = Some(date);
         conf.insert("issued_date".into(), l.conf() * SURE);
@@ -673,12 +681,25 @@ fn parse_signature(
         .iter()
         .rposition(|l| l.text.contains("./."))
         .map(|i| body_start + i + 1);
-    let start = match (noi, end_mark) {
+    let mut start = match (noi, end_mark) {
         (Some(n), Some(e)) => n.min(e),
         (Some(n), None) => n,
         (None, Some(e)) => e,
         (None, None) => appendix.saturating_sub(6).max(body_start),
     };
+    // Signer lines read before `Nơi nhận` (the right column first) belong to the block too.
+    let mut back = 0;
+    while back < 4 && start > body_start {
+        let l = &lines[start - 1];
+        let signer_like = AUTHORITY.is_match(l.fold.s.trim_start())
+            || (is_caps(&l.text) && !is_heading_line(l))
+            || is_person_name(&l.text);
+        if !signer_like || l.is_blank() {
+            break;
+        }
+        start -= 1;
+        back += 1;
+    }
     let zone = &lines[start..appendix];
     // Split into the recipients' column and the signer's column.
     let mut left: Vec<TLine> = Vec::new();

@@ -399,6 +399,57 @@ mod tests {
     }
 
     #[test]
+    fn titles_come_from_the_appendix_caption_of_the_first_page() {
+        use vanban_doc::{Line, Page, Source, Word};
+        let page = |n: u32, lines: &[&str]| Page {
+            number: n,
+            width: 0,
+            height: 0,
+            dpi: 0,
+            origin: Origin::Ocr,
+            lines: lines
+                .iter()
+                .map(|l| Line {
+                    bbox: None,
+                    block: 0,
+                    words: l.split(' ').map(|w| Word::new(w, None, 0.9)).collect(),
+                })
+                .collect(),
+        };
+        let src = Source {
+            path: "a.pdf".into(),
+            sha256: String::new(),
+            pages: 2,
+        };
+        let doc = Document::new(
+            src,
+            vec![
+                page(
+                    3,
+                    &[
+                        "PHỤ LỤC",
+                        "DANH MỤC NHIỆM VỤ",
+                        "NĂM 2024",
+                        "(Kèm theo Kế hoạch số 1/KH-X)",
+                        "STT",
+                    ],
+                ),
+                page(4, &["4.2 Diễn tập"]),
+            ],
+        );
+        let mut t = vec![
+            table(3, &["STT", "Nội dung"], &[&["1", "a"]]),
+            table(4, &[], &[&["4.2", "Diễn tập"]]),
+        ];
+        attach_titles(&doc, &mut t);
+        assert_eq!(t[0].title.as_deref(), Some("DANH MỤC NHIỆM VỤ NĂM 2024"));
+        assert_eq!(t[1].title, None);
+        let j = join_tables(t);
+        assert_eq!(j.len(), 1);
+        assert_eq!(j[0].pages, vec![3, 4]);
+    }
+
+    #[test]
     fn csv_quotes_as_rfc4180() {
         let t = table(
             1,

@@ -8,7 +8,7 @@
 //! - [`extract_scan_tables`] finds ruled tables in a page image, builds their grid (merged cells
 //!   included) and reads each cell through a [`CellReader`]; [`join_tables`] joins a table that
 //!   runs on over the next page; [`attach_titles`] gives tables the caption of their appendix.
-//! - [`table_to_csv`] writes RFC 4180 CSV.
+//! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
 
 mod grid;
 mod lines;
@@ -18,5 +18,7 @@ mod text;
 
 pub use grid::{extract_scan_tables, find_grids, CellReader, Grid, GridCell};
 pub use meta::extract_metadata;
-pub use tables::{attach_titles, extract_text_tables, join_tables, table_to_csv};
+pub use tables::{
+    attach_titles, extract_text_tables, join_tables, table_to_csv, write_table_csvs, ExtractError,
+};
 pub use text::{normalize, sentence_case, title_case_position};

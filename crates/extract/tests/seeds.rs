@@ -306,3 +306,20 @@ fn documents_validate_against_schema() {
         assert!(!validator.is_valid(&bad), "{f}: broken document passed");
     }
 }
+
+#[test]
+fn decision_articles_are_top_sections() {
+    // A decision's body: `Điều 1.` ... with numbered items under it; a wrapped line that starts
+    // with `Điều 1` inside a sentence is not a heading.
+    let text = "QUYẾT ĐỊNH\nVề việc thành lập Tổ kiểm tra\n\nQUYẾT ĐỊNH:\nĐiều 1. Thành lập Tổ kiểm tra gồm:\n1. Ông A, tổ trưởng;\n2. Bà B, thành viên.\nĐiều 2. Tổ kiểm tra có nhiệm vụ kiểm tra.\nĐiều 3. Các ông, bà có tên tại\nĐiều 1 chịu trách nhiệm thi hành Quyết định này./.\n";
+    let dir = std::env::temp_dir().join(format!("vanban-extract-qd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join("qd.txt");
+    std::fs::write(&p, text).expect("write");
+    let m = extract_metadata(&text_doc(&p));
+    let _ = std::fs::remove_dir_all(&dir);
+    let labels: Vec<&str> = m.sections.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, vec!["Điều 1", "Điều 2", "Điều 3"]);
+    assert_eq!(m.sections[0].children.len(), 2);
+    assert_eq!(m.subject.as_deref(), Some("Về việc thành lập Tổ kiểm tra"));
+}

@@ -14,6 +14,39 @@ pub trait CellReader {
     fn read_cell(&mut self, image: &GrayImage, region: BBox) -> (String, f32);
 }
 
+/// A [`CellReader`] for pages that already have words with boxes in the image's pixel space (a
+/// PDF's text layer, or OCR of the whole page): a cell's text is the words whose centre falls in
+/// the region, in reading order; its confidence the lowest of theirs.
+pub struct PageWordsReader<'a> {
+    page: &'a vanban_doc::Page,
+}
+
+impl<'a> PageWordsReader<'a> {
+    /// A reader over the words of `page`.
+    pub fn new(page: &'a vanban_doc::Page) -> Self {
+        PageWordsReader { page }
+    }
+}
+
+impl CellReader for PageWordsReader<'_> {
+    fn read_cell(&mut self, _image: &GrayImage, r: BBox) -> (String, f32) {
+        let mut text = String::new();
+        let mut conf = 1.0f32;
+        for w in self.page.lines.iter().flat_map(|l| &l.words) {
+            let Some(b) = w.bbox else { continue };
+            let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+            if cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1 && !w.text.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+                conf = conf.min(w.conf);
+            }
+        }
+        (text, conf)
+    }
+}
+
 /// A cell of a grid: its slot, spans and the pixel region inside its ruling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GridCell {
@@ -579,6 +612,45 @@ mod tests {
         assert_eq!(t.pages, vec![3]);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0][2], "", "spanned column is empty: {:?}", t.rows[0]);
+    }
+
+    #[test]
+    fn page_words_fill_cells_of_a_text_layer_page() {
+        use vanban_doc::{Line, Origin, Page, Word};
+        let img = page();
+        let word = |t: &str, x0: u32, y0: u32| {
+            Word::new(
+                t,
+                Some(BBox {
+                    x0,
+                    y0,
+                    x1: x0 + 30,
+                    y1: y0 + 12,
+                }),
+                1.0,
+            )
+        };
+        let p = Page {
+            number: 1,
+            width: 1240,
+            height: 1754,
+            dpi: 150,
+            origin: Origin::TextLayer,
+            lines: vec![Line {
+                bbox: None,
+                block: 0,
+                words: vec![
+                    word("STT", 115, 315),
+                    word("Nội", 215, 315),
+                    word("dung", 250, 315),
+                ],
+            }],
+        };
+        let t = extract_scan_tables(1, &img, &mut PageWordsReader::new(&p));
+        assert_eq!(
+            t[0].header[..2],
+            ["STT".to_string(), "Nội dung".to_string()]
+        );
     }
 
     #[test]

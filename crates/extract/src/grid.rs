@@ -14,6 +14,39 @@ pub trait CellReader {
     fn read_cell(&mut self, image: &GrayImage, region: BBox) -> (String, f32);
 }
 
+/// A [`CellReader`] for pages that already have words with boxes in the image's pixel space (a
+/// PDF's text layer, or OCR of the whole page): a cell's text is the words whose centre falls in
+/// the region, in reading order; its confidence the lowest of theirs.
+pub struct PageWordsReader<'a> {
+    page: &'a vanban_doc::Page,
+}
+
+impl<'a> PageWordsReader<'a> {
+    /// A reader over the words of `page`.
+    pub fn new(page: &'a vanban_doc::Page) -> Self {
+        PageWordsReader { page }
+    }
+}
+
+impl CellReader for PageWordsReader<'_> {
+    fn read_cell(&mut self, _image: &GrayImage, r: BBox) -> (String, f32) {
+        let mut text = String::new();
+        let mut conf = 1.0f32;
+        for w in self.page.lines.iter().flat_map(|l| &l.words) {
+            let Some(b) = w.bbox else { continue };
+            let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+            if cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1 && !w.text.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&w.text);
+                conf = conf.min(w.conf);
+            }
+        }
+        (text, conf)
+    }
+}
+
 /// A cell of a grid: its slot, spans and the pixel region inside its ruling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GridCell {
@@ -192,18 +225,40 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     }
     let t = threshold(image);
     let raw = image.as_raw();
-    let dark = |x: u32, y: u32| raw[(y as usize) * (w as usize) + x as usize] < t;
     // Scale from the page width (A4 is 8.27 in wide).
     let dpi = (w as f32 / 8.27).clamp(50.0, 1200.0);
     let min_h = (w / 30).max(20);
     let min_v = ((dpi * 0.12) as u32).max(12);
     let tol = ((dpi / 30.0) as u32).max(4);
 
+    // One pass over the rows (cache-friendly): horizontal runs row by row, vertical runs kept
+    // open per column.
+    const GAP: u32 = 2;
     let mut hruns = Vec::with_capacity(h as usize);
-    for y in 0..h {
+    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
+    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
+    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
         let mut r = Vec::new();
-        runs_of((0..w).map(|x| dark(x, y)), min_h, 2, &mut r);
+        runs_of(row.iter().map(|&p| p < t), min_h, GAP, &mut r);
         hruns.push(r);
+        for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
+            if p < t {
+                if open.0 == u32::MAX {
+                    open.0 = y;
+                }
+                open.1 = y;
+            } else if open.0 != u32::MAX && y - open.1 > GAP {
+                if open.1 + 1 - open.0 >= min_v {
+                    runs.push((open.0, open.1 + 1));
+                }
+                open.0 = u32::MAX;
+            }
+        }
+    }
+    for (open, runs) in vopen.iter().zip(vruns.iter_mut()) {
+        if open.0 != u32::MAX && open.1 + 1 - open.0 >= min_v {
+            runs.push((open.0, open.1 + 1));
+        }
     }
     let hs: Vec<Rule> = components(&hruns)
         .into_iter()
@@ -213,12 +268,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
         })
         .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
         .collect();
-    let mut vruns = Vec::with_capacity(w as usize);
-    for x in 0..w {
-        let mut r = Vec::new();
-        runs_of((0..h).map(|y| dark(x, y)), min_v, 2, &mut r);
-        vruns.push(r);
-    }
     let vs: Vec<Rule> = components(&vruns)
         .into_iter()
         .filter(|&(y0, y1, _, _)| y1 - y0 >= min_v)
@@ -563,6 +612,45 @@ mod tests {
         assert_eq!(t.pages, vec![3]);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0][2], "", "spanned column is empty: {:?}", t.rows[0]);
+    }
+
+    #[test]
+    fn page_words_fill_cells_of_a_text_layer_page() {
+        use vanban_doc::{Line, Origin, Page, Word};
+        let img = page();
+        let word = |t: &str, x0: u32, y0: u32| {
+            Word::new(
+                t,
+                Some(BBox {
+                    x0,
+                    y0,
+                    x1: x0 + 30,
+                    y1: y0 + 12,
+                }),
+                1.0,
+            )
+        };
+        let p = Page {
+            number: 1,
+            width: 1240,
+            height: 1754,
+            dpi: 150,
+            origin: Origin::TextLayer,
+            lines: vec![Line {
+                bbox: None,
+                block: 0,
+                words: vec![
+                    word("STT", 115, 315),
+                    word("Nội", 215, 315),
+                    word("dung", 250, 315),
+                ],
+            }],
+        };
+        let t = extract_scan_tables(1, &img, &mut PageWordsReader::new(&p));
+        assert_eq!(
+            t[0].header[..2],
+            ["STT".to_string(), "Nội dung".to_string()]
+        );
     }
 
     #[test]

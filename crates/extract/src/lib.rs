@@ -7,8 +7,9 @@
 //! - [`extract_text_tables`] finds tab-separated tables in text inputs.
 //! - [`extract_scan_tables`] finds ruled tables in a page image, builds their grid (merged cells
 //!   included) and reads each cell through a [`CellReader`]; [`join_tables`] joins a table that
-//!   runs on over the next page; [`attach_titles`] gives tables the caption of their appendix.
-//! - [`table_to_csv`] writes RFC 4180 CSV.
+//!   runs on over the next page; [`attach_titles`] gives tables the caption of their appendix;
+//!   [`PageWordsReader`] reads cells from words a page already has (a PDF's text layer).
+//! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
 
 mod grid;
 mod lines;
@@ -16,7 +17,9 @@ mod meta;
 mod tables;
 mod text;
 
-pub use grid::{extract_scan_tables, find_grids, CellReader, Grid, GridCell};
+pub use grid::{extract_scan_tables, find_grids, CellReader, Grid, GridCell, PageWordsReader};
 pub use meta::extract_metadata;
-pub use tables::{attach_titles, extract_text_tables, join_tables, table_to_csv};
+pub use tables::{
+    attach_titles, extract_text_tables, join_tables, table_to_csv, write_table_csvs, ExtractError,
+};
 pub use text::{normalize, sentence_case, title_case_position};

@@ -77,7 +77,7 @@ re!(
 );
 re!(PLACE_DATE, r"[,.]?\s*ng\S{0,3}\s*\d{1,2}\s*th\S{0,4}?\s*\d");
 re!(NUMBER_LINE, r"^s\S{0,2}?\s*[:;.]\s*|^s[o0-9b&¢]\s+\d");
-re!(VV, r"^v\s*/\s*[vy]\s*[:.]?\s*");
+re!(VV, r"^(?:v\s*)?/\s*[vy]\b\s*[:.]?\s*");
 re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -88,7 +88,7 @@ re!(
 );
 re!(
     HEADING,
-    r"^(?:((?:x{0,3})(?:ix|iv|v?i{0,3}))\.\s+|(\d{1,2}(?:\.\d{1,2})*)\.\s+|(\d{1,2}(?:\.\d{1,2})+)\s+|([a-zđ])\)\s+|(dieu\s+\d{1,3})\.?\s+|([-–+•])\s*)(.*)$"
+    r"^(?:((?:x{0,3})(?:ix|iv|v?i{0,3}))\.\s+|(\d{1,2}(?:\.\d{1,2})*)\.\s+|(\d{1,2}(?:\.\d{1,2})+)\s+|([a-zđ])\)\s+|(dieu\s+\d{1,3})\.\s*|([-–+•])\s*)(.*)$"
 );
 re!(DMY, r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})");
 
@@ -303,7 +303,15 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         .right
         .iter()
         .chain(cols.left.iter())
-        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)));
+        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
+        .or_else(|| {
+            // Read out of order (the date line after the title): `<place>, ngày ...` anywhere near
+            // the top.
+            lines[..limit]
+                .iter()
+                .filter(|l| PLACE_DATE.is_match(&l.fold.s))
+                .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
+        });
     if let Some((l, (date, start))) = dated {
         m.issued_date = Some(date);
         conf.insert("issued_date".into(), l.conf() * SURE);
@@ -673,12 +681,25 @@ fn parse_signature(
         .iter()
         .rposition(|l| l.text.contains("./."))
         .map(|i| body_start + i + 1);
-    let start = match (noi, end_mark) {
+    let mut start = match (noi, end_mark) {
         (Some(n), Some(e)) => n.min(e),
         (Some(n), None) => n,
         (None, Some(e)) => e,
         (None, None) => appendix.saturating_sub(6).max(body_start),
     };
+    // Signer lines read before `Nơi nhận` (the right column first) belong to the block too.
+    let mut back = 0;
+    while back < 4 && start > body_start {
+        let l = &lines[start - 1];
+        let signer_like = AUTHORITY.is_match(l.fold.s.trim_start())
+            || (is_caps(&l.text) && !is_heading_line(l))
+            || is_person_name(&l.text);
+        if !signer_like || l.is_blank() {
+            break;
+        }
+        start -= 1;
+        back += 1;
+    }
     let zone = &lines[start..appendix];
     // Split into the recipients' column and the signer's column.
     let mut left: Vec<TLine> = Vec::new();
@@ -747,19 +768,28 @@ fn parse_signature(
         if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
             items.push((r.trim().to_string(), l.conf()));
             open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
-        } else if open {
-            if let Some(last) = items.last_mut() {
-                last.0.push(' ');
-                last.0.push_str(t);
-                last.1 = last.1.min(l.conf());
-            }
+        } else if let (true, Some(last)) = (open, items.last_mut()) {
+            last.0.push(' ');
+            last.0.push_str(t);
+            last.1 = last.1.min(l.conf());
+        } else if !items
+            .last()
+            .is_some_and(|(s, _)| fold(s).starts_with("luu"))
+        {
+            // An item whose dash OCR lost.
+            items.push((t.to_string(), l.conf() * FALLBACK));
+            open = !t.ends_with(['.', ';']);
         }
     }
     if !items.is_empty() {
         let c = items.iter().map(|i| i.1).fold(1.0, f32::min);
         m.recipients = items
             .into_iter()
-            .map(|(s, _)| s.trim().trim_end_matches([';', '.', ',', ' ']).to_string())
+            .map(|(s, _)| {
+                s.trim_start_matches(['-', '+', '~', '•', '*', ' '])
+                    .trim_end_matches([';', '.', ',', ' '])
+                    .to_string()
+            })
             .filter(|s| !s.is_empty())
             .collect();
         conf.insert("recipients".into(), c * SURE);
@@ -796,7 +826,13 @@ fn parse_signature(
                 .map_or(0, |x| x.end() + (t.fold.s.len() - f.len()));
             let pos = t.text[t.fold.orig(cut)..].trim();
             if !pos.is_empty() {
-                s.position = Some(title_case_position(pos));
+                let mut p = title_case_position(pos);
+                // `KT. CHỦ TỊCH` with the title line under it unread: the deputy signs.
+                if authority == Some("KT.") && cut > 0 && !fold(&p).starts_with("pho ") {
+                    p = format!("Phó {p}");
+                    c = c.min(FALLBACK);
+                }
+                s.position = Some(p);
             }
             c = c.min(t.conf());
         }

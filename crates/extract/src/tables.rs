@@ -320,6 +320,43 @@ pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
     out
 }
 
+/// Writing extraction outputs failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// A `<stem>.table-N.csv` file could not be written.
+    #[error("table {index} of {stem}: {source}")]
+    WriteCsv {
+        /// The document's stem.
+        stem: String,
+        /// The table's number, from 1.
+        index: usize,
+        /// The write error (names the file).
+        #[source]
+        source: vanban_doc::WriteError,
+    },
+}
+
+/// Writes each table as `<dir>/<stem>.table-N.csv` (N from 1), atomically; returns the paths.
+pub fn write_table_csvs(
+    dir: &std::path::Path,
+    stem: &str,
+    tables: &[Table],
+) -> Result<Vec<std::path::PathBuf>, ExtractError> {
+    let mut out = Vec::with_capacity(tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        let path = dir.join(format!("{stem}.table-{}.csv", i + 1));
+        vanban_doc::write_atomic(&path, table_to_csv(t).as_bytes()).map_err(|source| {
+            ExtractError::WriteCsv {
+                stem: stem.to_string(),
+                index: i + 1,
+                source,
+            }
+        })?;
+        out.push(path);
+    }
+    Ok(out)
+}
+
 /// The table as RFC 4180 CSV: the header row (when there is one), then the body rows.
 pub fn table_to_csv(t: &Table) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -396,6 +433,77 @@ mod tests {
         let b = table(4, &["STT", "Đơn vị", "Ghi chú"], &[&["1", "x", "y"]]);
         let c = table(6, &[], &[&["1", "x", "y"]]);
         assert_eq!(join_tables(vec![a, b, c]).len(), 3);
+    }
+
+    #[test]
+    fn titles_come_from_the_appendix_caption_of_the_first_page() {
+        use vanban_doc::{Line, Page, Source, Word};
+        let page = |n: u32, lines: &[&str]| Page {
+            number: n,
+            width: 0,
+            height: 0,
+            dpi: 0,
+            origin: Origin::Ocr,
+            lines: lines
+                .iter()
+                .map(|l| Line {
+                    bbox: None,
+                    block: 0,
+                    words: l.split(' ').map(|w| Word::new(w, None, 0.9)).collect(),
+                })
+                .collect(),
+        };
+        let src = Source {
+            path: "a.pdf".into(),
+            sha256: String::new(),
+            pages: 2,
+        };
+        let doc = Document::new(
+            src,
+            vec![
+                page(
+                    3,
+                    &[
+                        "PHỤ LỤC",
+                        "DANH MỤC NHIỆM VỤ",
+                        "NĂM 2024",
+                        "(Kèm theo Kế hoạch số 1/KH-X)",
+                        "STT",
+                    ],
+                ),
+                page(4, &["4.2 Diễn tập"]),
+            ],
+        );
+        let mut t = vec![
+            table(3, &["STT", "Nội dung"], &[&["1", "a"]]),
+            table(4, &[], &[&["4.2", "Diễn tập"]]),
+        ];
+        attach_titles(&doc, &mut t);
+        assert_eq!(t[0].title.as_deref(), Some("DANH MỤC NHIỆM VỤ NĂM 2024"));
+        assert_eq!(t[1].title, None);
+        let j = join_tables(t);
+        assert_eq!(j.len(), 1);
+        assert_eq!(j[0].pages, vec![3, 4]);
+    }
+
+    #[test]
+    fn writes_numbered_csv_files_and_names_the_failing_one() {
+        let dir = std::env::temp_dir().join(format!("vanban-extract-csv-{}", std::process::id()));
+        let t = table(1, &["STT", "Nội dung"], &[&["1", "a"]]);
+        let paths = write_table_csvs(&dir, "doc", &[t.clone(), t.clone()]).expect("writes");
+        assert_eq!(
+            paths[1].file_name().and_then(|n| n.to_str()),
+            Some("doc.table-2.csv")
+        );
+        assert_eq!(
+            std::fs::read_to_string(&paths[0]).ok().as_deref(),
+            Some("STT,Nội dung\r\n1,a\r\n")
+        );
+        // A file where the folder should be: the error names the table and the path.
+        let blocked = paths[0].clone();
+        let e = write_table_csvs(&blocked, "doc", &[t]).expect_err("cannot write under a file");
+        assert!(e.to_string().contains("table 1 of doc"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

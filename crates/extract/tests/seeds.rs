@@ -204,44 +204,58 @@ fn seed_003_text_tables() {
     ));
 }
 
+/// Files under `dir`, two levels deep (the fixtures are flat or in `inputs/` and `truth/`).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if let Ok(sub) = std::fs::read_dir(&p) {
+                out.extend(sub.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Fixtures (bundled scans with ground truth) once they are in the tree: the text path on each
-/// `<name>.gt.txt` must give every field of `<name>.expected.json`.
+/// `<name>.gt.txt` must give every field of `<name>.expected.json`; so must a plain-text input
+/// `<name>.txt` that is not raw English-model OCR (the NFD, old-tone-placement variant).
 #[test]
 fn fixture_ground_truths() {
     let dir =
         std::env::var_os("VANBAN_FIXTURES").map_or_else(|| root().join("fixtures"), PathBuf::from);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    if !dir.is_dir() {
         eprintln!("no fixtures/ in this tree yet: skipped");
         return;
+    }
+    let files = files_under(&dir);
+    let named = |name: &str| {
+        files
+            .iter()
+            .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
     };
     let mut n = 0;
     let mut failures: Vec<String> = Vec::new();
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
+    for p in &files {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let Some(stem) = name.strip_suffix(".expected.json") else {
             continue;
         };
-        let gt = dir.join(format!("{stem}.gt.txt"));
-        if !gt.exists() {
-            continue;
-        }
         let want: Value =
-            serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
-        // The ground truth, and a text input that is not raw English-model OCR (NFD, old tone
-        // placement: it must give the same fields).
-        let mut inputs = vec![gt];
-        let txt = dir.join(format!("{stem}.txt"));
-        if txt.exists() && !stem.starts_with("ocr-eng") {
-            inputs.push(txt);
+            serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json");
+        let mut inputs: Vec<&PathBuf> = named(&format!("{stem}.gt.txt")).into_iter().collect();
+        if !stem.starts_with("ocr-eng") {
+            inputs.extend(named(&format!("{stem}.txt")));
         }
         for input in inputs {
-            let got = actual(&text_doc(&input));
+            let got = actual(&text_doc(input));
             let label = input.display().to_string();
             if let Err(e) = std::panic::catch_unwind(|| check_fields(&label, &got, &want)) {
                 failures.push(e.downcast_ref::<String>().cloned().unwrap_or_default());
@@ -250,6 +264,10 @@ fn fixture_ground_truths() {
         }
     }
     eprintln!("{n} fixture texts checked");
+    assert!(
+        n > 0,
+        "fixtures/ holds no <name>.expected.json with a <name>.gt.txt"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -287,4 +305,21 @@ fn documents_validate_against_schema() {
             .remove("number");
         assert!(!validator.is_valid(&bad), "{f}: broken document passed");
     }
+}
+
+#[test]
+fn decision_articles_are_top_sections() {
+    // A decision's body: `Điều 1.` ... with numbered items under it; a wrapped line that starts
+    // with `Điều 1` inside a sentence is not a heading.
+    let text = "QUYẾT ĐỊNH\nVề việc thành lập Tổ kiểm tra\n\nQUYẾT ĐỊNH:\nĐiều 1. Thành lập Tổ kiểm tra gồm:\n1. Ông A, tổ trưởng;\n2. Bà B, thành viên.\nĐiều 2. Tổ kiểm tra có nhiệm vụ kiểm tra.\nĐiều 3. Các ông, bà có tên tại\nĐiều 1 chịu trách nhiệm thi hành Quyết định này./.\n";
+    let dir = std::env::temp_dir().join(format!("vanban-extract-qd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join("qd.txt");
+    std::fs::write(&p, text).expect("write");
+    let m = extract_metadata(&text_doc(&p));
+    let _ = std::fs::remove_dir_all(&dir);
+    let labels: Vec<&str> = m.sections.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, vec!["Điều 1", "Điều 2", "Điều 3"]);
+    assert_eq!(m.sections[0].children.len(), 2);
+    assert_eq!(m.subject.as_deref(), Some("Về việc thành lập Tổ kiểm tra"));
 }

@@ -34,7 +34,7 @@ impl CellReader for PageWordsReader<'_> {
         let mut conf = 1.0f32;
         for w in self.page.lines.iter().flat_map(|l| &l.words) {
             let Some(b) = w.bbox else { continue };
-            let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+            let (cx, cy) = (mid(b.x0, b.x1), mid(b.y0, b.y1));
             if cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1 && !w.text.is_empty() {
                 if !text.is_empty() {
                     text.push(' ');
@@ -45,6 +45,11 @@ impl CellReader for PageWordsReader<'_> {
         }
         (text, conf)
     }
+}
+
+/// The middle of two coordinates, without overflow.
+pub(crate) fn mid(a: u32, b: u32) -> u32 {
+    ((u64::from(a) + u64::from(b)) / 2) as u32
 }
 
 /// A cell of a grid: its slot, spans and the pixel region inside its ruling.
@@ -651,6 +656,24 @@ mod tests {
             t[0].header[..2],
             ["STT".to_string(), "Nội dung".to_string()]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_image_is_safe(w in 0u32..90, h in 0u32..90, seed in proptest::prelude::any::<u64>()) {
+            let mut x = seed | 1;
+            let img = GrayImage::from_fn(w, h, |_, _| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                Luma([if x % 3 == 0 { 0 } else { 255 }])
+            });
+            for g in find_grids(&img) {
+                for c in &g.cells {
+                    proptest::prop_assert!(c.region.x1 <= w && c.region.y1 <= h);
+                }
+            }
+        }
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn split_header(lines: &[TLine]) -> Columns {
             continue;
         }
         if l.has_boxes() {
-            let x = split_x.unwrap_or(l.page_width * 45 / 100);
+            let x = split_x.unwrap_or((u64::from(l.page_width) * 45 / 100) as u32);
             let (a, b) = l.split_at_x(x);
             if !a.is_blank() {
                 cols.left.push(a);
@@ -717,7 +717,7 @@ fn parse_signature(
             continue;
         }
         if let (true, Some((a, b))) = (l.has_boxes(), split_x) {
-            let (p, q) = l.split_at_x((a + b) / 2);
+            let (p, q) = l.split_at_x(crate::grid::mid(a, b));
             if !p.is_blank() {
                 left.push(p);
             }
@@ -1236,6 +1236,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_boxes(
+            words in proptest::collection::vec(("\\PC{0,12}", proptest::prelude::any::<[u32; 4]>(), 0u32..4), 0..60),
+            width in proptest::prelude::any::<u32>(),
+        ) {
+            use vanban_doc::{BBox, Line, Origin, Page, Source, Word};
+            let lines = words.chunks(5).map(|ws| Line {
+                bbox: None,
+                block: ws.first().map_or(0, |w| w.2),
+                words: ws.iter().map(|(t, b, _)| {
+                    Word::new(t.clone(), Some(BBox { x0: b[0], y0: b[1], x1: b[2], y1: b[3] }), 0.5)
+                }).collect(),
+            }).collect();
+            let page = Page { number: 1, width, height: 100, dpi: 300, origin: Origin::Ocr, lines };
+            let doc = Document::new(Source { path: "p".into(), sha256: String::new(), pages: 1 }, vec![page]);
+            let _ = extract_metadata(&doc);
+        }
+
         #[test]
         fn never_panics_and_writes_nfc(lines in proptest::collection::vec("\\PC{0,60}", 0..30)) {
             use vanban_doc::{Line, Origin, Page, Source, Word};

@@ -388,7 +388,10 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 }
                 break;
             }
-            let starts_body = BODY_START.is_match(&l.fold.s) || is_heading_line(l);
+            let starts_body = BODY_START.is_match(&l.fold.s)
+                || is_heading_line(l)
+                || NOI_NHAN.is_match(&l.fold.s)
+                || l.text.contains("./.");
             let block_change = subject
                 .last()
                 .is_some_and(|p| p.page_width > 0 && p.block != l.block);
@@ -736,6 +739,11 @@ fn parse_signature(
                 let (p, q) = l.split_at_byte(l.fold.orig(x.start() + 1));
                 left.push(p);
                 right.push(q);
+            } else if let Some(i) = trailing_title(l) {
+                // A title run into it: `Nơi nhận: TRƯỞNG PHÒNG`, `- Như trên; PHÓ CHỦ TỊCH`.
+                let (p, q) = l.split_at_byte(i);
+                left.push(p);
+                right.push(q);
             } else {
                 left.push(l.clone());
             }
@@ -850,6 +858,21 @@ fn parse_signature(
     TailEnd {
         body_end: noi.unwrap_or(start).max(body_start),
     }
+}
+
+/// Byte offset of a signer's title written after the last `;` or `:` of a recipients' line, if
+/// the rest is two or more words in capitals (not a `Lưu: VT, ...` item).
+fn trailing_title(l: &TLine) -> Option<usize> {
+    let i = l.text.rfind([';', ':'])?;
+    let rest = l.text[i + 1..].trim();
+    let words: Vec<&str> = rest.split(' ').filter(|w| !w.is_empty()).collect();
+    let head = fold(l.text.trim_start_matches(['-', '+', '~', '•', '*', ' ']));
+    let ok = words.len() >= 2
+        && is_caps(rest)
+        && !rest.contains([',', '.', ';', '(', '/'])
+        && words.iter().all(|w| w.chars().count() >= 2)
+        && !head.starts_with("luu");
+    ok.then(|| l.text.len() - l.text[i + 1..].trim_start().len())
 }
 
 /// `Nơi nhận` on a scan line whose words are boxed (the same test; kept apart for clarity).
@@ -1102,6 +1125,45 @@ mod tests {
             Some("2023-02-06".into())
         );
         assert_eq!(date_in("ngay 31 thang 2 nam 2023"), None);
+    }
+
+    #[test]
+    fn titles_run_into_recipient_lines_are_split_off() {
+        use vanban_doc::{Line, Origin, Page, Source, Word};
+        let text = "Số: 68/TTr-TCKH\nTỜ TRÌNH\nVề việc sửa chữa trụ sở\nCăn cứ hồ sơ, kính trình xem xét./.\n\
+                    Nơi nhận: TRƯỞNG PHÒNG\n- Như trên;\n- UBND xã Tịnh Hà;\n- Lưu: VT, TCKH.\nHuỳnh Văn Quốc";
+        let lines = text
+            .lines()
+            .map(|l| Line {
+                bbox: None,
+                block: 0,
+                words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
+            })
+            .collect();
+        let page = Page {
+            number: 1,
+            width: 0,
+            height: 0,
+            dpi: 0,
+            origin: Origin::TextFile,
+            lines,
+        };
+        let doc = Document::new(
+            Source {
+                path: "t".into(),
+                sha256: String::new(),
+                pages: 1,
+            },
+            vec![page],
+        );
+        let m = extract_metadata(&doc);
+        assert_eq!(
+            m.recipients,
+            vec!["Như trên", "UBND xã Tịnh Hà", "Lưu: VT, TCKH"]
+        );
+        let s = m.signer.expect("signer");
+        assert_eq!(s.position.as_deref(), Some("Trưởng phòng"));
+        assert_eq!(s.name.as_deref(), Some("Huỳnh Văn Quốc"));
     }
 
     #[test]

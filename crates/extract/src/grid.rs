@@ -676,6 +676,46 @@ mod tests {
         }
     }
 
+    /// Draws a ruled grid with the given walls left out: `skip_h` = (boundary row, column) pieces
+    /// of horizontal ruling missing.
+    fn ruled(img: &mut GrayImage, xs: &[u32], ys: &[u32], skip_h: &[(usize, usize)]) {
+        for (r, &y) in ys.iter().enumerate() {
+            for c in 0..xs.len() - 1 {
+                if !skip_h.contains(&(r, c)) {
+                    rect(img, xs[c], y, xs[c + 1] + 2, y + 2);
+                }
+            }
+        }
+        for &x in xs {
+            rect(img, x, ys[0], x + 2, ys[ys.len() - 1] + 2);
+        }
+    }
+
+    #[test]
+    fn row_spans_and_two_tables_on_a_page() {
+        let mut img = GrayImage::from_pixel(1240, 1754, Luma([240]));
+        // Table 1: column 0 of rows 1 and 2 merged (no ruling between them there).
+        ruled(
+            &mut img,
+            &[100, 300, 700, 1100],
+            &[200, 260, 320, 380],
+            &[(2, 0)],
+        );
+        // Table 2, lower down: 2 x 2.
+        ruled(&mut img, &[100, 600, 1100], &[900, 960, 1020], &[]);
+        let g = find_grids(&img);
+        assert_eq!(g.len(), 2, "{g:?}");
+        assert!(g[0].bbox.y0 < g[1].bbox.y0);
+        let merged = g[0]
+            .cells
+            .iter()
+            .find(|c| c.row == 1 && c.col == 0)
+            .expect("cell (1,0)");
+        assert_eq!((merged.row_span, merged.col_span), (2, 1));
+        assert_eq!(g[0].cells.len(), 8);
+        assert_eq!(g[1].cells.len(), 4);
+    }
+
     #[test]
     fn blank_page_has_no_tables() {
         let img = GrayImage::from_pixel(600, 800, Luma([250]));

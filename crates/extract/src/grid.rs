@@ -324,7 +324,7 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let mut grids: Vec<Grid> = groups
         .into_values()
         .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
-        .filter_map(|(h, v)| build_grid(&h, &v, tol, image, t))
+        .filter_map(|(h, v)| build_grid(&h, &v, tol, image))
         .collect();
     grids.sort_by_key(|g| (g.bbox.y0, g.bbox.x0));
     grids
@@ -347,7 +347,7 @@ fn cluster(mut v: Vec<u32>, tol: u32) -> Vec<u32> {
     out.into_iter().map(|(s, c, _)| (s / c) as u32).collect()
 }
 
-fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage, t: u8) -> Option<Grid> {
+fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<Grid> {
     let ys = cluster(hs.iter().map(Rule::cy).collect(), tol);
     let xs = cluster(vs.iter().map(Rule::cx).collect(), tol);
     if ys.len() < 2 || xs.len() < 2 {
@@ -432,7 +432,6 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage, t: u8) -> O
             }
         })
         .collect();
-    let _ = t;
     Some(Grid {
         bbox: BBox {
             x0: xs[0],

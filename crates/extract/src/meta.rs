@@ -518,7 +518,6 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
     if n == 1 {
         m.issuer = Some(name(&groups[0]));
         conf.insert("issuer".into(), gconf(&groups[0]));
-        conf.insert("parent_issuer".into(), gconf(&groups[0]));
     } else {
         m.parent_issuer = Some(name(&groups[0]));
         conf.insert("parent_issuer".into(), gconf(&groups[0]));
@@ -875,7 +874,8 @@ fn trailing_title(l: &TLine) -> Option<usize> {
     ok.then(|| l.text.len() - l.text[i + 1..].trim_start().len())
 }
 
-/// `Nơi nhận` on a scan line whose words are boxed (the same test; kept apart for clarity).
+/// `Nơi nhận` anywhere in a boxed scan line (OCR may put a stray mark or a seal's smudge
+/// before it).
 fn has_boxes_noi(l: &TLine) -> bool {
     l.has_boxes() && l.fold.s.contains("noi nhan")
 }

@@ -512,7 +512,11 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
             _ => groups.push(vec![l]),
         }
     }
-    let name = |g: &[&TLine]| sentence_case(&join_lines(g.iter().map(|l| l.text.as_str())));
+    // Rules and smudges read as a leading `_` or `-` are not part of the name.
+    let name = |g: &[&TLine]| {
+        let joined = join_lines(g.iter().map(|l| l.text.as_str()));
+        sentence_case(joined.trim_start_matches(|c: char| !c.is_alphanumeric()))
+    };
     let gconf = |g: &[&TLine]| g.iter().map(|l| l.conf()).fold(1.0, f32::min) * SURE;
     let n = groups.len();
     if n == 1 {

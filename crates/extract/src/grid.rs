@@ -163,6 +163,15 @@ fn runs_of(
     }
 }
 
+/// Union-find root of `x`, with path halving.
+fn find(p: &mut [usize], mut x: usize) -> usize {
+    while p[x] != x {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    x
+}
+
 /// Connected components of runs (`runs[k]` = runs on scan line `k`), 8-connected; returns each
 /// component's extent as (along0, along1, across0, across1).
 fn components(runs: &[Vec<(u32, u32)>]) -> Vec<(u32, u32, u32, u32)> {
@@ -175,13 +184,6 @@ fn components(runs: &[Vec<(u32, u32)>]) -> Vec<(u32, u32, u32, u32)> {
     }
     offset.push(n);
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     for k in 1..runs.len() {
         let (prev, cur) = (&runs[k - 1], &runs[k]);
         let (mut i, mut j) = (0, 0);
@@ -288,13 +290,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     // Lines that cross (or touch) belong to one table: union-find over horizontals + verticals.
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     let crosses = |hl: &Rule, vl: &Rule| {
         vl.cx() + tol >= hl.b.x0
             && vl.cx() <= hl.b.x1 + tol
@@ -366,13 +361,6 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<G
             .any(|h| h.cy().abs_diff(y) <= tol && h.b.x0 <= xmid && h.b.x1 >= xmid)
     };
     let mut parent: Vec<usize> = (0..nr * nc).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     for r in 0..nr {
         for c in 0..nc {
             if c + 1 < nc && !vwall(r, c) {

@@ -34,7 +34,7 @@ impl CellReader for PageWordsReader<'_> {
         let mut conf = 1.0f32;
         for w in self.page.lines.iter().flat_map(|l| &l.words) {
             let Some(b) = w.bbox else { continue };
-            let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+            let (cx, cy) = (mid(b.x0, b.x1), mid(b.y0, b.y1));
             if cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1 && !w.text.is_empty() {
                 if !text.is_empty() {
                     text.push(' ');
@@ -45,6 +45,11 @@ impl CellReader for PageWordsReader<'_> {
         }
         (text, conf)
     }
+}
+
+/// The middle of two coordinates, without overflow.
+pub(crate) fn mid(a: u32, b: u32) -> u32 {
+    ((u64::from(a) + u64::from(b)) / 2) as u32
 }
 
 /// A cell of a grid: its slot, spans and the pixel region inside its ruling.
@@ -158,6 +163,15 @@ fn runs_of(
     }
 }
 
+/// Union-find root of `x`, with path halving.
+fn find(p: &mut [usize], mut x: usize) -> usize {
+    while p[x] != x {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    x
+}
+
 /// Connected components of runs (`runs[k]` = runs on scan line `k`), 8-connected; returns each
 /// component's extent as (along0, along1, across0, across1).
 fn components(runs: &[Vec<(u32, u32)>]) -> Vec<(u32, u32, u32, u32)> {
@@ -170,13 +184,6 @@ fn components(runs: &[Vec<(u32, u32)>]) -> Vec<(u32, u32, u32, u32)> {
     }
     offset.push(n);
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     for k in 1..runs.len() {
         let (prev, cur) = (&runs[k - 1], &runs[k]);
         let (mut i, mut j) = (0, 0);
@@ -283,13 +290,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     // Lines that cross (or touch) belong to one table: union-find over horizontals + verticals.
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     let crosses = |hl: &Rule, vl: &Rule| {
         vl.cx() + tol >= hl.b.x0
             && vl.cx() <= hl.b.x1 + tol
@@ -319,7 +319,7 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let mut grids: Vec<Grid> = groups
         .into_values()
         .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
-        .filter_map(|(h, v)| build_grid(&h, &v, tol, image, t))
+        .filter_map(|(h, v)| build_grid(&h, &v, tol, image))
         .collect();
     grids.sort_by_key(|g| (g.bbox.y0, g.bbox.x0));
     grids
@@ -342,7 +342,7 @@ fn cluster(mut v: Vec<u32>, tol: u32) -> Vec<u32> {
     out.into_iter().map(|(s, c, _)| (s / c) as u32).collect()
 }
 
-fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage, t: u8) -> Option<Grid> {
+fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<Grid> {
     let ys = cluster(hs.iter().map(Rule::cy).collect(), tol);
     let xs = cluster(vs.iter().map(Rule::cx).collect(), tol);
     if ys.len() < 2 || xs.len() < 2 {
@@ -361,13 +361,6 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage, t: u8) -> O
             .any(|h| h.cy().abs_diff(y) <= tol && h.b.x0 <= xmid && h.b.x1 >= xmid)
     };
     let mut parent: Vec<usize> = (0..nr * nc).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     for r in 0..nr {
         for c in 0..nc {
             if c + 1 < nc && !vwall(r, c) {
@@ -427,7 +420,6 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage, t: u8) -> O
             }
         })
         .collect();
-    let _ = t;
     Some(Grid {
         bbox: BBox {
             x0: xs[0],
@@ -651,6 +643,64 @@ mod tests {
             t[0].header[..2],
             ["STT".to_string(), "Nội dung".to_string()]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_image_is_safe(w in 0u32..90, h in 0u32..90, seed in proptest::prelude::any::<u64>()) {
+            let mut x = seed | 1;
+            let img = GrayImage::from_fn(w, h, |_, _| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                Luma([if x % 3 == 0 { 0 } else { 255 }])
+            });
+            for g in find_grids(&img) {
+                for c in &g.cells {
+                    proptest::prop_assert!(c.region.x1 <= w && c.region.y1 <= h);
+                }
+            }
+        }
+    }
+
+    /// Draws a ruled grid with the given walls left out: `skip_h` = (boundary row, column) pieces
+    /// of horizontal ruling missing.
+    fn ruled(img: &mut GrayImage, xs: &[u32], ys: &[u32], skip_h: &[(usize, usize)]) {
+        for (r, &y) in ys.iter().enumerate() {
+            for c in 0..xs.len() - 1 {
+                if !skip_h.contains(&(r, c)) {
+                    rect(img, xs[c], y, xs[c + 1] + 2, y + 2);
+                }
+            }
+        }
+        for &x in xs {
+            rect(img, x, ys[0], x + 2, ys[ys.len() - 1] + 2);
+        }
+    }
+
+    #[test]
+    fn row_spans_and_two_tables_on_a_page() {
+        let mut img = GrayImage::from_pixel(1240, 1754, Luma([240]));
+        // Table 1: column 0 of rows 1 and 2 merged (no ruling between them there).
+        ruled(
+            &mut img,
+            &[100, 300, 700, 1100],
+            &[200, 260, 320, 380],
+            &[(2, 0)],
+        );
+        // Table 2, lower down: 2 x 2.
+        ruled(&mut img, &[100, 600, 1100], &[900, 960, 1020], &[]);
+        let g = find_grids(&img);
+        assert_eq!(g.len(), 2, "{g:?}");
+        assert!(g[0].bbox.y0 < g[1].bbox.y0);
+        let merged = g[0]
+            .cells
+            .iter()
+            .find(|c| c.row == 1 && c.col == 0)
+            .expect("cell (1,0)");
+        assert_eq!((merged.row_span, merged.col_span), (2, 1));
+        assert_eq!(g[0].cells.len(), 8);
+        assert_eq!(g[1].cells.len(), 4);
     }
 
     #[test]

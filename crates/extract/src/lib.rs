@@ -11,6 +11,32 @@
 //!   [`PageWordsReader`] reads cells from words a page already has (a PDF's text layer).
 //! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
 
+//!
+//! ```
+//! use vanban_doc::{Document, Line, Origin, Page, Source, Word};
+//! let text = "UBND TỈNH BÌNH PHƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+//!             SỞ NGOẠI VỤ Độc lập - Tự do - Hạnh phúc\n\
+//!             Số: 52/KH-SNgV Bình Phước, ngày 11 tháng 8 năm 2023\n\
+//!             KẾ HOẠCH\n\
+//!             Nâng cao Chỉ số cải cách hành chính năm 2023\n";
+//! let lines = text
+//!     .lines()
+//!     .map(|l| Line {
+//!         bbox: None,
+//!         block: 0,
+//!         words: l.split(' ').filter(|w| !w.is_empty()).map(|w| Word::new(w, None, 1.0)).collect(),
+//!     })
+//!     .collect();
+//! let page = Page { number: 1, width: 0, height: 0, dpi: 0, origin: Origin::TextFile, lines };
+//! let src = Source { path: "a.txt".into(), sha256: String::new(), pages: 1 };
+//! let m = vanban_extract::extract_metadata(&Document::new(src, vec![page]));
+//! assert_eq!(m.number.as_deref(), Some("52/KH-SNgV"));
+//! assert_eq!(m.issued_date.as_deref(), Some("2023-08-11"));
+//! assert_eq!(m.issuer.as_deref(), Some("Sở Ngoại vụ"));
+//! assert_eq!(m.parent_issuer.as_deref(), Some("UBND tỉnh Bình Phước"));
+//! assert_eq!(m.document_type.as_deref(), Some("Kế hoạch"));
+//! ```
+
 mod grid;
 mod lines;
 mod meta;

@@ -68,11 +68,11 @@ impl TLine {
 
     /// The words left of `x` (by word centre) and the ones right of it, as two lines.
     pub fn split_at_x(&self, x: u32) -> (TLine, TLine) {
-        let (l, r): (Vec<TWord>, Vec<TWord>) = self
-            .words
-            .iter()
-            .cloned()
-            .partition(|w| w.bbox.map(|b| (b.x0 + b.x1) / 2 < x).unwrap_or(true));
+        let (l, r): (Vec<TWord>, Vec<TWord>) = self.words.iter().cloned().partition(|w| {
+            w.bbox
+                .map(|b| crate::grid::mid(b.x0, b.x1) < x)
+                .unwrap_or(true)
+        });
         (
             TLine::new(self.page, self.page_width, self.block, l),
             TLine::new(self.page, self.page_width, self.block, r),

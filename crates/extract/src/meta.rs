@@ -191,7 +191,7 @@ fn split_header(lines: &[TLine]) -> Columns {
             continue;
         }
         if l.has_boxes() {
-            let x = split_x.unwrap_or(l.page_width * 45 / 100);
+            let x = split_x.unwrap_or((u64::from(l.page_width) * 45 / 100) as u32);
             let (a, b) = l.split_at_x(x);
             if !a.is_blank() {
                 cols.left.push(a);
@@ -388,7 +388,10 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 }
                 break;
             }
-            let starts_body = BODY_START.is_match(&l.fold.s) || is_heading_line(l);
+            let starts_body = BODY_START.is_match(&l.fold.s)
+                || is_heading_line(l)
+                || NOI_NHAN.is_match(&l.fold.s)
+                || l.text.contains("./.");
             let block_change = subject
                 .last()
                 .is_some_and(|p| p.page_width > 0 && p.block != l.block);
@@ -509,13 +512,16 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
             _ => groups.push(vec![l]),
         }
     }
-    let name = |g: &[&TLine]| sentence_case(&join_lines(g.iter().map(|l| l.text.as_str())));
+    // Rules and smudges read as a leading `_` or `-` are not part of the name.
+    let name = |g: &[&TLine]| {
+        let joined = join_lines(g.iter().map(|l| l.text.as_str()));
+        sentence_case(joined.trim_start_matches(|c: char| !c.is_alphanumeric()))
+    };
     let gconf = |g: &[&TLine]| g.iter().map(|l| l.conf()).fold(1.0, f32::min) * SURE;
     let n = groups.len();
     if n == 1 {
         m.issuer = Some(name(&groups[0]));
         conf.insert("issuer".into(), gconf(&groups[0]));
-        conf.insert("parent_issuer".into(), gconf(&groups[0]));
     } else {
         m.parent_issuer = Some(name(&groups[0]));
         conf.insert("parent_issuer".into(), gconf(&groups[0]));
@@ -717,7 +723,7 @@ fn parse_signature(
             continue;
         }
         if let (true, Some((a, b))) = (l.has_boxes(), split_x) {
-            let (p, q) = l.split_at_x((a + b) / 2);
+            let (p, q) = l.split_at_x(crate::grid::mid(a, b));
             if !p.is_blank() {
                 left.push(p);
             }
@@ -734,6 +740,11 @@ fn parse_signature(
             });
             if let Some(x) = INNER_AUTH.find(&l.fold.s) {
                 let (p, q) = l.split_at_byte(l.fold.orig(x.start() + 1));
+                left.push(p);
+                right.push(q);
+            } else if let Some(i) = trailing_title(l) {
+                // A title run into it: `Nơi nhận: TRƯỞNG PHÒNG`, `- Như trên; PHÓ CHỦ TỊCH`.
+                let (p, q) = l.split_at_byte(i);
                 left.push(p);
                 right.push(q);
             } else {
@@ -852,7 +863,23 @@ fn parse_signature(
     }
 }
 
-/// `Nơi nhận` on a scan line whose words are boxed (the same test; kept apart for clarity).
+/// Byte offset of a signer's title written after the last `;` or `:` of a recipients' line, if
+/// the rest is two or more words in capitals (not a `Lưu: VT, ...` item).
+fn trailing_title(l: &TLine) -> Option<usize> {
+    let i = l.text.rfind([';', ':'])?;
+    let rest = l.text[i + 1..].trim();
+    let words: Vec<&str> = rest.split(' ').filter(|w| !w.is_empty()).collect();
+    let head = fold(l.text.trim_start_matches(['-', '+', '~', '•', '*', ' ']));
+    let ok = words.len() >= 2
+        && is_caps(rest)
+        && !rest.contains([',', '.', ';', '(', '/'])
+        && words.iter().all(|w| w.chars().count() >= 2)
+        && !head.starts_with("luu");
+    ok.then(|| l.text.len() - l.text[i + 1..].trim_start().len())
+}
+
+/// `Nơi nhận` anywhere in a boxed scan line (OCR may put a stray mark or a seal's smudge
+/// before it).
 fn has_boxes_noi(l: &TLine) -> bool {
     l.has_boxes() && l.fold.s.contains("noi nhan")
 }
@@ -1105,6 +1132,45 @@ mod tests {
     }
 
     #[test]
+    fn titles_run_into_recipient_lines_are_split_off() {
+        use vanban_doc::{Line, Origin, Page, Source, Word};
+        let text = "Số: 68/TTr-TCKH\nTỜ TRÌNH\nVề việc sửa chữa trụ sở\nCăn cứ hồ sơ, kính trình xem xét./.\n\
+                    Nơi nhận: TRƯỞNG PHÒNG\n- Như trên;\n- UBND xã Tịnh Hà;\n- Lưu: VT, TCKH.\nHuỳnh Văn Quốc";
+        let lines = text
+            .lines()
+            .map(|l| Line {
+                bbox: None,
+                block: 0,
+                words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
+            })
+            .collect();
+        let page = Page {
+            number: 1,
+            width: 0,
+            height: 0,
+            dpi: 0,
+            origin: Origin::TextFile,
+            lines,
+        };
+        let doc = Document::new(
+            Source {
+                path: "t".into(),
+                sha256: String::new(),
+                pages: 1,
+            },
+            vec![page],
+        );
+        let m = extract_metadata(&doc);
+        assert_eq!(
+            m.recipients,
+            vec!["Như trên", "UBND xã Tịnh Hà", "Lưu: VT, TCKH"]
+        );
+        let s = m.signer.expect("signer");
+        assert_eq!(s.position.as_deref(), Some("Trưởng phòng"));
+        assert_eq!(s.name.as_deref(), Some("Huỳnh Văn Quốc"));
+    }
+
+    #[test]
     fn names_look_like_names() {
         assert!(is_person_name("Hoàng Minh Cường"));
         assert!(!is_person_name("PHÓ CHỦ TỊCH"));
@@ -1236,6 +1302,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_boxes(
+            words in proptest::collection::vec(("\\PC{0,12}", proptest::prelude::any::<[u32; 4]>(), 0u32..4), 0..60),
+            width in proptest::prelude::any::<u32>(),
+        ) {
+            use vanban_doc::{BBox, Line, Origin, Page, Source, Word};
+            let lines = words.chunks(5).map(|ws| Line {
+                bbox: None,
+                block: ws.first().map_or(0, |w| w.2),
+                words: ws.iter().map(|(t, b, _)| {
+                    Word::new(t.clone(), Some(BBox { x0: b[0], y0: b[1], x1: b[2], y1: b[3] }), 0.5)
+                }).collect(),
+            }).collect();
+            let page = Page { number: 1, width, height: 100, dpi: 300, origin: Origin::Ocr, lines };
+            let doc = Document::new(Source { path: "p".into(), sha256: String::new(), pages: 1 }, vec![page]);
+            let _ = extract_metadata(&doc);
+        }
+
         #[test]
         fn never_panics_and_writes_nfc(lines in proptest::collection::vec("\\PC{0,60}", 0..30)) {
             use vanban_doc::{Line, Origin, Page, Source, Word};

@@ -506,6 +506,27 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn text_tables_are_rectangular(lines in proptest::collection::vec("[a-zA-Z0-9. \t]{0,24}", 0..40)) {
+            use vanban_doc::{Line, Page, Source, Word};
+            let page = Page {
+                number: 1, width: 0, height: 0, dpi: 0, origin: Origin::TextFile,
+                lines: lines.iter().map(|l| Line {
+                    bbox: None, block: 0,
+                    words: l.split(' ').filter(|w| !w.is_empty()).map(|w| Word::new(w, None, 1.0)).collect(),
+                }).collect(),
+            };
+            let doc = Document::new(Source { path: "p".into(), sha256: String::new(), pages: 1 }, vec![page]);
+            for t in extract_text_tables(&doc) {
+                let n = t.header.len().max(t.rows.first().map_or(0, Vec::len));
+                proptest::prop_assert!(t.rows.iter().all(|r| r.len() == n));
+                proptest::prop_assert!(t.header.is_empty() || t.header.len() == n);
+                let _ = table_to_csv(&t);
+            }
+        }
+    }
+
     #[test]
     fn csv_quotes_as_rfc4180() {
         let t = table(

@@ -131,13 +131,19 @@ impl Line {
     }
 }
 
+/// A word that stands for a tab between table cells of a text input; joined without spaces around it.
+pub const TAB_WORD: &str = "\t";
+
 fn join_words<'a>(it: impl Iterator<Item = &'a str>) -> String {
     let mut s = String::new();
+    let mut after_tab = true;
     for w in it.filter(|w| !w.is_empty()) {
-        if !s.is_empty() {
+        let tab = w == TAB_WORD;
+        if !tab && !after_tab {
             s.push(' ');
         }
         s.push_str(w);
+        after_tab = tab;
     }
     s
 }
@@ -307,6 +313,19 @@ mod tests {
             vec![page(Origin::Ocr, &[(0, &["a", "b"]), (1, &["x"])]), p2],
         );
         assert_eq!(doc.text, "a b\n\nx\n\x0cc\n");
+    }
+
+    #[test]
+    fn tab_words_join_without_spaces() {
+        let l = Line {
+            bbox: None,
+            block: 0,
+            words: ["1", TAB_WORD, TAB_WORD, "Lĩnh", "vực"]
+                .iter()
+                .map(|w| Word::new(*w, None, 1.0))
+                .collect(),
+        };
+        assert_eq!(l.text(), "1\t\tLĩnh vực");
     }
 
     #[test]

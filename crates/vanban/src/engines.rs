@@ -1,0 +1,147 @@
+//! The heavy parts a run loads once and shares: the pdfium binding, the restorer's dictionary, and one
+//! Tesseract engine per worker thread (created on the thread's first page, reused for every later page).
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use image::GrayImage;
+use vanban_doc::Line;
+use vanban_input::{InputFile, InputKind};
+use vanban_ocr::{OcrConfig, OcrEngine, OcrError};
+use vanban_pages::{FileKind, PageOptions, PageSource};
+
+use crate::process::DocError;
+use vanban_restore::Restorer;
+
+use crate::{locate, Global};
+
+/// Where the compiled dictionary is looked for, relative to the project.
+pub const DICT_REL: &str = "dictionaries/vanban.dict";
+
+/// What every stage of a run needs, loaded once.
+pub struct Engines {
+    page_opts: PageOptions,
+    ocr_opts: OcrConfig,
+    /// The restorer, unless `--no-restore`.
+    pub restorer: Option<Restorer>,
+    /// Set by Ctrl-C: workers stop at the next page.
+    pub stop: Arc<AtomicBool>,
+}
+
+thread_local! {
+    static OCR: RefCell<Option<OcrEngine>> = const { RefCell::new(None) };
+}
+
+impl Engines {
+    /// Loads what the inputs need: pdfium for PDFs, the dictionary unless restoration is off.
+    pub fn load(g: &Global, needs_pdfium: bool, needs_ocr: bool) -> Result<Engines> {
+        if needs_pdfium {
+            // Bound once per process; a missing library is a fatal error that says how to install it.
+            vanban_pages::bind_pdfium(g.pdfium.as_deref())?;
+        }
+        let ocr_opts = OcrConfig {
+            lang: g.lang.clone(),
+            tessdata: g.tessdata.clone(),
+        };
+        if needs_ocr {
+            // Fail early, and clearly, when the language data is missing.
+            OcrEngine::new(&ocr_opts)?;
+        }
+        let restorer = if g.no_restore {
+            None
+        } else {
+            Some(load_restorer(g)?)
+        };
+        Ok(Engines {
+            page_opts: PageOptions {
+                dpi: g.dpi,
+                force_ocr: g.force_ocr,
+                pdfium: g.pdfium.clone(),
+            },
+            ocr_opts,
+            restorer,
+            stop: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Opens an input's pages; a file whose content is not what its name says is refused.
+    pub fn open_pages(&self, input: &InputFile) -> Result<PageSource, DocError> {
+        let src = PageSource::open(&input.path, &self.page_opts)
+            .map_err(|e| DocError::pages(&e, &input.path))?;
+        let expected = match input.kind {
+            InputKind::Pdf => FileKind::Pdf,
+            InputKind::Tiff => FileKind::Tiff,
+            InputKind::Png => FileKind::Png,
+            InputKind::Jpeg => FileKind::Jpeg,
+            InputKind::Text => return Err(DocError::Text("a text file has no page images".into())),
+        };
+        if src.kind() != expected {
+            return Err(DocError::Pages(format!(
+                "not a {} file, despite its name: its content is a {} image",
+                kind_name(expected),
+                kind_name(src.kind())
+            )));
+        }
+        Ok(src)
+    }
+
+    /// OCRs a page image with this thread's engine.
+    pub fn recognize(&self, image: &GrayImage, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        OCR.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let engine = match slot.as_mut() {
+                Some(e) => e,
+                None => slot.insert(OcrEngine::new(&self.ocr_opts)?),
+            };
+            engine.recognize(image, dpi)
+        })
+    }
+}
+
+fn kind_name(k: FileKind) -> &'static str {
+    match k {
+        FileKind::Pdf => "PDF",
+        FileKind::Tiff => "TIFF",
+        FileKind::Png => "PNG",
+        FileKind::Jpeg => "JPEG",
+    }
+}
+
+/// Loads the compiled dictionary (and the user lexicon, when given).
+pub fn load_restorer(g: &Global) -> Result<Restorer> {
+    let Some(path) = locate::resolve(g.dict.as_deref(), "VANBAN_DICT", DICT_REL) else {
+        bail!(
+            "the compiled dictionary ({DICT_REL}) was not found: run scripts/setup.sh (or `vanban dict build`), \
+             or name it with --dict / VANBAN_DICT"
+        );
+    };
+    let mut r = Restorer::load(&path)
+        .with_context(|| format!("{}: cannot load the dictionary", path.display()))?;
+    if let Some(lex) = &g.lexicon {
+        let words = read_lexicon(lex)?;
+        r = r.with_user_lexicon(words);
+    }
+    Ok(r)
+}
+
+/// Reads a user lexicon: one word or name a line, `#` comments and blank lines ignored. A missing file
+/// is an empty lexicon (apply-review creates it).
+pub fn read_lexicon(path: &PathBuf) -> Result<Vec<String>> {
+    use unicode_normalization::UnicodeNormalization;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("{}: cannot read the lexicon", path.display()))
+        }
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.nfc().collect())
+        .collect())
+}

@@ -1,0 +1,358 @@
+//! `vanban ingest`: the batch. Finds the inputs, skips the ones already done, runs the others through
+//! [`crate::process`] on one rayon pool, writes every output atomically, records each failure in
+//! `<out>/failures.jsonl` and goes on, shows progress, and ends with `<out>/summary.json` and
+//! `<out>/index.html`.
+//!
+//! Resuming: a document is done when its `<stem>.json` (written last, atomically) parses and names the
+//! same source hash and schema version, and its `<stem>.txt` exists. Ctrl-C stops at the next page;
+//! documents in progress are abandoned whole, so no output is ever half-written (stray temporary files of
+//! a killed run are removed by the next one).
+
+use std::fs::{self, File};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use vanban_input::{discover, sha256_file, InputFile, InputKind};
+
+use crate::engines::Engines;
+use crate::process::{self, DocError, Outputs};
+use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
+
+/// Arguments of `vanban ingest`.
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files and folders to convert (folders are walked recursively).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder; mirrors the input tree.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads shared by the pages of all documents (0 = all cores).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Redo documents whose outputs are complete and up to date.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Failure {
+    /// The input at fault.
+    pub path: String,
+    /// What went wrong, in plain words.
+    pub reason: String,
+}
+
+/// What a run did: the content of `summary.json`.
+#[derive(Serialize, Debug, Default)]
+pub struct Summary {
+    /// Inputs found (including the ones that failed before processing).
+    pub documents: u64,
+    /// Documents converted in this run.
+    pub converted: u64,
+    /// Documents skipped because their outputs were complete.
+    pub skipped: u64,
+    /// Inputs that failed.
+    pub failed: u64,
+    /// Pages converted in this run.
+    pub pages: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Pages converted per minute.
+    pub pages_per_minute: f64,
+    /// Worker threads.
+    pub jobs: usize,
+    /// True when Ctrl-C stopped the run early.
+    pub interrupted: bool,
+    /// Every failure.
+    pub failures: Vec<Failure>,
+}
+
+/// Shared counters and sinks of a running batch.
+struct Batch {
+    out: PathBuf,
+    failures: Mutex<(File, Vec<Failure>)>,
+    converted: AtomicU64,
+    skipped: AtomicU64,
+    pages: AtomicU64,
+    index: Mutex<Vec<vanban_review::IndexEntry>>,
+    bar: ProgressBar,
+    plain_log: bool,
+    started: Instant,
+}
+
+impl Batch {
+    fn fail(&self, path: &Path, reason: String) {
+        let f = Failure {
+            path: path.display().to_string(),
+            reason,
+        };
+        self.bar
+            .suspend(|| eprintln!("vanban: {}: {}", f.path, f.reason));
+        let mut g = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Ok(line) = serde_json::to_string(&f) {
+            // The record is flushed line by line, so a killed run keeps what it found so far.
+            let _ = writeln!(g.0, "{line}").and_then(|_| g.0.flush());
+        }
+        g.1.push(f);
+    }
+
+    fn progress(&self) {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let pages = self.pages.load(Ordering::Relaxed);
+        self.bar.set_message(format!(
+            "{pages} pages, {:.1} pages/min",
+            pages as f64 * 60.0 / secs
+        ));
+    }
+}
+
+/// Runs `vanban ingest`.
+pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
+    let started = Instant::now();
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
+    remove_stale_temp_files(&args.out);
+    let found = discover(&args.inputs, Some(&args.out));
+    let needs_pdfium = found.files.iter().any(|f| f.kind == InputKind::Pdf);
+    let needs_ocr = found.files.iter().any(|f| f.kind != InputKind::Text);
+    let engines = Engines::load(g, needs_pdfium, needs_ocr)?;
+
+    let jobs = if args.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("vanban-worker-{i}"))
+        .build()
+        .context("cannot start the worker threads")?;
+
+    let interactive = std::io::stderr().is_terminal() && !g.quiet;
+    let bar = if interactive {
+        let b = ProgressBar::with_draw_target(
+            Some(found.files.len() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        b.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} documents, {msg}, ETA {eta} ")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b.enable_steady_tick(Duration::from_millis(500));
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let failures_path = args.out.join("failures.jsonl");
+    let failures_file = File::create(&failures_path)
+        .with_context(|| format!("{}: cannot write", failures_path.display()))?;
+    let batch = Batch {
+        out: args.out.clone(),
+        failures: Mutex::new((failures_file, Vec::new())),
+        converted: AtomicU64::new(0),
+        skipped: AtomicU64::new(0),
+        pages: AtomicU64::new(0),
+        index: Mutex::new(Vec::new()),
+        bar,
+        plain_log: !interactive && !g.quiet,
+        started,
+    };
+    for p in &found.problems {
+        let reason = p.to_string();
+        let prefix = format!("{}: ", p.path().display());
+        batch.fail(
+            p.path(),
+            reason.strip_prefix(&prefix).unwrap_or(&reason).to_string(),
+        );
+    }
+
+    let stop = engines.stop.clone();
+    install_interrupt_handler(stop.clone());
+    let total = found.files.len();
+    pool.install(|| {
+        found.files.par_iter().enumerate().for_each(|(i, input)| {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            handle(&batch, &engines, input, args.force, i, total);
+            batch.bar.inc(1);
+            batch.progress();
+        })
+    });
+    batch.bar.finish_and_clear();
+
+    let interrupted = stop.load(Ordering::Relaxed);
+    let (_, failures) = batch
+        .failures
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    let seconds = started.elapsed().as_secs_f64();
+    let pages = batch.pages.load(Ordering::Relaxed);
+    let summary = Summary {
+        documents: (found.files.len() + found.problems.len()) as u64,
+        converted: batch.converted.load(Ordering::Relaxed),
+        skipped: batch.skipped.load(Ordering::Relaxed),
+        failed: failures.len() as u64,
+        pages,
+        seconds,
+        pages_per_minute: if seconds > 0.0 {
+            pages as f64 * 60.0 / seconds
+        } else {
+            0.0
+        },
+        jobs,
+        interrupted,
+        failures,
+    };
+    let mut entries = batch.index.into_inner().unwrap_or_else(|e| e.into_inner());
+    entries.sort_by(|a, b| a.output_stem.cmp(&b.output_stem));
+    for f in &summary.failures {
+        entries.push(vanban_review::IndexEntry::failed(
+            String::new(),
+            f.path.clone(),
+            f.reason.clone(),
+        ));
+    }
+    vanban_doc::write_atomic(
+        &args.out.join("index.html"),
+        vanban_review::index_html(&entries).as_bytes(),
+    )?;
+    vanban_doc::write_atomic(
+        &args.out.join("summary.json"),
+        serde_json::to_string_pretty(&summary)?.as_bytes(),
+    )?;
+    if !g.quiet {
+        eprintln!(
+            "vanban: {} documents: {} converted, {} skipped, {} failed; {} pages in {:.1} s ({:.1} pages/min){}",
+            summary.documents,
+            summary.converted,
+            summary.skipped,
+            summary.failed,
+            summary.pages,
+            summary.seconds,
+            summary.pages_per_minute,
+            if interrupted { "; interrupted" } else { "" }
+        );
+    }
+    Ok(if interrupted {
+        EXIT_INTERRUPTED
+    } else if summary.failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// One input: skip it when its outputs are complete, else convert it and write its outputs.
+fn handle(
+    batch: &Batch,
+    engines: &Engines,
+    input: &InputFile,
+    force: bool,
+    i: usize,
+    total: usize,
+) {
+    let t0 = Instant::now();
+    let outputs = Outputs::new(&batch.out, &input.stem);
+    let sha = match sha256_file(&input.path) {
+        Ok(s) => s,
+        Err(e) => return batch.fail(&input.path, format!("cannot read: {e}")),
+    };
+    if !force {
+        if let Some(entry) = outputs.complete(&sha) {
+            batch.skipped.fetch_add(1, Ordering::Relaxed);
+            push_index(batch, input, entry);
+            if batch.plain_log {
+                eprintln!(
+                    "[{}/{total}] {}: up to date, skipped",
+                    i + 1,
+                    input.path.display()
+                );
+            }
+            return;
+        }
+    }
+    let pages_done = || {
+        batch.pages.fetch_add(1, Ordering::Relaxed);
+        batch.progress();
+    };
+    match process::process_file(engines, input, sha, &pages_done)
+        .and_then(|p| outputs.write(&p).map(|_| p))
+    {
+        Ok(p) => {
+            batch.converted.fetch_add(1, Ordering::Relaxed);
+            let d = &p.doc;
+            push_index(
+                batch,
+                input,
+                (
+                    d.source.pages,
+                    d.restoration.changed,
+                    d.restoration.uncertain,
+                ),
+            );
+            if batch.plain_log {
+                eprintln!(
+                    "[{}/{total}] {}: {} pages, {} changes ({} uncertain), {:.1} s",
+                    i + 1,
+                    input.path.display(),
+                    d.source.pages,
+                    d.restoration.changed,
+                    d.restoration.uncertain,
+                    t0.elapsed().as_secs_f64()
+                );
+            }
+        }
+        Err(DocError::Interrupted) => {}
+        Err(e) => batch.fail(&input.path, e.to_string()),
+    }
+}
+
+fn push_index(batch: &Batch, input: &InputFile, (pages, changes, uncertain): (u32, u32, u32)) {
+    let entry = vanban_review::IndexEntry {
+        output_stem: input.stem.to_string_lossy().replace('\\', "/"),
+        source: input.path.display().to_string(),
+        pages,
+        changes,
+        uncertain,
+        failure: None,
+    };
+    batch
+        .index
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(entry);
+}
+
+/// First Ctrl-C: stop at the next page and finish cleanly; second: quit at once.
+fn install_interrupt_handler(stop: Arc<AtomicBool>) {
+    let result = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("vanban: interrupted; stopping cleanly (Ctrl-C again to quit at once)");
+    });
+    if let Err(e) = result {
+        tracing::warn!("cannot catch Ctrl-C: {e}");
+    }
+}
+
+/// Removes temporary files left by a killed run (`.<name>.<pid>.tmp`, see `vanban_doc::write_atomic`).
+fn remove_stale_temp_files(out: &Path) {
+    for e in walkdir::WalkDir::new(out).into_iter().flatten() {
+        let name = e.file_name().to_string_lossy();
+        if e.file_type().is_file() && name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! One document through the stages — pages → OCR words → restored words → metadata and tables — and the
+//! files it becomes (`<stem>.json`, `.txt`, `.review.html`, `.table-N.csv`, `.page-N.jpg`).
+//!
+//! Pages of a document are processed in parallel on the caller's rayon pool (so the pages of all
+//! documents share one pool); each worker thread keeps one OCR engine (see [`crate::engines`]).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use image::GrayImage;
+use rayon::prelude::*;
+use vanban_doc::{Document, Line, Origin, Page, Source, Table, Word};
+use vanban_input::{InputFile, InputKind};
+use vanban_pages::PageContent;
+
+use crate::engines::Engines;
+
+/// Why a document could not be converted.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// Reading pages failed (the message names the cause; the path is printed beside it).
+    #[error("{0}")]
+    Pages(String),
+    /// OCR failed on a page.
+    #[error("page {page}: OCR failed: {msg}")]
+    Ocr {
+        /// Page number, from 1.
+        page: u32,
+        /// The cause.
+        msg: String,
+    },
+    /// A text input could not be read.
+    #[error("{0}")]
+    Text(String),
+    /// An output could not be written.
+    #[error("cannot write output: {0}")]
+    Write(#[from] vanban_doc::WriteError),
+    /// Ctrl-C: the document was abandoned.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl DocError {
+    /// A page-reading error, without the leading `path: ` (the batch prints the path itself).
+    pub fn pages(e: &vanban_pages::PagesError, path: &Path) -> DocError {
+        DocError::Pages(strip_path(&e.to_string(), path))
+    }
+}
+
+/// A converted document with what the outputs need beside the JSON.
+pub struct Processed {
+    /// The document model.
+    pub doc: Document,
+    /// Downscaled page images for the review page (None for text pages).
+    pub thumbs: Vec<Option<GrayImage>>,
+}
+
+/// Largest side of the page images saved for the review page.
+const THUMB_MAX_SIDE: u32 = 1400;
+
+/// Converts one input file.
+pub fn process_file(
+    engines: &Engines,
+    input: &InputFile,
+    sha256: String,
+    page_done: &(dyn Fn() + Sync),
+) -> Result<Processed, DocError> {
+    let (pages, thumbs, mut scan_tables) = match input.kind {
+        InputKind::Text => {
+            let pages = text_pages(&input.path)?;
+            let n = pages.len();
+            (0..n).for_each(|_| page_done());
+            (pages, vec![None; n], Vec::new())
+        }
+        _ => image_pages(engines, input, page_done)?,
+    };
+    let source = Source {
+        path: input.path.display().to_string(),
+        sha256,
+        pages: pages.len() as u32,
+    };
+    let mut doc = Document::new(source, pages);
+    if let Some(r) = &engines.restorer {
+        for page in &mut doc.pages {
+            restore_lines(r, &mut page.lines);
+        }
+        doc.text = doc.render_text();
+    }
+    doc.summarize_restoration();
+    doc.metadata = vanban_extract::extract_metadata(&doc);
+    scan_tables.extend(vanban_extract::extract_text_tables(&doc));
+    doc.tables = vanban_extract::join_tables(scan_tables);
+    Ok(Processed { doc, thumbs })
+}
+
+/// Restores every line's words in place, recording what changed.
+pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
+    for line in lines {
+        let tokens = {
+            let raws: Vec<&str> = line.words.iter().map(|w| w.raw.as_str()).collect();
+            r.restore_line(&raws)
+        };
+        for (w, t) in line.words.iter_mut().zip(tokens) {
+            if t.changed {
+                w.text = t.text;
+                w.correction = Some(vanban_doc::Correction {
+                    conf: t.conf,
+                    alternatives: t.alternatives,
+                    uncertain: t.uncertain,
+                });
+            } else {
+                w.text = w.raw.clone();
+                w.correction = None;
+            }
+        }
+    }
+}
+
+/// Pages of a plain-text input: form feeds separate pages, one line a line, words split on white space.
+pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
+    let bytes = std::fs::read(path).map_err(|e| DocError::Text(format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        DocError::Text(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(pages_from_text(&text))
+}
+
+/// Splits text into pages of lines of words (NFC); a tab between table cells becomes a
+/// [`vanban_doc::TAB_WORD`] word so that tables survive.
+pub fn pages_from_text(text: &str) -> Vec<Page> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .nfc()
+        .collect();
+    let mut parts: Vec<&str> = text.split('\x0c').collect();
+    if parts.len() > 1 && parts.last().is_some_and(|p| p.trim().is_empty()) {
+        parts.pop();
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let part = part.strip_suffix('\n').unwrap_or(part);
+            let lines = part
+                .split('\n')
+                .map(|l| {
+                    let mut words = Vec::new();
+                    for (k, cell) in l.trim_end().split('\t').enumerate() {
+                        if k > 0 {
+                            words.push(Word::new(vanban_doc::TAB_WORD, None, 1.0));
+                        }
+                        words.extend(cell.split_whitespace().map(|w| Word::new(w, None, 1.0)));
+                    }
+                    Line {
+                        bbox: None,
+                        block: 0,
+                        words,
+                    }
+                })
+                .collect();
+            Page {
+                number: i as u32 + 1,
+                width: 0,
+                height: 0,
+                dpi: 0,
+                origin: Origin::TextFile,
+                lines,
+            }
+        })
+        .collect()
+}
+
+type PageResult = (Page, Option<GrayImage>, Vec<Table>);
+
+fn image_pages(
+    engines: &Engines,
+    input: &InputFile,
+    page_done: &(dyn Fn() + Sync),
+) -> Result<(Vec<Page>, Vec<Option<GrayImage>>, Vec<Table>), DocError> {
+    let src = engines.open_pages(input)?;
+    let n = src.page_count();
+    if n == 0 {
+        return Err(DocError::Pages("the document has no pages".into()));
+    }
+    let results: Vec<PageResult> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            if engines.stop.load(Ordering::Relaxed) {
+                return Err(DocError::Interrupted);
+            }
+            let content = src.page(i).map_err(|e| DocError::pages(&e, &input.path))?;
+            let r = page_from_content(engines, i + 1, content)?;
+            page_done();
+            Ok(r)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut pages = Vec::with_capacity(results.len());
+    let mut thumbs = Vec::with_capacity(results.len());
+    let mut tables = Vec::new();
+    for (p, t, tb) in results {
+        pages.push(p);
+        thumbs.push(t);
+        tables.extend(tb);
+    }
+    Ok((pages, thumbs, tables))
+}
+
+fn page_from_content(
+    engines: &Engines,
+    number: u32,
+    content: PageContent,
+) -> Result<PageResult, DocError> {
+    match content {
+        PageContent::Text {
+            width,
+            height,
+            dpi,
+            lines,
+        } => {
+            let page = Page {
+                number,
+                width,
+                height,
+                dpi,
+                origin: Origin::TextLayer,
+                lines,
+            };
+            Ok((page, None, Vec::new()))
+        }
+        PageContent::Image { image, dpi } => {
+            let image = vanban_pages::prepare(&image, dpi);
+            let mut lines = engines.recognize(&image, dpi).map_err(|e| DocError::Ocr {
+                page: number,
+                msg: e.to_string(),
+            })?;
+            if let Some(r) = &engines.restorer {
+                restore_lines(r, &mut lines);
+            }
+            let (width, height) = image.dimensions();
+            let page = Page {
+                number,
+                width,
+                height,
+                dpi,
+                origin: Origin::Ocr,
+                lines,
+            };
+            // Table cells are read from the page's own (restored) OCR words inside each grid cell.
+            let tables = vanban_extract::extract_scan_tables(
+                number,
+                &image,
+                &mut vanban_extract::PageWordsReader::new(&page),
+            );
+            Ok((page, Some(thumbnail(&image)), tables))
+        }
+    }
+}
+
+fn thumbnail(image: &GrayImage) -> GrayImage {
+    let (w, h) = image.dimensions();
+    let scale = THUMB_MAX_SIDE as f32 / w.max(h).max(1) as f32;
+    if scale >= 1.0 {
+        return image.clone();
+    }
+    let (tw, th) = (
+        ((w as f32 * scale) as u32).max(1),
+        ((h as f32 * scale) as u32).max(1),
+    );
+    image::imageops::resize(image, tw, th, image::imageops::FilterType::Triangle)
+}
+
+/// Drops a leading `path: ` from an error message (the batch prints the path itself).
+fn strip_path(msg: &str, path: &Path) -> String {
+    let prefix = format!("{}: ", path.display());
+    msg.strip_prefix(&prefix).unwrap_or(msg).to_string()
+}
+
+/// The output files of one document.
+pub struct Outputs {
+    base: PathBuf,
+}
+
+impl Outputs {
+    /// Outputs of the document with output stem `stem` under `out`.
+    pub fn new(out: &Path, stem: &Path) -> Outputs {
+        Outputs {
+            base: out.join(stem),
+        }
+    }
+
+    /// `<stem>.<suffix>`.
+    pub fn path(&self, suffix: &str) -> PathBuf {
+        let mut s: OsString = self.base.clone().into_os_string();
+        s.push(".");
+        s.push(suffix);
+        PathBuf::from(s)
+    }
+
+    fn file_name(&self, suffix: &str) -> String {
+        self.path(suffix)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Pages, changes and uncertain changes of the finished outputs when they are complete and made from
+    /// a source with this hash by this schema version.
+    pub fn complete(&self, sha256: &str) -> Option<(u32, u32, u32)> {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            schema_version: String,
+            source: Source,
+            #[serde(default)]
+            restoration: vanban_doc::RestoreSummary,
+        }
+        let json = std::fs::read(self.path("json")).ok()?;
+        let head: Head = serde_json::from_slice(&json).ok()?;
+        let ok = head.schema_version == vanban_doc::SCHEMA_VERSION
+            && head.source.sha256 == sha256
+            && self.path("txt").is_file()
+            && self.path("review.html").is_file();
+        ok.then_some((
+            head.source.pages,
+            head.restoration.changed,
+            head.restoration.uncertain,
+        ))
+    }
+
+    /// Writes every output, the JSON last (it marks the document done).
+    pub fn write(&self, p: &Processed) -> Result<(), DocError> {
+        let doc = &p.doc;
+        let mut images = Vec::with_capacity(p.thumbs.len());
+        for (i, t) in p.thumbs.iter().enumerate() {
+            images.push(match t {
+                Some(img) => {
+                    let suffix = format!("page-{}.jpg", i + 1);
+                    let mut buf = Vec::new();
+                    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 75);
+                    img.write_with_encoder(enc).map_err(|e| {
+                        DocError::Write(vanban_doc::WriteError {
+                            path: self.path(&suffix),
+                            source: std::io::Error::other(e),
+                        })
+                    })?;
+                    vanban_doc::write_atomic(&self.path(&suffix), &buf)?;
+                    Some(self.file_name(&suffix))
+                }
+                None => None,
+            });
+        }
+        for (i, t) in doc.tables.iter().enumerate() {
+            let csv = vanban_extract::table_to_csv(t);
+            vanban_doc::write_atomic(&self.path(&format!("table-{}.csv", i + 1)), csv.as_bytes())?;
+        }
+        vanban_doc::write_atomic(
+            &self.path("review.html"),
+            vanban_review::review_html(doc, &images).as_bytes(),
+        )?;
+        vanban_doc::write_atomic(&self.path("txt"), doc.text.as_bytes())?;
+        let json = serde_json::to_vec_pretty(doc).map_err(|e| {
+            DocError::Write(vanban_doc::WriteError {
+                path: self.path("json"),
+                source: std::io::Error::other(e),
+            })
+        })?;
+        vanban_doc::write_atomic(&self.path("json"), &json)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_pages_split_on_form_feeds_and_keep_lines() {
+        let pages = pages_from_text("Chi so\n\nhai  long\n\x0cTrang 2\n\x0c");
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].lines.len(), 3);
+        assert_eq!(pages[0].lines[2].raw_text(), "hai long");
+        assert_eq!(pages[1].lines[0].words[0].raw, "Trang");
+    }
+
+    #[test]
+    fn tabs_between_cells_survive() {
+        let pages = pages_from_text("1.1\tThực hiện\t\tx\n");
+        assert_eq!(pages[0].lines[0].text(), "1.1\tThực hiện\t\tx");
+    }
+
+    #[test]
+    fn text_is_nfc() {
+        let pages = pages_from_text("Ho\u{0300}a");
+        assert_eq!(pages[0].lines[0].words[0].raw, "Hòa");
+    }
+
+    #[test]
+    fn output_paths_append_suffixes() {
+        let o = Outputs::new(Path::new("/o"), Path::new("a/b.c"));
+        assert_eq!(o.path("json"), PathBuf::from("/o/a/b.c.json"));
+    }
+}

@@ -1,0 +1,115 @@
+//! Shared helpers of the end-to-end tests: the real binary, the fixtures, the accuracy metric, and one
+//! ingest of all fixtures that every test of a test binary reads (OCR is the slow part, done once).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The workspace folder.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// An input under fixtures/inputs/.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures/inputs").join(rel)
+}
+
+/// A ground-truth file under fixtures/truth/.
+pub fn truth(rel: &str) -> PathBuf {
+    root().join("fixtures/truth").join(rel)
+}
+
+/// The vanban binary, with the project's pdfium library and dictionary.
+pub fn vanban() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vanban"));
+    let r = root();
+    if std::env::var_os("VANBAN_PDFIUM").is_none() {
+        c.env("VANBAN_PDFIUM", r.join("vendor/pdfium/libpdfium.so"));
+    }
+    if std::env::var_os("VANBAN_DICT").is_none() {
+        c.env("VANBAN_DICT", r.join("dictionaries/vanban.dict"));
+    }
+    c.env("OMP_THREAD_LIMIT", "1");
+    c
+}
+
+/// Runs a command and returns its output, showing stderr when it is unexpected.
+pub fn run(mut c: Command) -> Output {
+    c.output().expect("cannot run vanban")
+}
+
+/// Token accuracy of `hyp` against the ground truth `gt`, with the metric of shared/tools/score.py.
+pub fn accuracy(gt: &str, hyp: &str) -> f64 {
+    vanban_restore::score(gt, hyp).accuracy()
+}
+
+/// Token accuracy of the part of `hyp` that best matches `gt` (score.py's metric, but the words of `hyp`
+/// before and after that part are free): the body text's accuracy inside a whole document's output.
+pub fn body_accuracy(gt: &str, hyp: &str) -> f64 {
+    use vanban_restore::eval::canon;
+    let gt: Vec<Vec<String>> = gt
+        .split_whitespace()
+        .map(
+            |t| match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(alts) => alts.split('|').map(canon).collect(),
+                None => vec![canon(t)],
+            },
+        )
+        .filter(|alts: &Vec<String>| alts.iter().any(|a| !a.is_empty()))
+        .collect();
+    let hyp: Vec<String> = hyp
+        .split_whitespace()
+        .map(canon)
+        .filter(|c| !c.is_empty())
+        .collect();
+    // Semi-global edit distance: free start anywhere in hyp (first row 0), free end (min of last row).
+    let mut prev = vec![0usize; hyp.len() + 1];
+    let mut cur = vec![0usize; hyp.len() + 1];
+    for (i, g) in gt.iter().enumerate() {
+        cur[0] = i + 1;
+        for j in 1..=hyp.len() {
+            let sub = prev[j - 1] + usize::from(!g.contains(&hyp[j - 1]));
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(sub);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let errors = prev.iter().copied().min().unwrap_or(gt.len());
+    if gt.is_empty() {
+        1.0
+    } else {
+        1.0 - errors as f64 / gt.len() as f64
+    }
+}
+
+/// Output folder of one `vanban ingest fixtures --out DIR` run, shared by the tests of a binary.
+pub fn ingested() -> &'static (PathBuf, Output) {
+    static RUN: OnceLock<(PathBuf, Output)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = std::env::temp_dir().join(format!("vanban-e2e-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let mut c = vanban();
+        c.arg("ingest")
+            .arg(root().join("fixtures/inputs"))
+            .arg("--out")
+            .arg(&out);
+        let o = run(c);
+        eprintln!("{}", String::from_utf8_lossy(&o.stderr));
+        (out, o)
+    })
+}
+
+/// Reads a file to a string, naming it on failure.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Parses a JSON file.
+pub fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}

@@ -1,0 +1,350 @@
+//! End to end: `vanban ingest` on the bundled fixtures through the real binary, real Tesseract and real
+//! pdfium — OCR accuracy, text layers, multi-page TIFF, text inputs, bad inputs, the summary, the schema,
+//! resuming and interrupting.
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn out_file(stem: &str, suffix: &str) -> std::path::PathBuf {
+    ingested().0.join(format!("{stem}.{suffix}"))
+}
+
+fn body_accuracy(stem: &str) -> f64 {
+    let gt = read(&truth(&format!("{stem}.body.gt.txt")));
+    let hyp = read(&out_file(stem, "txt"));
+    common::body_accuracy(&gt, &hyp)
+}
+
+#[test]
+fn clean_scans_reach_096_body_token_accuracy() {
+    for stem in ["ke-hoach", "cong-van", "thong-bao-tiff"] {
+        let acc = body_accuracy(stem);
+        eprintln!("{stem}: body token accuracy {acc:.4}");
+        assert!(acc >= 0.96, "{stem}: body token accuracy {acc:.4} < 0.96");
+    }
+}
+
+#[test]
+fn degraded_scan_reaches_093_body_token_accuracy() {
+    let acc = body_accuracy("quyet-dinh-degraded");
+    eprintln!("quyet-dinh-degraded: body token accuracy {acc:.4}");
+    assert!(
+        acc >= 0.93,
+        "degraded scan: body token accuracy {acc:.4} < 0.93"
+    );
+}
+
+#[test]
+fn born_digital_pdf_is_read_from_its_text_layer() {
+    let doc = read_json(&out_file("bao-cao-digital", "json"));
+    let pages = doc["pages"].as_array().expect("pages");
+    assert!(!pages.is_empty());
+    for p in pages {
+        assert_eq!(p["origin"], "text-layer", "page {}", p["number"]);
+    }
+    let acc = body_accuracy("bao-cao-digital");
+    assert!(acc >= 0.99, "text layer body accuracy {acc:.4}");
+}
+
+#[test]
+fn multi_page_tiff_gives_every_page_with_words_boxes_and_confidences() {
+    let doc = read_json(&out_file("thong-bao-tiff", "json"));
+    assert_eq!(doc["source"]["pages"], 2);
+    let pages = doc["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 2);
+    for p in pages {
+        assert_eq!(p["origin"], "ocr");
+        let (w, h) = (p["width"].as_u64().unwrap(), p["height"].as_u64().unwrap());
+        let words: Vec<_> = p["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l["words"].as_array().unwrap())
+            .collect();
+        assert!(
+            words.len() > 50,
+            "page {} has {} words",
+            p["number"],
+            words.len()
+        );
+        for wd in words {
+            let b = &wd["bbox"];
+            assert!(
+                b["x1"].as_u64().unwrap() <= w && b["y1"].as_u64().unwrap() <= h,
+                "box outside the page: {wd}"
+            );
+            let c = wd["conf"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&c), "conf {c}");
+        }
+    }
+    let txt = read(&out_file("thong-bao-tiff", "txt"));
+    assert_eq!(
+        txt.matches('\x0c').count(),
+        1,
+        "pages are separated by one form feed"
+    );
+}
+
+#[test]
+fn text_input_skips_ocr_and_is_restored() {
+    let doc = read_json(&out_file("ocr-eng", "json"));
+    assert!(doc["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["origin"] == "text-file"));
+    let gt = read(&truth("ocr-eng.gt.txt"));
+    let raw = accuracy(&gt, &read(&fixture("ocr-eng.txt")));
+    let restored = accuracy(&gt, &read(&out_file("ocr-eng", "txt")));
+    eprintln!("ocr-eng.txt: raw {raw:.4}, restored {restored:.4}");
+    assert!(
+        restored > raw + 0.2,
+        "restoration must lift English-model OCR well above raw ({raw:.4} -> {restored:.4})"
+    );
+    assert!(doc["restoration"]["changed"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn nfd_old_tone_text_comes_out_nfc_with_the_new_placement_and_otherwise_unchanged() {
+    let got = read(&out_file("thong-bao-nfd-old", "txt"));
+    let want = read(&truth("thong-bao-nfd-old.gt.txt"));
+    let acc = accuracy(&want, &got);
+    assert!(acc >= 0.998, "accented text must pass through: {acc:.4}");
+    use unicode_normalization::UnicodeNormalization;
+    assert_eq!(got.nfc().collect::<String>(), got, "output is NFC");
+    for old in ["hoà ", "Uỷ ban", "uỷ ban", "khoẻ"] {
+        assert!(
+            !got.contains(old),
+            "old tone placement {old:?} left in the output"
+        );
+    }
+}
+
+#[test]
+fn bad_inputs_fail_one_by_one_and_the_batch_completes() {
+    let (out, o) = ingested();
+    assert_eq!(o.status.code(), Some(1), "some inputs failed: exit code 1");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let failures: Vec<serde_json::Value> = read(&out.join("failures.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let expect = [
+        ("corrupt.pdf", "damaged"),
+        ("empty.pdf", "empty"),
+        ("encrypted.pdf", "password"),
+        ("not-a-pdf.pdf", "not a PDF"),
+    ];
+    assert_eq!(failures.len(), expect.len(), "{failures:?}");
+    for (name, why) in expect {
+        let f = failures
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not recorded in failures.jsonl"));
+        let reason = f["reason"].as_str().unwrap();
+        assert!(
+            reason.contains(why),
+            "{name}: reason {reason:?} should say {why:?}"
+        );
+        let line = format!("vanban: {}: {reason}", f["path"].as_str().unwrap());
+        assert!(stderr.contains(&line), "stderr lacks {line:?}");
+        assert!(!out
+            .join(format!("bad/{}.json", name.trim_end_matches(".pdf")))
+            .exists());
+    }
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["failed"], 4);
+    assert_eq!(summary["converted"], 7);
+    assert!(summary["pages"].as_u64().unwrap() >= 9);
+    assert!(summary["seconds"].as_f64().unwrap() > 0.0);
+    let index = read(&out.join("index.html"));
+    for stem in ["ke-hoach", "cong-van", "bad/corrupt.pdf"] {
+        assert!(index.contains(stem), "index.html lacks {stem}");
+    }
+}
+
+#[test]
+fn every_output_validates_against_the_published_schema() {
+    let schema = read_json(&root().join("schema/document.schema.json"));
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let mut n = 0;
+    for e in walkdir::WalkDir::new(&ingested().0).into_iter().flatten() {
+        let p = e.path();
+        let name = p.file_name().unwrap().to_string_lossy();
+        if !name.ends_with(".json") || name == "summary.json" {
+            continue;
+        }
+        let doc = read_json(p);
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", p.display());
+        assert_eq!(doc["schema_version"], "1.0");
+        n += 1;
+    }
+    assert_eq!(n, 7);
+}
+
+#[test]
+fn outputs_mirror_the_input_tree_and_every_document_has_all_files() {
+    let out = &ingested().0;
+    for stem in [
+        "ke-hoach",
+        "cong-van",
+        "quyet-dinh-degraded",
+        "bao-cao-digital",
+        "thong-bao-tiff",
+        "ocr-eng",
+        "thong-bao-nfd-old",
+    ] {
+        for suffix in ["json", "txt", "review.html"] {
+            assert!(
+                out.join(format!("{stem}.{suffix}")).is_file(),
+                "{stem}.{suffix} missing"
+            );
+        }
+        let doc = read_json(&out.join(format!("{stem}.json")));
+        assert_eq!(
+            doc["text"].as_str().unwrap(),
+            read(&out.join(format!("{stem}.txt"))),
+            "{stem}: text field = .txt"
+        );
+        let sha =
+            vanban_input::sha256_file(Path::new(doc["source"]["path"].as_str().unwrap())).unwrap();
+        assert_eq!(doc["source"]["sha256"], sha);
+    }
+    assert!(out.join("ke-hoach.page-1.jpg").is_file());
+    assert!(no_temp_files(out));
+}
+
+fn no_temp_files(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+}
+
+/// A private input folder with a text file and copies of the TIFF fixture.
+fn small_batch(name: &str, tiffs: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    let base = std::env::temp_dir().join(format!("vanban-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let input = base.join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    std::fs::copy(fixture("ocr-eng.txt"), input.join("a.txt")).unwrap();
+    for i in 0..tiffs {
+        std::fs::copy(
+            fixture("thong-bao-tiff.tif"),
+            input.join(format!("sub/t{i}.tif")),
+        )
+        .unwrap();
+    }
+    (input, base.join("out"))
+}
+
+#[test]
+fn a_second_run_skips_everything_and_force_redoes_it() {
+    let (input, out) = small_batch("resume", 1);
+    let ingest = |extra: &[&str]| {
+        let mut c = vanban();
+        c.arg("ingest")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(extra);
+        let o = run(c);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        read_json(&out.join("summary.json"))
+    };
+    let first = ingest(&[]);
+    assert_eq!(
+        (first["converted"].as_u64(), first["skipped"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert!(out.join("sub/t0.json").is_file() && out.join("a.json").is_file());
+    let mtime = std::fs::metadata(out.join("sub/t0.json"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let second = ingest(&[]);
+    assert_eq!(
+        (second["converted"].as_u64(), second["skipped"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(
+        std::fs::metadata(out.join("sub/t0.json"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+    // A changed source is redone even without --force.
+    std::fs::write(input.join("a.txt"), "Chi so cai cach hanh chinh\n").unwrap();
+    let third = ingest(&[]);
+    assert_eq!(
+        (third["converted"].as_u64(), third["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let forced = ingest(&["--force"]);
+    assert_eq!(forced["converted"].as_u64(), Some(2));
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_without_partial_outputs_and_the_next_run_finishes() {
+    let (input, out) = small_batch("interrupt", 4);
+    let mut c = vanban();
+    c.arg("ingest")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "1"]);
+    c.stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // Wait until the first scanned document is done, then interrupt.
+    let t0 = Instant::now();
+    while !out.join("sub/t0.json").exists() && t0.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(no_temp_files(&out), "temporary files left behind");
+    let done: Vec<_> = (0..4)
+        .filter(|i| out.join(format!("sub/t{i}.json")).exists())
+        .collect();
+    assert!(done.len() < 4, "the run should have stopped early");
+    for i in &done {
+        let doc = read_json(&out.join(format!("sub/t{i}.json")));
+        assert_eq!(doc["source"]["pages"], 2);
+        assert!(out.join(format!("sub/t{i}.txt")).is_file());
+    }
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["interrupted"], true);
+    let mut c = vanban();
+    c.arg("ingest").arg(&input).arg("--out").arg(&out);
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(
+        summary["skipped"].as_u64().unwrap() as usize,
+        done.len() + 1
+    );
+    assert_eq!(
+        summary["converted"].as_u64().unwrap() as usize,
+        4 - done.len()
+    );
+}

@@ -112,5 +112,24 @@ class DataFiles(unittest.TestCase):
                 self.assertIsNone(re.search(r"[ \t]$", text.split("\n")[0]), name)
 
 
+class EvalFixtures(unittest.TestCase):
+    def test_ocr_files_are_line_aligned_with_truth(self):
+        d = os.path.join(os.path.dirname(HERE), "fixtures", "eval")
+        names = [n[:-7] for n in os.listdir(d) if n.endswith(".gt.txt")]
+        self.assertGreaterEqual(len(names), 6)
+        for n in names:
+            with open(os.path.join(d, n + ".gt.txt"), encoding="utf-8") as f:
+                gt = f.read().split("\n")
+            self.assertTrue(2000 <= sum(len(x) for x in gt) <= 5000, n)
+            for model in ("eng", "vie"):
+                with open(os.path.join(d, f"{n}.{model}.txt"), encoding="utf-8") as f:
+                    ocr = f.read().split("\n")
+                self.assertEqual(len(ocr), len(gt), f"{n}.{model}.txt")
+                # the eng model loses the marks: its text must differ from the truth on most lines
+                if model == "eng":
+                    same = sum(a == b for a, b in zip(ocr, gt) if b)
+                    self.assertLess(same, len(gt) // 2, n)
+
+
 if __name__ == "__main__":
     unittest.main()

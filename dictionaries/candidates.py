@@ -35,8 +35,9 @@ def load_syllables():
     return uni, prefixes
 
 
-def load_rules(model, min_count=2, per_seg=40):
-    """{ocr segment: [(truth segment, cost)]}, lowercase, from channel.tsv (single-token rows only)."""
+def load_rules(model, min_count=2, min_multi=5, per_seg=40):
+    """{ocr segment: [(truth segment, cost)]}, lowercase, from channel.tsv (single-token rows only);
+    rules with more than one character on a side need min_multi observations (alignment noise)."""
     by_ocr = collections.defaultdict(collections.Counter)
     with open(os.path.join(DATA, "channel.tsv"), encoding="utf-8") as f:
         for line in f:
@@ -47,7 +48,8 @@ def load_rules(model, min_count=2, per_seg=40):
     rules = {}
     for o, c in by_ocr.items():
         total = sum(c.values())
-        rules[o] = [(t, -math.log(n / total)) for t, n in c.most_common(per_seg) if n >= min_count]
+        rules[o] = [(t, -math.log(n / total)) for t, n in c.most_common(per_seg)
+                    if n >= (min_multi if max(len(o), len(t)) > 1 else min_count)]
     return rules
 
 

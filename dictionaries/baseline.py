@@ -28,7 +28,7 @@ EDGE = re.compile(r"^([\"'“”‘’(\[{«*•·-]*)(.*?)([.,;:!?…\"'“”�
 
 
 class Model:
-    def __init__(self, model, lm, k=30):
+    def __init__(self, model, lm, k=30, word_bonus=0.0):
         self.uni, self.prefixes = cand.load_syllables()
         self.rules = cand.load_rules(model)
         self.lm = lm
@@ -44,6 +44,14 @@ class Model:
                 k, n = line.rstrip("\n").split("\t")
                 self.bi[k] = int(n)
         self.total = sum(self.counts.values())
+        # adjacent syllables inside a dictionary word or name get a bonus (tổ chức, Quảng Trị)
+        self.word_pairs = set()
+        for fname in ("words.tsv", "names.tsv"):
+            with open(os.path.join(DATA, fname), encoding="utf-8") as f:
+                for line in f:
+                    w = line.split("\t")[0].lower().split()
+                    self.word_pairs.update(zip(w, w[1:]))
+        self.word_bonus = word_bonus
         self.protected = set()
         with open(os.path.join(DATA, "protected.tsv"), encoding="utf-8") as f:
             for line in f:
@@ -58,7 +66,8 @@ class Model:
         pu = (self.counts.get(b, 0) + 1) / (self.total + len(self.counts))
         ca = self.counts.get(a, 0)
         pb = self.bi.get(f"{a} {b}", 0) / ca if ca else 0.0
-        return -math.log(0.8 * pb + 0.2 * pu) if ca else -math.log(pu)
+        c = -math.log(0.8 * pb + 0.2 * pu) if ca else -math.log(pu)
+        return c - self.word_bonus if (a, b) in self.word_pairs else c
 
     def options(self, core):
         """[(output text, LM symbol or None, channel cost)] for one token core."""
@@ -128,12 +137,13 @@ def main():
     ap.add_argument("input", nargs="?")
     ap.add_argument("--model", default="eng")
     ap.add_argument("--lm", type=float, default=1.5)
+    ap.add_argument("--word-bonus", type=float, default=0.5, help="LM cost taken off inside a words.tsv word")
     ap.add_argument("--eval")
     ap.add_argument("--out", default="/tmp/vanban-baseline")
     ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
     a = ap.parse_args()
     if a.input:
-        m = Model(a.model, a.lm)
+        m = Model(a.model, a.lm, word_bonus=a.word_bonus)
         with open(a.input, encoding="utf-8") as f:
             for line in f:
                 print(m.restore_line(unicodedata.normalize("NFC", line.rstrip("\n"))))
@@ -143,7 +153,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     score = os.path.join(a.shared, "tools", "score.py")
     for model in ("eng", "vie"):
-        m = Model(model, a.lm)
+        m = Model(model, a.lm, word_bonus=a.word_bonus)
         for name in sorted(os.listdir(a.eval)):
             if not name.endswith(".gt.txt"):
                 continue

@@ -215,6 +215,18 @@ def write_tsv(path, rows):
     log(f"wrote {os.path.relpath(path, HERE)}: {len(rows)} rows, {os.path.getsize(path)} bytes")
 
 
+def english_words(cache, top=5000):
+    """The `top` most frequent English words of wordfreq's small_en list: words such as `on`, `by`, `my`
+    that fit Vietnamese phonotactics but are English when the corpora show them."""
+    raw = gzip.decompress(wheel_member(cache, "wordfreq", "wordfreq/data/small_en.msgpack.gz", binary=True))
+    out = set()
+    for bucket in unpack_msgpack(raw)[1:]:
+        out.update(bucket)
+        if len(out) >= top:
+            break
+    return out
+
+
 def build_syllables(cache, uni, place_syllables=frozenset()):
     bamboo, bad_b = dict_syllables(deb_member(cache, "fcitx5-bamboo", "usr/share/fcitx5/bamboo/vietnamese.cm.dict"))
     hun_text = deb_member(cache, "hunspell-vi", "usr/share/hunspell/vi_VN.dic")
@@ -233,8 +245,9 @@ def build_syllables(cache, uni, place_syllables=frozenset()):
     log(f"place-name syllables added despite phonotactics: {sorted(places)}")
     bamboo |= places & bad_b
     allsyl |= places
+    english = english_words(cache)
     corpus_only = {t for t, n in uni.items() if n >= MIN_CORPUS_ONLY and t not in allsyl
-                   and t != "<num>" and vn.canon_syllable(t) == t}
+                   and t != "<num>" and vn.canon_syllable(t) == t and t not in english}
     for s in allsyl | corpus_only:
         n = uni.get(s, 0)
         flags = ("b" if s in bamboo else "") + ("h" if s in hun else "") + ("c" if n > 0 else "")
@@ -416,6 +429,9 @@ def build_protected(a, uni, bi, syllables):
         add(tok, "acronym")
     for t in admin.ENGLISH:
         add(t, "english")
+    # single consonant letters: list items a), b), c), d), đ) and initials; `d`/`đ` needs context
+    for t in "bcdđghklmnpqrstvx":
+        add(t, "letter")
     write_tsv(os.path.join(DATA, "protected.tsv"), rows)
 
 
@@ -512,8 +528,12 @@ def main():
     os.makedirs(DATA, exist_ok=True)
     steps = set(a.only.split(",")) if a.only else {"syllables", "ngrams", "words", "names", "protected",
                                                     "wordfreq"}
+    for name in DEBS:  # fetch and verify every source first: fail before the long counting
+        fetch(a.cache, "deb", name)
+    for name in WHEELS:
+        fetch(a.cache, "whl", name)
     uni, bi, tri = count_corpora(a.shared)
-    place_syllables = build_names(a, uni, bi, set()) if "names" in steps else set()
+    place_syllables = build_names(a, uni, bi, set())  # always: syllables.tsv needs the place names
     syllables = build_syllables(a.cache, uni, place_syllables)
     if "ngrams" in steps:
         build_ngrams(bi, tri, syllables)

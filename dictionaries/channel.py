@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """OCR channel model: which printed characters Tesseract turns into which output, measured on rendered scans.
 
-usage: python3 dictionaries/channel.py [--shared ../shared] [--pages 80] [--ocr-cache DIR] [--count-only]
+usage: python3 dictionaries/channel.py [--shared ../shared] [--pages 96]      # normal scans, replaces the store
+       python3 dictionaries/channel.py --heavy --pages 24                     # degraded scans, appended
+       python3 dictionaries/channel.py --count-only                           # recount channel.tsv
 
 1. Training lines (never from dictionaries/heldout.txt): law text, Wikipedia text, and administrative lines
    made from Decree 30 templates (headings, numbers and symbols, dates, I./1./a) numbering), a share of them
@@ -160,23 +162,45 @@ CONFIGS = [  # font, pt, dpi, noise, blur, rotate, jpeg
 ]
 
 
-def run_ocr(shared, pages, seed):
+HEAVY = [  # degraded scans (photocopies, low resolution): appended with --heavy
+    ("serif", 12, 150, 0.9, 2.2, 0.5, 40),
+    ("serif", 11, 150, 1.0, 2.4, 0.6, 35),
+    ("serif", 13, 200, 0.9, 2.0, 0.5, 40),
+    ("serif-bold", 12, 150, 0.8, 2.0, 0.4, 50),
+    ("dejavu-serif", 11, 150, 0.9, 2.0, 0.3, 40),
+    ("serif", 12, 300, 1.0, 2.5, 0.8, 30),
+]
+
+
+def run_ocr(shared, pages, seed, heavy=False):
+    """OCR `pages` new pages; with heavy, use the degraded settings and append to the stored pages."""
     import scanrender
-    lines = training_lines(shared, pages * LINES_PER_PAGE, seed)
+    configs = HEAVY if heavy else CONFIGS
+    lines = training_lines(shared, pages * LINES_PER_PAGE, seed + (1000 if heavy else 0))
     os.makedirs(DATA, exist_ok=True)
     tmp = RAW + ".part"
+    first = 0
     with gzip.open(tmp, "wt", encoding="utf-8") as out:
-        for p in range(pages):
-            truth = lines[p * LINES_PER_PAGE:(p + 1) * LINES_PER_PAGE]
-            font, pt, dpi, noise, blur, rot, jpeg = CONFIGS[p % len(CONFIGS)]
+        if heavy:
+            if not os.path.exists(RAW):
+                sys.exit(f"{RAW}: missing; --heavy appends to a normal run")
+            with gzip.open(RAW, "rt", encoding="utf-8") as f:
+                for line in f:
+                    out.write(line)
+                    first += 1
+        for k in range(pages):
+            p = first + k
+            truth = lines[k * LINES_PER_PAGE:(k + 1) * LINES_PER_PAGE]
+            cfg = configs[k % len(configs)]
+            font, pt, dpi, noise, blur, rot, jpeg = cfg
             img = scanrender.render(truth, font=font, pt=pt, dpi=dpi, noise=noise, blur=blur * dpi / 300,
                                     rotate=random.Random(p).uniform(-rot, rot), jpeg=jpeg, seed=seed + p)
-            rec = {"page": p, "config": CONFIGS[p % len(CONFIGS)], "truth": truth}
+            rec = {"page": p, "config": cfg, "truth": truth}
             for model in ("eng", "vie"):
                 rec[model] = scanrender.ocr(img, model, dpi=dpi)
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             out.flush()
-            print(f"page {p + 1}/{pages} {font} {dpi}dpi: truth {len(truth)} lines, eng {len(rec['eng'])}, "
+            print(f"page {k + 1}/{pages} {font} {dpi}dpi: truth {len(truth)} lines, eng {len(rec['eng'])}, "
                   f"vie {len(rec['vie'])}", file=sys.stderr, flush=True)
     os.replace(tmp, RAW)
 
@@ -248,7 +272,8 @@ def align_lines(ocr_lines, truth_lines):
 
 def plain_word(tok):
     """A Vietnamese syllable in any case (its errors are counted character by character)."""
-    return tok.isalpha() and vn.canon_syllable(tok) is not None
+    core = tok.strip(".,;:!?()[]\"'“”‘’…")
+    return core.isalpha() and vn.canon_syllable(core) is not None
 
 
 def count_line(ocr, truth, chars, tokens):
@@ -284,9 +309,17 @@ def count_line(ocr, truth, chars, tokens):
     # whole tokens
     tops, _ = lev_ops(o.split(), t.split())
     for x, y in tops:
-        if x and y and x != y and len(x) <= 12 and len(y) <= 12 and not (plain_word(y) and plain_word(x)):
-            if not plain_word(y) or len(x) == 1:
-                tokens[(x, y)] += 1
+        if x and y and x != y and len(x) <= 24 and len(y) <= 24 and not (plain_word(y) and plain_word(x)):
+            # a code, numeral or symbol misread (not two unrelated tokens paired by the alignment)
+            if (not plain_word(y) or len(x) == 1) and lev_ops(x, y)[1] <= max(1, len(y) // 2):
+                xs, ys = x.split("/"), y.split("/")
+                if len(xs) > 1 and len(xs) == len(ys):
+                    # number and symbol: count the symbol parts (2045/QD-UBND → QD-UBND→QĐ-UBND)
+                    for xp, yp in zip(xs, ys):
+                        if xp != yp and len(yp) <= 12:
+                            tokens[(xp, yp)] += 1
+                elif len(y) <= 12:
+                    tokens[(x, y)] += 1
     return True
 
 
@@ -318,17 +351,55 @@ def count(min_token=1):
     print(f"wrote {path}: {len(rows)} rows; line pairs used/skipped: {dict(stats)}", file=sys.stderr)
 
 
+def coverage(eval_dir):
+    """Share of the confusions in held-out OCR (fixtures/eval NAME.MODEL.txt vs NAME.gt.txt) that
+    channel.tsv has measured: the recall ceiling of candidates drawn from it."""
+    table = set()
+    with open(os.path.join(DATA, "channel.tsv"), encoding="utf-8") as f:
+        for line in f:
+            m, o, t, _ = line.rstrip("\n").split("\t")
+            table.add((m, o, t))
+    for model in ("eng", "vie"):
+        seen = collections.Counter()
+        for name in sorted(os.listdir(eval_dir)):
+            if not name.endswith(".gt.txt"):
+                continue
+            hyp = os.path.join(eval_dir, name[:-7] + f".{model}.txt")
+            if not os.path.exists(hyp):
+                continue
+            with open(os.path.join(eval_dir, name), encoding="utf-8") as f:
+                truth = f.read().split("\n")
+            with open(hyp, encoding="utf-8") as f:
+                ocr = f.read().split("\n")
+            for o, t in zip(ocr, truth):
+                chars, toks = collections.Counter(), collections.Counter()
+                count_line(o, t, chars, toks)
+                for (x, y), n in chars.items():
+                    if x != y:
+                        seen[(x, y) if (model, x, y) in table else None] += n
+        total = sum(seen.values())
+        miss = seen[None]
+        print(f"{model}: {total} character confusions in {eval_dir}, {total - miss} "
+              f"({(total - miss) / max(total, 1):.1%}) of them measured in channel.tsv")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "shared"))
     ap.add_argument("--pages", type=int, default=80)
     ap.add_argument("--seed", type=int, default=30)
     ap.add_argument("--count-only", action="store_true", help="recount from data/channel_ocr.jsonl.gz")
+    ap.add_argument("--heavy", action="store_true", help="append pages of degraded scans to the stored ones")
+    ap.add_argument("--coverage", metavar="EVAL_DIR", help="report how much of the held-out OCR errors "
+                    "channel.tsv covers (e.g. fixtures/eval), then stop")
     a = ap.parse_args()
+    if a.coverage:
+        coverage(a.coverage)
+        return
     if not a.count_only:
         if not os.path.isdir(os.path.join(a.shared, "corpora")):
             sys.exit(f"{a.shared}: no corpora/ here; pass --shared PATH_TO_SHARED")
-        run_ocr(a.shared, a.pages, a.seed)
+        run_ocr(a.shared, a.pages, a.seed, a.heavy)
     if not os.path.exists(RAW):
         sys.exit(f"{RAW}: missing; run without --count-only first")
     count()

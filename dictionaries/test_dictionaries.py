@@ -45,6 +45,29 @@ class ToneAndValidity(unittest.TestCase):
         self.assertEqual(vn.retone_text("Uỷ ban HOÀ BÌNH, số 229/KH-UBND"), "Ủy ban HÒA BÌNH, số 229/KH-UBND")
 
 
+class Properties(unittest.TestCase):
+    """Invariants over every syllable of the lexicon (the property tests of the Python side)."""
+
+    def test_canon_is_idempotent_and_form_independent(self):
+        import random
+        rng = random.Random(7)
+        for _, f in rows("syllables.tsv"):
+            s = f[0]
+            c = vn.canon_syllable(s)
+            if c is None:  # place-name syllables outside the phonotactics
+                self.assertTrue(any(x in f[2] for x in "bc"), s)
+                continue
+            self.assertEqual(c, s, "syllables.tsv holds canonical forms")
+            self.assertEqual(vn.canon_syllable(unicodedata.normalize("NFD", s)), s)
+            self.assertEqual(vn.canon_syllable(s.upper()), s)
+            word = s.upper() if rng.random() < 0.5 else s.capitalize()
+            self.assertEqual(vn.retone_token(word), word)
+
+    def test_retone_text_leaves_non_syllables_alone(self):
+        for t in ["229/KH-UBND", "https://snv.quangtri.gov.vn", "ISO 9001:2015", "PAR Index", "email"]:
+            self.assertEqual(vn.retone_text(t), t)
+
+
 class DataFiles(unittest.TestCase):
     def test_syllables(self):
         seen = {}
@@ -110,6 +133,25 @@ class DataFiles(unittest.TestCase):
                     text = f.read()
                 self.assertEqual(text, unicodedata.normalize("NFC", text), name)
                 self.assertIsNone(re.search(r"[ \t]$", text.split("\n")[0]), name)
+
+
+class EvalFixtures(unittest.TestCase):
+    def test_ocr_files_are_line_aligned_with_truth(self):
+        d = os.path.join(os.path.dirname(HERE), "fixtures", "eval")
+        names = [n[:-7] for n in os.listdir(d) if n.endswith(".gt.txt")]
+        self.assertGreaterEqual(len(names), 6)
+        for n in names:
+            with open(os.path.join(d, n + ".gt.txt"), encoding="utf-8") as f:
+                gt = f.read().split("\n")
+            self.assertTrue(2000 <= sum(len(x) for x in gt) <= 5000, n)
+            for model in ("eng", "vie"):
+                with open(os.path.join(d, f"{n}.{model}.txt"), encoding="utf-8") as f:
+                    ocr = f.read().split("\n")
+                self.assertEqual(len(ocr), len(gt), f"{n}.{model}.txt")
+                # the eng model loses the marks: its text must differ from the truth on most lines
+                if model == "eng":
+                    same = sum(a == b for a, b in zip(ocr, gt) if b)
+                    self.assertLess(same, len(gt) // 2, n)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 //! pdfium — OCR accuracy, text layers, multi-page TIFF, text inputs, bad inputs, the summary, the schema,
 //! resuming and interrupting.
 
+#[path = "../crates/review/tests/common/chromium.rs"]
+mod chromium;
 mod common;
 
 use std::path::Path;
@@ -304,7 +306,7 @@ fn ctrl_c_stops_cleanly_without_partial_outputs_and_the_next_run_finishes() {
         .arg(&out)
         .args(["--jobs", "1"]);
     c.stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
+    let child = c.spawn().unwrap();
     // Wait until the first scanned document is done, then interrupt.
     let t0 = Instant::now();
     while !out.join("sub/t0.json").exists() && t0.elapsed() < Duration::from_secs(300) {
@@ -346,5 +348,54 @@ fn ctrl_c_stops_cleanly_without_partial_outputs_and_the_next_run_finishes() {
     assert_eq!(
         summary["converted"].as_u64().unwrap() as usize,
         4 - done.len()
+    );
+}
+
+#[test]
+fn review_pages_open_in_chromium_with_every_change_highlighted() {
+    let out = &ingested().0;
+    for stem in ["ocr-eng", "ke-hoach"] {
+        let doc = read_json(&out_file(stem, "json"));
+        let (changed, uncertain) = (
+            doc["restoration"]["changed"].as_u64().unwrap(),
+            doc["restoration"]["uncertain"].as_u64().unwrap(),
+        );
+        let page = out_file(stem, "review.html");
+        let dom = chromium::run(out, &page, &["--dump-dom"]);
+        assert_eq!(
+            dom.matches("<ins>").count() as u64,
+            changed,
+            "{stem}: every change highlighted"
+        );
+        assert_eq!(
+            dom.matches("class=\"c u\"").count() as u64,
+            uncertain,
+            "{stem}: uncertain changes marked"
+        );
+        let number = doc["metadata"]["number"].as_str().unwrap_or_default();
+        assert!(
+            !number.is_empty() && dom.contains(number),
+            "{stem}: metadata at the top"
+        );
+        let shot = out.join(format!("{stem}.review.png"));
+        chromium::run(
+            out,
+            &page,
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1600",
+            ],
+        );
+        assert!(
+            std::fs::metadata(&shot)
+                .map(|m| m.len() > 20_000)
+                .unwrap_or(false),
+            "{stem}: screenshot taken"
+        );
+    }
+    let index = chromium::run(out, &out.join("index.html"), &["--dump-dom"]);
+    assert!(
+        index.contains("ke-hoach.review.html"),
+        "index links the review pages"
     );
 }

@@ -106,8 +106,12 @@ fn convert(g: &Global, path: &Path) -> Result<process::Processed> {
         input.kind == InputKind::Pdf,
         input.kind != InputKind::Text,
     )?;
-    process::process_file(&engines, &input, sha, &|| {})
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .context("cannot start the worker threads")?;
+    let result = pool.install(|| process::process_file(&engines, &input, sha, &|| {}));
+    engines::release_ocr_engines(&pool);
+    result.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// `vanban ocr FILE`: raw OCR text, pages separated by form feeds.

@@ -88,6 +88,15 @@ impl Engines {
         Ok(src)
     }
 
+    /// Opens a PDF with every page rendered as an image (text layers ignored), for table finding.
+    pub fn open_pages_rendered(&self, input: &InputFile) -> Result<PageSource, DocError> {
+        let opts = PageOptions {
+            force_ocr: true,
+            ..self.page_opts.clone()
+        };
+        PageSource::open(&input.path, &opts).map_err(|e| DocError::pages(&e, &input.path))
+    }
+
     /// OCRs a page image with this thread's engine.
     pub fn recognize(&self, image: &GrayImage, dpi: u32) -> Result<Vec<Line>, OcrError> {
         OCR.with(|cell| {
@@ -108,6 +117,12 @@ fn kind_name(k: FileKind) -> &'static str {
         FileKind::Png => "PNG",
         FileKind::Jpeg => "JPEG",
     }
+}
+
+/// Drops the OCR engines of a pool's worker threads (before the process exits, so that Tesseract's
+/// shared model cache is released in order).
+pub fn release_ocr_engines(pool: &rayon::ThreadPool) {
+    pool.broadcast(|_| OCR.with(|c| c.borrow_mut().take()));
 }
 
 /// Loads the compiled dictionary (and the user lexicon, when given).

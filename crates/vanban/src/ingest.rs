@@ -190,6 +190,7 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         })
     });
     batch.bar.finish_and_clear();
+    crate::engines::release_ocr_engines(&pool);
 
     let interrupted = stop.load(Ordering::Relaxed);
     let (_, failures) = batch

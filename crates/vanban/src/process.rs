@@ -90,6 +90,7 @@ pub fn process_file(
     doc.summarize_restoration();
     doc.metadata = vanban_extract::extract_metadata(&doc);
     scan_tables.extend(vanban_extract::extract_text_tables(&doc));
+    vanban_extract::attach_titles(&doc, &mut scan_tables);
     doc.tables = vanban_extract::join_tables(scan_tables);
     Ok(Processed { doc, thumbs })
 }
@@ -184,6 +185,18 @@ fn image_pages(
     page_done: &(dyn Fn() + Sync),
 ) -> Result<(Vec<Page>, Vec<Option<GrayImage>>, Vec<Table>), DocError> {
     let src = engines.open_pages(input)?;
+    // Pages read from a text layer are rendered too, only to find ruled tables (opened on first need).
+    let rendered: std::sync::OnceLock<Option<vanban_pages::PageSource>> =
+        std::sync::OnceLock::new();
+    let render = |i: u32| -> Option<GrayImage> {
+        let src = rendered
+            .get_or_init(|| engines.open_pages_rendered(input).ok())
+            .as_ref()?;
+        match src.page(i) {
+            Ok(PageContent::Image { image, .. }) => Some(image),
+            _ => None,
+        }
+    };
     let n = src.page_count();
     if n == 0 {
         return Err(DocError::Pages("the document has no pages".into()));
@@ -195,7 +208,7 @@ fn image_pages(
                 return Err(DocError::Interrupted);
             }
             let content = src.page(i).map_err(|e| DocError::pages(&e, &input.path))?;
-            let r = page_from_content(engines, i + 1, content)?;
+            let r = page_from_content(engines, i + 1, content, &|| render(i))?;
             page_done();
             Ok(r)
         })
@@ -215,6 +228,7 @@ fn page_from_content(
     engines: &Engines,
     number: u32,
     content: PageContent,
+    render: &dyn Fn() -> Option<GrayImage>,
 ) -> Result<PageResult, DocError> {
     match content {
         PageContent::Text {
@@ -231,7 +245,15 @@ fn page_from_content(
                 origin: Origin::TextLayer,
                 lines,
             };
-            Ok((page, None, Vec::new()))
+            let tables = match render() {
+                Some(img) => vanban_extract::extract_scan_tables(
+                    number,
+                    &img,
+                    &mut vanban_extract::PageWordsReader::new(&page),
+                ),
+                None => Vec::new(),
+            };
+            Ok((page, None, tables))
         }
         PageContent::Image { image, dpi } => {
             let image = vanban_pages::prepare(&image, dpi);

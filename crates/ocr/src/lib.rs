@@ -155,6 +155,7 @@ impl OcrEngine {
             height,
             detail: detail.into(),
         };
+        let started = std::time::Instant::now();
         if width < 3 || height < 3 {
             // Tesseract refuses images this small; nothing can be written in them anyway.
             return Ok(Vec::new());
@@ -185,7 +186,16 @@ impl OcrEngine {
             .get_tsv_text(0)
             .map_err(|_| rec_err("no TSV output"))?;
         let text = tsv.as_ref().to_string_lossy();
-        Ok(split_columns(parse_tsv(&text, width, height)?))
+        let lines = split_columns(parse_tsv(&text, width, height)?);
+        tracing::debug!(
+            width,
+            height,
+            dpi,
+            lines = lines.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "OCR done"
+        );
+        Ok(lines)
     }
 }
 

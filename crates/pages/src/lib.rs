@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 pub use error::{PagesError, PDFIUM_HELP};
 pub use image::GrayImage;
 pub use pdf::{bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV};
-pub use prepare::{prepare, Prepare};
+pub use prepare::{estimate_skew, prepare, rotate, Prepare};
 pub use raster::ASSUMED_DPI;
 pub use textlayer::{group as group_glyphs, Glyph};
 

@@ -7,8 +7,22 @@
 //! differences between neighbouring rows of the sheared profile; the best angle, if above 0.2°,
 //! is undone by a bilinear rotation about the centre, filling with white.
 //!
-//! Which steps are on by default is decided by measurement (`examples/prepare_eval.rs`,
-//! figures in [`Prepare::default`]).
+//! Which steps are on by default is decided by measurement: `crates/pages/scripts/prepare_eval.sh`
+//! renders a page of prose from the seed plan (398 tokens) with `shared/tools/mkscan.py`, OCRs
+//! it (Tesseract 5.3, `vie`) without and with each step, and scores with `shared/tools/score.py`.
+//! Mean token accuracy:
+//!
+//! | pages (mkscan.py settings) | none | deskew | stretch | deskew+stretch |
+//! | --- | --- | --- | --- | --- |
+//! | 16 pages, skew 0.8–1.4° (±1.5, seeds 1 2 3 6), 150/300 dpi, noise 0.4/0.8 | 0.9876 | **0.9917** | 0.9871 | 0.9920 |
+//! | 27 pages, skew 0 / 0.25° / 0.53° (seed 7), 150/200/300 dpi, noise 0/0.4/0.8 | 0.9917 | 0.9918 | 0.9914 | 0.9917 |
+//!
+//! Deskew removes a third of the errors on pages skewed by about a degree and changes nothing
+//! below half a degree (Tesseract copes with that itself); the estimates were within 0.05° of the
+//! true skew on every page. The contrast stretch does not help (Tesseract binarises with Otsu
+//! itself), so it is off by default. Reproduce with
+//! `DPIS="150 300" ROTS=1.5 NOISES="0.4 0.8" SEEDS="1 2 3 6" crates/pages/scripts/prepare_eval.sh`
+//! and with no variables for the second row.
 
 use image::GrayImage;
 
@@ -24,7 +38,7 @@ pub struct Prepare {
 }
 
 impl Default for Prepare {
-    /// Deskew on, contrast stretch off (see the module doc and the crate's README figures).
+    /// Deskew on, contrast stretch off (see the measurements in the module doc).
     fn default() -> Self {
         Prepare {
             deskew: true,

@@ -316,3 +316,19 @@ fn png_and_jpeg_pages_take_their_resolution_from_the_file() {
         .unwrap_err();
     assert!(err.to_string().contains("bad.png"), "{err}");
 }
+
+#[test]
+fn a_bilevel_fax_coded_scan_comes_out_black_on_white() {
+    let src = open("scan_bw.pdf").unwrap();
+    let PageContent::Image { image, dpi } = src.page(0).unwrap() else {
+        panic!("expected an image")
+    };
+    assert_eq!((image.dimensions(), dpi), ((620, 874), 150));
+    let black = image.pixels().filter(|p| p[0] == 0).count();
+    let white = image.pixels().filter(|p| p[0] == 255).count();
+    assert_eq!(black + white, 620 * 874, "bilevel stays bilevel");
+    assert!(
+        black > 500 && black < white / 10,
+        "black {black}, white {white}"
+    );
+}

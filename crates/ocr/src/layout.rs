@@ -5,13 +5,21 @@
 //! row straight across both columns: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM". This
 //! module cuts lines at gaps much wider than a word space, finds runs of consecutive lines whose
 //! pieces all stay clear of one common vertical gutter, and rewrites each run as its left column
-//! (one block) followed by its right column (another block). Lines cut into three or more pieces
-//! outside such runs (table rows) stay in place, one line per piece.
+//! (one block) followed by its right column (another block). Lines cut into pieces outside such
+//! runs (table rows) stay in place, one line per piece. Blocks are then renumbered in the new
+//! order, with a new block also wherever two lines are more than a word height apart.
 
 use vanban_doc::{BBox, Line, Word};
 
-/// A gap between words wider than this many line heights separates columns.
+/// A gap between words wider than this many word heights always separates columns.
 const COLUMN_GAP: f32 = 2.0;
+/// A gap wider than this many word heights separates columns when it is also
+/// [`GAP_RATIO`] times the line's median word gap (a justified line widens all its gaps alike).
+const MIN_COLUMN_GAP: f32 = 1.0;
+/// See [`MIN_COLUMN_GAP`].
+const GAP_RATIO: u32 = 3;
+/// Lines further apart than this many word heights start a new block.
+const BLOCK_GAP: f32 = 1.0;
 
 fn union(words: &[Word]) -> Option<BBox> {
     words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
@@ -29,14 +37,25 @@ fn word_height(line: &Line) -> u32 {
     hs.get(hs.len() / 2).copied().unwrap_or(1).max(1)
 }
 
-/// Cuts a line at gaps wider than [`COLUMN_GAP`] line heights.
+/// Cuts a line at column gaps (see [`COLUMN_GAP`] and [`MIN_COLUMN_GAP`]).
 fn split(line: Line) -> Vec<Line> {
-    let limit = (COLUMN_GAP * word_height(&line) as f32) as u32;
+    let h = word_height(&line) as f32;
+    let mut gaps: Vec<u32> = line
+        .words
+        .windows(2)
+        .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
+        .collect();
+    gaps.sort_unstable();
+    let median_gap = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    let is_column_gap = |gap: u32| {
+        gap as f32 > COLUMN_GAP * h
+            || (gap as f32 > MIN_COLUMN_GAP * h && gap > GAP_RATIO * median_gap.max(1))
+    };
     let mut pieces: Vec<Vec<Word>> = vec![Vec::new()];
     let mut last_x1: Option<u32> = None;
     for w in line.words {
         if let (Some(x1), Some(b)) = (last_x1, w.bbox) {
-            if b.x0 > x1 + limit {
+            if b.x0 > x1 && is_column_gap(b.x0 - x1) {
                 pieces.push(Vec::new());
             }
         }
@@ -115,7 +134,7 @@ fn run_around(rows: &[Vec<Line>], i: usize, floor: usize) -> Option<(usize, usiz
         return None;
     }
     let mut start = i;
-    while start > floor && rows[start - 1].len() <= 2 && adjacent(&rows[start - 1], &rows[start]) {
+    while start > floor && adjacent(&rows[start - 1], &rows[start]) {
         match fit(&rows[start - 1], gutter) {
             Some(g) => gutter = g,
             None => break,
@@ -123,7 +142,7 @@ fn run_around(rows: &[Vec<Line>], i: usize, floor: usize) -> Option<(usize, usiz
         start -= 1;
     }
     let mut end = i + 1;
-    while end < rows.len() && rows[end].len() <= 2 && adjacent(&rows[end - 1], &rows[end]) {
+    while end < rows.len() && adjacent(&rows[end - 1], &rows[end]) {
         match fit(&rows[end], gutter) {
             Some(g) => gutter = g,
             None => break,
@@ -180,13 +199,20 @@ pub fn split_columns(lines: Vec<Line>) -> Vec<Line> {
         }
     }
     let mut block = 0u32;
-    let mut prev = None;
+    let mut prev: Option<(u64, Option<BBox>, u32)> = None;
     out.into_iter()
         .map(|(key, mut line)| {
-            if prev.is_some_and(|p| p != key) {
-                block += 1;
+            let h = word_height(&line);
+            if let Some((pkey, pbox, ph)) = prev {
+                let far = match (pbox, line.bbox) {
+                    (Some(a), Some(b)) => b.y0 as f32 > a.y1 as f32 + BLOCK_GAP * h.max(ph) as f32,
+                    _ => false,
+                };
+                if pkey != key || far {
+                    block += 1;
+                }
             }
-            prev = Some(key);
+            prev = Some((key, line.bbox, h));
             line.block = block;
             line
         })
@@ -274,6 +300,50 @@ mod tests {
             vec![(0, "một hai".into()), (0, "ba".into()), (1, "bốn".into())]
         );
         assert_eq!(out[0].bbox, lines[0].bbox);
+    }
+
+    #[test]
+    fn a_narrow_gutter_is_found_by_its_width_against_the_word_gaps() {
+        // 7 px word gaps, a 30 px gutter (1.5 word heights) between the columns, then a row
+        // with specks of noise far right, which still fits the gutter.
+        let lines = vec![
+            line(
+                0,
+                vec![
+                    word("ỦY", 100, 50),
+                    word("BAN", 131, 50),
+                    word("TỈNH", 174, 50),
+                    word("CỘNG", 252, 50),
+                    word("HÒA", 307, 50),
+                ],
+            ),
+            line(
+                0,
+                vec![word("SỞ", 110, 80), word(":", 400, 80), word(":", 500, 80)],
+            ),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![
+                (0, "ỦY BAN TỈNH".into()),
+                (0, "SỞ".into()),
+                (1, "CỘNG HÒA".into()),
+                (1, ":".into()),
+                (1, ":".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wide_vertical_gap_starts_a_block() {
+        let lines = vec![
+            line(0, vec![word("dân", 100, 50)]),
+            line(0, vec![word("Nơi", 100, 100)]),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![(0, "dân".into()), (1, "Nơi".into())]
+        );
     }
 
     #[test]

@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn finds_the_skew_it_was_given() {
         for deg in [-1.5f32, -0.6, 0.0, 0.4, 1.2, 2.5] {
-            let est = estimate_skew(&lined_page(deg), 150);
+            let est = estimate_skew(&lined_page(deg), 300);
             assert!((est - deg).abs() <= 0.1, "given {deg}, estimated {est}");
         }
     }
@@ -279,8 +279,8 @@ mod tests {
     #[test]
     fn rotating_back_straightens_the_page() {
         let page = lined_page(1.0);
-        let fixed = rotate(&page, estimate_skew(&page, 150));
-        let after = estimate_skew(&fixed, 150);
+        let fixed = rotate(&page, estimate_skew(&page, 300));
+        let after = estimate_skew(&fixed, 300);
         assert!(after.abs() <= 0.1, "still skewed by {after}");
         assert_eq!(fixed.dimensions(), page.dimensions());
     }

@@ -3,8 +3,9 @@
 //! PDFium gives the characters of a page in content order with their boxes, and inserts generated
 //! spaces and line breaks where it sees them. This module cuts that stream into words at spaces
 //! and gaps, into lines at breaks, vertical moves and jumps across a column gap, and numbers
-//! blocks so that a new block starts after a paragraph gap or when the text moves back up the page
-//! (the right column of a two-column header, printed after the left one).
+//! blocks so that a new block starts after a paragraph gap, at an indented first line, or when
+//! the text moves back up the page (the right column of a two-column header, printed after the
+//! left one).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -162,7 +163,10 @@ pub fn group(glyphs: &[Glyph], width: u32, height: u32) -> Vec<Line> {
             let moved_up = rect.y0 < p.y0 - 0.3 * h;
             let para_gap = rect.y0 - p.y1 > 0.8 * h;
             let apart = rect.x0 > p.x1 || rect.x1 < p.x0;
-            if moved_up || para_gap || apart {
+            // A first-line indent starts a paragraph (Decree 30 paragraphs are indented, not spaced).
+            // (A centred shorter line also starts further right, but ends further left.)
+            let indented = rect.x0 > p.x0 + 1.5 * h && rect.x1 + h >= p.x1;
+            if moved_up || para_gap || apart || indented {
                 block += 1;
             }
         }
@@ -232,6 +236,16 @@ mod tests {
             })
         );
         assert_eq!(lines[0].words[0].conf, 1.0);
+    }
+
+    #[test]
+    fn an_indented_first_line_starts_a_paragraph() {
+        let mut g = Vec::new();
+        typeset(&mut g, "Căn cứ Luật tổ chức", 150.0, 100.0);
+        typeset(&mut g, "chính quyền;", 100.0, 125.0);
+        typeset(&mut g, "Xét đề nghị", 150.0, 150.0);
+        let blocks: Vec<u32> = group(&g, 1000, 1000).iter().map(|l| l.block).collect();
+        assert_eq!(blocks, vec![0, 0, 1]);
     }
 
     #[test]

@@ -332,3 +332,53 @@ fn a_bilevel_fax_coded_scan_comes_out_black_on_white() {
         "black {black}, white {white}"
     );
 }
+
+#[test]
+fn damaged_copies_of_every_kind_give_pages_or_errors_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiff = tiff_pages(&[(40, 30, 255), (50, 60, 200)], Some(200));
+    let mut png = Vec::new();
+    image::GrayImage::from_pixel(30, 20, image::Luma([90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let originals = [
+        ("a.pdf", std::fs::read(data("text.pdf")).unwrap()),
+        ("b.pdf", std::fs::read(data("scan_bw.pdf")).unwrap()),
+        ("c.tif", tiff),
+        ("d.png", png),
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for (name, bytes) in &originals {
+        for round in 0..12 {
+            let mut b = bytes.clone();
+            // Overwrite a few bytes past the magic, or cut the file short.
+            if round % 4 == 3 {
+                b.truncate(8 + (next() as usize % b.len().saturating_sub(8)));
+            } else {
+                for _ in 0..1 + round {
+                    let i = 8 + next() as usize % (b.len() - 8);
+                    b[i] = next() as u8;
+                }
+            }
+            let p = write_temp(&dir, &format!("{round}-{name}"), &b);
+            // Errors must name the file and come from checks, not from a caught panic.
+            let check = |e: PagesError| {
+                let msg = e.to_string();
+                assert!(msg.contains(&format!("{round}-{name}")), "{msg}");
+                assert!(!msg.contains("failed internally"), "{msg}");
+            };
+            match PageSource::open(&p, &PageOptions::default()) {
+                Ok(src) => (0..src.page_count().min(3))
+                    .filter_map(|i| src.page(i).err())
+                    .for_each(check),
+                Err(e) => check(e),
+            }
+        }
+    }
+}

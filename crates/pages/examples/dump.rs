@@ -2,7 +2,7 @@
 //! or text layer), its size and resolution, and its lines with their block numbers, after
 //! [`vanban_pages::prepare`] and OCR for image pages. A quick end-to-end check of both stages.
 //!
-//! usage: `cargo run -p vanban-pages --example dump -- FILE [--force-ocr] [--dpi N]`
+//! usage: `cargo run -p vanban-pages --example dump -- FILE [--force-ocr] [--no-prepare] [--dpi N]`
 
 use std::time::Instant;
 
@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(i) = args.iter().position(|a| a == "--dpi") {
         opts.dpi = args.get(i + 1).ok_or("--dpi needs a value")?.parse()?;
     }
+    let no_prepare = args.iter().any(|a| a == "--no-prepare");
     let src = PageSource::open(file.as_ref(), &opts)?;
     let mut engine = None;
     for i in 0..src.page_count() {
@@ -35,7 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some(e) => e,
                     None => engine.insert(OcrEngine::new(&OcrConfig::default())?),
                 };
-                let image = prepare(&image, dpi);
+                let image = if no_prepare {
+                    image
+                } else {
+                    prepare(&image, dpi)
+                };
                 ("image + OCR", eng.recognize(&image, dpi)?)
             }
         };

@@ -278,6 +278,13 @@ mod tests {
     }
 
     #[test]
+    fn a_source_can_be_shared_by_worker_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<PageSource>();
+        send_sync::<PageContent>();
+    }
+
+    #[test]
     fn sniffs_by_content() {
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n"), Some(FileKind::Pdf));
         assert_eq!(

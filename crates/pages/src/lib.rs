@@ -25,7 +25,8 @@
 //! - a PDF page with at least [`MIN_TEXT_CHARS`] visible characters in its text layer (e.g. printed
 //!   by Chromium or Word) gives [`PageContent::Text`], words with boxes in pixels at
 //!   [`PageOptions::dpi`], unless [`PageOptions::force_ocr`]; an invisible OCR layer over a scan
-//!   does not count;
+//!   does not count, and a layer more than [`MAX_GARBLED`] foreign to Vietnamese (text set in a
+//!   legacy TCVN3/VNI font, which reads "Céng hßa") is OCRed instead, with a warning;
 //! - any other PDF page is rendered at [`PageOptions::dpi`] (lowered, with a warning, for pages too
 //!   large to render at it);
 //! - TIFF (multi-page, bilevel/grey/RGB, any compression the `tiff` crate reads, G4 included), PNG
@@ -42,10 +43,12 @@ use std::path::{Path, PathBuf};
 
 pub use error::{PagesError, PDFIUM_HELP};
 pub use image::GrayImage;
-pub use pdf::{bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV};
+pub use pdf::{
+    bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_GARBLED, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV,
+};
 pub use prepare::{estimate_skew, prepare, rotate, Prepare};
 pub use raster::ASSUMED_DPI;
-pub use textlayer::{group as group_glyphs, Glyph};
+pub use textlayer::{garbled_share, group as group_glyphs, Glyph};
 
 /// How pages are produced.
 #[derive(Clone, Debug, PartialEq, Eq)]

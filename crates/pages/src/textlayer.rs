@@ -139,6 +139,36 @@ impl Builder {
     }
 }
 
+/// Vietnamese letters outside ASCII, both cases, precomposed.
+const VIETNAMESE: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ\
+ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ";
+/// Other characters a Vietnamese administrative text may hold.
+const SYMBOLS: &str = "“”‘’–—…•§№°±×÷≤≥€²³¹";
+
+/// Share of the non-space characters of `glyphs` that no Unicode Vietnamese text would use:
+/// private-use and replacement characters, controls, and the Latin-1 letters and signs that text
+/// in a legacy 8-bit font encoding (TCVN3/ABC, VNI) shows when read as Unicode ("Céng hßa").
+pub fn garbled_share(glyphs: &[Glyph]) -> f32 {
+    let (mut total, mut odd) = (0u32, 0u32);
+    for g in glyphs {
+        let c = g.ch;
+        if c.is_whitespace() {
+            continue;
+        }
+        total += 1;
+        let ok = (c.is_ascii_graphic())
+            || is_combining_mark(c)
+            || VIETNAMESE.contains(c)
+            || SYMBOLS.contains(c);
+        odd += u32::from(!ok);
+    }
+    if total == 0 {
+        0.0
+    } else {
+        odd as f32 / total as f32
+    }
+}
+
 /// Groups `glyphs` (in content order) into lines of words with block numbers; boxes are clamped to
 /// a `width` x `height` page. Word texts are NFC.
 pub fn group(glyphs: &[Glyph], width: u32, height: u32) -> Vec<Line> {
@@ -236,6 +266,28 @@ mod tests {
             })
         );
         assert_eq!(lines[0].words[0].conf, 1.0);
+    }
+
+    fn glyphs(text: &str) -> Vec<Glyph> {
+        let mut g = Vec::new();
+        typeset(&mut g, text, 0.0, 0.0);
+        g
+    }
+
+    #[test]
+    fn legacy_font_encodings_read_as_garbled() {
+        assert_eq!(
+            garbled_share(&glyphs("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM “Độc lập”")),
+            0.0
+        );
+        assert_eq!(
+            garbled_share(&glyphs("Căn cứ Nghị định số 30/2020/NĐ-CP; Điều 1.")),
+            0.0
+        );
+        // TCVN3 (.VnTime) and VNI text shown as Unicode.
+        assert!(garbled_share(&glyphs("Céng hßa x· héi chñ nghÜa ViÖt Nam")) > 0.1);
+        assert!(garbled_share(&glyphs("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam")) > 0.1);
+        assert!(garbled_share(&glyphs("\u{E001}\u{E002}\u{FFFD}abc")) >= 0.5);
     }
 
     #[test]

@@ -382,3 +382,19 @@ fn damaged_copies_of_every_kind_give_pages_or_errors_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_text_layer_in_a_legacy_font_encoding_is_ocred_instead() {
+    // Printed from TCVN3 (.VnTime) text: the layer reads "Céng hßa x· héi chñ nghÜa ViÖt Nam".
+    let src = open("tcvn3.pdf").unwrap();
+    match src.page(0).unwrap() {
+        PageContent::Image { image, dpi } => {
+            assert_eq!(dpi, 300);
+            assert!(
+                image.pixels().any(|p| p[0] < 60),
+                "the page is rendered with its ink"
+            );
+        }
+        PageContent::Text { lines, .. } => panic!("garbled layer was used: {lines:?}"),
+    }
+}

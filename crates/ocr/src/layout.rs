@@ -82,25 +82,68 @@ fn split(line: Line) -> Vec<Line> {
         .collect()
 }
 
-/// The free gutter `(lo, hi)` left after placing `pieces` on either side of the middle of
-/// `gutter`, or `None` if a piece crosses that middle or closes the gutter.
-fn fit(pieces: &[Line], gutter: (u32, u32)) -> Option<(u32, u32)> {
-    let (mut lo, mut hi) = gutter;
-    let mid = lo + (hi - lo) / 2;
+/// The two columns of a run, as its first two-piece row sets them: each column's lines are
+/// either centred on the same axis (a header's issuer or motto, a signer) or start at the same x
+/// (a list of recipients). A title centred on the page below a header fits neither.
+#[derive(Clone, Copy, Debug)]
+struct Columns {
+    /// Free interval between the columns.
+    gutter: (u32, u32),
+    /// Centre and left edge of the first left piece.
+    left: (u32, u32),
+    /// Centre and left edge of the first right piece.
+    right: (u32, u32),
+    /// Word height of the first row.
+    h: u32,
+}
+
+/// True for specks and stray marks, which may sit anywhere without breaking a run.
+fn is_noise(p: &Line, h: u32) -> bool {
+    let alnum = p
+        .words
+        .iter()
+        .any(|w| w.raw.chars().any(char::is_alphanumeric));
+    !alnum || p.bbox.is_some_and(|b| b.width() < h && b.height() < h / 2)
+}
+
+/// Places `pieces` in the columns, narrowing the gutter: a piece starting left of the gutter must
+/// end inside it, one ending right of it must start inside it, one inside it goes to the nearer
+/// side, and each must line up with its column. `None` if the row does not fit.
+fn fit(pieces: &[Line], cols: Columns) -> Option<Columns> {
+    let (mut lo, mut hi) = cols.gutter;
     for p in pieces {
         let b = p.bbox?;
-        if b.x1 <= mid {
-            lo = lo.max(b.x1);
-        } else if b.x0 >= mid {
-            hi = hi.min(b.x0);
-        } else {
+        if is_noise(p, cols.h) {
+            continue;
+        }
+        let left = if b.x0 < lo && b.x1 > hi {
             return None;
+        } else if b.x0 < lo {
+            true
+        } else if b.x1 > hi {
+            false
+        } else {
+            b.x0 + b.x1 < lo + hi
+        };
+        let (centre, x0) = if left { cols.left } else { cols.right };
+        let aligned =
+            ((b.x0 + b.x1) / 2).abs_diff(centre) <= 2 * cols.h || b.x0.abs_diff(x0) <= cols.h;
+        if !aligned {
+            return None;
+        }
+        if left {
+            lo = lo.max(b.x1);
+        } else {
+            hi = hi.min(b.x0);
         }
         if lo >= hi {
             return None;
         }
     }
-    Some((lo, hi))
+    Some(Columns {
+        gutter: (lo, hi),
+        ..cols
+    })
 }
 
 fn top(row: &[Line]) -> Option<u32> {
@@ -129,27 +172,32 @@ fn adjacent(upper: &[Line], lower: &[Line]) -> bool {
 /// reaching back before `floor`: its start, end (exclusive) and gutter.
 fn run_around(rows: &[Vec<Line>], i: usize, floor: usize) -> Option<(usize, usize, (u32, u32))> {
     let (l, r) = (rows[i].first()?.bbox?, rows[i].get(1)?.bbox?);
-    let mut gutter = (l.x1, r.x0);
-    if gutter.0 >= gutter.1 {
+    if l.x1 >= r.x0 {
         return None;
     }
+    let mut cols = Columns {
+        gutter: (l.x1, r.x0),
+        left: ((l.x0 + l.x1) / 2, l.x0),
+        right: ((r.x0 + r.x1) / 2, r.x0),
+        h: rows[i].iter().map(word_height).max().unwrap_or(1),
+    };
     let mut start = i;
     while start > floor && adjacent(&rows[start - 1], &rows[start]) {
-        match fit(&rows[start - 1], gutter) {
-            Some(g) => gutter = g,
+        match fit(&rows[start - 1], cols) {
+            Some(c) => cols = c,
             None => break,
         }
         start -= 1;
     }
     let mut end = i + 1;
     while end < rows.len() && adjacent(&rows[end - 1], &rows[end]) {
-        match fit(&rows[end], gutter) {
-            Some(g) => gutter = g,
+        match fit(&rows[end], cols) {
+            Some(c) => cols = c,
             None => break,
         }
         end += 1;
     }
-    Some((start, end, gutter))
+    Some((start, end, cols.gutter))
 }
 
 /// Rewrites `lines` (in Tesseract's order) so that two-column runs come out column by column and
@@ -180,7 +228,10 @@ pub fn split_columns(lines: Vec<Line>) -> Vec<Line> {
                 runs.next();
                 let mut rights = Vec::new();
                 let mut place = |piece: Line, out: &mut Vec<(u64, Line)>| {
-                    if piece.bbox.is_some_and(|b| b.x1 <= gutter.0) {
+                    if piece
+                        .bbox
+                        .is_some_and(|b| b.x0 + b.x1 <= gutter.0 + gutter.1)
+                    {
                         out.push((group, piece));
                     } else {
                         rights.push((group + 1, piece));
@@ -330,6 +381,41 @@ mod tests {
                 (1, "CỘNG HÒA".into()),
                 (1, ":".into()),
                 (1, ":".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_first_row_does_not_hide_a_wider_column_below() {
+        let lines = vec![
+            line(
+                0,
+                vec![
+                    word("BỘ", 300, 50),
+                    word("TÀI", 340, 50),
+                    word("CỘNG", 900, 50),
+                ],
+            ),
+            line(
+                0,
+                vec![
+                    word("CỤC", 200, 80),
+                    word("THUẾ", 250, 80),
+                    word("TỈNH", 320, 80),
+                    word("BÌNH", 400, 80),
+                    word("Độc", 920, 80),
+                ],
+            ),
+            line(0, vec![word("KẾ", 500, 150)]),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![
+                (0, "BỘ TÀI".into()),
+                (0, "CỤC THUẾ TỈNH BÌNH".into()),
+                (1, "CỘNG".into()),
+                (1, "Độc".into()),
+                (2, "KẾ".into()),
             ]
         );
     }

@@ -2,7 +2,7 @@
 //!
 //! Create one [`OcrEngine`] per worker thread and reuse it for every page (it is `Send`, not
 //! `Sync`: keep it in a `thread_local!` or a per-worker slot). Loading the `vie` model takes about
-//! 0.2 s, a 300 dpi A4 page about 1.7 s of CPU (`examples/ocr_time.rs`, `benches/ocr.rs`).
+//! 0.1–0.2 s, a 300 dpi A4 page about 1.9 s of CPU (`examples/ocr_time.rs`, `benches/ocr.rs`).
 //! Recognition runs with automatic page segmentation and the page's true resolution, and the
 //! result is read from Tesseract's TSV output, which carries block, paragraph, line and word
 //! numbers, boxes and confidences.
@@ -15,9 +15,10 @@
 //! # OpenMP
 //! Debian's `libtesseract.so.5` links `libgomp` and runs parts of the LSTM recogniser on several
 //! threads (`ldd /usr/lib/x86_64-linux-gnu/libtesseract.so.5 | grep gomp`). Next to a pool of
-//! one engine per core that only oversubscribes the cores: on the 2-core build machine a 300 dpi
-//! A4 page took 10.7 s without the limit and 3.9 s with `OMP_THREAD_LIMIT=1` (12 pages: 59 s of
-//! CPU against 21 s; `examples/ocr_time.rs`). libgomp reads the variable when the program
+//! one engine per core that only oversubscribes the cores: on the 2-core build machine, two
+//! threads with an engine each read 11.4 pages/min (300 dpi A4) without the limit and 37.3 with
+//! `OMP_THREAD_LIMIT=1`; the same 12 pages cost 54 s of CPU against 23 s
+//! (`examples/ocr_time.rs`). libgomp reads the variable when the program
 //! starts, so the CLI calls [`reexec_with_omp_thread_limit`] first thing in `main`; an engine
 //! created without it logs a warning once.
 
@@ -144,7 +145,7 @@ impl OcrEngine {
             OMP_WARNING.call_once(|| {
                 tracing::warn!(
                     "{OMP_ENV} is not 1: Tesseract's OpenMP threads will compete with the page \
-                     workers (measured 2.7x slower a page on 2 cores); run with {OMP_ENV}=1"
+                     workers (measured 3x slower on 2 cores); run with {OMP_ENV}=1"
                 )
             });
         }

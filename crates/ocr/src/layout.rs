@@ -449,4 +449,65 @@ mod tests {
             vec![(0, "1".into()), (0, "Sở Nội".into()), (0, "12".into())]
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn lines() -> impl Strategy<Value = Vec<Line>> {
+            // Rows of 1..6 words at random x, rows going down the page, random Tesseract blocks.
+            prop::collection::vec(
+                (
+                    0u32..4,
+                    prop::collection::vec((0u32..2000, 1u32..200), 1..6),
+                ),
+                0..12,
+            )
+            .prop_map(|rows| {
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(r, (block, ws))| {
+                        let mut xs: Vec<(u32, u32)> = ws;
+                        xs.sort_unstable();
+                        let words = xs
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, (x, w))| {
+                                Word::new(
+                                    format!("w{r}_{k}"),
+                                    Some(BBox {
+                                        x0: x,
+                                        y0: 40 * r as u32,
+                                        x1: x + w,
+                                        y1: 40 * r as u32 + 20,
+                                    }),
+                                    0.9,
+                                )
+                            })
+                            .collect();
+                        line(block, words)
+                    })
+                    .collect()
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn every_word_comes_out_once_and_blocks_count_up(input in lines()) {
+                let mut before: Vec<String> =
+                    input.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                let out = split_columns(input);
+                let mut after: Vec<String> =
+                    out.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                before.sort();
+                after.sort();
+                prop_assert_eq!(before, after);
+                prop_assert!(out.iter().all(|l| !l.words.is_empty()));
+                if let Some(first) = out.first() {
+                    prop_assert_eq!(first.block, 0);
+                }
+                prop_assert!(out.windows(2).all(|p| p[1].block == p[0].block || p[1].block == p[0].block + 1));
+            }
+        }
+    }
 }

@@ -349,4 +349,39 @@ mod tests {
         let b = lines[0].words[0].bbox.unwrap();
         assert!(b.x1 <= 1000 && b.y0 == 0, "{b:?}");
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn words_are_the_nfc_text_between_spaces(
+                text in "[a-zđăâêôơư\u{0300}\u{0301}\u{0303}\u{0309}\u{0323} \n]{0,80}",
+                x0 in 0f32..500.0,
+            ) {
+                // Characters laid out left to right on lines 30 px apart; '\n' breaks the line.
+                let mut g = Vec::new();
+                let (mut x, mut y) = (x0, 10.0);
+                for ch in text.chars() {
+                    match ch {
+                        '\n' => { g.push(Glyph::space(ch)); x = x0; y += 30.0; }
+                        ' ' => { g.push(Glyph::space(ch)); x += 10.0; }
+                        _ => { g.push(Glyph { ch, x0: x, y0: y, x1: x + 10.0, y1: y + 20.0 }); x += 10.0; }
+                    }
+                }
+                let lines = group(&g, 2000, 2000);
+                let got: Vec<String> = lines.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                // A leading mark with no letter before it stays a word of its own.
+                let want: Vec<String> = text.split_whitespace().map(|w| w.nfc().collect()).collect();
+                prop_assert_eq!(got.concat(), want.concat());
+                for w in lines.iter().flat_map(|l| &l.words) {
+                    prop_assert!(!w.raw.is_empty() && !w.raw.contains(char::is_whitespace));
+                    prop_assert_eq!(w.raw.nfc().collect::<String>(), w.raw.clone());
+                    let b = w.bbox.unwrap();
+                    prop_assert!(b.x0 <= b.x1 && b.y0 <= b.y1 && b.x1 <= 2000 && b.y1 <= 2000);
+                }
+            }
+        }
+    }
 }

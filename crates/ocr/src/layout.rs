@@ -5,13 +5,21 @@
 //! row straight across both columns: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM". This
 //! module cuts lines at gaps much wider than a word space, finds runs of consecutive lines whose
 //! pieces all stay clear of one common vertical gutter, and rewrites each run as its left column
-//! (one block) followed by its right column (another block). Lines cut into three or more pieces
-//! outside such runs (table rows) stay in place, one line per piece.
+//! (one block) followed by its right column (another block). Lines cut into pieces outside such
+//! runs (table rows) stay in place, one line per piece. Blocks are then renumbered in the new
+//! order, with a new block also wherever two lines are more than a word height apart.
 
 use vanban_doc::{BBox, Line, Word};
 
-/// A gap between words wider than this many line heights separates columns.
+/// A gap between words wider than this many word heights always separates columns.
 const COLUMN_GAP: f32 = 2.0;
+/// A gap wider than this many word heights separates columns when it is also
+/// [`GAP_RATIO`] times the line's median word gap (a justified line widens all its gaps alike).
+const MIN_COLUMN_GAP: f32 = 1.0;
+/// See [`MIN_COLUMN_GAP`].
+const GAP_RATIO: u32 = 3;
+/// Lines further apart than this many word heights start a new block.
+const BLOCK_GAP: f32 = 1.0;
 
 fn union(words: &[Word]) -> Option<BBox> {
     words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
@@ -29,14 +37,25 @@ fn word_height(line: &Line) -> u32 {
     hs.get(hs.len() / 2).copied().unwrap_or(1).max(1)
 }
 
-/// Cuts a line at gaps wider than [`COLUMN_GAP`] line heights.
+/// Cuts a line at column gaps (see [`COLUMN_GAP`] and [`MIN_COLUMN_GAP`]).
 fn split(line: Line) -> Vec<Line> {
-    let limit = (COLUMN_GAP * word_height(&line) as f32) as u32;
+    let h = word_height(&line) as f32;
+    let mut gaps: Vec<u32> = line
+        .words
+        .windows(2)
+        .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
+        .collect();
+    gaps.sort_unstable();
+    let median_gap = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    let is_column_gap = |gap: u32| {
+        gap as f32 > COLUMN_GAP * h
+            || (gap as f32 > MIN_COLUMN_GAP * h && gap > GAP_RATIO * median_gap.max(1))
+    };
     let mut pieces: Vec<Vec<Word>> = vec![Vec::new()];
     let mut last_x1: Option<u32> = None;
     for w in line.words {
         if let (Some(x1), Some(b)) = (last_x1, w.bbox) {
-            if b.x0 > x1 + limit {
+            if b.x0 > x1 && is_column_gap(b.x0 - x1) {
                 pieces.push(Vec::new());
             }
         }
@@ -63,25 +82,68 @@ fn split(line: Line) -> Vec<Line> {
         .collect()
 }
 
-/// The free gutter `(lo, hi)` left after placing `pieces` on either side of the middle of
-/// `gutter`, or `None` if a piece crosses that middle or closes the gutter.
-fn fit(pieces: &[Line], gutter: (u32, u32)) -> Option<(u32, u32)> {
-    let (mut lo, mut hi) = gutter;
-    let mid = lo + (hi - lo) / 2;
+/// The two columns of a run, as its first two-piece row sets them: each column's lines are
+/// either centred on the same axis (a header's issuer or motto, a signer) or start at the same x
+/// (a list of recipients). A title centred on the page below a header fits neither.
+#[derive(Clone, Copy, Debug)]
+struct Columns {
+    /// Free interval between the columns.
+    gutter: (u32, u32),
+    /// Centre and left edge of the first left piece.
+    left: (u32, u32),
+    /// Centre and left edge of the first right piece.
+    right: (u32, u32),
+    /// Word height of the first row.
+    h: u32,
+}
+
+/// True for specks and stray marks, which may sit anywhere without breaking a run.
+fn is_noise(p: &Line, h: u32) -> bool {
+    let alnum = p
+        .words
+        .iter()
+        .any(|w| w.raw.chars().any(char::is_alphanumeric));
+    !alnum || p.bbox.is_some_and(|b| b.width() < h && b.height() < h / 2)
+}
+
+/// Places `pieces` in the columns, narrowing the gutter: a piece starting left of the gutter must
+/// end inside it, one ending right of it must start inside it, one inside it goes to the nearer
+/// side, and each must line up with its column. `None` if the row does not fit.
+fn fit(pieces: &[Line], cols: Columns) -> Option<Columns> {
+    let (mut lo, mut hi) = cols.gutter;
     for p in pieces {
         let b = p.bbox?;
-        if b.x1 <= mid {
-            lo = lo.max(b.x1);
-        } else if b.x0 >= mid {
-            hi = hi.min(b.x0);
-        } else {
+        if is_noise(p, cols.h) {
+            continue;
+        }
+        let left = if b.x0 < lo && b.x1 > hi {
             return None;
+        } else if b.x0 < lo {
+            true
+        } else if b.x1 > hi {
+            false
+        } else {
+            b.x0 + b.x1 < lo + hi
+        };
+        let (centre, x0) = if left { cols.left } else { cols.right };
+        let aligned =
+            ((b.x0 + b.x1) / 2).abs_diff(centre) <= 2 * cols.h || b.x0.abs_diff(x0) <= cols.h;
+        if !aligned {
+            return None;
+        }
+        if left {
+            lo = lo.max(b.x1);
+        } else {
+            hi = hi.min(b.x0);
         }
         if lo >= hi {
             return None;
         }
     }
-    Some((lo, hi))
+    Some(Columns {
+        gutter: (lo, hi),
+        ..cols
+    })
 }
 
 fn top(row: &[Line]) -> Option<u32> {
@@ -110,27 +172,32 @@ fn adjacent(upper: &[Line], lower: &[Line]) -> bool {
 /// reaching back before `floor`: its start, end (exclusive) and gutter.
 fn run_around(rows: &[Vec<Line>], i: usize, floor: usize) -> Option<(usize, usize, (u32, u32))> {
     let (l, r) = (rows[i].first()?.bbox?, rows[i].get(1)?.bbox?);
-    let mut gutter = (l.x1, r.x0);
-    if gutter.0 >= gutter.1 {
+    if l.x1 >= r.x0 {
         return None;
     }
+    let mut cols = Columns {
+        gutter: (l.x1, r.x0),
+        left: ((l.x0 + l.x1) / 2, l.x0),
+        right: ((r.x0 + r.x1) / 2, r.x0),
+        h: rows[i].iter().map(word_height).max().unwrap_or(1),
+    };
     let mut start = i;
-    while start > floor && rows[start - 1].len() <= 2 && adjacent(&rows[start - 1], &rows[start]) {
-        match fit(&rows[start - 1], gutter) {
-            Some(g) => gutter = g,
+    while start > floor && adjacent(&rows[start - 1], &rows[start]) {
+        match fit(&rows[start - 1], cols) {
+            Some(c) => cols = c,
             None => break,
         }
         start -= 1;
     }
     let mut end = i + 1;
-    while end < rows.len() && rows[end].len() <= 2 && adjacent(&rows[end - 1], &rows[end]) {
-        match fit(&rows[end], gutter) {
-            Some(g) => gutter = g,
+    while end < rows.len() && adjacent(&rows[end - 1], &rows[end]) {
+        match fit(&rows[end], cols) {
+            Some(c) => cols = c,
             None => break,
         }
         end += 1;
     }
-    Some((start, end, gutter))
+    Some((start, end, cols.gutter))
 }
 
 /// Rewrites `lines` (in Tesseract's order) so that two-column runs come out column by column and
@@ -161,7 +228,10 @@ pub fn split_columns(lines: Vec<Line>) -> Vec<Line> {
                 runs.next();
                 let mut rights = Vec::new();
                 let mut place = |piece: Line, out: &mut Vec<(u64, Line)>| {
-                    if piece.bbox.is_some_and(|b| b.x1 <= gutter.0) {
+                    if piece
+                        .bbox
+                        .is_some_and(|b| b.x0 + b.x1 <= gutter.0 + gutter.1)
+                    {
                         out.push((group, piece));
                     } else {
                         rights.push((group + 1, piece));
@@ -180,13 +250,20 @@ pub fn split_columns(lines: Vec<Line>) -> Vec<Line> {
         }
     }
     let mut block = 0u32;
-    let mut prev = None;
+    let mut prev: Option<(u64, Option<BBox>, u32)> = None;
     out.into_iter()
         .map(|(key, mut line)| {
-            if prev.is_some_and(|p| p != key) {
-                block += 1;
+            let h = word_height(&line);
+            if let Some((pkey, pbox, ph)) = prev {
+                let far = match (pbox, line.bbox) {
+                    (Some(a), Some(b)) => b.y0 as f32 > a.y1 as f32 + BLOCK_GAP * h.max(ph) as f32,
+                    _ => false,
+                };
+                if pkey != key || far {
+                    block += 1;
+                }
             }
-            prev = Some(key);
+            prev = Some((key, line.bbox, h));
             line.block = block;
             line
         })
@@ -277,6 +354,85 @@ mod tests {
     }
 
     #[test]
+    fn a_narrow_gutter_is_found_by_its_width_against_the_word_gaps() {
+        // 7 px word gaps, a 30 px gutter (1.5 word heights) between the columns, then a row
+        // with specks of noise far right, which still fits the gutter.
+        let lines = vec![
+            line(
+                0,
+                vec![
+                    word("ỦY", 100, 50),
+                    word("BAN", 131, 50),
+                    word("TỈNH", 174, 50),
+                    word("CỘNG", 252, 50),
+                    word("HÒA", 307, 50),
+                ],
+            ),
+            line(
+                0,
+                vec![word("SỞ", 110, 80), word(":", 400, 80), word(":", 500, 80)],
+            ),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![
+                (0, "ỦY BAN TỈNH".into()),
+                (0, "SỞ".into()),
+                (1, "CỘNG HÒA".into()),
+                (1, ":".into()),
+                (1, ":".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_first_row_does_not_hide_a_wider_column_below() {
+        let lines = vec![
+            line(
+                0,
+                vec![
+                    word("BỘ", 300, 50),
+                    word("TÀI", 340, 50),
+                    word("CỘNG", 900, 50),
+                ],
+            ),
+            line(
+                0,
+                vec![
+                    word("CỤC", 200, 80),
+                    word("THUẾ", 250, 80),
+                    word("TỈNH", 320, 80),
+                    word("BÌNH", 400, 80),
+                    word("Độc", 920, 80),
+                ],
+            ),
+            line(0, vec![word("KẾ", 500, 150)]),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![
+                (0, "BỘ TÀI".into()),
+                (0, "CỤC THUẾ TỈNH BÌNH".into()),
+                (1, "CỘNG".into()),
+                (1, "Độc".into()),
+                (2, "KẾ".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wide_vertical_gap_starts_a_block() {
+        let lines = vec![
+            line(0, vec![word("dân", 100, 50)]),
+            line(0, vec![word("Nơi", 100, 100)]),
+        ];
+        assert_eq!(
+            texts(&split_columns(lines)),
+            vec![(0, "dân".into()), (1, "Nơi".into())]
+        );
+    }
+
+    #[test]
     fn a_table_row_is_cut_into_cells_in_place() {
         let lines = vec![line(
             0,
@@ -292,5 +448,66 @@ mod tests {
             texts(&out),
             vec![(0, "1".into()), (0, "Sở Nội".into()), (0, "12".into())]
         );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn lines() -> impl Strategy<Value = Vec<Line>> {
+            // Rows of 1..6 words at random x, rows going down the page, random Tesseract blocks.
+            prop::collection::vec(
+                (
+                    0u32..4,
+                    prop::collection::vec((0u32..2000, 1u32..200), 1..6),
+                ),
+                0..12,
+            )
+            .prop_map(|rows| {
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(r, (block, ws))| {
+                        let mut xs: Vec<(u32, u32)> = ws;
+                        xs.sort_unstable();
+                        let words = xs
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, (x, w))| {
+                                Word::new(
+                                    format!("w{r}_{k}"),
+                                    Some(BBox {
+                                        x0: x,
+                                        y0: 40 * r as u32,
+                                        x1: x + w,
+                                        y1: 40 * r as u32 + 20,
+                                    }),
+                                    0.9,
+                                )
+                            })
+                            .collect();
+                        line(block, words)
+                    })
+                    .collect()
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn every_word_comes_out_once_and_blocks_count_up(input in lines()) {
+                let mut before: Vec<String> =
+                    input.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                let out = split_columns(input);
+                let mut after: Vec<String> =
+                    out.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                before.sort();
+                after.sort();
+                prop_assert_eq!(before, after);
+                prop_assert!(out.iter().all(|l| !l.words.is_empty()));
+                if let Some(first) = out.first() {
+                    prop_assert_eq!(first.block, 0);
+                }
+                prop_assert!(out.windows(2).all(|p| p[1].block == p[0].block || p[1].block == p[0].block + 1));
+            }
+        }
     }
 }

@@ -1,21 +1,26 @@
 //! The OCR stage: a grey page image → lines of words with boxes and confidences, by Tesseract.
 //!
-//! Create one [`OcrEngine`] per worker thread and reuse it for every page: loading a language
-//! model costs far more than a page (see `benches/ocr.rs`). Recognition runs with automatic page
-//! segmentation and the page's true resolution, and the result is read from Tesseract's TSV
-//! output, which carries block, paragraph, line and word numbers, boxes and confidences.
+//! Create one [`OcrEngine`] per worker thread and reuse it for every page (it is `Send`, not
+//! `Sync`: keep it in a `thread_local!` or a per-worker slot). Loading the `vie` model takes about
+//! 0.1–0.2 s, a 300 dpi A4 page about 1.9 s of CPU (`examples/ocr_time.rs`, `benches/ocr.rs`).
+//! Recognition runs with automatic page segmentation and the page's true resolution, and the
+//! result is read from Tesseract's TSV output, which carries block, paragraph, line and word
+//! numbers, boxes and confidences.
 //!
 //! Words become [`vanban_doc::Word`]s (NFC text, box in image pixels, confidence 0..1); each
-//! Tesseract paragraph (a paragraph of a block, so the two halves of a two-column header never
-//! share one) gets its own [`vanban_doc::Line::block`] number, counted from 0 in reading order.
-//! Where Tesseract reads a two-column header or footer straight across the gutter,
-//! [`split_columns`] puts the columns back, left then right.
+//! Tesseract paragraph gets its own [`vanban_doc::Line::block`] number, counted from 0 in reading
+//! order. Where Tesseract reads a two-column header or footer straight across the gutter (it
+//! often does), [`split_columns`] puts the columns back, left then right, each its own block.
 //!
 //! # OpenMP
 //! Debian's `libtesseract.so.5` links `libgomp` and runs parts of the LSTM recogniser on several
-//! threads. Next to a rayon pool of one engine per core that only oversubscribes the cores, so
-//! run the process with `OMP_THREAD_LIMIT=1`; libgomp reads it when the program starts, so the
-//! CLI calls [`reexec_with_omp_thread_limit`] first thing in `main`.
+//! threads (`ldd /usr/lib/x86_64-linux-gnu/libtesseract.so.5 | grep gomp`). Next to a pool of
+//! one engine per core that only oversubscribes the cores: on the 2-core build machine, two
+//! threads with an engine each read 11.4 pages/min (300 dpi A4) without the limit and 37.3 with
+//! `OMP_THREAD_LIMIT=1`; the same 12 pages cost 54 s of CPU against 23 s
+//! (`examples/ocr_time.rs`). libgomp reads the variable when the program
+//! starts, so the CLI calls [`reexec_with_omp_thread_limit`] first thing in `main`; an engine
+//! created without it logs a warning once.
 
 mod layout;
 mod tsv;
@@ -135,6 +140,15 @@ impl OcrEngine {
                 ),
             })?;
         api.set_page_seg_mode(TessPageSegMode_PSM_AUTO);
+        static OMP_WARNING: std::sync::Once = std::sync::Once::new();
+        if !omp_thread_limit_is_one() {
+            OMP_WARNING.call_once(|| {
+                tracing::warn!(
+                    "{OMP_ENV} is not 1: Tesseract's OpenMP threads will compete with the page \
+                     workers (measured 3x slower on 2 cores); run with {OMP_ENV}=1"
+                )
+            });
+        }
         Ok(OcrEngine {
             api,
             config: config.clone(),
@@ -155,6 +169,7 @@ impl OcrEngine {
             height,
             detail: detail.into(),
         };
+        let started = std::time::Instant::now();
         if width < 3 || height < 3 {
             // Tesseract refuses images this small; nothing can be written in them anyway.
             return Ok(Vec::new());
@@ -185,7 +200,16 @@ impl OcrEngine {
             .get_tsv_text(0)
             .map_err(|_| rec_err("no TSV output"))?;
         let text = tsv.as_ref().to_string_lossy();
-        Ok(split_columns(parse_tsv(&text, width, height)?))
+        let lines = split_columns(parse_tsv(&text, width, height)?);
+        tracing::debug!(
+            width,
+            height,
+            dpi,
+            lines = lines.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "OCR done"
+        );
+        Ok(lines)
     }
 }
 
@@ -226,6 +250,12 @@ mod tests {
             msg.contains("zz_nonexistent") && msg.contains("tessdata"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn an_engine_can_move_to_a_worker_thread() {
+        fn send<T: Send>() {}
+        send::<OcrEngine>();
     }
 
     #[test]

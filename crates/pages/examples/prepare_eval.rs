@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use vanban_ocr::{OcrConfig, OcrEngine};
-use vanban_pages::{PageContent, PageOptions, PageSource, Prepare};
+use vanban_pages::{estimate_skew, PageContent, PageOptions, PageSource, Prepare};
 
 fn variants() -> Vec<(&'static str, Option<Prepare>)> {
     let off = Prepare {
@@ -51,13 +51,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (out, pages) = args
         .split_first()
         .ok_or("usage: prepare_eval OUT PAGE.png...")?;
+    // VARIANTS (space-separated names) picks the steps compared; all by default.
+    let wanted = std::env::var("VARIANTS").unwrap_or_default();
+    let chosen: Vec<_> = variants()
+        .into_iter()
+        .filter(|(n, _)| wanted.trim().is_empty() || wanted.split_whitespace().any(|w| w == *n))
+        .collect();
     let jobs: Vec<(&Path, &'static str, Option<Prepare>)> = pages
         .iter()
-        .flat_map(|p| {
-            variants()
-                .into_iter()
-                .map(move |(n, v)| (p.as_path(), n, v))
-        })
+        .flat_map(|p| chosen.iter().map(move |(n, v)| (p.as_path(), *n, *v)))
         .collect();
     jobs.par_iter().try_for_each_init(
         || OcrEngine::new(&OcrConfig::default()).expect("Tesseract vie model"),
@@ -65,6 +67,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let src = PageSource::open(page, &PageOptions::default()).map_err(|e| e.to_string())?;
             let PageContent::Image { image, dpi } = src.page(0).map_err(|e| e.to_string())? else {
                 return Err(format!("{}: not an image", page.display()));
+            };
+            let skew = if variant.is_some_and(|v| v.deskew) {
+                format!(", estimated skew {:.2} deg", estimate_skew(&image, dpi))
+            } else {
+                String::new()
             };
             let t = Instant::now();
             let image = match variant {
@@ -78,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
             let stem = page.file_stem().unwrap_or_default().to_string_lossy();
             std::fs::write(dir.join(format!("{stem}.txt")), text).map_err(|e| e.to_string())?;
-            eprintln!("{name:>15} {stem}: prepare {prep_ms} ms");
+            eprintln!("{name:>15} {stem}: prepare {prep_ms} ms{skew}");
             Ok(())
         },
     )?;

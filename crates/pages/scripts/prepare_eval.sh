@@ -4,6 +4,7 @@
 # noise levels, OCRs each page without and with each step, and prints token accuracy per case
 # and on average, scored by shared/tools/score.py.
 # usage: crates/pages/scripts/prepare_eval.sh [OUTDIR]   (from the project root)
+# env: DPIS ROTS NOISES SEEDS (the grid), VARIANTS (steps compared), CARGO_PROFILE
 set -euo pipefail
 SHARED=${SHARED:-../shared}; [ -d "$SHARED" ] || SHARED=/work/shared
 PY=${PY:-/work/venv/bin/python}
@@ -20,24 +21,29 @@ for p in paras[2:]:
     out.append(p); n += len(p)
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out) + "\n")
 PYEOF
+# The grid; mkscan.py draws each page's skew uniformly in ±ROT with the page's seed.
+DPIS=${DPIS:-150 200 300}; ROTS=${ROTS:-0 0.7 1.5}; NOISES=${NOISES:-0 0.4 0.8}; SEEDS=${SEEDS:-7}
+export VARIANTS=${VARIANTS:-none deskew stretch deskew+stretch}
 pages=()
-for dpi in 150 200 300; do
-  for rot in 0 0.7 1.5; do
-    for noise in 0 0.4 0.8; do
-      name="d${dpi}_r${rot}_n${noise}"
-      "$PY" "$SHARED/tools/mkscan.py" "$OUT/truth.txt" "$OUT/scans/$name" --dpi $dpi --rotate $rot --noise $noise --seed 7 >/dev/null
-      pages+=("$OUT/scans/$name-1.png")
+for dpi in $DPIS; do
+  for rot in $ROTS; do
+    for noise in $NOISES; do
+      for seed in $SEEDS; do
+        name="d${dpi}_r${rot}_n${noise}_s${seed}"
+        "$PY" "$SHARED/tools/mkscan.py" "$OUT/truth.txt" "$OUT/scans/$name" --dpi $dpi --rotate $rot --noise $noise --seed $seed >/dev/null
+        pages+=("$OUT/scans/$name-1.png")
+      done
     done
   done
 done
-cargo run --release -q -p vanban-pages --example prepare_eval -- "$OUT/ocr" "${pages[@]}" 2>"$OUT/prepare.log"
-printf '%-16s' case; for v in none deskew stretch deskew+stretch; do printf '%16s' "$v"; done; echo
+cargo run ${CARGO_PROFILE:+--profile $CARGO_PROFILE} -q -p vanban-pages --example prepare_eval -- "$OUT/ocr" "${pages[@]}" 2>"$OUT/prepare.log"
+printf '%-22s' case; for v in $VARIANTS; do printf '%16s' "$v"; done; echo
 declare -A sum
 for p in "${pages[@]}"; do
-  stem=$(basename "$p" .png); printf '%-16s' "${stem%-1}"
-  for v in none deskew stretch deskew+stretch; do
+  stem=$(basename "$p" .png); printf '%-22s' "${stem%-1}"
+  for v in $VARIANTS; do
     acc=$(python3 "$SHARED/tools/score.py" "$OUT/truth.txt" "$OUT/ocr/$v/$stem.txt" | sed 's/acc=\([0-9.]*\).*/\1/')
     sum[$v]=$(echo "${sum[$v]:-0} + $acc" | bc -l); printf '%16s' "$acc"
   done; echo
 done
-printf '%-16s' mean; for v in none deskew stretch deskew+stretch; do printf '%16.4f' "$(echo "${sum[$v]} / ${#pages[@]}" | bc -l)"; done; echo
+printf '%-22s' mean; for v in $VARIANTS; do printf '%16.4f' "$(echo "${sum[$v]} / ${#pages[@]}" | bc -l)"; done; echo

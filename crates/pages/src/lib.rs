@@ -25,7 +25,8 @@
 //! - a PDF page with at least [`MIN_TEXT_CHARS`] visible characters in its text layer (e.g. printed
 //!   by Chromium or Word) gives [`PageContent::Text`], words with boxes in pixels at
 //!   [`PageOptions::dpi`], unless [`PageOptions::force_ocr`]; an invisible OCR layer over a scan
-//!   does not count;
+//!   does not count, and a layer more than [`MAX_GARBLED`] foreign to Vietnamese (text set in a
+//!   legacy TCVN3/VNI font, which reads "Céng hßa") is OCRed instead, with a warning;
 //! - any other PDF page is rendered at [`PageOptions::dpi`] (lowered, with a warning, for pages too
 //!   large to render at it);
 //! - TIFF (multi-page, bilevel/grey/RGB, any compression the `tiff` crate reads, G4 included), PNG
@@ -42,10 +43,12 @@ use std::path::{Path, PathBuf};
 
 pub use error::{PagesError, PDFIUM_HELP};
 pub use image::GrayImage;
-pub use pdf::{bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV};
-pub use prepare::{prepare, Prepare};
+pub use pdf::{
+    bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_GARBLED, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV,
+};
+pub use prepare::{estimate_skew, prepare, rotate, Prepare};
 pub use raster::ASSUMED_DPI;
-pub use textlayer::{group as group_glyphs, Glyph};
+pub use textlayer::{garbled_share, group as group_glyphs, Glyph};
 
 /// How pages are produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,6 +172,10 @@ impl std::fmt::Debug for PageSource {
 impl PageSource {
     /// Opens `path`, recognising its kind by its first bytes (not its name), and counts its pages.
     pub fn open(path: &Path, options: &PageOptions) -> Result<PageSource, PagesError> {
+        guard(path, 0, || Self::open_inner(path, options))
+    }
+
+    fn open_inner(path: &Path, options: &PageOptions) -> Result<PageSource, PagesError> {
         let mut head = Vec::with_capacity(1024);
         std::fs::File::open(path)
             .and_then(|f| f.take(1024).read_to_end(&mut head))
@@ -223,17 +230,62 @@ impl PageSource {
                 count: self.count,
             });
         }
-        match &self.inner {
+        guard(&self.path, index + 1, || match &self.inner {
             Inner::Pdf(src) => src.page(&self.path, index, &self.options),
             Inner::Tiff => raster::tiff_page(&self.path, index),
             Inner::Single(format) => raster::single_page(&self.path, *format),
-        }
+        })
     }
+}
+
+/// Runs `f`, turning a panic inside a decoder or the PDFium bindings into an error naming the
+/// file (and page, when not 0), so one bad input never takes the batch down.
+fn guard<T>(
+    path: &Path,
+    page: u32,
+    f: impl FnOnce() -> Result<T, PagesError>,
+) -> Result<T, PagesError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let detail = format!("a decoder failed internally ({what})");
+        Err(if page == 0 {
+            PagesError::Corrupt {
+                path: path.to_path_buf(),
+                detail,
+            }
+        } else {
+            PagesError::Page {
+                path: path.to_path_buf(),
+                page,
+                detail,
+            }
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_decoder_becomes_an_error_naming_the_page() {
+        let err = guard::<()>(Path::new("x.tif"), 3, || panic!("index out of bounds")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.tif: page 3: a decoder failed internally (index out of bounds)"
+        );
+    }
+
+    #[test]
+    fn a_source_can_be_shared_by_worker_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<PageSource>();
+        send_sync::<PageContent>();
+    }
 
     #[test]
     fn sniffs_by_content() {

@@ -28,6 +28,8 @@ pub const MAX_BITMAP_BYTES: u64 = 200 * 1024 * 1024;
 const MIN_FALLBACK_DPI: u32 = 100;
 /// A page whose text layer has at least this many visible non-space characters is read from it.
 pub const MIN_TEXT_CHARS: usize = 20;
+/// A text layer with a larger share of characters foreign to Vietnamese is OCRed instead.
+pub const MAX_GARBLED: f32 = 0.05;
 /// An embedded image covering at least this share of the page is taken as the page's scan.
 const SCAN_COVERAGE: f32 = 0.85;
 
@@ -186,7 +188,17 @@ impl PdfSource {
         if !options.force_ocr && upright {
             if let Some(text) = &text {
                 if visible_chars(text, MIN_TEXT_CHARS) >= MIN_TEXT_CHARS {
-                    return Ok(text_layer(text, w_pt, h_pt, options.dpi));
+                    let glyphs = glyphs(text, h_pt, options.dpi);
+                    let garbled = textlayer::garbled_share(&glyphs);
+                    if garbled <= MAX_GARBLED {
+                        return Ok(text_layer(&glyphs, w_pt, h_pt, options.dpi));
+                    }
+                    warn!(
+                        "{}: page {number}: {:.0}% of the text layer is not Unicode Vietnamese \
+                         (a legacy font encoding such as TCVN3 or VNI?); reading the page by OCR",
+                        path.display(),
+                        garbled * 100.0
+                    );
                 }
             }
         }
@@ -249,11 +261,9 @@ fn is_visible(c: &PdfPageTextChar) -> bool {
     !matches!(c.render_mode(), Ok(PdfPageTextRenderMode::Invisible))
 }
 
-/// Reads the page's text layer as lines of words in pixel coordinates at `dpi`.
-fn text_layer(text: &PdfPageText, w_pt: f32, h_pt: f32, dpi: u32) -> PageContent {
+/// The page's text-layer characters with boxes in pixels at `dpi` (invisible text left out).
+fn glyphs(text: &PdfPageText, h_pt: f32, dpi: u32) -> Vec<Glyph> {
     let scale = dpi as f32 / 72.0;
-    let width = (w_pt * scale).ceil() as u32;
-    let height = (h_pt * scale).ceil() as u32;
     let chars = text.chars();
     let mut glyphs = Vec::with_capacity(chars.len());
     for c in chars.iter() {
@@ -274,7 +284,15 @@ fn text_layer(text: &PdfPageText, w_pt: f32, h_pt: f32, dpi: u32) -> PageContent
             y1: (h_pt - r.bottom().value) * scale,
         });
     }
-    let lines = textlayer::group(&glyphs, width, height);
+    glyphs
+}
+
+/// Groups text-layer glyphs into a text page of `w_pt` x `h_pt` points at `dpi`.
+fn text_layer(glyphs: &[Glyph], w_pt: f32, h_pt: f32, dpi: u32) -> PageContent {
+    let scale = dpi as f32 / 72.0;
+    let width = (w_pt * scale).ceil() as u32;
+    let height = (h_pt * scale).ceil() as u32;
+    let lines = textlayer::group(glyphs, width, height);
     PageContent::Text {
         width,
         height,

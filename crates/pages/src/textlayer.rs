@@ -3,8 +3,9 @@
 //! PDFium gives the characters of a page in content order with their boxes, and inserts generated
 //! spaces and line breaks where it sees them. This module cuts that stream into words at spaces
 //! and gaps, into lines at breaks, vertical moves and jumps across a column gap, and numbers
-//! blocks so that a new block starts after a paragraph gap or when the text moves back up the page
-//! (the right column of a two-column header, printed after the left one).
+//! blocks so that a new block starts after a paragraph gap, at an indented first line, or when
+//! the text moves back up the page (the right column of a two-column header, printed after the
+//! left one).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -138,6 +139,36 @@ impl Builder {
     }
 }
 
+/// Vietnamese letters outside ASCII, both cases, precomposed.
+const VIETNAMESE: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ\
+ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ";
+/// Other characters a Vietnamese administrative text may hold.
+const SYMBOLS: &str = "“”‘’–—…•§№°±×÷≤≥€²³¹";
+
+/// Share of the non-space characters of `glyphs` that no Unicode Vietnamese text would use:
+/// private-use and replacement characters, controls, and the Latin-1 letters and signs that text
+/// in a legacy 8-bit font encoding (TCVN3/ABC, VNI) shows when read as Unicode ("Céng hßa").
+pub fn garbled_share(glyphs: &[Glyph]) -> f32 {
+    let (mut total, mut odd) = (0u32, 0u32);
+    for g in glyphs {
+        let c = g.ch;
+        if c.is_whitespace() {
+            continue;
+        }
+        total += 1;
+        let ok = (c.is_ascii_graphic())
+            || is_combining_mark(c)
+            || VIETNAMESE.contains(c)
+            || SYMBOLS.contains(c);
+        odd += u32::from(!ok);
+    }
+    if total == 0 {
+        0.0
+    } else {
+        odd as f32 / total as f32
+    }
+}
+
 /// Groups `glyphs` (in content order) into lines of words with block numbers; boxes are clamped to
 /// a `width` x `height` page. Word texts are NFC.
 pub fn group(glyphs: &[Glyph], width: u32, height: u32) -> Vec<Line> {
@@ -162,7 +193,10 @@ pub fn group(glyphs: &[Glyph], width: u32, height: u32) -> Vec<Line> {
             let moved_up = rect.y0 < p.y0 - 0.3 * h;
             let para_gap = rect.y0 - p.y1 > 0.8 * h;
             let apart = rect.x0 > p.x1 || rect.x1 < p.x0;
-            if moved_up || para_gap || apart {
+            // A first-line indent starts a paragraph (Decree 30 paragraphs are indented, not spaced).
+            // (A centred shorter line also starts further right, but ends further left.)
+            let indented = rect.x0 > p.x0 + 1.5 * h && rect.x1 + h >= p.x1;
+            if moved_up || para_gap || apart || indented {
                 block += 1;
             }
         }
@@ -234,6 +268,38 @@ mod tests {
         assert_eq!(lines[0].words[0].conf, 1.0);
     }
 
+    fn glyphs(text: &str) -> Vec<Glyph> {
+        let mut g = Vec::new();
+        typeset(&mut g, text, 0.0, 0.0);
+        g
+    }
+
+    #[test]
+    fn legacy_font_encodings_read_as_garbled() {
+        assert_eq!(
+            garbled_share(&glyphs("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM “Độc lập”")),
+            0.0
+        );
+        assert_eq!(
+            garbled_share(&glyphs("Căn cứ Nghị định số 30/2020/NĐ-CP; Điều 1.")),
+            0.0
+        );
+        // TCVN3 (.VnTime) and VNI text shown as Unicode.
+        assert!(garbled_share(&glyphs("Céng hßa x· héi chñ nghÜa ViÖt Nam")) > 0.1);
+        assert!(garbled_share(&glyphs("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam")) > 0.1);
+        assert!(garbled_share(&glyphs("\u{E001}\u{E002}\u{FFFD}abc")) >= 0.5);
+    }
+
+    #[test]
+    fn an_indented_first_line_starts_a_paragraph() {
+        let mut g = Vec::new();
+        typeset(&mut g, "Căn cứ Luật tổ chức", 150.0, 100.0);
+        typeset(&mut g, "chính quyền;", 100.0, 125.0);
+        typeset(&mut g, "Xét đề nghị", 150.0, 150.0);
+        let blocks: Vec<u32> = group(&g, 1000, 1000).iter().map(|l| l.block).collect();
+        assert_eq!(blocks, vec![0, 0, 1]);
+    }
+
     #[test]
     fn right_column_printed_after_left_is_its_own_block() {
         let mut g = Vec::new();
@@ -282,5 +348,40 @@ mod tests {
         assert_eq!(lines[0].words[0].raw, "ò");
         let b = lines[0].words[0].bbox.unwrap();
         assert!(b.x1 <= 1000 && b.y0 == 0, "{b:?}");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn words_are_the_nfc_text_between_spaces(
+                text in "[a-zđăâêôơư\u{0300}\u{0301}\u{0303}\u{0309}\u{0323} \n]{0,80}",
+                x0 in 0f32..500.0,
+            ) {
+                // Characters laid out left to right on lines 30 px apart; '\n' breaks the line.
+                let mut g = Vec::new();
+                let (mut x, mut y) = (x0, 10.0);
+                for ch in text.chars() {
+                    match ch {
+                        '\n' => { g.push(Glyph::space(ch)); x = x0; y += 30.0; }
+                        ' ' => { g.push(Glyph::space(ch)); x += 10.0; }
+                        _ => { g.push(Glyph { ch, x0: x, y0: y, x1: x + 10.0, y1: y + 20.0 }); x += 10.0; }
+                    }
+                }
+                let lines = group(&g, 2000, 2000);
+                let got: Vec<String> = lines.iter().flat_map(|l| l.words.iter().map(|w| w.raw.clone())).collect();
+                // A leading mark with no letter before it stays a word of its own.
+                let want: Vec<String> = text.split_whitespace().map(|w| w.nfc().collect()).collect();
+                prop_assert_eq!(got.concat(), want.concat());
+                for w in lines.iter().flat_map(|l| &l.words) {
+                    prop_assert!(!w.raw.is_empty() && !w.raw.contains(char::is_whitespace));
+                    prop_assert_eq!(w.raw.nfc().collect::<String>(), w.raw.clone());
+                    let b = w.bbox.unwrap();
+                    prop_assert!(b.x0 <= b.x1 && b.y0 <= b.y1 && b.x1 <= 2000 && b.y1 <= 2000);
+                }
+            }
+        }
     }
 }

@@ -316,3 +316,85 @@ fn png_and_jpeg_pages_take_their_resolution_from_the_file() {
         .unwrap_err();
     assert!(err.to_string().contains("bad.png"), "{err}");
 }
+
+#[test]
+fn a_bilevel_fax_coded_scan_comes_out_black_on_white() {
+    let src = open("scan_bw.pdf").unwrap();
+    let PageContent::Image { image, dpi } = src.page(0).unwrap() else {
+        panic!("expected an image")
+    };
+    assert_eq!((image.dimensions(), dpi), ((620, 874), 150));
+    let black = image.pixels().filter(|p| p[0] == 0).count();
+    let white = image.pixels().filter(|p| p[0] == 255).count();
+    assert_eq!(black + white, 620 * 874, "bilevel stays bilevel");
+    assert!(
+        black > 500 && black < white / 10,
+        "black {black}, white {white}"
+    );
+}
+
+#[test]
+fn damaged_copies_of_every_kind_give_pages_or_errors_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiff = tiff_pages(&[(40, 30, 255), (50, 60, 200)], Some(200));
+    let mut png = Vec::new();
+    image::GrayImage::from_pixel(30, 20, image::Luma([90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let originals = [
+        ("a.pdf", std::fs::read(data("text.pdf")).unwrap()),
+        ("b.pdf", std::fs::read(data("scan_bw.pdf")).unwrap()),
+        ("c.tif", tiff),
+        ("d.png", png),
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for (name, bytes) in &originals {
+        for round in 0..12 {
+            let mut b = bytes.clone();
+            // Overwrite a few bytes past the magic, or cut the file short.
+            if round % 4 == 3 {
+                b.truncate(8 + (next() as usize % b.len().saturating_sub(8)));
+            } else {
+                for _ in 0..1 + round {
+                    let i = 8 + next() as usize % (b.len() - 8);
+                    b[i] = next() as u8;
+                }
+            }
+            let p = write_temp(&dir, &format!("{round}-{name}"), &b);
+            // Errors must name the file and come from checks, not from a caught panic.
+            let check = |e: PagesError| {
+                let msg = e.to_string();
+                assert!(msg.contains(&format!("{round}-{name}")), "{msg}");
+                assert!(!msg.contains("failed internally"), "{msg}");
+            };
+            match PageSource::open(&p, &PageOptions::default()) {
+                Ok(src) => (0..src.page_count().min(3))
+                    .filter_map(|i| src.page(i).err())
+                    .for_each(check),
+                Err(e) => check(e),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_text_layer_in_a_legacy_font_encoding_is_ocred_instead() {
+    // Printed from TCVN3 (.VnTime) text: the layer reads "Céng hßa x· héi chñ nghÜa ViÖt Nam".
+    let src = open("tcvn3.pdf").unwrap();
+    match src.page(0).unwrap() {
+        PageContent::Image { image, dpi } => {
+            assert_eq!(dpi, 300);
+            assert!(
+                image.pixels().any(|p| p[0] < 60),
+                "the page is rendered with its ink"
+            );
+        }
+        PageContent::Text { lines, .. } => panic!("garbled layer was used: {lines:?}"),
+    }
+}

@@ -68,9 +68,10 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
 });
 
 /// The listed form of `name` in the first tier of kinds that knows its letters: `name` itself
-/// when it is listed as written, the one form with the same letters when there is exactly one,
-/// and `None` when none or several are (an ambiguous name is left alone).
-pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<&'static str> {
+/// when it is listed as written (in any case), the one form with the same letters when there is
+/// exactly one (in capitals when `name` is), and `None` when none or several are (an ambiguous
+/// name is left alone), or when `name` has no marks at all.
+pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<String> {
     let key = fold(name);
     let g = &*GAZETTEER;
     for tier in tiers {
@@ -82,17 +83,21 @@ pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<&'static str> {
                 }
             }
         }
-        if let Some(f) = forms.iter().find(|f| **f == name) {
-            return Some(f);
+        let lower = name.to_lowercase();
+        if forms.iter().any(|f| f.to_lowercase() == lower) {
+            return Some(name.to_string());
         }
         if name.is_ascii() {
             return None;
         }
+        let caps = name.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !name.chars().any(char::is_lowercase);
         // Forms differing only in case (`Ayun`, `AYun`) are one name.
         forms.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
         match forms.as_slice() {
             [] => continue,
-            [one] => return Some(one),
+            [one] if caps => return Some(one.to_uppercase()),
+            [one] => return Some((*one).to_string()),
             _ => return None,
         }
     }
@@ -101,7 +106,7 @@ pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<&'static str> {
 
 /// True when `word` is a listed family name as written.
 pub(crate) fn is_surname(word: &str) -> bool {
-    snap(word, &[&[Kind::Surname]]) == Some(word).filter(|w| !w.is_empty())
+    !word.is_empty() && snap(word, &[&[Kind::Surname]]).as_deref() == Some(word)
 }
 
 /// A person's name with a mis-marked family name put right (`Đỉnh Thị Ngọc Diệp` → `Đinh Thị
@@ -111,8 +116,8 @@ pub(crate) fn snap_person(name: &str) -> String {
         return name.to_string();
     };
     match snap(first, &[&[Kind::Surname]]) {
-        Some(s) if s != first => format!("{s} {rest}"),
-        _ => name.to_string(),
+        Some(s) => format!("{s} {rest}"),
+        None => name.to_string(),
     }
 }
 
@@ -120,7 +125,7 @@ pub(crate) fn snap_person(name: &str) -> String {
 /// ward only when no province or district has its letters.
 pub(crate) fn snap_place(place: &str) -> String {
     snap(place, &[&[Kind::Province, Kind::District], &[Kind::Ward]])
-        .map_or_else(|| place.to_string(), str::to_string)
+        .unwrap_or_else(|| place.to_string())
 }
 
 /// Territory words and the kinds of name that follow them, longest first.
@@ -241,6 +246,15 @@ mod tests {
             snap_territories("Sở Nội vụ tỉnh Quảng Trị"),
             "Sở Nội vụ tỉnh Quảng Trị"
         );
+        // Capitals stay capitals.
+        assert_eq!(
+            snap_territories("UBND HUYỆN SƠN TÌNH"),
+            "UBND HUYỆN SƠN TỊNH"
+        );
+        assert_eq!(
+            snap_territories("UBND HUYỆN SƠN TỊNH"),
+            "UBND HUYỆN SƠN TỊNH"
+        );
         // A lower-case `xa` (far) is no territory word.
         assert_eq!(snap_territories("xa Tinh Ha"), "xa Tinh Ha");
     }
@@ -254,6 +268,7 @@ mod tests {
         // `La` and `Lã` are both family names: left as read.
         assert_eq!(snap_person("Lạ Văn Bình"), "Lạ Văn Bình");
         assert!(is_surname("Đinh") && !is_surname("Đỉnh"));
+        assert_eq!(snap_person("ĐỈNH VĂN AN"), "ĐINH VĂN AN");
     }
 
     /// data/gazetteer.tsv is exactly the province, district, ward and surname rows of the

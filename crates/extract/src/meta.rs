@@ -991,8 +991,12 @@ fn luu_item(item: &str) -> Option<String> {
         } else {
             t
         };
-        // A code: a capital first, letters, digits, `&`, `.` or `-` (`VT`, `SNgV`, `P.KT`).
+        // A code: a capital first, letters, digits, `&`, `.` or `-`, no more small letters than
+        // capitals (`VT`, `SNgV`, `P.KT`; not a name such as `Nguyễn`).
+        let upper = t.chars().filter(|c| c.is_uppercase()).count();
+        let lower = t.chars().filter(|c| c.is_lowercase()).count();
         let code = t.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            && lower <= upper
             && t.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '&' | '.' | '-'));
         if !code {
@@ -1216,6 +1220,7 @@ mod tests {
         // Not a list of file codes: left as it is.
         assert_eq!(recipient("Lưu hồ sơ"), "Lưu hồ sơ");
         assert_eq!(recipient("Lưu: VT, VP (2b)"), "Lưu: VT, VP (2b)");
+        assert_eq!(recipient("Lưu: VT, Nguyễn Văn A"), "Lưu: VT, Nguyễn Văn A");
         assert_eq!(recipient("Sở Nội vụ (b/C)"), "Sở Nội vụ (b/c)");
         assert_eq!(recipient("UBND tỉnh (để B/C)"), "UBND tỉnh (để b/c)");
         assert_eq!(recipient("UBND xã Tỉnh Hà"), "UBND xã Tịnh Hà");

@@ -22,8 +22,8 @@ const DATA: &str = include_str!("../data/gazetteer.tsv");
 const MORE_SURNAMES: &[&str] = &[
     "Đinh", "Mai", "Lâm", "Trịnh", "Đào", "Cao", "Lưu", "Lương", "Tạ", "Hà", "Thái", "Chu", "Tăng",
     "Quách", "La", "Lã", "Vương", "Kiều", "Triệu", "Tô", "Hứa", "Lại", "Mạc", "Nông", "Lò", "Thân",
-    "Tống", "Giang", "Châu", "Doãn", "Đàm", "Đồng", "Khổng", "Phùng", "Quan", "Từ", "Kim",
-    "Nghiêm", "Phí", "Tôn", "Vi", "Ninh", "Bạch", "Bế", "Lục", "Khúc", "Diệp", "Thạch", "Hầu",
+    "Tống", "Giang", "Châu", "Doãn", "Đàm", "Đồng", "Khổng", "Phùng", "Từ", "Kim", "Nghiêm", "Phí",
+    "Tôn", "Vi", "Ninh", "Bạch", "Bế", "Lục", "Khúc", "Diệp", "Thạch", "Hầu",
 ];
 
 /// A kind of name in the gazetteer.

@@ -508,6 +508,10 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             }
         }
     }
+    // `Số: 86/KHI-STTTT` under a `KẾ HOẠCH` title: the stray letter goes.
+    if let Some(n) = &m.number {
+        m.number = Some(snap_symbol(n, m.document_type.as_deref()));
+    }
     HeaderEnd { body_start }
 }
 
@@ -1453,6 +1457,46 @@ mod tests {
             .confidence
             .get("number")
             .is_some_and(|c| *c > 0.8 && *c <= 1.0));
+    }
+
+    #[test]
+    fn mis_marked_scan_fields_are_put_right() {
+        // The damage Tesseract and restoration leave on real scans: a head read `SƠ`, a stray
+        // letter in the symbol, `V/v` read `'/y`, a district mis-marked, `Ð` for `Đ`, a family
+        // name mis-marked, file codes run together.
+        let doc = scan_doc(&[
+            ("UBND HUYỆN SƠN TỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            (
+                "SƠ THÔNG TIN VÀ TRUYỀN THÔNG",
+                "Độc lập - Tự do - Hạnh phúc",
+            ),
+            ("Số: 86/KHI-STTTT", "Sơn Tình, ngày 05 tháng 3 năm 2024"),
+            ("KẾ HOẠCH", ""),
+            ("Sửa chữa trụ sở Ủy ban nhân dân xã Tỉnh Hà", ""),
+            (
+                "Căn cứ Quyết định số 486/QĐÐ-SGDĐT ngày 07/7/2023 của Giám đốc Sở./.",
+                "",
+            ),
+            ("Nơi nhận:", "KT. GIÁM ĐỐC"),
+            ("- UBND xã Tỉnh Hà (b/C);", "PHÓ GIÁM ĐỐC"),
+            ("- Lưu: VTị VP.", ""),
+            ("", "Đỉnh Thị Ngọc Diệp"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.number.as_deref(), Some("86/KH-STTTT"));
+        assert_eq!(m.place.as_deref(), Some("Sơn Tịnh"));
+        assert_eq!(m.parent_issuer.as_deref(), Some("UBND huyện Sơn Tịnh"));
+        assert_eq!(m.issuer.as_deref(), Some("Sở Thông tin và Truyền thông"));
+        assert_eq!(
+            m.subject.as_deref(),
+            Some("Sửa chữa trụ sở Ủy ban nhân dân xã Tịnh Hà")
+        );
+        assert_eq!(m.recipients, vec!["UBND xã Tịnh Hà (b/c)", "Lưu: VT, VP"]);
+        let s = m.signer.expect("signer");
+        assert_eq!(s.name.as_deref(), Some("Đinh Thị Ngọc Diệp"));
+        assert_eq!(m.references.len(), 1);
+        assert_eq!(m.references[0].number.as_deref(), Some("486/QĐ-SGDĐT"));
+        assert_eq!(m.references[0].issued_date.as_deref(), Some("2023-07-07"));
     }
 
     #[test]

@@ -968,7 +968,8 @@ fn recipient(item: &str) -> String {
     luu_item(&item).unwrap_or_else(|| snap_territories(&item))
 }
 
-/// The `Lưu: VT, VP` item rewritten with its codes separated by `, `; `None` for any other item.
+/// The `Lưu: VT, VP` item rewritten with its codes separated by `, ` (when it holds more than
+/// codes, only its head and separators); `None` for any other item.
 fn luu_item(item: &str) -> Option<String> {
     let f = fold(item);
     let rest = f.strip_prefix("luu")?;
@@ -1004,7 +1005,10 @@ fn luu_item(item: &str) -> Option<String> {
             && t.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '&' | '.' | '-'));
         if !code {
-            return None;
+            // Something else in the list (`(2b)`, a name): only the head and the separators.
+            static SEP: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"\s*[,;]\s*").expect("built-in pattern compiles"));
+            return colon.then(|| format!("Lưu: {}", SEP.replace_all(body, ", ")));
         }
         codes.push(t.to_string());
     }
@@ -1223,8 +1227,9 @@ mod tests {
         assert_eq!(recipient("Lưu: VT, P.KT"), "Lưu: VT, P.KT");
         // Not a list of file codes: left as it is.
         assert_eq!(recipient("Lưu hồ sơ"), "Lưu hồ sơ");
-        assert_eq!(recipient("Lưu: VT, VP (2b)"), "Lưu: VT, VP (2b)");
+        assert_eq!(recipient("LƯU: VT;VP (2b)"), "Lưu: VT, VP (2b)");
         assert_eq!(recipient("Lưu: VT, Nguyễn Văn A"), "Lưu: VT, Nguyễn Văn A");
+        assert_eq!(recipient("Lưu trữ tỉnh"), "Lưu trữ tỉnh");
         assert_eq!(recipient("Sở Nội vụ (b/C)"), "Sở Nội vụ (b/c)");
         assert_eq!(recipient("UBND tỉnh (để B/C)"), "UBND tỉnh (để b/c)");
         assert_eq!(recipient("UBND xã Tỉnh Hà"), "UBND xã Tịnh Hà");

@@ -1,6 +1,8 @@
 //! Speed of extraction on one page: `extract_metadata` on a full page of a real plan (seed 004's
 //! ground truth laid out with word boxes, as OCR gives it) and the grid finder on a 300 dpi A4 page
-//! with a ruled table. Run: `cargo bench -p vanban-extract --bench metadata`.
+//! with a ruled table; and `extract_metadata` on a real pipeline document (tests/data/ocr-docs/
+//! ke-hoach.json: 4 scanned pages, Tesseract word boxes, restored text). Run: `cargo bench -p
+//! vanban-extract --bench metadata`.
 #![allow(missing_docs)] // criterion_group! makes an undocumented public function
 
 use std::path::Path;
@@ -91,6 +93,13 @@ fn bench(c: &mut Criterion) {
     let doc = boxed_doc(&seed_text());
     c.bench_function("extract_metadata/page", |b| {
         b.iter(|| vanban_extract::extract_metadata(&doc))
+    });
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ocr-docs/ke-hoach.json");
+    let json = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let scan: Document =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    c.bench_function("extract_metadata/ke-hoach_4_pages", |b| {
+        b.iter(|| vanban_extract::extract_metadata(&scan))
     });
     let img = table_page();
     c.bench_function("find_grids/a4_300dpi", |b| {

@@ -37,6 +37,7 @@
 //! assert_eq!(m.document_type.as_deref(), Some("Kế hoạch"));
 //! ```
 
+mod gazetteer;
 mod grid;
 mod lines;
 mod meta;

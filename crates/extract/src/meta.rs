@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use vanban_doc::{Document, Metadata, Reference, Section, Signer};
 
+use crate::gazetteer::{is_surname, snap_person, snap_place, snap_territories};
 use crate::lines::{doc_lines, TLine};
 use crate::text::{fold, sentence_case, title_case_position};
 
@@ -57,6 +58,64 @@ pub(crate) const TYPES: &[(&str, &str)] = &[
     ("ket luan", "Kết luận"),
 ];
 
+/// Abbreviations of document types in a number's symbol (Decree 30, appendix III).
+const TYPE_ABBR: &[(&str, &str)] = &[
+    ("Nghị quyết", "NQ"),
+    ("Quyết định", "QĐ"),
+    ("Chỉ thị", "CT"),
+    ("Quy chế", "QC"),
+    ("Quy định", "QyĐ"),
+    ("Thông cáo", "TC"),
+    ("Thông báo", "TB"),
+    ("Hướng dẫn", "HD"),
+    ("Chương trình", "CTr"),
+    ("Kế hoạch", "KH"),
+    ("Phương án", "PA"),
+    ("Đề án", "ĐA"),
+    ("Dự án", "DA"),
+    ("Báo cáo", "BC"),
+    ("Biên bản", "BB"),
+    ("Tờ trình", "TTr"),
+    ("Hợp đồng", "HĐ"),
+    ("Công điện", "CĐ"),
+    ("Bản ghi nhớ", "BGN"),
+    ("Bản thỏa thuận", "BTT"),
+    ("Giấy ủy quyền", "GUQ"),
+    ("Giấy mời", "GM"),
+    ("Giấy giới thiệu", "GGT"),
+    ("Giấy nghỉ phép", "GNP"),
+    ("Phiếu gửi", "PG"),
+    ("Phiếu chuyển", "PC"),
+    ("Phiếu báo", "PB"),
+    ("Nghị định", "NĐ"),
+    ("Thông tư", "TT"),
+    ("Thông tư liên tịch", "TTLT"),
+];
+
+/// A cited number whose type abbreviation OCR lengthened by one stray character (`TTI-VPCP`,
+/// `QĐĐ-SGDĐT` for a Thông tư, a Quyết định) with the abbreviation its type gives.
+fn snap_symbol(number: &str, document_type: Option<&str>) -> String {
+    let Some(abbr) = document_type.and_then(|t| TYPE_ABBR.iter().find(|(n, _)| *n == t)) else {
+        return number.to_string();
+    };
+    let abbr = abbr.1;
+    let sym_start = number.rfind('/').map_or(0, |i| i + 1);
+    let sym = &number[sym_start..];
+    let first = sym.split('-').next().unwrap_or("");
+    let Some(extra) = first.strip_prefix(abbr) else {
+        return number.to_string();
+    };
+    let mut cs = extra.chars();
+    let stray = match (cs.next(), cs.next()) {
+        (Some(c), None) => matches!(c, 'I' | 'l' | '1' | '|' | '!') || abbr.ends_with(c),
+        _ => false,
+    };
+    if !stray || !sym[first.len()..].starts_with('-') {
+        return number.to_string();
+    }
+    format!("{}{abbr}{}", &number[..sym_start], &sym[first.len()..])
+}
+
 /// Confidence factor of a field found by the layout's main rule, and by a fallback.
 const SURE: f32 = 0.95;
 const FALLBACK: f32 = 0.6;
@@ -77,7 +136,8 @@ re!(
 );
 re!(PLACE_DATE, r"[,.]?\s*ng\S{0,3}\s*\d{1,2}\s*th\S{0,4}?\s*\d");
 re!(NUMBER_LINE, r"^s\S{0,2}?\s*[:;.]\s*|^s[o0-9b&¢]\s+\d");
-re!(VV, r"^(?:v\s*)?/\s*[vy]\b\s*[:.]?\s*");
+// `V/v`, also as OCR reads it on scans: `'/y`, `\/v`, `|/v`, `V|v`.
+re!(VV, r"^(?:[vy'‘’`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*");
 re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -323,7 +383,7 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             .unwrap_or(place)
             .trim();
         if !place.is_empty() {
-            m.place = Some(place.to_string());
+            m.place = Some(snap_place(place));
             conf.insert("place".into(), l.conf() * SURE);
         }
     }
@@ -405,7 +465,7 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             j += 1;
         }
         if !subject.is_empty() {
-            let text = join_lines(subject.iter().map(|l| l.text.as_str()));
+            let text = snap_territories(&join_lines(subject.iter().map(|l| l.text.as_str())));
             let c = subject.iter().map(|l| l.conf()).fold(1.0, f32::min);
             m.subject = Some(text);
             conf.insert("subject".into(), c * SURE);
@@ -434,7 +494,9 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         if m.document_type.is_none() {
             m.document_type = Some("Công văn".into());
             conf.insert("document_type".into(), c * SURE);
-            m.subject = Some(join_lines(parts.iter().map(String::as_str)));
+            m.subject = Some(snap_territories(&join_lines(
+                parts.iter().map(String::as_str),
+            )));
             conf.insert("subject".into(), c * SURE);
         }
     } else if m.document_type.is_none() {
@@ -445,6 +507,10 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 conf.insert("document_type".into(), FALLBACK);
             }
         }
+    }
+    // `Số: 86/KHI-STTTT` under a `KẾ HOẠCH` title: the stray letter goes.
+    if let Some(n) = &m.number {
+        m.number = Some(snap_symbol(n, m.document_type.as_deref()));
     }
     HeaderEnd { body_start }
 }
@@ -515,7 +581,9 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
     // Rules and smudges read as a leading `_` or `-` are not part of the name.
     let name = |g: &[&TLine]| {
         let joined = join_lines(g.iter().map(|l| l.text.as_str()));
-        sentence_case(joined.trim_start_matches(|c: char| !c.is_alphanumeric()))
+        snap_territories(&sentence_case(
+            joined.trim_start_matches(|c: char| !c.is_alphanumeric()),
+        ))
     };
     let gconf = |g: &[&TLine]| g.iter().map(|l| l.conf()).fold(1.0, f32::min) * SURE;
     let n = groups.len();
@@ -655,7 +723,7 @@ fn issuer_from_captions(lines: &[TLine]) -> Option<(String, f32)> {
             .trim()
             .trim_end_matches([')', '.', ' ']);
         if !name.is_empty() {
-            return Some((sentence_case(name), l.conf()));
+            return Some((snap_territories(&sentence_case(name)), l.conf()));
         }
     }
     None
@@ -797,9 +865,10 @@ fn parse_signature(
         m.recipients = items
             .into_iter()
             .map(|(s, _)| {
-                s.trim_start_matches(['-', '+', '~', '•', '*', ' '])
-                    .trim_end_matches([';', '.', ',', ' '])
-                    .to_string()
+                recipient(
+                    s.trim_start_matches(['-', '+', '~', '•', '*', ' '])
+                        .trim_end_matches([';', '.', ',', ' ']),
+                )
             })
             .filter(|s| !s.is_empty())
             .collect();
@@ -849,9 +918,10 @@ fn parse_signature(
         }
         s.authority = authority.map(str::to_string);
         if let Some(n) = name {
-            s.name = Some(n.text.clone());
+            let name = snap_person(&n.text);
             c = c.min(n.conf());
-            let sure = SURNAMES.contains(&fold(n.text.split(' ').next().unwrap_or("")).as_str());
+            let sure = is_surname(name.split(' ').next().unwrap_or(""));
+            s.name = Some(name);
             conf.insert("signer".into(), c * if sure { SURE } else { FALLBACK });
         } else {
             conf.insert("signer".into(), c * FALLBACK);
@@ -884,12 +954,69 @@ fn has_boxes_noi(l: &TLine) -> bool {
     l.has_boxes() && l.fold.s.contains("noi nhan")
 }
 
-/// Common Vietnamese family names (folded), to trust a name line more.
-const SURNAMES: &[&str] = &[
-    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
-    "ho", "ngo", "duong", "ly", "dinh", "truong", "mai", "lam", "trinh", "dao", "cao", "luu",
-    "luong", "ta", "ha", "thai", "chu", "tang", "quach", "doan", "la", "vuong", "van", "kieu",
-];
+/// A `Nơi nhận` item as written: the `Lưu:` item's file codes separated by `, ` (OCR and
+/// restoration give `VT;VP`, `VT,NN`, `VTị CCBVMT`), `(b/c)` in lower case, and place names after
+/// a territory word put right from the gazetteer.
+fn recipient(item: &str) -> String {
+    static BC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\((\s*(?:để\s+)?)(\p{L})\s*/\s*(\p{L})\s*\)")
+            .expect("built-in pattern compiles")
+    });
+    let item = BC.replace_all(item, |c: &regex::Captures| {
+        format!("({}{}/{})", &c[1], c[2].to_lowercase(), c[3].to_lowercase())
+    });
+    luu_item(&item).unwrap_or_else(|| snap_territories(&item))
+}
+
+/// The `Lưu: VT, VP` item rewritten with its codes separated by `, ` (when it holds more than
+/// codes, only its head and separators); `None` for any other item.
+fn luu_item(item: &str) -> Option<String> {
+    let f = fold(item);
+    let rest = f.strip_prefix("luu")?;
+    // `Lưu:` with its colon or a code right after it (`Lưu VT`), not `Lưu hồ sơ`.
+    let after = rest.trim_start();
+    let colon = after.starts_with([':', ';', '.']);
+    let body = item
+        .char_indices()
+        .nth(3)
+        .map_or("", |(i, _)| &item[i..])
+        .trim_start_matches([':', ';', '.', ' ']);
+    let mut codes: Vec<String> = Vec::new();
+    for t in body.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
+        let t = t.trim_end_matches('.');
+        // `VTị`, `VTi`, `VTj`: a comma or semicolon OCR read as a letter after a code.
+        let stem = t.trim_end_matches(['ị', 'i', 'j', 'í', 'ì']);
+        let caps = |s: &str| {
+            s.chars().count() >= 2
+                && s.chars()
+                    .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '&')
+        };
+        let t = if stem.len() < t.len() && caps(stem) {
+            stem
+        } else {
+            t
+        };
+        // A code: a capital first, letters, digits, `&`, `.` or `-`, no more small letters than
+        // capitals (`VT`, `SNgV`, `P.KT`; not a name such as `Nguyễn`).
+        let upper = t.chars().filter(|c| c.is_uppercase()).count();
+        let lower = t.chars().filter(|c| c.is_lowercase()).count();
+        let code = t.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            && lower <= upper
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '&' | '.' | '-'));
+        if !code {
+            // Something else in the list (`(2b)`, a name): only the head and the separators.
+            static SEP: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"\s*[,;]\s*").expect("built-in pattern compiles"));
+            return colon.then(|| format!("Lưu: {}", SEP.replace_all(body, ", ")));
+        }
+        codes.push(t.to_string());
+    }
+    if codes.is_empty() || !(colon || codes.first().is_some_and(|c| c.chars().count() <= 4)) {
+        return None;
+    }
+    Some(format!("Lưu: {}", codes.join(", ")))
+}
 
 /// True for a line like `Hoàng Minh Cường`: 2 to 5 capitalised words, no digits or punctuation.
 fn is_person_name(s: &str) -> bool {
@@ -970,6 +1097,7 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             .iter()
             .find(|(k, _)| *k == t.as_str())
             .map(|(_, v)| v.to_string());
+        let number = snap_symbol(&number, document_type.as_deref());
         let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
         if let Some((_, prev)) = found
             .iter_mut()
@@ -1088,6 +1216,62 @@ fn build_tree(flat: Vec<(u8, Section)>) -> Vec<Section> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recipient_items_are_written_as_printed() {
+        assert_eq!(recipient("Lưu: VT; VP"), "Lưu: VT, VP");
+        assert_eq!(recipient("Lưu: VT,NN"), "Lưu: VT, NN");
+        assert_eq!(recipient("Lưu: VTị CCBVMT"), "Lưu: VT, CCBVMT");
+        assert_eq!(recipient("LƯU: VT, TCKH"), "Lưu: VT, TCKH");
+        assert_eq!(recipient("Lưu VT, SNgV"), "Lưu: VT, SNgV");
+        assert_eq!(recipient("Lưu: VT, P.KT"), "Lưu: VT, P.KT");
+        // Not a list of file codes: left as it is.
+        assert_eq!(recipient("Lưu hồ sơ"), "Lưu hồ sơ");
+        assert_eq!(recipient("LƯU: VT;VP (2b)"), "Lưu: VT, VP (2b)");
+        assert_eq!(recipient("Lưu: VT, Nguyễn Văn A"), "Lưu: VT, Nguyễn Văn A");
+        assert_eq!(recipient("Lưu trữ tỉnh"), "Lưu trữ tỉnh");
+        assert_eq!(recipient("Sở Nội vụ (b/C)"), "Sở Nội vụ (b/c)");
+        assert_eq!(recipient("UBND tỉnh (để B/C)"), "UBND tỉnh (để b/c)");
+        assert_eq!(recipient("UBND xã Tỉnh Hà"), "UBND xã Tịnh Hà");
+        assert_eq!(recipient("Như trên"), "Như trên");
+    }
+
+    #[test]
+    fn vv_lines_as_ocr_reads_them() {
+        for l in [
+            "V/v tăng cường",
+            "'/y tăng cường",
+            "V|v tăng cường",
+            "v/v: tăng cường",
+        ] {
+            let f = fold(l);
+            let m = VV.find(&f).unwrap_or_else(|| panic!("{l}"));
+            assert_eq!(&f[m.end()..], "tang cuong", "{l}");
+        }
+        for l in ["Vì vậy", "1/2 số", "IV. Tổ chức"] {
+            assert!(!VV.is_match(&fold(l)), "{l}");
+        }
+    }
+
+    #[test]
+    fn stray_letters_after_a_type_abbreviation_go() {
+        assert_eq!(
+            snap_symbol("01/2023/TTI-VPCP", Some("Thông tư")),
+            "01/2023/TT-VPCP"
+        );
+        assert_eq!(
+            snap_symbol("486/QĐĐ-SGDĐT", Some("Quyết định")),
+            "486/QĐ-SGDĐT"
+        );
+        // A real other abbreviation, or a type the symbol does not start with, is kept.
+        assert_eq!(snap_symbol("12/TTr-UBND", Some("Thông tư")), "12/TTr-UBND");
+        assert_eq!(snap_symbol("12/TTLT-BTC", Some("Thông tư")), "12/TTLT-BTC");
+        assert_eq!(
+            snap_symbol("418/UBND-KGVX", Some("Công văn")),
+            "418/UBND-KGVX"
+        );
+        assert_eq!(snap_symbol("5/KHI", Some("Kế hoạch")), "5/KHI");
+    }
 
     #[test]
     fn numbers_survive_ocr_damage() {
@@ -1278,6 +1462,46 @@ mod tests {
             .confidence
             .get("number")
             .is_some_and(|c| *c > 0.8 && *c <= 1.0));
+    }
+
+    #[test]
+    fn mis_marked_scan_fields_are_put_right() {
+        // The damage Tesseract and restoration leave on real scans: a head read `SƠ`, a stray
+        // letter in the symbol, `V/v` read `'/y`, a district mis-marked, `Ð` for `Đ`, a family
+        // name mis-marked, file codes run together.
+        let doc = scan_doc(&[
+            ("UBND HUYỆN SƠN TỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            (
+                "SƠ THÔNG TIN VÀ TRUYỀN THÔNG",
+                "Độc lập - Tự do - Hạnh phúc",
+            ),
+            ("Số: 86/KHI-STTTT", "Sơn Tình, ngày 05 tháng 3 năm 2024"),
+            ("KẾ HOẠCH", ""),
+            ("Sửa chữa trụ sở Ủy ban nhân dân xã Tỉnh Hà", ""),
+            (
+                "Căn cứ Quyết định số 486/QĐÐ-SGDĐT ngày 07/7/2023 của Giám đốc Sở./.",
+                "",
+            ),
+            ("Nơi nhận:", "KT. GIÁM ĐỐC"),
+            ("- UBND xã Tỉnh Hà (b/C);", "PHÓ GIÁM ĐỐC"),
+            ("- Lưu: VTị VP.", ""),
+            ("", "Đỉnh Thị Ngọc Diệp"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.number.as_deref(), Some("86/KH-STTTT"));
+        assert_eq!(m.place.as_deref(), Some("Sơn Tịnh"));
+        assert_eq!(m.parent_issuer.as_deref(), Some("UBND huyện Sơn Tịnh"));
+        assert_eq!(m.issuer.as_deref(), Some("Sở Thông tin và Truyền thông"));
+        assert_eq!(
+            m.subject.as_deref(),
+            Some("Sửa chữa trụ sở Ủy ban nhân dân xã Tịnh Hà")
+        );
+        assert_eq!(m.recipients, vec!["UBND xã Tịnh Hà (b/c)", "Lưu: VT, VP"]);
+        let s = m.signer.expect("signer");
+        assert_eq!(s.name.as_deref(), Some("Đinh Thị Ngọc Diệp"));
+        assert_eq!(m.references.len(), 1);
+        assert_eq!(m.references[0].number.as_deref(), Some("486/QĐ-SGDĐT"));
+        assert_eq!(m.references[0].issued_date.as_deref(), Some("2023-07-07"));
     }
 
     #[test]

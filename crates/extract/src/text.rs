@@ -67,10 +67,18 @@ fn is_mark(c: char) -> bool {
     ('\u{300}'..='\u{36f}').contains(&c)
 }
 
-/// NFC, with superscript digits made plain and the old tone placement (`hoà`, `uỷ`) moved to the
-/// new one (`hòa`, `ủy`); spaces collapsed and the ends trimmed.
+/// NFC, with `Ð` read as `Đ` and the old tone placement (`hoà`, `uỷ`) moved to the new one
+/// (`hòa`, `ủy`); spaces collapsed and the ends trimmed.
 pub fn normalize(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    // The Icelandic eth (`Ð`, `ð`) OCR gives for `Đ` is the Vietnamese letter.
+    let nfc: String = s
+        .nfc()
+        .map(|c| match c {
+            'Ð' => 'Đ',
+            'ð' => 'đ',
+            c => c,
+        })
+        .collect();
     let mut out = String::with_capacity(nfc.len());
     for word in nfc.split_whitespace() {
         if !out.is_empty() {
@@ -197,6 +205,11 @@ fn starts_with_seq(lower: &[String], i: usize, seq: &[&str]) -> bool {
     })
 }
 
+/// True when the folded words start with the folded `seq` and the name goes on after it.
+fn starts_with_folded(folded: &[String], seq: &[&str]) -> bool {
+    folded.len() > seq.len() && folded.iter().zip(seq).all(|(a, b)| *a == fold(b))
+}
+
 /// Turns an ALL-CAPS header name into the sentence case a person writes: `SỞ NGOẠI VỤ` → `Sở
 /// Ngoại vụ`, `UBND TỈNH BÌNH PHƯỚC` → `UBND tỉnh Bình Phước`, `BAN QUẢN LÝ KHU KINH TẾ HẢI
 /// PHÒNG` → `Ban Quản lý Khu kinh tế Hải Phòng`. Text that is not all caps is returned normalized.
@@ -246,9 +259,24 @@ pub fn sentence_case(name: &str) -> String {
                 field_start = false;
                 continue;
             }
-            if let Some(h) = HEADS.iter().find(|h| starts_with_seq(&lower, i, h)) {
+            // A name opens with its head: there a mis-marked head (`SƠ` for `SỞ`) is the head.
+            let head = HEADS
+                .iter()
+                .find(|h| starts_with_seq(&lower, i, h))
+                .map(|h| (h, false));
+            let head = head.or_else(|| {
+                (i == 0)
+                    .then(|| HEADS.iter().find(|h| starts_with_folded(&folded, h)))
+                    .flatten()
+                    .map(|h| (h, true))
+            });
+            if let Some((h, canonical)) = head {
                 for k in 0..h.len() {
-                    let lw = words[i + k].to_lowercase();
+                    let lw = if canonical {
+                        h[k].to_string()
+                    } else {
+                        words[i + k].to_lowercase()
+                    };
                     let cap = out.is_empty() || (field_start && k == 0);
                     out.push(if cap { capitalize(&lw) } else { lw });
                 }
@@ -348,6 +376,12 @@ mod tests {
             "Ban Quản lý Khu kinh tế Hải Phòng"
         );
         assert_eq!(sentence_case("SỞ NỘI VỤ"), "Sở Nội vụ");
+        // A head OCR mis-marked at the start of the name is still the head.
+        assert_eq!(
+            sentence_case("SƠ THÔNG TIN VÀ TRUYỀN THÔNG"),
+            "Sở Thông tin và Truyền thông"
+        );
+        assert_eq!(normalize("QĐÐ-SGDĐT"), "QĐĐ-SGDĐT");
         assert_eq!(sentence_case("UBND HUYỆN AN LÃO"), "UBND huyện An Lão");
         assert_eq!(sentence_case("Sở Ngoại vụ"), "Sở Ngoại vụ");
         assert_eq!(

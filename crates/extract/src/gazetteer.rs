@@ -1,0 +1,301 @@
+//! The gazetteer: provinces, districts, wards and family names as printed, from the project's
+//! `dictionaries/data/names.tsv` (filtered into `data/gazetteer.tsv`, kept in step by a test), and
+//! the snapping of a name that OCR or restoration mis-marked (`Sơn Tình`, `Tỉnh Hà`, `Đỉnh`) to
+//! the one listed name with the same letters, when there is exactly one. Text without any mark
+//! (English-model OCR that restoration did not reach) is left as read, so a line is not half
+//! marked.
+//!
+//! Regenerate the data after a change of names.tsv:
+//! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"'
+//! dictionaries/data/names.tsv > crates/extract/data/gazetteer.tsv`
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::text::fold;
+
+/// `Form As Printed⇥kind` rows of names.tsv with kind `province`, `district`, `ward` or
+/// `person-surname`.
+const DATA: &str = include_str!("../data/gazetteer.tsv");
+
+/// Common family names that names.tsv's short surname list lacks (it holds the 18 most frequent).
+const MORE_SURNAMES: &[&str] = &[
+    "Đinh", "Mai", "Lâm", "Trịnh", "Đào", "Cao", "Lưu", "Lương", "Tạ", "Hà", "Thái", "Chu", "Tăng",
+    "Quách", "La", "Lã", "Vương", "Kiều", "Triệu", "Tô", "Hứa", "Lại", "Mạc", "Nông", "Lò", "Thân",
+    "Tống", "Giang", "Châu", "Doãn", "Đàm", "Đồng", "Khổng", "Phùng", "Từ", "Kim", "Nghiêm", "Phí",
+    "Tôn", "Vi", "Ninh", "Bạch", "Bế", "Lục", "Khúc", "Diệp", "Thạch", "Hầu",
+];
+
+/// A kind of name in the gazetteer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Province,
+    District,
+    Ward,
+    Surname,
+}
+
+/// Names by kind, keyed by their folded form (no marks, lower case).
+struct Gazetteer {
+    by_fold: HashMap<(Kind, String), Vec<&'static str>>,
+}
+
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let mut by_fold: HashMap<(Kind, String), Vec<&'static str>> = HashMap::with_capacity(8192);
+    let mut add = |kind: Kind, name: &'static str| {
+        let forms = by_fold.entry((kind, fold(name))).or_default();
+        if !forms.contains(&name) {
+            forms.push(name);
+        }
+    };
+    for row in DATA.lines() {
+        let Some((name, kind)) = row.split_once('\t') else {
+            continue;
+        };
+        let kind = match kind {
+            "province" => Kind::Province,
+            "district" => Kind::District,
+            "ward" => Kind::Ward,
+            "person-surname" => Kind::Surname,
+            _ => continue,
+        };
+        add(kind, name);
+    }
+    for s in MORE_SURNAMES {
+        add(Kind::Surname, s);
+    }
+    Gazetteer { by_fold }
+});
+
+/// The listed form of `name` in the first tier of kinds that knows its letters: `name` itself
+/// when it is listed as written (in any case), the one form with the same letters when there is
+/// exactly one (in capitals when `name` is), and `None` when none or several are (an ambiguous
+/// name is left alone), or when `name` has no marks at all.
+pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<String> {
+    let key = fold(name);
+    let g = &*GAZETTEER;
+    for tier in tiers {
+        let mut forms: Vec<&'static str> = Vec::new();
+        for k in *tier {
+            for f in g.by_fold.get(&(*k, key.clone())).into_iter().flatten() {
+                if !forms.contains(f) {
+                    forms.push(f);
+                }
+            }
+        }
+        let lower = name.to_lowercase();
+        if forms.iter().any(|f| f.to_lowercase() == lower) {
+            return Some(name.to_string());
+        }
+        if name.is_ascii() {
+            return None;
+        }
+        let caps = name.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !name.chars().any(char::is_lowercase);
+        // Forms differing only in case (`Ayun`, `AYun`) are one name.
+        forms.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        match forms.as_slice() {
+            [] => continue,
+            [one] if caps => return Some(one.to_uppercase()),
+            [one] => return Some((*one).to_string()),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True when `word` is a listed family name as written.
+pub(crate) fn is_surname(word: &str) -> bool {
+    !word.is_empty() && snap(word, &[&[Kind::Surname]]).as_deref() == Some(word)
+}
+
+/// A person's name with a mis-marked family name put right (`Đỉnh Thị Ngọc Diệp` → `Đinh Thị
+/// Ngọc Diệp`); other names unchanged.
+pub(crate) fn snap_person(name: &str) -> String {
+    let Some((first, rest)) = name.split_once(' ') else {
+        return name.to_string();
+    };
+    match snap(first, &[&[Kind::Surname]]) {
+        Some(s) => format!("{s} {rest}"),
+        None => name.to_string(),
+    }
+}
+
+/// A place as written in `<place>, ngày ...`: a province or district (a city, a town) first, a
+/// ward only when no province or district has its letters.
+pub(crate) fn snap_place(place: &str) -> String {
+    snap(place, &[&[Kind::Province, Kind::District], &[Kind::Ward]])
+        .unwrap_or_else(|| place.to_string())
+}
+
+/// Territory words and the kinds of name that follow them, longest first.
+const TERRITORY: &[(&[&str], &[Kind])] = &[
+    (&["thành", "phố"], &[Kind::Province, Kind::District]),
+    (&["thị", "xã"], &[Kind::District]),
+    (&["thị", "trấn"], &[Kind::Ward]),
+    (&["tỉnh"], &[Kind::Province]),
+    (&["huyện"], &[Kind::District]),
+    (&["quận"], &[Kind::District]),
+    (&["xã"], &[Kind::Ward]),
+    (&["phường"], &[Kind::Ward]),
+];
+
+/// The names in running text that follow a territory word (`xã Tỉnh Hà`, `huyện Sơn Tình`) put
+/// right from the gazetteer: the capitalised words after the territory word, longest run first,
+/// snapped when exactly one listed name of the right kind has their letters.
+pub(crate) fn snap_territories(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
+    let mut i = 0;
+    while i < words.len() {
+        let hit = TERRITORY.iter().find(|(seq, _)| {
+            words.get(i..i + seq.len()).is_some_and(|ws| {
+                ws.iter()
+                    .zip(seq.iter())
+                    .all(|(w, s)| w.to_lowercase() == *s)
+            })
+        });
+        let Some((seq, kinds)) = hit else {
+            i += 1;
+            continue;
+        };
+        let start = i + seq.len();
+        // The run of capitalised words after the territory word; punctuation ends it.
+        let mut end = start;
+        while end < words.len() && end - start < 4 {
+            let w = words[end];
+            if !w.starts_with(char::is_uppercase) {
+                break;
+            }
+            end += 1;
+            if w.ends_with(|c: char| !c.is_alphanumeric()) {
+                break;
+            }
+        }
+        for stop in (start + 1..=end).rev() {
+            let last = words[stop - 1];
+            let core_last = last.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let tail = &last[core_last.len()..];
+            let mut span = words[start..stop - 1].join(" ");
+            if !span.is_empty() {
+                span.push(' ');
+            }
+            span.push_str(core_last);
+            if fold(&span).trim().is_empty() {
+                continue;
+            }
+            let Some(form) = snap(&span, &[kinds]) else {
+                if g_has(&span, kinds) {
+                    break; // ambiguous: leave it
+                }
+                continue;
+            };
+            if form != span {
+                let mut parts: Vec<String> = form.split(' ').map(str::to_string).collect();
+                if parts.len() == stop - start {
+                    if let Some(p) = parts.last_mut() {
+                        p.push_str(tail);
+                    }
+                    out.splice(start..stop, parts);
+                }
+            }
+            break;
+        }
+        i = end.max(i + 1);
+    }
+    out.join(" ")
+}
+
+/// True when some name of the given kinds has the letters of `name`.
+fn g_has(name: &str, kinds: &[Kind]) -> bool {
+    let key = fold(name);
+    kinds
+        .iter()
+        .any(|k| GAZETTEER.by_fold.contains_key(&(*k, key.clone())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_snap_to_the_one_listed_form() {
+        assert_eq!(snap_place("Sơn Tình"), "Sơn Tịnh");
+        assert_eq!(snap_place("Hải Phòng"), "Hải Phòng");
+        // Unmarked text is restoration's business.
+        assert_eq!(snap_place("Hai Phong"), "Hai Phong");
+        assert_eq!(snap_place("Hải Phong"), "Hải Phòng");
+        // A province and a district with these letters: left as read.
+        assert_eq!(snap_place("Phụ Yên"), "Phụ Yên");
+        // Not a listed name: left as read.
+        assert_eq!(snap_place("TP. Hồ Chí Minh"), "TP. Hồ Chí Minh");
+    }
+
+    #[test]
+    fn names_after_territory_words_snap() {
+        assert_eq!(
+            snap_territories("Ủy ban nhân dân xã Tỉnh Hà về việc"),
+            "Ủy ban nhân dân xã Tịnh Hà về việc"
+        );
+        assert_eq!(
+            snap_territories("UBND huyện Sơn Tình."),
+            "UBND huyện Sơn Tịnh."
+        );
+        assert_eq!(snap_territories("UBND tỉnh (b/c)"), "UBND tỉnh (b/c)");
+        assert_eq!(
+            snap_territories("Sở Nội vụ tỉnh Quảng Trị"),
+            "Sở Nội vụ tỉnh Quảng Trị"
+        );
+        // Capitals stay capitals.
+        assert_eq!(
+            snap_territories("UBND HUYỆN SƠN TÌNH"),
+            "UBND HUYỆN SƠN TỊNH"
+        );
+        assert_eq!(
+            snap_territories("UBND HUYỆN SƠN TỊNH"),
+            "UBND HUYỆN SƠN TỊNH"
+        );
+        // A lower-case `xa` (far) is no territory word.
+        assert_eq!(snap_territories("xa Tinh Ha"), "xa Tinh Ha");
+    }
+
+    #[test]
+    fn family_names_snap() {
+        assert_eq!(snap_person("Đỉnh Thị Ngọc Diệp"), "Đinh Thị Ngọc Diệp");
+        assert_eq!(snap_person("Trần Thị Minh Hằng"), "Trần Thị Minh Hằng");
+        assert_eq!(snap_person("Nguyen Van A"), "Nguyen Van A");
+        assert_eq!(snap_person("Nguyến Văn A"), "Nguyễn Văn A");
+        // `La` and `Lã` are both family names: left as read.
+        assert_eq!(snap_person("Lạ Văn Bình"), "Lạ Văn Bình");
+        assert!(is_surname("Đinh") && !is_surname("Đỉnh"));
+        assert_eq!(snap_person("ĐỈNH VĂN AN"), "ĐINH VĂN AN");
+    }
+
+    /// data/gazetteer.tsv is exactly the province, district, ward and surname rows of the
+    /// project's names.tsv.
+    #[test]
+    fn data_matches_names_tsv() {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dictionaries/data/names.tsv"
+        );
+        let Ok(names) = std::fs::read_to_string(p) else {
+            panic!("{p}: names.tsv not found");
+        };
+        let want: Vec<&str> = names
+            .lines()
+            .filter(|l| {
+                l.split_once('\t').is_some_and(|(_, k)| {
+                    matches!(k, "province" | "district" | "ward" | "person-surname")
+                })
+            })
+            .collect();
+        let got: Vec<&str> = DATA.lines().collect();
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "regenerate data/gazetteer.tsv (see its module doc)"
+        );
+        assert!(got == want, "regenerate data/gazetteer.tsv");
+    }
+}

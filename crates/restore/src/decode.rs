@@ -11,10 +11,9 @@
 
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
-use crate::model::Model;
+use crate::model::{FxMap, Model};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
 use crate::Token;
-use std::collections::HashMap;
 
 /// Weight of the channel cost against the language model.
 const CHANNEL_WEIGHT: i32 = 1;
@@ -30,6 +29,12 @@ const OOV_UPPER: i32 = 1100;
 const OOV_GARBLED: i32 = 2000;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
+/// Skeletons dearer than the cheapest by more than this are not scored.
+const SKELETON_MARGIN: i32 = 700;
+/// Most skeletons scored per token.
+const MAX_SKELETONS: usize = 16;
+/// Candidates dearer (channel + unigram) than the best by more than this are dropped.
+const CAND_MARGIN: i32 = 1000;
 /// Most candidates kept per token.
 const MAX_CANDS: usize = 12;
 /// Changes below this confidence are flagged uncertain.
@@ -44,7 +49,9 @@ enum Out {
     Keep,
     /// A fixed replacement of the core (code repair).
     Fixed(String),
-    /// A lowercase reading, to be cased like the input.
+    /// A dictionary syllable, to be cased like the input.
+    Syl(u32),
+    /// A lowercase clerk-confirmed word, to be cased like the input.
     Word(String),
 }
 
@@ -88,8 +95,8 @@ pub struct Worker {
     back: Vec<u32>,
     plan: Plan,
     dp: Vec<i32>,
-    expand: HashMap<String, i32>,
-    cache: HashMap<(String, bool, bool, bool), Vec<Cand>>,
+    expand: FxMap<String, i32>,
+    cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
     upper_line: bool,
 }
 
@@ -269,7 +276,7 @@ impl Worker {
             });
         }
         self.viterbi(m);
-        self.emit(tokens)
+        self.emit(m, tokens)
     }
 
     /// Candidate readings of one lowercase word with their channel costs (for inspection).
@@ -280,6 +287,7 @@ impl Worker {
                 let lm = c.id.map_or(c.oov, |i| m.uni(i));
                 let s = match c.out {
                     Out::Word(w) => w,
+                    Out::Syl(i) => m.dict.syl[i as usize].clone(),
                     Out::Fixed(f) => f,
                     Out::Keep => format!("={lower}"),
                 };
@@ -315,7 +323,13 @@ impl Worker {
         }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
-        for sk in self.expand.keys() {
+        // score exactly only the cheapest skeletons
+        let mut sks: Vec<(i32, &String)> = self.expand.iter().map(|(k, &c)| (c, k)).collect();
+        sks.sort_unstable();
+        let floor = sks.first().map_or(0, |x| x.0);
+        sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
+        sks.truncate(MAX_SKELETONS);
+        for &(_, sk) in &sks {
             if let Some(ids) = m.skel.get(sk) {
                 for &id in ids {
                     let c = m
@@ -334,6 +348,11 @@ impl Worker {
         }
         scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT + m.uni(id), id));
         scored.truncate(MAX_CANDS);
+        // a candidate far dearer than the best on its own is not worth a place in the lattice
+        if let Some(&(c0, id0)) = scored.first() {
+            let best = c0 * CHANNEL_WEIGHT + m.uni(id0);
+            scored.retain(|&(c, id)| c * CHANNEL_WEIGHT + m.uni(id) <= best + CAND_MARGIN);
+        }
         let self_id = m.ids.get(lower).copied();
         let mut out: Vec<Cand> = Vec::with_capacity(scored.len() + 1);
         for (c, id) in scored {
@@ -346,7 +365,7 @@ impl Worker {
                 };
             }
             out.push(Cand {
-                out: Out::Word(m.dict.syl[id as usize].clone()),
+                out: Out::Syl(id),
                 id: Some(id),
                 local,
                 oov: 0,
@@ -465,7 +484,7 @@ impl Worker {
         }
     }
 
-    fn emit(&mut self, tokens: &[&str]) -> Vec<Token> {
+    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
         // trace back the best path
         let mut chosen = vec![0usize; self.slots.len()];
         if let Some(last) = self.slots.last() {
@@ -497,12 +516,21 @@ impl Worker {
                 c => c,
             };
             let core_n = normalize_word(core);
+            let core_lower = core_n.to_lowercase();
             let render = |c: &Cand| -> String {
                 let body = match &c.out {
                     Out::Keep => core_n.clone(),
                     Out::Fixed(f) => f.clone(),
                     Out::Word(w) => {
-                        if *w == core_n.to_lowercase() {
+                        if *w == core_lower {
+                            core_n.clone()
+                        } else {
+                            apply_case(w, case)
+                        }
+                    }
+                    Out::Syl(i) => {
+                        let w = &m.dict.syl[*i as usize];
+                        if *w == core_lower {
                             core_n.clone()
                         } else {
                             apply_case(w, case)

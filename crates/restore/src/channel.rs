@@ -39,6 +39,8 @@ const SKELETON_LETTERS: &str = "abcdeghiklmnopqrstuvxy";
 const TONE_SLACK: i32 = 100;
 /// Extra cost when a rule's truth matches the candidate only on the skeleton.
 const SKELETON_SLACK: i32 = 250;
+/// A lone glyph counts as a misread letter when a rule reads it so at this cost or less.
+const LONE_RULE_MAX: i32 = 400;
 /// Insertions dearer than this are not tried during generation (they branch at every position).
 const MAX_INSERTION_COST: i32 = 500;
 /// Generation stops exploring beyond this cost.
@@ -165,6 +167,16 @@ impl Channel {
             .collect();
         ch.insertion_skeletons.sort();
         ch
+    }
+
+    /// True when the table reads `c` alone for a letter with a probability of at least e^-4.
+    pub fn stands_for_letter(&self, c: char) -> bool {
+        self.rules.get(&[c][..]).is_some_and(|rs| {
+            rs.iter().any(|&r| {
+                let r = &self.all[r as usize];
+                r.cost <= LONE_RULE_MAX && r.truth.iter().any(|t| t.is_alphabetic())
+            })
+        })
     }
 
     /// Number of rules in the table.

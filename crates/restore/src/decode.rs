@@ -27,6 +27,8 @@ const OOV_LOWER: i32 = 1500;
 const OOV_UPPER: i32 = 1100;
 /// Language-model cost of keeping a word with digits or symbols among its letters (`s6`, `K&`).
 const OOV_GARBLED: i32 = 2000;
+/// Extra cost of keeping a lone digit or symbol as it is (a lone `6` in OCR text is more often `ở`).
+const LONE_GLYPH: i32 = 200;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
 /// Skeletons dearer than the cheapest by more than this are not scored.
@@ -107,8 +109,19 @@ fn is_number(core: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
 }
 
+/// Codes, dates, e-mails, URLs: separators between characters (`52/KH-SNgV`, `a@b.vn`, `3.5`).
 fn is_code(core: &str) -> bool {
-    core.contains(['/', '-', '@', '.', ':', '_', '='])
+    core.contains(['/', '-', '.', ':', '_', '='])
+        || core
+            .find('@')
+            .is_some_and(|i| core[i..].contains('.') && i > 0)
+}
+
+/// A single digit or symbol standing alone that the channel knows as a misread letter
+/// (`6` or `@` for `ở`).
+fn is_lone_glyph(m: &Model, core: &str) -> bool {
+    let mut it = core.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if !c.is_alphabetic() && m.channel.stands_for_letter(c))
 }
 
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
@@ -190,29 +203,35 @@ impl Worker {
             if core.is_empty() {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if is_number(core) {
-                if ti == 0 && trail.starts_with('.') && upper_line {
-                    if let Some(r) = roman_repair(core) {
-                        self.push_fixed(Out::Fixed(r));
-                        kind = Kind::Inert;
-                    } else {
-                        kind = Kind::Number;
-                        self.cands.push(Cand {
-                            out: Out::Keep,
-                            id: Some(m.num_id),
-                            local: 0,
-                            oov: 0,
-                        });
-                    }
-                } else {
-                    kind = Kind::Number;
-                    self.cands.push(Cand {
-                        out: Out::Keep,
-                        id: Some(m.num_id),
-                        local: 0,
-                        oov: 0,
-                    });
-                }
+            } else if let Some(r) = (ti == 0 && trail.starts_with('.'))
+                .then(|| roman_repair(core))
+                .flatten()
+                .filter(|_| upper_line || !core.chars().any(|c| c.is_ascii_digit()))
+            {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Fixed(r));
+            } else if is_number(core) && !is_lone_glyph(m, core) {
+                kind = Kind::Number;
+                self.cands.push(Cand {
+                    out: Out::Keep,
+                    id: Some(m.num_id),
+                    local: 0,
+                    oov: 0,
+                });
+            } else if is_lone_glyph(m, core) {
+                // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
+                kind = Kind::Word;
+                let lower = core.to_lowercase();
+                let list = self.generate(m, &lower, false, false, Case::Lower);
+                self.cands
+                    .extend(list.into_iter().filter(|c| !matches!(c.out, Out::Keep)));
+                let number = core.chars().all(|c| c.is_ascii_digit());
+                self.cands.push(Cand {
+                    out: Out::Keep,
+                    id: number.then_some(m.num_id),
+                    local: LONE_GLYPH,
+                    oov: if number { 0 } else { OOV_LOWER },
+                });
             } else if core.chars().count() == 1
                 && core.chars().all(|c| c.is_ascii_alphabetic())
                 && (trail.starts_with(')') || trail.starts_with('.'))

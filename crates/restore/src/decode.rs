@@ -29,6 +29,8 @@ const OOV_UPPER: i32 = 1100;
 const OOV_GARBLED: i32 = 2000;
 /// Extra cost of keeping a lone digit or symbol as it is (a lone `6` in OCR text is more often `ở`).
 const LONE_GLYPH: i32 = 200;
+/// Bonus for two capitalised tokens that spell a known name together.
+const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
 /// Skeletons dearer than the cheapest by more than this are not scored.
@@ -81,6 +83,8 @@ enum Kind {
 #[derive(Debug, Clone)]
 struct Slot {
     kind: Kind,
+    /// The token starts with a capital (names are looked for between such tokens).
+    cap: bool,
     /// Context is cut before this token.
     cut_before: bool,
     start: usize,
@@ -107,6 +111,11 @@ fn is_number(core: &str) -> bool {
         && core
             .chars()
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
+}
+
+/// True for a vowel letter, marked or not.
+fn is_vowel_letter(c: char) -> bool {
+    crate::text::letter(c).is_some_and(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
 }
 
 /// Codes, dates, e-mails, URLs: separators between characters (`52/KH-SNgV`, `a@b.vn`, `3.5`).
@@ -175,6 +184,8 @@ impl Worker {
                 }
             }
         }
+        let upper_line = words > 0 && upper * 2 > words;
+        self.upper_line = upper_line;
         let accented_line = words > 0 && accented * 2 >= words;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
         // damage: its words are only re-marked, never rewritten.
@@ -187,12 +198,11 @@ impl Worker {
                     let lower = normalize_word(core).to_lowercase();
                     m.skel.contains_key(&skeleton(&lower))
                         || m.user.contains_key(&lower)
-                        || (lower.chars().all(|c| c.is_ascii_alphabetic())
+                        || (!upper_line
+                            && lower.chars().all(|c| c.is_ascii_alphabetic())
                             && case_of(core) == Case::Upper)
                 }
         });
-        let upper_line = words > 0 && upper * 2 > words;
-        self.upper_line = upper_line;
 
         let mut cut_next = true;
         for (ti, tok) in tokens.iter().enumerate() {
@@ -262,7 +272,8 @@ impl Worker {
                     && !upper_line
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
-                if acronym {
+                let lone_letter = accented_line && core.chars().count() == 1 && !known;
+                if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
                     let key = (
@@ -289,6 +300,7 @@ impl Worker {
             cut_next = kind == Kind::Inert || !trail.is_empty();
             self.slots.push(Slot {
                 kind,
+                cap: case_of(core) != Case::Lower,
                 cut_before,
                 start,
                 end: self.cands.len(),
@@ -339,6 +351,14 @@ impl Worker {
             self.expand.insert(skeleton(lower), 0);
         } else {
             m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+            // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
+            if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
+                for v in ['a', 'e', 'i', 'o', 'u', 'y'] {
+                    self.expand
+                        .entry(format!("{lower}{v}"))
+                        .or_insert(crate::channel::INS);
+                }
+            }
         }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
@@ -405,7 +425,10 @@ impl Worker {
                 out: Out::Keep,
                 id: None,
                 local: 0,
-                oov: if lower.chars().any(|c| !c.is_alphabetic()) {
+                oov: if lower.chars().any(|c| !c.is_alphabetic())
+                    || (case != Case::Upper && !lower.chars().any(is_vowel_letter))
+                {
+                    // digits or symbols among letters, or no vowel at all: not a word as it is
                     OOV_GARBLED
                 } else if case == Case::Lower {
                     OOV_LOWER
@@ -422,6 +445,21 @@ impl Worker {
             (_, None) => cur.oov,
             (Some(p), Some(c)) => m.bigram(p, c),
             (None, Some(c)) => m.uni(c),
+        }
+    }
+
+    /// Bonus for two capitalised tokens read as a known name (`Hướng Hóa`, `Sở Ngoại vụ`).
+    #[inline]
+    fn name_bonus(&self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
+        let (s, p) = (&self.slots[t], &self.slots[t - 1]);
+        if !(s.cap && p.cap) || s.cut_before {
+            return 0;
+        }
+        match (self.cands[pi].id, self.cands[ci].id) {
+            (Some(a), Some(b)) if m.names.contains(&((u64::from(a) << 32) | u64::from(b))) => {
+                NAME_BONUS
+            }
+            _ => 0,
         }
     }
 
@@ -465,7 +503,7 @@ impl Worker {
                             (Some(a), Some(b), Some(c)) => m.trigram(a, b, c),
                             _ => Self::trans(m, self.cands[pi].id, cand),
                         };
-                        let v = self.alpha[pi] + tr;
+                        let v = self.alpha[pi] + tr - self.name_bonus(m, t, pi, ci);
                         if v < best {
                             best = v;
                             arg = pi as u32;
@@ -495,7 +533,8 @@ impl Worker {
                 let mut best = i32::MAX / 4;
                 for ni in nx.start..nx.end {
                     let c = &self.cands[ni];
-                    let v = Self::trans(m, prev_id, c) + c.local + self.beta[ni];
+                    let v = Self::trans(m, prev_id, c) + c.local + self.beta[ni]
+                        - self.name_bonus(m, t + 1, ci, ni);
                     best = best.min(v);
                 }
                 self.beta[ci] = best;

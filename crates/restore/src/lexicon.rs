@@ -25,7 +25,7 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
@@ -76,6 +76,8 @@ pub struct Dict {
     pub channel: Vec<ChannelRule>,
     /// Cost of a word the dictionary does not know.
     pub oov_cost: u16,
+    /// Syllable pairs inside known names (`a << 32 | b`), sorted.
+    pub name_pairs: Vec<u64>,
     /// Trigram keys (`a << 42 | b << 21 | c`), sorted.
     pub tri_key: Vec<u64>,
     /// Cost of each stored trigram (interpolated with the bigram below it).
@@ -352,6 +354,12 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
             gamma[k] = (1.0 - tri_mass[k] / ctx).clamp(0.02, 1.0);
         }
     }
+    let mut name_pairs: Vec<u64> = word_pairs
+        .iter()
+        .filter(|(_, &name)| name)
+        .map(|(&(a, b), _)| (u64::from(a) << 32) | u64::from(b))
+        .collect();
+    name_pairs.sort_unstable();
     let mut tri_key = Vec::with_capacity(tris.len());
     let mut tri_cost = Vec::with_capacity(tris.len());
     for &(key, c, pair) in &tris {
@@ -383,6 +391,7 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         protected,
         channel,
         oov_cost,
+        name_pairs,
         tri_key,
         tri_cost,
         tri_backoff,

@@ -61,6 +61,8 @@ pub struct Model {
     pub num_id: u32,
     /// Bigram key (`a << 32 | b`) → index of the stored pair.
     pub bi: FxMap<u64, u32>,
+    /// Syllable pairs inside known names.
+    pub names: FxSet<u64>,
     /// Trigram key → cost.
     pub tri: FxMap<u64, u16>,
     /// Clerk-confirmed words (lowercase) → skeleton.
@@ -98,6 +100,7 @@ impl Model {
             }
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
+        let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
         let mut bi: FxMap<u64, u32> = FxMap::default();
         bi.reserve(dict.bi_next.len());
         for a in 0..dict.syl.len() {
@@ -123,6 +126,7 @@ impl Model {
             code_repair,
             num_id,
             bi,
+            names,
             tri,
             user: HashMap::new(),
             user_skel: HashMap::new(),

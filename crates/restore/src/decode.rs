@@ -297,7 +297,8 @@ impl Worker {
             if kind == Kind::Inert {
                 cut_before = true;
             }
-            cut_next = kind == Kind::Inert || !trail.is_empty();
+            // commas do not cut: the words on both sides still inform each other
+            cut_next = kind == Kind::Inert || trail.chars().any(|c| c != ',');
             self.slots.push(Slot {
                 kind,
                 cap: case_of(core) != Case::Lower,

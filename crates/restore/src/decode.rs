@@ -98,11 +98,15 @@ pub struct Worker {
     slots: Vec<Slot>,
     alpha: Vec<i32>,
     beta: Vec<i32>,
-    back: Vec<u32>,
     plan: Plan,
     dp: Vec<i32>,
     expand: FxMap<String, i32>,
     cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
+    delta: Vec<i32>,
+    dback: Vec<u32>,
+    pair_off: Vec<usize>,
+    pair_cost: Vec<i32>,
+    pair_ctx: Vec<u32>,
     upper_line: bool,
 }
 
@@ -111,6 +115,12 @@ fn is_number(core: &str) -> bool {
         && core
             .chars()
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
+}
+
+/// The plain bigram cost of `b c` (to take the name bonus back out of a table entry).
+#[inline]
+fn bi_raw(m: &Model, b: u32, c: u32) -> i32 {
+    m.bigram(b, c)
 }
 
 /// True for a vowel letter, marked or not.
@@ -464,78 +474,107 @@ impl Worker {
         }
     }
 
+    /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
+    /// two slots in context, the bigram cost (name bonus included) and the index of the stored
+    /// pair (the trigram context), so that the passes below look nothing up twice.
+    fn fill_pairs(&mut self, m: &Model) {
+        self.pair_off.clear();
+        self.pair_cost.clear();
+        self.pair_ctx.clear();
+        for t in 0..self.slots.len() {
+            self.pair_off.push(self.pair_cost.len());
+            let s = &self.slots[t];
+            if t == 0 || s.cut_before {
+                continue;
+            }
+            let p = &self.slots[t - 1];
+            for pi in p.start..p.end {
+                let pid = self.cands[pi].id;
+                for ci in s.start..s.end {
+                    let c = &self.cands[ci];
+                    let (cost, ctx) = match (pid, c.id) {
+                        (Some(a), Some(b)) => {
+                            let (cost, k) = m.bigram_at(a, b);
+                            (cost, k.map_or(u32::MAX, |k| k as u32))
+                        }
+                        _ => (Self::trans(m, pid, c), u32::MAX),
+                    };
+                    self.pair_cost.push(cost - self.name_bonus(m, t, pi, ci));
+                    self.pair_ctx.push(ctx);
+                }
+            }
+        }
+        self.pair_off.push(self.pair_cost.len());
+    }
+
+    /// Bigram cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`), slot `t` in context.
+    #[inline]
+    fn pair(&self, t: usize, pi: usize, ci: usize) -> usize {
+        let (s, p) = (&self.slots[t], &self.slots[t - 1]);
+        self.pair_off[t] + (pi - p.start) * (s.end - s.start) + (ci - s.start)
+    }
+
     fn viterbi(&mut self, m: &Model) {
+        self.fill_pairs(m);
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);
         self.beta.clear();
         self.beta.resize(n, 0);
-        self.back.clear();
-        self.back.resize(n, u32::MAX);
+        // first order, forward
         for t in 0..self.slots.len() {
-            let s = &self.slots[t];
-            for ci in s.start..s.end {
-                let cand = &self.cands[ci];
-                if t == 0 || s.cut_before {
-                    let (best_prev, best) = if t == 0 {
-                        (u32::MAX, 0)
-                    } else {
-                        let p = &self.slots[t - 1];
-                        (p.start..p.end)
-                            .map(|pi| (pi as u32, self.alpha[pi]))
-                            .min_by_key(|x| x.1)
-                            .unwrap_or((u32::MAX, 0))
-                    };
-                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
-                    self.back[ci] = best_prev;
+            let s = self.slots[t].clone();
+            if t == 0 || s.cut_before {
+                let best = if t == 0 {
+                    0
                 } else {
                     let p = &self.slots[t - 1];
-                    let mut best = i32::MAX / 4;
-                    let mut arg = u32::MAX;
-                    for pi in p.start..p.end {
-                        // second order: the predecessor's own best predecessor, when in context
-                        let pp = if p.cut_before || t < 2 {
-                            None
-                        } else {
-                            let b = self.back[pi];
-                            (b != u32::MAX).then(|| self.cands[b as usize].id).flatten()
-                        };
-                        let tr = match (pp, self.cands[pi].id, cand.id) {
-                            (Some(a), Some(b), Some(c)) => m.trigram(a, b, c),
-                            _ => Self::trans(m, self.cands[pi].id, cand),
-                        };
-                        let v = self.alpha[pi] + tr - self.name_bonus(m, t, pi, ci);
-                        if v < best {
-                            best = v;
-                            arg = pi as u32;
-                        }
-                    }
-                    self.alpha[ci] = best + cand.local;
-                    self.back[ci] = arg;
+                    (p.start..p.end).map(|pi| self.alpha[pi]).min().unwrap_or(0)
+                };
+                for ci in s.start..s.end {
+                    let cand = &self.cands[ci];
+                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
                 }
+                continue;
+            }
+            let p = self.slots[t - 1].clone();
+            for ci in s.start..s.end {
+                let mut best = i32::MAX / 4;
+                for pi in p.start..p.end {
+                    best = best.min(self.alpha[pi] + self.pair_cost[self.pair(t, pi, ci)]);
+                }
+                self.alpha[ci] = best + self.cands[ci].local;
             }
         }
-        // backward
+        // first order, backward
         for t in (0..self.slots.len()).rev() {
-            let s = &self.slots[t];
+            let s = self.slots[t].clone();
             if t + 1 == self.slots.len() {
                 for ci in s.start..s.end {
                     self.beta[ci] = 0;
                 }
                 continue;
             }
-            let nx = &self.slots[t + 1];
+            let nx = self.slots[t + 1].clone();
+            if nx.cut_before {
+                let best = (nx.start..nx.end)
+                    .map(|ni| {
+                        let c = &self.cands[ni];
+                        Self::trans(m, None, c) + c.local + self.beta[ni]
+                    })
+                    .min()
+                    .unwrap_or(0);
+                for ci in s.start..s.end {
+                    self.beta[ci] = best;
+                }
+                continue;
+            }
             for ci in s.start..s.end {
-                let prev_id = if nx.cut_before {
-                    None
-                } else {
-                    self.cands[ci].id
-                };
                 let mut best = i32::MAX / 4;
                 for ni in nx.start..nx.end {
-                    let c = &self.cands[ni];
-                    let v = Self::trans(m, prev_id, c) + c.local + self.beta[ni]
-                        - self.name_bonus(m, t + 1, ci, ni);
+                    let v = self.pair_cost[self.pair(t + 1, ci, ni)]
+                        + self.cands[ni].local
+                        + self.beta[ni];
                     best = best.min(v);
                 }
                 self.beta[ci] = best;
@@ -543,29 +582,122 @@ impl Worker {
         }
     }
 
-    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
-        // trace back the best path
-        let mut chosen = vec![0usize; self.slots.len()];
-        if let Some(last) = self.slots.last() {
-            let mut ci = (last.start..last.end)
-                .min_by_key(|&i| self.alpha[i])
-                .unwrap_or(last.start);
-            for t in (0..self.slots.len()).rev() {
-                chosen[t] = ci;
-                let b = self.back[ci];
-                if b == u32::MAX {
-                    if t > 0 {
-                        // cut: the previous slot's best stands on its own
-                        let p = &self.slots[t - 1];
-                        ci = (p.start..p.end)
-                            .min_by_key(|&i| self.alpha[i] + self.beta[i])
-                            .unwrap_or(p.start);
-                    }
+    /// Exact second-order Viterbi: states are (previous candidate, candidate) pairs scored with
+    /// the trigram model; returns the best candidate index of every slot. (The first-order
+    /// forward/backward costs in `alpha`/`beta` serve only the confidences.)
+    fn second_order(&mut self, m: &Model) -> Vec<usize> {
+        let n = self.slots.len();
+        let mut chosen = vec![0usize; n];
+        if n == 0 {
+            return chosen;
+        }
+        // per slot: number of previous options (1 when the context is cut), flat P x C table
+        let mut off = Vec::with_capacity(n + 1);
+        let mut width = Vec::with_capacity(n);
+        let mut total = 0usize;
+        for (t, s) in self.slots.iter().enumerate() {
+            let p = if t == 0 || s.cut_before {
+                1
+            } else {
+                let q = &self.slots[t - 1];
+                q.end - q.start
+            };
+            off.push(total);
+            width.push(p);
+            total += p * (s.end - s.start);
+        }
+        off.push(total);
+        self.delta.clear();
+        self.delta.resize(total, i32::MAX / 4);
+        self.dback.clear();
+        self.dback.resize(total, u32::MAX);
+        for t in 0..n {
+            let s = self.slots[t].clone();
+            let c_n = s.end - s.start;
+            if width[t] == 1 && (t == 0 || s.cut_before) {
+                let best_prev = if t == 0 {
+                    (u32::MAX, 0)
                 } else {
-                    ci = b as usize;
+                    (off[t - 1]..off[t])
+                        .map(|k| (k as u32, self.delta[k]))
+                        .min_by_key(|x| x.1)
+                        .unwrap_or((u32::MAX, 0))
+                };
+                for c in 0..c_n {
+                    let cand = &self.cands[s.start + c];
+                    self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
+                    self.dback[off[t] + c] = best_prev.0;
+                }
+                continue;
+            }
+            let p_slot = self.slots[t - 1].clone();
+            let p_n = p_slot.end - p_slot.start;
+            let pw = width[t - 1];
+            let mut order: Vec<(i32, usize)> = Vec::with_capacity(pw);
+            let q_in_context = !(t == 1 || p_slot.cut_before);
+            for p in 0..p_n {
+                let pid = self.cands[p_slot.start + p].id;
+                // predecessors cheapest first: transition costs are never negative (bonuses
+                // aside, which do not depend on the predecessor), so the scan stops at the first
+                // one already dearer than the best found
+                order.clear();
+                order.extend((0..pw).map(|q| (self.delta[off[t - 1] + q * p_n + p], q)));
+                order.sort_unstable();
+                for c in 0..c_n {
+                    let ci = s.start + c;
+                    let cand_id = self.cands[ci].id;
+                    let bi = self.pair_cost[self.pair(t, p_slot.start + p, ci)];
+                    let mut best = i32::MAX / 4;
+                    let mut arg = u32::MAX;
+                    for &(prev, q) in &order {
+                        if prev >= best {
+                            break;
+                        }
+                        let k = off[t - 1] + q * p_n + p;
+                        let mut tr = bi;
+                        if q_in_context {
+                            let qi = self.slots[t - 2].start + q;
+                            let ctx = self.pair_ctx[self.pair(t - 1, qi, p_slot.start + p)];
+                            if let (Some(a), Some(b), Some(cc), true) =
+                                (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)
+                            {
+                                let key =
+                                    (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
+                                tr = match m.tri.get(&key) {
+                                    Some(&x) => i32::from(x) - (bi_raw(m, b, cc) - bi),
+                                    None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
+                                };
+                            }
+                        }
+                        let v = prev + tr;
+                        if v < best {
+                            best = v;
+                            arg = k as u32;
+                        }
+                    }
+                    self.delta[off[t] + p * c_n + c] = best + self.cands[ci].local;
+                    self.dback[off[t] + p * c_n + c] = arg;
                 }
             }
         }
+        // trace back
+        let mut k = (off[n - 1]..off[n])
+            .min_by_key(|&k| self.delta[k])
+            .unwrap_or(off[n - 1]);
+        for t in (0..n).rev() {
+            let c_n = self.slots[t].end - self.slots[t].start;
+            chosen[t] = self.slots[t].start + (k - off[t]) % c_n.max(1);
+            let b = self.dback[k];
+            if b == u32::MAX {
+                break;
+            }
+            k = b as usize;
+        }
+        chosen
+    }
+
+    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+        let chosen = self.second_order(m);
         let mut out = Vec::with_capacity(tokens.len());
         for (t, tok) in tokens.iter().enumerate() {
             let s = &self.slots[t];

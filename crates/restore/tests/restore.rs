@@ -173,6 +173,28 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_input_gives_one_nfc_token_per_token_and_no_panic(
+        toks in proptest::collection::vec("\\PC{0,8}", 0..10),
+    ) {
+        use unicode_normalization::UnicodeNormalization;
+        let r = tiny();
+        let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+        let out = r.restore_line(&refs);
+        prop_assert_eq!(out.len(), refs.len());
+        for o in &out {
+            prop_assert!(o.conf >= 0.0 && o.conf <= 1.0);
+            if o.changed {
+                let nfc: String = o.text.nfc().collect();
+                prop_assert_eq!(&nfc, &o.text);
+            }
+        }
+    }
+}
+
 /// The full dictionary: `dictionaries/vanban.dict`, or compiled from `dictionaries/data`.
 fn full() -> Restorer {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -15,10 +15,10 @@ use crate::model::{FxMap, Model};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
 use crate::Token;
 
-/// Weight of the channel cost against the language model.
-const CHANNEL_WEIGHT: i32 = 1;
+/// Weight of the channel cost against the language model, in percent.
+const CHANNEL_WEIGHT: i32 = 120;
 /// Penalty on moving away from a valid syllable in a line of accented text.
-const KEEP_ACCENTED: i32 = 600;
+const KEEP_ACCENTED: i32 = 500;
 /// Penalty on re-marking an unmarked valid syllable in a line of accented text.
 const KEEP_PLAIN: i32 = 400;
 /// Language-model cost of a lowercase word the dictionary does not know.
@@ -396,17 +396,17 @@ impl Worker {
                 }
             }
         }
-        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT + m.uni(id), id));
+        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id));
         scored.truncate(MAX_CANDS);
         // a candidate far dearer than the best on its own is not worth a place in the lattice
         if let Some(&(c0, id0)) = scored.first() {
-            let best = c0 * CHANNEL_WEIGHT + m.uni(id0);
-            scored.retain(|&(c, id)| c * CHANNEL_WEIGHT + m.uni(id) <= best + CAND_MARGIN);
+            let best = c0 * CHANNEL_WEIGHT / 100 + m.uni(id0);
+            scored.retain(|&(c, id)| c * CHANNEL_WEIGHT / 100 + m.uni(id) <= best + CAND_MARGIN);
         }
         let self_id = m.ids.get(lower).copied();
         let mut out: Vec<Cand> = Vec::with_capacity(scored.len() + 1);
         for (c, id) in scored {
-            let mut local = c * CHANNEL_WEIGHT;
+            let mut local = c * CHANNEL_WEIGHT / 100;
             if keep_mode && Some(id) != self_id {
                 local += if has_marks(lower) {
                     KEEP_ACCENTED
@@ -422,7 +422,7 @@ impl Worker {
             });
         }
         for (c, w) in users {
-            let local = c * CHANNEL_WEIGHT - USER_BONUS;
+            let local = c * CHANNEL_WEIGHT / 100 - USER_BONUS;
             out.push(Cand {
                 out: Out::Word(w),
                 id: None,

@@ -171,7 +171,10 @@ impl Model {
         let d = &self.dict;
         match self.bi.get(&((u64::from(a) << 32) | u64::from(b))) {
             Some(&k) => (i32::from(d.bi_cost[k as usize]), Some(k as usize)),
-            None => (i32::from(d.backoff[a as usize]) + self.uni(b), None),
+            None => (
+                i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
+                None,
+            ),
         }
     }
 

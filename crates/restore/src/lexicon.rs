@@ -437,15 +437,26 @@ fn read_channel(dir: &Path) -> Result<Vec<ChannelRule>, RestoreError> {
         ));
         Ok(())
     })?;
+    // Denominator: everything the OCR side was read for. For digits and symbols the identity is
+    // left out: the restorer only asks about such a character where it sits among letters (`s6`),
+    // where it cannot be itself, so P(truth | ocr, not itself) is the right measure.
     let mut totals: HashMap<(u8, String), u64> = HashMap::new();
-    for (m, o, _, c) in &rows {
+    for (m, o, t, c) in &rows {
+        let glyph = !o.is_empty() && !o.chars().any(char::is_alphabetic);
+        if glyph && o == t {
+            continue;
+        }
         *totals.entry((*m, o.clone())).or_default() += c;
     }
     Ok(rows
         .into_iter()
         .filter(|r| r.1 != r.2)
         .map(|(model, ocr, truth, c)| {
-            let t = totals[&(model, ocr.clone())].max(1);
+            let t = totals
+                .get(&(model, ocr.clone()))
+                .copied()
+                .unwrap_or(1)
+                .max(1);
             ChannelRule {
                 model,
                 cost: cost((c as f64 + 0.1) / (t as f64 + 1.0)),

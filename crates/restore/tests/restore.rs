@@ -226,3 +226,21 @@ fn seed_004_accuracy_reaches_the_threshold() {
         "restored accuracy {restored:.4} below 0.88"
     );
 }
+
+#[test]
+fn restorer_is_shared_between_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(tiny());
+    let r = tiny();
+    let lines: Vec<String> = (0..8)
+        .map(|_| "Chi so hai long cua nguoi dan".to_string())
+        .collect();
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = lines
+            .iter()
+            .map(|l| s.spawn(move || r.restore_text(l)))
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert!(outs.iter().all(|o| o == "Chỉ số hài lòng của người dân"));
+}

@@ -1,4 +1,5 @@
-//! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`.
+//! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`,
+//! `restore cands DICT WORD..`, `restore lm DICT "s1 s2 .."`, `restore score GT HYP` (the metric, in Rust).
 
 use std::io::Read;
 use std::path::Path;
@@ -28,6 +29,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let w: Vec<&str> = p.split(' ').collect();
                 println!("{p}: {:?}", r.lm_cost(&w));
             }
+        }
+        Some("score") => {
+            let gt = std::fs::read_to_string(&args[2])?;
+            let hyp = std::fs::read_to_string(&args[3])?;
+            let s = vanban_restore::score(&gt, &hyp);
+            println!(
+                "acc={:.4} errors={} tokens={}",
+                s.accuracy(),
+                s.errors,
+                s.tokens
+            );
         }
         Some("eval") => {
             vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;

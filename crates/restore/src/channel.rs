@@ -11,8 +11,9 @@
 //! weighted edit distance over chunks of up to three characters on each side.
 
 use crate::lexicon::{ChannelRule, COST_SCALE};
+use crate::model::{FxMap, FxSet};
 use crate::text::{letter, skeleton, toneless};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Cost of replacing a character with no rule for it.
 pub const SUB: i32 = 700;
@@ -38,6 +39,10 @@ const SKELETON_LETTERS: &str = "abcdeghiklmnopqrstuvxy";
 const TONE_SLACK: i32 = 100;
 /// Extra cost when a rule's truth matches the candidate only on the skeleton.
 const SKELETON_SLACK: i32 = 250;
+/// A lone glyph counts as a misread letter when a rule reads it so at this cost or less.
+const LONE_RULE_MAX: i32 = 400;
+/// Insertions dearer than this are not tried during generation (they branch at every position).
+const MAX_INSERTION_COST: i32 = 500;
 /// Generation stops exploring beyond this cost.
 const BUDGET: i32 = 1000;
 /// At most this many non-identity rewrites per token during generation.
@@ -74,20 +79,32 @@ impl CandChars {
     }
 }
 
+/// Where generation writes: reached skeletons, and the states already explored.
+type WalkOut<'a> = (
+    &'a mut FxMap<String, i32>,
+    &'a mut FxMap<(usize, u8, String), i32>,
+);
+
 /// The confusion table, indexed by the OCR side.
 #[derive(Debug, Default)]
 pub struct Channel {
-    rules: HashMap<Vec<char>, Vec<Rule>>,
+    all: Vec<Rule>,
+    rules: HashMap<Vec<char>, Vec<u32>>,
     max_ocr: usize,
-    insertions: Vec<Rule>,
+    insertions: Vec<u32>,
+    /// Insertions grouped by skeleton, cheapest cost (for generation).
+    insertion_skeletons: Vec<(String, i32)>,
 }
 
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
     chars: Vec<char>,
-    /// For each start position: (OCR characters consumed, rule).
-    at: Vec<Vec<(usize, Rule)>>,
+    /// For each start position: (OCR characters consumed, rule index).
+    at: Vec<Vec<(usize, u32)>>,
+    /// For each start position: (OCR characters consumed, truth skeleton, cheapest cost), for
+    /// generation; rewrites that only put marks back are left out (the identity covers them).
+    gen: Vec<Vec<(usize, String, i32)>>,
 }
 
 impl Plan {
@@ -111,7 +128,8 @@ impl Channel {
         for r in rules {
             let o: Vec<char> = r.ocr.chars().collect();
             let t: Vec<char> = r.truth.chars().collect();
-            if o == t || is_mark_loss(&o, &t) {
+            // the table's unit is a chunk of 0-3 characters; longer rows are whole words
+            if o == t || is_mark_loss(&o, &t) || o.len() > 3 || t.len() > 3 {
                 continue;
             }
             let c = i32::from(r.cost).max((0.2 * COST_SCALE) as i32);
@@ -129,18 +147,41 @@ impl Channel {
                 cost,
             };
             ch.max_ocr = ch.max_ocr.max(o.len());
+            let id = ch.all.len() as u32;
+            ch.all.push(rule);
             if o.is_empty() {
-                ch.insertions.push(rule);
+                ch.insertions.push(id);
             } else {
-                ch.rules.entry(o).or_default().push(rule);
+                ch.rules.entry(o).or_default().push(id);
             }
         }
+        let mut ins: HashMap<String, i32> = HashMap::new();
+        for &i in &ch.insertions {
+            let r = &ch.all[i as usize];
+            let e = ins.entry(r.truth_skeleton.clone()).or_insert(r.cost);
+            *e = (*e).min(r.cost);
+        }
+        ch.insertion_skeletons = ins
+            .into_iter()
+            .filter(|&(_, c)| c <= MAX_INSERTION_COST)
+            .collect();
+        ch.insertion_skeletons.sort();
         ch
+    }
+
+    /// True when the table reads `c` alone for a letter with a probability of at least e^-4.
+    pub fn stands_for_letter(&self, c: char) -> bool {
+        self.rules.get(&[c][..]).is_some_and(|rs| {
+            rs.iter().any(|&r| {
+                let r = &self.all[r as usize];
+                r.cost <= LONE_RULE_MAX && r.truth.iter().any(|t| t.is_alphabetic())
+            })
+        })
     }
 
     /// Number of rules in the table.
     pub fn len(&self) -> usize {
-        self.rules.values().map(Vec::len).sum::<usize>() + self.insertions.len()
+        self.all.len()
     }
 
     /// True when the table is empty (only the built-in costs apply).
@@ -153,17 +194,35 @@ impl Channel {
         plan.chars.clear();
         plan.chars.extend(token.chars());
         plan.at.clear();
+        plan.gen.clear();
         let n = plan.chars.len();
         for i in 0..n {
             let mut here = Vec::new();
+            let mut gen: Vec<(usize, String, i32)> = Vec::new();
             for k in 1..=self.max_ocr.min(n - i) {
                 if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
-                    here.extend(rs.iter().map(|r| (k, r.clone())));
+                    for &r in rs {
+                        here.push((k, r));
+                        let rule = &self.all[r as usize];
+                        let own = letter(plan.chars[i]).map(|l| l.base.to_string());
+                        if k == 1 && own.as_deref() == Some(rule.truth_skeleton.as_str()) {
+                            continue;
+                        }
+                        match gen
+                            .iter_mut()
+                            .find(|g| g.0 == k && g.1 == rule.truth_skeleton)
+                        {
+                            Some(g) => g.2 = g.2.min(rule.cost),
+                            None => gen.push((k, rule.truth_skeleton.clone(), rule.cost)),
+                        }
+                    }
                 }
             }
             plan.at.push(here);
+            plan.gen.push(gen);
         }
         plan.at.push(Vec::new());
+        plan.gen.push(Vec::new());
     }
 
     /// Cost of one character read as `o` when `t` was printed.
@@ -214,16 +273,18 @@ impl Channel {
         if j + l > cand.full.len() {
             return None;
         }
-        if cand.full[j..j + l] == rule.truth[..] {
-            return Some(rule.cost);
+        // short slices: a plain loop beats a call to memcmp
+        let same = |a: &[char], b: &[char]| a.iter().zip(b).all(|(x, y)| x == y);
+        if !same(&cand.skeleton[j..j + l], &rule.truth_skeleton_chars) {
+            return None;
         }
-        if cand.toneless[j..j + l] == rule.truth_toneless[..] {
-            return Some(rule.cost + TONE_SLACK);
+        if same(&cand.full[j..j + l], &rule.truth) {
+            Some(rule.cost)
+        } else if same(&cand.toneless[j..j + l], &rule.truth_toneless) {
+            Some(rule.cost + TONE_SLACK)
+        } else {
+            Some(rule.cost + SKELETON_SLACK)
         }
-        if cand.skeleton[j..j + l] == rule.truth_skeleton_chars[..] {
-            return Some(rule.cost + SKELETON_SLACK);
-        }
-        None
     }
 
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
@@ -253,14 +314,16 @@ impl Channel {
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp);
-                    for r in &self.insertions {
+                    for &ri in &self.insertions {
+                        let r = &self.all[ri as usize];
                         if let Some(c) = Self::rule_match(r, cand, j) {
                             relax(i, j + r.truth.len(), c, dp);
                         }
                     }
                 }
                 if i < n {
-                    for (k, r) in &plan.at[i] {
+                    for &(k, ri) in &plan.at[i] {
+                        let r = &self.all[ri as usize];
                         if let Some(c) = Self::rule_match(r, cand, j) {
                             relax(i + k, j + r.truth.len(), c, dp);
                         }
@@ -273,21 +336,22 @@ impl Channel {
 
     /// Skeletons reachable from the planned token within the budget, with their cheapest
     /// generation cost; only prefixes found in `prefixes` are explored.
-    pub fn expand(&self, plan: &Plan, prefixes: &HashSet<String>, out: &mut HashMap<String, i32>) {
+    pub fn expand(&self, plan: &Plan, prefixes: &FxSet<String>, out: &mut FxMap<String, i32>) {
         let mut buf = String::new();
-        self.walk(plan, prefixes, 0, 0, 0, &mut buf, out);
+        let mut seen = FxMap::default();
+        self.walk(plan, prefixes, 0, 0, 0, &mut buf, &mut (out, &mut seen));
     }
 
     #[allow(clippy::too_many_arguments)]
     fn walk(
         &self,
         plan: &Plan,
-        prefixes: &HashSet<String>,
+        prefixes: &FxSet<String>,
         i: usize,
         cost: i32,
         edits: u8,
         buf: &mut String,
-        out: &mut HashMap<String, i32>,
+        out: &mut WalkOut<'_>,
     ) {
         if cost > BUDGET {
             return;
@@ -295,10 +359,18 @@ impl Channel {
         if !buf.is_empty() && !prefixes.contains(buf.as_str()) {
             return;
         }
+        // a state reached before as cheaply (and with no more edits) has been explored
+        match out.1.get_mut(&(i, edits, buf.clone())) {
+            Some(c) if *c <= cost => return,
+            Some(c) => *c = cost,
+            None => {
+                out.1.insert((i, edits, buf.clone()), cost);
+            }
+        }
         let n = plan.chars.len();
         if i == n {
             if !buf.is_empty() {
-                let e = out.entry(buf.clone()).or_insert(cost);
+                let e = out.0.entry(buf.clone()).or_insert(cost);
                 *e = (*e).min(cost);
             }
             return;
@@ -330,14 +402,14 @@ impl Channel {
             self.walk(plan, prefixes, i + 1, cost + c, edits + 1, buf, out);
             buf.truncate(len);
         }
-        for (k, r) in &plan.at[i] {
-            buf.push_str(&r.truth_skeleton);
-            self.walk(plan, prefixes, i + k, cost + r.cost, edits + 1, buf, out);
+        for (k, sk, c) in &plan.gen[i] {
+            buf.push_str(sk);
+            self.walk(plan, prefixes, i + k, cost + c, edits + 1, buf, out);
             buf.truncate(len);
         }
-        for r in &self.insertions {
-            buf.push_str(&r.truth_skeleton);
-            self.walk(plan, prefixes, i, cost + r.cost, edits + 1, buf, out);
+        for (sk, c) in &self.insertion_skeletons {
+            buf.push_str(sk);
+            self.walk(plan, prefixes, i, cost + c, edits + 1, buf, out);
             buf.truncate(len);
         }
         // drop the character
@@ -391,10 +463,10 @@ mod tests {
     #[test]
     fn expansion_reaches_skeletons() {
         let ch = Channel::new(&[rule("6", "ố", 50)]);
-        let prefixes: HashSet<String> = ["s", "so"].iter().map(|s| s.to_string()).collect();
+        let prefixes: FxSet<String> = ["s", "so"].iter().map(|s| s.to_string()).collect();
         let mut plan = Plan::default();
         ch.plan("s6", &mut plan);
-        let mut out = HashMap::new();
+        let mut out = FxMap::default();
         ch.expand(&plan, &prefixes, &mut out);
         assert_eq!(out.get("so"), Some(&50));
     }

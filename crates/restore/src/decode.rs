@@ -11,15 +11,14 @@
 
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
-use crate::model::Model;
+use crate::model::{FxMap, Model};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
 use crate::Token;
-use std::collections::HashMap;
 
-/// Weight of the channel cost against the language model.
-const CHANNEL_WEIGHT: i32 = 1;
+/// Weight of the channel cost against the language model, in percent.
+const CHANNEL_WEIGHT: i32 = 120;
 /// Penalty on moving away from a valid syllable in a line of accented text.
-const KEEP_ACCENTED: i32 = 600;
+const KEEP_ACCENTED: i32 = 500;
 /// Penalty on re-marking an unmarked valid syllable in a line of accented text.
 const KEEP_PLAIN: i32 = 400;
 /// Language-model cost of a lowercase word the dictionary does not know.
@@ -28,8 +27,18 @@ const OOV_LOWER: i32 = 1500;
 const OOV_UPPER: i32 = 1100;
 /// Language-model cost of keeping a word with digits or symbols among its letters (`s6`, `K&`).
 const OOV_GARBLED: i32 = 2000;
+/// Extra cost of keeping a lone digit or symbol as it is (a lone `6` in OCR text is more often `ở`).
+const LONE_GLYPH: i32 = 200;
+/// Bonus for two capitalised tokens that spell a known name together.
+const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
+/// Skeletons dearer than the cheapest by more than this are not scored.
+const SKELETON_MARGIN: i32 = 700;
+/// Most skeletons scored per token.
+const MAX_SKELETONS: usize = 16;
+/// Candidates dearer (channel + unigram) than the best by more than this are dropped.
+const CAND_MARGIN: i32 = 1000;
 /// Most candidates kept per token.
 const MAX_CANDS: usize = 12;
 /// Changes below this confidence are flagged uncertain.
@@ -44,7 +53,9 @@ enum Out {
     Keep,
     /// A fixed replacement of the core (code repair).
     Fixed(String),
-    /// A lowercase reading, to be cased like the input.
+    /// A dictionary syllable, to be cased like the input.
+    Syl(u32),
+    /// A lowercase clerk-confirmed word, to be cased like the input.
     Word(String),
 }
 
@@ -72,6 +83,8 @@ enum Kind {
 #[derive(Debug, Clone)]
 struct Slot {
     kind: Kind,
+    /// The token starts with a capital (names are looked for between such tokens).
+    cap: bool,
     /// Context is cut before this token.
     cut_before: bool,
     start: usize,
@@ -85,11 +98,15 @@ pub struct Worker {
     slots: Vec<Slot>,
     alpha: Vec<i32>,
     beta: Vec<i32>,
-    back: Vec<u32>,
     plan: Plan,
     dp: Vec<i32>,
-    expand: HashMap<String, i32>,
-    cache: HashMap<(String, bool, bool, bool), Vec<Cand>>,
+    expand: FxMap<String, i32>,
+    cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
+    delta: Vec<i32>,
+    dback: Vec<u32>,
+    pair_off: Vec<usize>,
+    pair_cost: Vec<i32>,
+    pair_ctx: Vec<u32>,
     upper_line: bool,
 }
 
@@ -100,8 +117,30 @@ fn is_number(core: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
 }
 
+/// The plain bigram cost of `b c` (to take the name bonus back out of a table entry).
+#[inline]
+fn bi_raw(m: &Model, b: u32, c: u32) -> i32 {
+    m.bigram(b, c)
+}
+
+/// True for a vowel letter, marked or not.
+fn is_vowel_letter(c: char) -> bool {
+    crate::text::letter(c).is_some_and(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+}
+
+/// Codes, dates, e-mails, URLs: separators between characters (`52/KH-SNgV`, `a@b.vn`, `3.5`).
 fn is_code(core: &str) -> bool {
-    core.contains(['/', '-', '@', '.', ':', '_', '='])
+    core.contains(['/', '-', '.', ':', '_', '='])
+        || core
+            .find('@')
+            .is_some_and(|i| core[i..].contains('.') && i > 0)
+}
+
+/// A single digit or symbol standing alone that the channel knows as a misread letter
+/// (`6` or `@` for `ở`).
+fn is_lone_glyph(m: &Model, core: &str) -> bool {
+    let mut it = core.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if !c.is_alphabetic() && m.channel.stands_for_letter(c))
 }
 
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
@@ -155,6 +194,8 @@ impl Worker {
                 }
             }
         }
+        let upper_line = words > 0 && upper * 2 > words;
+        self.upper_line = upper_line;
         let accented_line = words > 0 && accented * 2 >= words;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
         // damage: its words are only re-marked, never rewritten.
@@ -167,12 +208,11 @@ impl Worker {
                     let lower = normalize_word(core).to_lowercase();
                     m.skel.contains_key(&skeleton(&lower))
                         || m.user.contains_key(&lower)
-                        || (lower.chars().all(|c| c.is_ascii_alphabetic())
+                        || (!upper_line
+                            && lower.chars().all(|c| c.is_ascii_alphabetic())
                             && case_of(core) == Case::Upper)
                 }
         });
-        let upper_line = words > 0 && upper * 2 > words;
-        self.upper_line = upper_line;
 
         let mut cut_next = true;
         for (ti, tok) in tokens.iter().enumerate() {
@@ -183,29 +223,35 @@ impl Worker {
             if core.is_empty() {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if is_number(core) {
-                if ti == 0 && trail.starts_with('.') && upper_line {
-                    if let Some(r) = roman_repair(core) {
-                        self.push_fixed(Out::Fixed(r));
-                        kind = Kind::Inert;
-                    } else {
-                        kind = Kind::Number;
-                        self.cands.push(Cand {
-                            out: Out::Keep,
-                            id: Some(m.num_id),
-                            local: 0,
-                            oov: 0,
-                        });
-                    }
-                } else {
-                    kind = Kind::Number;
-                    self.cands.push(Cand {
-                        out: Out::Keep,
-                        id: Some(m.num_id),
-                        local: 0,
-                        oov: 0,
-                    });
-                }
+            } else if let Some(r) = (ti == 0 && trail.starts_with('.'))
+                .then(|| roman_repair(core))
+                .flatten()
+                .filter(|_| upper_line || !core.chars().any(|c| c.is_ascii_digit()))
+            {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Fixed(r));
+            } else if is_number(core) && !is_lone_glyph(m, core) {
+                kind = Kind::Number;
+                self.cands.push(Cand {
+                    out: Out::Keep,
+                    id: Some(m.num_id),
+                    local: 0,
+                    oov: 0,
+                });
+            } else if is_lone_glyph(m, core) {
+                // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
+                kind = Kind::Word;
+                let lower = core.to_lowercase();
+                let list = self.generate(m, &lower, false, false, Case::Lower);
+                self.cands
+                    .extend(list.into_iter().filter(|c| !matches!(c.out, Out::Keep)));
+                let number = core.chars().all(|c| c.is_ascii_digit());
+                self.cands.push(Cand {
+                    out: Out::Keep,
+                    id: number.then_some(m.num_id),
+                    local: LONE_GLYPH,
+                    oov: if number { 0 } else { OOV_LOWER },
+                });
             } else if core.chars().count() == 1
                 && core.chars().all(|c| c.is_ascii_alphabetic())
                 && (trail.starts_with(')') || trail.starts_with('.'))
@@ -236,7 +282,8 @@ impl Worker {
                     && !upper_line
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
-                if acronym {
+                let lone_letter = accented_line && core.chars().count() == 1 && !known;
+                if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
                     let key = (
@@ -260,16 +307,18 @@ impl Worker {
             if kind == Kind::Inert {
                 cut_before = true;
             }
-            cut_next = kind == Kind::Inert || !trail.is_empty();
+            // commas do not cut: the words on both sides still inform each other
+            cut_next = kind == Kind::Inert || trail.chars().any(|c| c != ',');
             self.slots.push(Slot {
                 kind,
+                cap: case_of(core) != Case::Lower,
                 cut_before,
                 start,
                 end: self.cands.len(),
             });
         }
         self.viterbi(m);
-        self.emit(tokens)
+        self.emit(m, tokens)
     }
 
     /// Candidate readings of one lowercase word with their channel costs (for inspection).
@@ -280,6 +329,7 @@ impl Worker {
                 let lm = c.id.map_or(c.oov, |i| m.uni(i));
                 let s = match c.out {
                     Out::Word(w) => w,
+                    Out::Syl(i) => m.dict.syl[i as usize].clone(),
                     Out::Fixed(f) => f,
                     Out::Keep => format!("={lower}"),
                 };
@@ -312,10 +362,24 @@ impl Worker {
             self.expand.insert(skeleton(lower), 0);
         } else {
             m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+            // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
+            if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
+                for v in ['a', 'e', 'i', 'o', 'u', 'y'] {
+                    self.expand
+                        .entry(format!("{lower}{v}"))
+                        .or_insert(crate::channel::INS);
+                }
+            }
         }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
-        for sk in self.expand.keys() {
+        // score exactly only the cheapest skeletons
+        let mut sks: Vec<(i32, &String)> = self.expand.iter().map(|(k, &c)| (c, k)).collect();
+        sks.sort_unstable();
+        let floor = sks.first().map_or(0, |x| x.0);
+        sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
+        sks.truncate(MAX_SKELETONS);
+        for &(_, sk) in &sks {
             if let Some(ids) = m.skel.get(sk) {
                 for &id in ids {
                     let c = m
@@ -332,12 +396,17 @@ impl Worker {
                 }
             }
         }
-        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT + m.uni(id), id));
+        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id));
         scored.truncate(MAX_CANDS);
+        // a candidate far dearer than the best on its own is not worth a place in the lattice
+        if let Some(&(c0, id0)) = scored.first() {
+            let best = c0 * CHANNEL_WEIGHT / 100 + m.uni(id0);
+            scored.retain(|&(c, id)| c * CHANNEL_WEIGHT / 100 + m.uni(id) <= best + CAND_MARGIN);
+        }
         let self_id = m.ids.get(lower).copied();
         let mut out: Vec<Cand> = Vec::with_capacity(scored.len() + 1);
         for (c, id) in scored {
-            let mut local = c * CHANNEL_WEIGHT;
+            let mut local = c * CHANNEL_WEIGHT / 100;
             if keep_mode && Some(id) != self_id {
                 local += if has_marks(lower) {
                     KEEP_ACCENTED
@@ -346,14 +415,14 @@ impl Worker {
                 };
             }
             out.push(Cand {
-                out: Out::Word(m.dict.syl[id as usize].clone()),
+                out: Out::Syl(id),
                 id: Some(id),
                 local,
                 oov: 0,
             });
         }
         for (c, w) in users {
-            let local = c * CHANNEL_WEIGHT - USER_BONUS;
+            let local = c * CHANNEL_WEIGHT / 100 - USER_BONUS;
             out.push(Cand {
                 out: Out::Word(w),
                 id: None,
@@ -367,7 +436,10 @@ impl Worker {
                 out: Out::Keep,
                 id: None,
                 local: 0,
-                oov: if lower.chars().any(|c| !c.is_alphabetic()) {
+                oov: if lower.chars().any(|c| !c.is_alphabetic())
+                    || (case != Case::Upper && !lower.chars().any(is_vowel_letter))
+                {
+                    // digits or symbols among letters, or no vowel at all: not a word as it is
                     OOV_GARBLED
                 } else if case == Case::Lower {
                     OOV_LOWER
@@ -387,77 +459,122 @@ impl Worker {
         }
     }
 
+    /// Bonus for two capitalised tokens read as a known name (`Hướng Hóa`, `Sở Ngoại vụ`).
+    #[inline]
+    fn name_bonus(&self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
+        let (s, p) = (&self.slots[t], &self.slots[t - 1]);
+        if !(s.cap && p.cap) || s.cut_before {
+            return 0;
+        }
+        match (self.cands[pi].id, self.cands[ci].id) {
+            (Some(a), Some(b)) if m.names.contains(&((u64::from(a) << 32) | u64::from(b))) => {
+                NAME_BONUS
+            }
+            _ => 0,
+        }
+    }
+
+    /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
+    /// two slots in context, the bigram cost (name bonus included) and the index of the stored
+    /// pair (the trigram context), so that the passes below look nothing up twice.
+    fn fill_pairs(&mut self, m: &Model) {
+        self.pair_off.clear();
+        self.pair_cost.clear();
+        self.pair_ctx.clear();
+        for t in 0..self.slots.len() {
+            self.pair_off.push(self.pair_cost.len());
+            let s = &self.slots[t];
+            if t == 0 || s.cut_before {
+                continue;
+            }
+            let p = &self.slots[t - 1];
+            for pi in p.start..p.end {
+                let pid = self.cands[pi].id;
+                for ci in s.start..s.end {
+                    let c = &self.cands[ci];
+                    let (cost, ctx) = match (pid, c.id) {
+                        (Some(a), Some(b)) => {
+                            let (cost, k) = m.bigram_at(a, b);
+                            (cost, k.map_or(u32::MAX, |k| k as u32))
+                        }
+                        _ => (Self::trans(m, pid, c), u32::MAX),
+                    };
+                    self.pair_cost.push(cost - self.name_bonus(m, t, pi, ci));
+                    self.pair_ctx.push(ctx);
+                }
+            }
+        }
+        self.pair_off.push(self.pair_cost.len());
+    }
+
+    /// Bigram cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`), slot `t` in context.
+    #[inline]
+    fn pair(&self, t: usize, pi: usize, ci: usize) -> usize {
+        let (s, p) = (&self.slots[t], &self.slots[t - 1]);
+        self.pair_off[t] + (pi - p.start) * (s.end - s.start) + (ci - s.start)
+    }
+
     fn viterbi(&mut self, m: &Model) {
+        self.fill_pairs(m);
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);
         self.beta.clear();
         self.beta.resize(n, 0);
-        self.back.clear();
-        self.back.resize(n, u32::MAX);
+        // first order, forward
         for t in 0..self.slots.len() {
-            let s = &self.slots[t];
-            for ci in s.start..s.end {
-                let cand = &self.cands[ci];
-                if t == 0 || s.cut_before {
-                    let (best_prev, best) = if t == 0 {
-                        (u32::MAX, 0)
-                    } else {
-                        let p = &self.slots[t - 1];
-                        (p.start..p.end)
-                            .map(|pi| (pi as u32, self.alpha[pi]))
-                            .min_by_key(|x| x.1)
-                            .unwrap_or((u32::MAX, 0))
-                    };
-                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
-                    self.back[ci] = best_prev;
+            let s = self.slots[t].clone();
+            if t == 0 || s.cut_before {
+                let best = if t == 0 {
+                    0
                 } else {
                     let p = &self.slots[t - 1];
-                    let mut best = i32::MAX / 4;
-                    let mut arg = u32::MAX;
-                    for pi in p.start..p.end {
-                        // second order: the predecessor's own best predecessor, when in context
-                        let pp = if p.cut_before || t < 2 {
-                            None
-                        } else {
-                            let b = self.back[pi];
-                            (b != u32::MAX).then(|| self.cands[b as usize].id).flatten()
-                        };
-                        let tr = match (pp, self.cands[pi].id, cand.id) {
-                            (Some(a), Some(b), Some(c)) => m.trigram(a, b, c),
-                            _ => Self::trans(m, self.cands[pi].id, cand),
-                        };
-                        let v = self.alpha[pi] + tr;
-                        if v < best {
-                            best = v;
-                            arg = pi as u32;
-                        }
-                    }
-                    self.alpha[ci] = best + cand.local;
-                    self.back[ci] = arg;
+                    (p.start..p.end).map(|pi| self.alpha[pi]).min().unwrap_or(0)
+                };
+                for ci in s.start..s.end {
+                    let cand = &self.cands[ci];
+                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
                 }
+                continue;
+            }
+            let p = self.slots[t - 1].clone();
+            for ci in s.start..s.end {
+                let mut best = i32::MAX / 4;
+                for pi in p.start..p.end {
+                    best = best.min(self.alpha[pi] + self.pair_cost[self.pair(t, pi, ci)]);
+                }
+                self.alpha[ci] = best + self.cands[ci].local;
             }
         }
-        // backward
+        // first order, backward
         for t in (0..self.slots.len()).rev() {
-            let s = &self.slots[t];
+            let s = self.slots[t].clone();
             if t + 1 == self.slots.len() {
                 for ci in s.start..s.end {
                     self.beta[ci] = 0;
                 }
                 continue;
             }
-            let nx = &self.slots[t + 1];
+            let nx = self.slots[t + 1].clone();
+            if nx.cut_before {
+                let best = (nx.start..nx.end)
+                    .map(|ni| {
+                        let c = &self.cands[ni];
+                        Self::trans(m, None, c) + c.local + self.beta[ni]
+                    })
+                    .min()
+                    .unwrap_or(0);
+                for ci in s.start..s.end {
+                    self.beta[ci] = best;
+                }
+                continue;
+            }
             for ci in s.start..s.end {
-                let prev_id = if nx.cut_before {
-                    None
-                } else {
-                    self.cands[ci].id
-                };
                 let mut best = i32::MAX / 4;
                 for ni in nx.start..nx.end {
-                    let c = &self.cands[ni];
-                    let v = Self::trans(m, prev_id, c) + c.local + self.beta[ni];
+                    let v = self.pair_cost[self.pair(t + 1, ci, ni)]
+                        + self.cands[ni].local
+                        + self.beta[ni];
                     best = best.min(v);
                 }
                 self.beta[ci] = best;
@@ -465,29 +582,122 @@ impl Worker {
         }
     }
 
-    fn emit(&mut self, tokens: &[&str]) -> Vec<Token> {
-        // trace back the best path
-        let mut chosen = vec![0usize; self.slots.len()];
-        if let Some(last) = self.slots.last() {
-            let mut ci = (last.start..last.end)
-                .min_by_key(|&i| self.alpha[i])
-                .unwrap_or(last.start);
-            for t in (0..self.slots.len()).rev() {
-                chosen[t] = ci;
-                let b = self.back[ci];
-                if b == u32::MAX {
-                    if t > 0 {
-                        // cut: the previous slot's best stands on its own
-                        let p = &self.slots[t - 1];
-                        ci = (p.start..p.end)
-                            .min_by_key(|&i| self.alpha[i] + self.beta[i])
-                            .unwrap_or(p.start);
-                    }
+    /// Exact second-order Viterbi: states are (previous candidate, candidate) pairs scored with
+    /// the trigram model; returns the best candidate index of every slot. (The first-order
+    /// forward/backward costs in `alpha`/`beta` serve only the confidences.)
+    fn second_order(&mut self, m: &Model) -> Vec<usize> {
+        let n = self.slots.len();
+        let mut chosen = vec![0usize; n];
+        if n == 0 {
+            return chosen;
+        }
+        // per slot: number of previous options (1 when the context is cut), flat P x C table
+        let mut off = Vec::with_capacity(n + 1);
+        let mut width = Vec::with_capacity(n);
+        let mut total = 0usize;
+        for (t, s) in self.slots.iter().enumerate() {
+            let p = if t == 0 || s.cut_before {
+                1
+            } else {
+                let q = &self.slots[t - 1];
+                q.end - q.start
+            };
+            off.push(total);
+            width.push(p);
+            total += p * (s.end - s.start);
+        }
+        off.push(total);
+        self.delta.clear();
+        self.delta.resize(total, i32::MAX / 4);
+        self.dback.clear();
+        self.dback.resize(total, u32::MAX);
+        for t in 0..n {
+            let s = self.slots[t].clone();
+            let c_n = s.end - s.start;
+            if width[t] == 1 && (t == 0 || s.cut_before) {
+                let best_prev = if t == 0 {
+                    (u32::MAX, 0)
                 } else {
-                    ci = b as usize;
+                    (off[t - 1]..off[t])
+                        .map(|k| (k as u32, self.delta[k]))
+                        .min_by_key(|x| x.1)
+                        .unwrap_or((u32::MAX, 0))
+                };
+                for c in 0..c_n {
+                    let cand = &self.cands[s.start + c];
+                    self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
+                    self.dback[off[t] + c] = best_prev.0;
+                }
+                continue;
+            }
+            let p_slot = self.slots[t - 1].clone();
+            let p_n = p_slot.end - p_slot.start;
+            let pw = width[t - 1];
+            let mut order: Vec<(i32, usize)> = Vec::with_capacity(pw);
+            let q_in_context = !(t == 1 || p_slot.cut_before);
+            for p in 0..p_n {
+                let pid = self.cands[p_slot.start + p].id;
+                // predecessors cheapest first: transition costs are never negative (bonuses
+                // aside, which do not depend on the predecessor), so the scan stops at the first
+                // one already dearer than the best found
+                order.clear();
+                order.extend((0..pw).map(|q| (self.delta[off[t - 1] + q * p_n + p], q)));
+                order.sort_unstable();
+                for c in 0..c_n {
+                    let ci = s.start + c;
+                    let cand_id = self.cands[ci].id;
+                    let bi = self.pair_cost[self.pair(t, p_slot.start + p, ci)];
+                    let mut best = i32::MAX / 4;
+                    let mut arg = u32::MAX;
+                    for &(prev, q) in &order {
+                        if prev >= best {
+                            break;
+                        }
+                        let k = off[t - 1] + q * p_n + p;
+                        let mut tr = bi;
+                        if q_in_context {
+                            let qi = self.slots[t - 2].start + q;
+                            let ctx = self.pair_ctx[self.pair(t - 1, qi, p_slot.start + p)];
+                            if let (Some(a), Some(b), Some(cc), true) =
+                                (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)
+                            {
+                                let key =
+                                    (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
+                                tr = match m.tri.get(&key) {
+                                    Some(&x) => i32::from(x) - (bi_raw(m, b, cc) - bi),
+                                    None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
+                                };
+                            }
+                        }
+                        let v = prev + tr;
+                        if v < best {
+                            best = v;
+                            arg = k as u32;
+                        }
+                    }
+                    self.delta[off[t] + p * c_n + c] = best + self.cands[ci].local;
+                    self.dback[off[t] + p * c_n + c] = arg;
                 }
             }
         }
+        // trace back
+        let mut k = (off[n - 1]..off[n])
+            .min_by_key(|&k| self.delta[k])
+            .unwrap_or(off[n - 1]);
+        for t in (0..n).rev() {
+            let c_n = self.slots[t].end - self.slots[t].start;
+            chosen[t] = self.slots[t].start + (k - off[t]) % c_n.max(1);
+            let b = self.dback[k];
+            if b == u32::MAX {
+                break;
+            }
+            k = b as usize;
+        }
+        chosen
+    }
+
+    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+        let chosen = self.second_order(m);
         let mut out = Vec::with_capacity(tokens.len());
         for (t, tok) in tokens.iter().enumerate() {
             let s = &self.slots[t];
@@ -497,12 +707,21 @@ impl Worker {
                 c => c,
             };
             let core_n = normalize_word(core);
+            let core_lower = core_n.to_lowercase();
             let render = |c: &Cand| -> String {
                 let body = match &c.out {
                     Out::Keep => core_n.clone(),
                     Out::Fixed(f) => f.clone(),
                     Out::Word(w) => {
-                        if *w == core_n.to_lowercase() {
+                        if *w == core_lower {
+                            core_n.clone()
+                        } else {
+                            apply_case(w, case)
+                        }
+                    }
+                    Out::Syl(i) => {
+                        let w = &m.dict.syl[*i as usize];
+                        if *w == core_lower {
                             core_n.clone()
                         } else {
                             apply_case(w, case)

@@ -25,10 +25,12 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 7;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
+/// Weight of the continuation counts in the back-off distribution (the rest is the unigram).
+const CONT_MIX: f64 = 0.5;
 /// Absolute discount of the bigram model.
 const DISCOUNT: f64 = 0.75;
 /// Bonus (nats) on a transition that continues a known multi-syllable word.
@@ -62,6 +64,9 @@ pub struct Dict {
     pub flags: Vec<u8>,
     /// Unigram cost per syllable.
     pub uni: Vec<u16>,
+    /// Back-off distribution cost per syllable (Kneser–Ney continuation: in how many distinct
+    /// contexts the syllable follows another).
+    pub cont: Vec<u16>,
     /// Back-off cost per left syllable (cost of the mass left to unseen right neighbours).
     pub backoff: Vec<u16>,
     /// CSR offsets into `bi_next`/`bi_cost`, one more than `syl`.
@@ -76,6 +81,8 @@ pub struct Dict {
     pub channel: Vec<ChannelRule>,
     /// Cost of a word the dictionary does not know.
     pub oov_cost: u16,
+    /// Syllable pairs inside known names (`a << 32 | b`), sorted.
+    pub name_pairs: Vec<u64>,
     /// Trigram keys (`a << 42 | b << 21 | c`), sorted.
     pub tri_key: Vec<u64>,
     /// Cost of each stored trigram (interpolated with the bigram below it).
@@ -281,13 +288,25 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         })
         .collect();
     let backoff: Vec<u16> = alpha.iter().map(|&a| cost(a)).collect();
+    // continuation probabilities, smoothed with the plain unigram
+    let mut left_types = vec![0f64; n];
+    for &(_, b, c) in &pairs {
+        if c > 0 {
+            left_types[b as usize] += 1.0;
+        }
+    }
+    let types: f64 = left_types.iter().sum::<f64>().max(1.0);
+    let pcont: Vec<f64> = (0..n)
+        .map(|i| CONT_MIX * left_types[i] / types + (1.0 - CONT_MIX) * puni[i])
+        .collect();
+    let cont: Vec<u16> = pcont.iter().map(|&p| cost(p)).collect();
     let mut bi_off = vec![0u32; n + 1];
     let mut bi_next = Vec::with_capacity(pairs.len());
     let mut bi_cost = Vec::with_capacity(pairs.len());
     for &(a, b, c) in &pairs {
         bi_off[a as usize + 1] += 1;
         let ctx = counts[a as usize].max(1) as f64;
-        let p = (c as f64 - DISCOUNT).max(0.0) / ctx + alpha[a as usize] * puni[b as usize];
+        let p = (c as f64 - DISCOUNT).max(0.0) / ctx + alpha[a as usize] * pcont[b as usize];
         let word = word_pairs.get(&(a, b)).copied();
         let bonus = if word.is_some() { WORD_BONUS } else { 0.0 };
         bi_next.push(b);
@@ -309,7 +328,7 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
                 (-f64::from(bi_cost[lo + k]) / f64::from(COST_SCALE)).exp(),
                 Some(lo + k),
             ),
-            Err(_) => (alpha[a as usize] * puni[b as usize], None),
+            Err(_) => (alpha[a as usize] * pcont[b as usize], None),
         }
     };
 
@@ -352,6 +371,12 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
             gamma[k] = (1.0 - tri_mass[k] / ctx).clamp(0.02, 1.0);
         }
     }
+    let mut name_pairs: Vec<u64> = word_pairs
+        .iter()
+        .filter(|(_, &name)| name)
+        .map(|(&(a, b), _)| (u64::from(a) << 32) | u64::from(b))
+        .collect();
+    name_pairs.sort_unstable();
     let mut tri_key = Vec::with_capacity(tris.len());
     let mut tri_cost = Vec::with_capacity(tris.len());
     for &(key, c, pair) in &tris {
@@ -376,6 +401,7 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         syl,
         flags,
         uni,
+        cont,
         backoff,
         bi_off,
         bi_next,
@@ -383,6 +409,7 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         protected,
         channel,
         oov_cost,
+        name_pairs,
         tri_key,
         tri_cost,
         tri_backoff,
@@ -410,15 +437,26 @@ fn read_channel(dir: &Path) -> Result<Vec<ChannelRule>, RestoreError> {
         ));
         Ok(())
     })?;
+    // Denominator: everything the OCR side was read for. For digits and symbols the identity is
+    // left out: the restorer only asks about such a character where it sits among letters (`s6`),
+    // where it cannot be itself, so P(truth | ocr, not itself) is the right measure.
     let mut totals: HashMap<(u8, String), u64> = HashMap::new();
-    for (m, o, _, c) in &rows {
+    for (m, o, t, c) in &rows {
+        let glyph = !o.is_empty() && !o.chars().any(char::is_alphabetic);
+        if glyph && o == t {
+            continue;
+        }
         *totals.entry((*m, o.clone())).or_default() += c;
     }
     Ok(rows
         .into_iter()
         .filter(|r| r.1 != r.2)
         .map(|(model, ocr, truth, c)| {
-            let t = totals[&(model, ocr.clone())].max(1);
+            let t = totals
+                .get(&(model, ocr.clone()))
+                .copied()
+                .unwrap_or(1)
+                .max(1);
             ChannelRule {
                 model,
                 cost: cost((c as f64 + 0.1) / (t as f64 + 1.0)),
@@ -464,6 +502,7 @@ pub fn decode_blob(bytes: &[u8]) -> Result<Dict, String> {
     let n = dict.syl.len();
     if dict.flags.len() != n
         || dict.uni.len() != n
+        || dict.cont.len() != n
         || dict.backoff.len() != n
         || dict.bi_off.len() != n + 1
         || dict.bi_next.len() != dict.bi_cost.len()

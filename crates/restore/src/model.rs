@@ -8,6 +8,35 @@ use crate::channel::{CandChars, Channel};
 use crate::lexicon::{skeleton_index, Dict};
 use crate::text::{normalize_word, skeleton};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
+/// does not matter for keys that come from our own dictionary.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        // fold the high bits down: the table indexes buckets by the low bits, and keys that
+        // differ only in their high half (`a << 32 | b`) would otherwise all collide
+        let x = self.0;
+        (x ^ (x >> 29) ^ (x >> 43)).rotate_left(20)
+    }
+}
+
+/// A hash map with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A hash set with [`FxHasher`].
+pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
 /// The shared, read-only model.
 #[derive(Debug)]
@@ -15,11 +44,11 @@ pub struct Model {
     /// The compiled tables.
     pub dict: Dict,
     /// Syllable → id.
-    pub ids: HashMap<String, u32>,
+    pub ids: FxMap<String, u32>,
     /// Skeleton → ids of the Vietnamese syllables sharing it.
-    pub skel: HashMap<String, Vec<u32>>,
+    pub skel: FxMap<String, Vec<u32>>,
     /// Every prefix of every skeleton (for pruning generation).
-    pub prefixes: HashSet<String>,
+    pub prefixes: FxSet<String>,
     /// Each syllable taken apart for the channel scorer, by id.
     pub chars: Vec<CandChars>,
     /// The confusion table.
@@ -30,6 +59,12 @@ pub struct Model {
     pub code_repair: HashMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
+    /// Bigram key (`a << 32 | b`) → index of the stored pair.
+    pub bi: FxMap<u64, u32>,
+    /// Syllable pairs inside known names.
+    pub names: FxSet<u64>,
+    /// Trigram key → cost.
+    pub tri: FxMap<u64, u16>,
     /// Clerk-confirmed words (lowercase) → skeleton.
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
@@ -39,14 +74,14 @@ pub struct Model {
 impl Model {
     /// Builds the indexes of a decoded dictionary.
     pub fn new(dict: Dict) -> Model {
-        let ids: HashMap<String, u32> = dict
+        let ids: FxMap<String, u32> = dict
             .syl
             .iter()
             .enumerate()
             .map(|(i, s)| (s.clone(), i as u32))
             .collect();
-        let skel = skeleton_index(&dict);
-        let mut prefixes = HashSet::new();
+        let skel: FxMap<String, Vec<u32>> = skeleton_index(&dict).into_iter().collect();
+        let mut prefixes = FxSet::default();
         for s in skel.keys() {
             for (i, _) in s.char_indices().skip(1) {
                 prefixes.insert(s[..i].to_string());
@@ -65,6 +100,21 @@ impl Model {
             }
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
+        let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
+        let mut bi: FxMap<u64, u32> = FxMap::default();
+        bi.reserve(dict.bi_next.len());
+        for a in 0..dict.syl.len() {
+            let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
+            for k in lo..hi {
+                bi.insert(((a as u64) << 32) | u64::from(dict.bi_next[k]), k as u32);
+            }
+        }
+        let tri = dict
+            .tri_key
+            .iter()
+            .copied()
+            .zip(dict.tri_cost.iter().copied())
+            .collect();
         Model {
             dict,
             ids,
@@ -75,6 +125,9 @@ impl Model {
             protected,
             code_repair,
             num_id,
+            bi,
+            names,
+            tri,
             user: HashMap::new(),
             user_skel: HashMap::new(),
         }
@@ -116,27 +169,25 @@ impl Model {
     #[inline]
     pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
         let d = &self.dict;
-        let lo = d.bi_off[a as usize] as usize;
-        let hi = d.bi_off[a as usize + 1] as usize;
-        match d.bi_next[lo..hi].binary_search(&b) {
-            Ok(k) => (i32::from(d.bi_cost[lo + k]), Some(lo + k)),
-            Err(_) => (i32::from(d.backoff[a as usize]) + self.uni(b), None),
+        match self.bi.get(&((u64::from(a) << 32) | u64::from(b))) {
+            Some(&k) => (i32::from(d.bi_cost[k as usize]), Some(k as usize)),
+            None => (
+                i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
+                None,
+            ),
         }
     }
 
     /// Cost of `c` after `a b`.
     #[inline]
     pub fn trigram(&self, a: u32, b: u32, c: u32) -> i32 {
-        let d = &self.dict;
-        let lo = d.bi_off[a as usize] as usize;
-        let hi = d.bi_off[a as usize + 1] as usize;
-        let Ok(k) = d.bi_next[lo..hi].binary_search(&b) else {
+        let (_, Some(k)) = self.bigram_at(a, b) else {
             return self.bigram(b, c);
         };
         let key = (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c);
-        match d.tri_key.binary_search(&key) {
-            Ok(i) => i32::from(d.tri_cost[i]),
-            Err(_) => i32::from(d.tri_backoff[lo + k]) + self.bigram(b, c),
+        match self.tri.get(&key) {
+            Some(&t) => i32::from(t),
+            None => i32::from(self.dict.tri_backoff[k]) + self.bigram(b, c),
         }
     }
 }

@@ -173,6 +173,28 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_input_gives_one_nfc_token_per_token_and_no_panic(
+        toks in proptest::collection::vec("\\PC{0,8}", 0..10),
+    ) {
+        use unicode_normalization::UnicodeNormalization;
+        let r = tiny();
+        let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+        let out = r.restore_line(&refs);
+        prop_assert_eq!(out.len(), refs.len());
+        for o in &out {
+            prop_assert!(o.conf >= 0.0 && o.conf <= 1.0);
+            if o.changed {
+                let nfc: String = o.text.nfc().collect();
+                prop_assert_eq!(&nfc, &o.text);
+            }
+        }
+    }
+}
+
 /// The full dictionary: `dictionaries/vanban.dict`, or compiled from `dictionaries/data`.
 fn full() -> Restorer {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -203,4 +225,22 @@ fn seed_004_accuracy_reaches_the_threshold() {
         restored >= 0.88,
         "restored accuracy {restored:.4} below 0.88"
     );
+}
+
+#[test]
+fn restorer_is_shared_between_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(tiny());
+    let r = tiny();
+    let lines: Vec<String> = (0..8)
+        .map(|_| "Chi so hai long cua nguoi dan".to_string())
+        .collect();
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = lines
+            .iter()
+            .map(|l| s.spawn(move || r.restore_text(l)))
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert!(outs.iter().all(|o| o == "Chỉ số hài lòng của người dân"));
 }

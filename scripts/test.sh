@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export VANBAN_PDFIUM="$PWD/vendor/pdfium/libpdfium.so"
 export OMP_THREAD_LIMIT=1
-cargo test --release --locked --workspace
+cargo test --release --locked --workspace --no-fail-fast

@@ -137,10 +137,13 @@ fn is_code(core: &str) -> bool {
 }
 
 /// A single digit or symbol standing alone that the channel knows as a misread letter
-/// (`6` or `@` for `ở`).
+/// (`6` or `@` for `ở`). Rule-like marks (`|`, `_`, `=`, dashes) standing alone are table ruling
+/// lines or specks on a scan far more often than letters, so they are never taken for one.
 fn is_lone_glyph(m: &Model, core: &str) -> bool {
+    const RULES: &[char] = &['|', '_', '=', '-', '–', '—', '~', '¦'];
     let mut it = core.chars();
-    matches!((it.next(), it.next()), (Some(c), None) if !c.is_alphabetic() && m.channel.stands_for_letter(c))
+    matches!((it.next(), it.next()), (Some(c), None)
+        if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).

@@ -142,3 +142,19 @@ fn colliding_inputs_are_reported_and_the_rest_converted() {
     );
     assert!(out.join("doc.json").is_file());
 }
+
+#[test]
+fn a_clerk_confirmed_name_in_the_lexicon_is_honoured_on_later_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "UBND HUYEN SON TINH\nxa Tinh Ha, huyen Son Tinh.\n").unwrap();
+    let lexicon = dir.path().join("lexicon.txt");
+    std::fs::write(&lexicon, "Sơn Tịnh\n").unwrap();
+    let mut c = vanban();
+    c.arg("restore").arg(&input).arg("--lexicon").arg(&lexicon);
+    let out = stdout_of(c);
+    assert!(
+        out.contains("SƠN TỊNH") && out.contains("Sơn Tịnh."),
+        "{out}"
+    );
+}

@@ -83,7 +83,11 @@ impl Restorer {
 
     /// Restores one line given as tokens; returns exactly one [`Token`] per input token.
     pub fn restore_line(&self, tokens: &[&str]) -> Vec<Token> {
-        WORKER.with(|w| w.borrow_mut().restore_line(&self.model, tokens))
+        let mut out = WORKER.with(|w| w.borrow_mut().restore_line(&self.model, tokens));
+        if !self.model.user_phrases.is_empty() {
+            apply_user_phrases(&self.model.user_phrases, &mut out);
+        }
+        out
     }
 
     /// Restores a text line by line (lines in parallel); keeps the line count and the spacing.
@@ -170,4 +174,66 @@ pub fn build_dictionary(data_dir: &Path, out: &Path) -> Result<usize, RestoreErr
 /// Compiles the TSV files of `data_dir` into blob bytes.
 pub fn compile(data_dir: &Path) -> Result<Vec<u8>, RestoreError> {
     lexicon::compile(data_dir)
+}
+
+/// Writes clerk-confirmed phrases (names of several syllables) wherever the restored tokens spell
+/// them with other marks: `Sơn Tình` becomes `Sơn Tịnh` once a clerk has confirmed `Sơn Tịnh`.
+/// Punctuation around a token is kept; the phrase's own casing is used for words that start with a
+/// capital in the phrase, the token's otherwise.
+fn apply_user_phrases(phrases: &[(Vec<String>, Vec<String>)], toks: &mut [Token]) {
+    fn core(s: &str) -> (usize, usize) {
+        let start = s
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(s.len(), |(i, _)| i);
+        let end = s
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(start, |(i, c)| i + c.len_utf8());
+        (start, end.max(start))
+    }
+    let mut i = 0;
+    while i < toks.len() {
+        let mut advanced = false;
+        for (sks, syls) in phrases {
+            let k = sks.len();
+            if i + k > toks.len() {
+                continue;
+            }
+            let fits = (0..k).all(|j| {
+                let t = &toks[i + j].text;
+                let (a, b) = core(t);
+                text::skeleton(&t[a..b]) == sks[j]
+            });
+            if !fits {
+                continue;
+            }
+            for j in 0..k {
+                let t = &mut toks[i + j];
+                let (a, b) = core(&t.text);
+                let word = &syls[j];
+                let cased = if t.text[a..b].chars().all(|c| !c.is_lowercase())
+                    && t.text[a..b].chars().count() > 1
+                {
+                    word.to_uppercase()
+                } else {
+                    word.clone()
+                };
+                let new = format!("{}{}{}", &t.text[..a], cased, &t.text[b..]);
+                if new != t.text {
+                    t.text = new;
+                    t.changed = t.text != t.raw;
+                    t.conf = 1.0;
+                    t.uncertain = false;
+                }
+            }
+            i += k;
+            advanced = true;
+            break;
+        }
+        if !advanced {
+            i += 1;
+        }
+    }
 }

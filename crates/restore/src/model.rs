@@ -69,6 +69,9 @@ pub struct Model {
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
     pub user_skel: HashMap<String, Vec<String>>,
+    /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
+    /// each syllable and the syllables as confirmed, longest first.
+    pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
 }
 
 impl Model {
@@ -130,12 +133,23 @@ impl Model {
             tri,
             user: HashMap::new(),
             user_skel: HashMap::new(),
+            user_phrases: Vec::new(),
         }
     }
 
     /// Adds clerk-confirmed words.
     pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
         for w in words {
+            let syllables: Vec<String> = w.split_whitespace().map(normalize_word).collect();
+            if syllables.len() > 1 {
+                let sks = syllables.iter().map(|s| skeleton(s)).collect();
+                if !self.user_phrases.iter().any(|(_, s)| *s == syllables) {
+                    self.user_phrases.push((sks, syllables));
+                    self.user_phrases
+                        .sort_by_key(|(sk, _)| std::cmp::Reverse(sk.len()));
+                }
+                continue;
+            }
             let w = normalize_word(w.trim()).to_lowercase();
             if w.is_empty() {
                 continue;

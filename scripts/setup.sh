@@ -63,5 +63,5 @@ cargo build --release --locked -p vanban
 # The compiled dictionary is derived from the committed tables in a few seconds: always rebuilt, so it
 # can never be stale against the binary's format or the tables.
 log "compiling the dictionary"
-target/release/vanban dict build
+target/release/vanban dict build --data dictionaries/data --out dictionaries/vanban.dict
 log "ready: target/release/vanban (pdfium: $ROOT/$PDFIUM)"

@@ -277,6 +277,54 @@ impl Document {
     }
 }
 
+/// Pages of a plain-text input (an earlier OCR run's output), the one way vanban reads text: form
+/// feeds separate pages, one text line is one [`Line`], words are split on white space, and a tab
+/// between table cells becomes a [`TAB_WORD`] word so that tables survive. The text is made NFC.
+pub fn pages_from_text(text: &str) -> Vec<Page> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .nfc()
+        .collect();
+    let mut parts: Vec<&str> = text.split('\x0c').collect();
+    if parts.len() > 1 && parts.last().is_some_and(|p| p.trim().is_empty()) {
+        parts.pop();
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let part = part.strip_suffix('\n').unwrap_or(part);
+            let lines = part
+                .split('\n')
+                .map(|l| {
+                    let mut words = Vec::new();
+                    for (k, cell) in l.trim_end().split('\t').enumerate() {
+                        if k > 0 {
+                            words.push(Word::new(TAB_WORD, None, 1.0));
+                        }
+                        words.extend(cell.split_whitespace().map(|w| Word::new(w, None, 1.0)));
+                    }
+                    Line {
+                        bbox: None,
+                        block: 0,
+                        words,
+                    }
+                })
+                .collect();
+            Page {
+                number: i as u32 + 1,
+                width: 0,
+                height: 0,
+                dpi: 0,
+                origin: Origin::TextFile,
+                lines,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //!
 //! Usage: `cargo run -p vanban-extract --example text_metadata -- FILE.txt`
 
-use vanban_doc::{Document, Line, Origin, Page, Source, Word};
+use vanban_doc::{Document, Source};
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -18,33 +18,15 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let lines = text
-        .lines()
-        .map(|l| Line {
-            bbox: None,
-            block: 0,
-            words: l
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(|w| Word::new(w, None, 1.0))
-                .collect(),
-        })
-        .collect();
-    let page = Page {
-        number: 1,
-        width: 0,
-        height: 0,
-        dpi: 0,
-        origin: Origin::TextFile,
-        lines,
-    };
+    let pages = vanban_doc::pages_from_text(&text);
+    let n = pages.len() as u32;
     let mut doc = Document::new(
         Source {
             path: path.clone(),
             sha256: String::new(),
-            pages: 1,
+            pages: n,
         },
-        vec![page],
+        pages,
     );
     doc.metadata = vanban_extract::extract_metadata(&doc);
     doc.tables = vanban_extract::extract_text_tables(&doc);

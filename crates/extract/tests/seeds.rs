@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use vanban_doc::{Document, Line, Origin, Page, Source, Word};
+use vanban_doc::{Document, Source};
 use vanban_extract::{extract_metadata, extract_text_tables};
 
 /// The project root (the worktree holding `crates/`).
@@ -28,37 +28,18 @@ fn shared() -> PathBuf {
     );
 }
 
-/// A document built from a text file as the pipeline does: one page, origin TextFile, one line
-/// per text line, words split on spaces (tabs kept inside words so tables survive).
+/// A document built from a text file exactly as the pipeline does ([`vanban_doc::pages_from_text`]).
 fn text_doc(path: &Path) -> Document {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let lines = text
-        .lines()
-        .map(|l| Line {
-            bbox: None,
-            block: 0,
-            words: l
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(|w| Word::new(w, None, 1.0))
-                .collect(),
-        })
-        .collect();
-    let page = Page {
-        number: 1,
-        width: 0,
-        height: 0,
-        dpi: 0,
-        origin: Origin::TextFile,
-        lines,
-    };
+    let pages = vanban_doc::pages_from_text(&text);
+    let n = pages.len() as u32;
     Document::new(
         Source {
             path: path.display().to_string(),
             sha256: "0".repeat(64),
-            pages: 1,
+            pages: n,
         },
-        vec![page],
+        pages,
     )
 }
 

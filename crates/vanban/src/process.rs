@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 
 use image::GrayImage;
 use rayon::prelude::*;
-use vanban_doc::{Document, Line, Origin, Page, Source, Table, Word};
+use vanban_doc::{Document, Line, Origin, Page, Source, Table};
 use vanban_input::{InputFile, InputKind};
 use vanban_pages::PageContent;
 
@@ -127,54 +127,7 @@ pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(pages_from_text(&text))
-}
-
-/// Splits text into pages of lines of words (NFC); a tab between table cells becomes a
-/// [`vanban_doc::TAB_WORD`] word so that tables survive.
-pub fn pages_from_text(text: &str) -> Vec<Page> {
-    use unicode_normalization::UnicodeNormalization;
-    let text: String = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .nfc()
-        .collect();
-    let mut parts: Vec<&str> = text.split('\x0c').collect();
-    if parts.len() > 1 && parts.last().is_some_and(|p| p.trim().is_empty()) {
-        parts.pop();
-    }
-    parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let part = part.strip_suffix('\n').unwrap_or(part);
-            let lines = part
-                .split('\n')
-                .map(|l| {
-                    let mut words = Vec::new();
-                    for (k, cell) in l.trim_end().split('\t').enumerate() {
-                        if k > 0 {
-                            words.push(Word::new(vanban_doc::TAB_WORD, None, 1.0));
-                        }
-                        words.extend(cell.split_whitespace().map(|w| Word::new(w, None, 1.0)));
-                    }
-                    Line {
-                        bbox: None,
-                        block: 0,
-                        words,
-                    }
-                })
-                .collect();
-            Page {
-                number: i as u32 + 1,
-                width: 0,
-                height: 0,
-                dpi: 0,
-                origin: Origin::TextFile,
-                lines,
-            }
-        })
-        .collect()
+    Ok(vanban_doc::pages_from_text(&text))
 }
 
 type PageResult = (Page, Option<GrayImage>, Vec<Table>);
@@ -399,6 +352,7 @@ impl Outputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vanban_doc::pages_from_text;
 
     #[test]
     fn text_pages_split_on_form_feeds_and_keep_lines() {

@@ -1,12 +1,13 @@
 //! Time of the clean-up steps on a 300 dpi A4 page (2480 x 3508 px) of synthetic text lines
-//! skewed by 1°: skew estimation alone, and the whole default `prepare` (estimate + rotate).
+//! skewed by 1°: skew estimation alone, rotation alone, and the whole default `prepare` (estimate +
+//! rotate).
 //!
 //! `cargo bench -p vanban-pages --bench prepare`
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use image::{GrayImage, Luma};
-use vanban_pages::{estimate_skew, prepare};
+use vanban_pages::{estimate_skew, prepare, rotate};
 
 fn page() -> GrayImage {
     let (w, h) = (2480u32, 3508u32);
@@ -34,7 +35,10 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("prepare_a4_300dpi");
     g.sample_size(10);
     g.bench_function("estimate_skew", |b| b.iter(|| estimate_skew(&img, 300)));
-    g.bench_function("prepare", |b| b.iter(|| prepare(&img, 300)));
+    g.bench_function("prepare", |b| {
+        b.iter_batched(|| img.clone(), |i| prepare(i, 300), BatchSize::LargeInput)
+    });
+    g.bench_function("rotate_1deg", |b| b.iter(|| rotate(&img, 1.0)));
     g.finish();
 }
 

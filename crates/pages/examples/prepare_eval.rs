@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let t = Instant::now();
             let image = match variant {
-                Some(v) => v.run(&image, dpi),
+                Some(v) => v.run(image, dpi),
                 None => image,
             };
             let prep_ms = t.elapsed().as_millis();

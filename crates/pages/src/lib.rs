@@ -5,7 +5,7 @@
 //! [`PageSource::page`] for each page — from as many rayon workers as you like: a `PageSource` is
 //! `Send + Sync`, pages are decoded lazily (only the asked page is in memory), and PDFium, which is
 //! not thread-safe, is used under one process-wide lock inside. [`prepare`] cleans a page image
-//! before OCR.
+//! before OCR; [`downscale`] makes its thumbnail.
 //!
 //! ```no_run
 //! use vanban_pages::{PageContent, PageOptions, PageSource};
@@ -36,6 +36,7 @@ mod error;
 mod pdf;
 mod prepare;
 mod raster;
+mod scale;
 mod textlayer;
 
 use std::io::Read;
@@ -48,6 +49,7 @@ pub use pdf::{
 };
 pub use prepare::{estimate_skew, prepare, rotate, Prepare};
 pub use raster::ASSUMED_DPI;
+pub use scale::downscale;
 pub use textlayer::{garbled_share, group as group_glyphs, Glyph};
 
 /// How pages are produced.

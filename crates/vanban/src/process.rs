@@ -209,7 +209,7 @@ fn page_from_content(
             Ok((page, None, tables))
         }
         PageContent::Image { image, dpi } => {
-            let image = vanban_pages::prepare(&image, dpi);
+            let image = vanban_pages::prepare(image, dpi);
             let mut lines = engines.recognize(&image, dpi).map_err(|e| DocError::Ocr {
                 page: number,
                 msg: e.to_string(),
@@ -238,16 +238,7 @@ fn page_from_content(
 }
 
 fn thumbnail(image: &GrayImage) -> GrayImage {
-    let (w, h) = image.dimensions();
-    let scale = THUMB_MAX_SIDE as f32 / w.max(h).max(1) as f32;
-    if scale >= 1.0 {
-        return image.clone();
-    }
-    let (tw, th) = (
-        ((w as f32 * scale) as u32).max(1),
-        ((h as f32 * scale) as u32).max(1),
-    );
-    image::imageops::resize(image, tw, th, image::imageops::FilterType::Triangle)
+    vanban_pages::downscale(image, THUMB_MAX_SIDE)
 }
 
 /// Drops a leading `path: ` from an error message (the batch prints the path itself).

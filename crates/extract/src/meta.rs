@@ -136,8 +136,8 @@ re!(
 );
 re!(PLACE_DATE, r"[,.]?\s*ng\S{0,3}\s*\d{1,2}\s*th\S{0,4}?\s*\d");
 re!(NUMBER_LINE, r"^s\S{0,2}?\s*[:;.]\s*|^s[o0-9b&¢]\s+\d");
-// `V/v`, also as OCR reads it on scans: `'/y`, `\/v`, `|/v`, `V|v`.
-re!(VV, r"^(?:[vy'‘’`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*");
+// `V/v`, also as OCR reads it on scans: `'/y`, `"/v`, `\/v`, `|/v`, `V|v`.
+re!(VV, r#"^(?:[vy'‘’"“”`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*"#);
 re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -1015,6 +1015,15 @@ fn luu_item(item: &str) -> Option<String> {
     if codes.is_empty() || !(colon || codes.first().is_some_and(|c| c.chars().count() <= 4)) {
         return None;
     }
+    // Decree 30: the list ends with `Lưu: VT, ...`, the first copy to the clerical office (Văn
+    // thư). A first code of two characters starting with V is that `VT` as OCR or restoration
+    // left it (`V1`, `VI`, `Và`).
+    if let Some(first) = codes.first_mut() {
+        let mut cs = first.chars();
+        if cs.next() == Some('V') && cs.next().is_some() && cs.next().is_none() {
+            *first = "VT".to_string();
+        }
+    }
     Some(format!("Lưu: {}", codes.join(", ")))
 }
 
@@ -1221,6 +1230,8 @@ mod tests {
     fn recipient_items_are_written_as_printed() {
         assert_eq!(recipient("Lưu: VT; VP"), "Lưu: VT, VP");
         assert_eq!(recipient("Lưu: VT,NN"), "Lưu: VT, NN");
+        assert_eq!(recipient("Lưu: V1; TCCB"), "Lưu: VT, TCCB");
+        assert_eq!(recipient("Lưu: Và; TCCB."), "Lưu: VT, TCCB");
         assert_eq!(recipient("Lưu: VTị CCBVMT"), "Lưu: VT, CCBVMT");
         assert_eq!(recipient("LƯU: VT, TCKH"), "Lưu: VT, TCKH");
         assert_eq!(recipient("Lưu VT, SNgV"), "Lưu: VT, SNgV");
@@ -1241,6 +1252,7 @@ mod tests {
         for l in [
             "V/v tăng cường",
             "'/y tăng cường",
+            "\"/v tăng cường",
             "V|v tăng cường",
             "v/v: tăng cường",
         ] {

@@ -1,6 +1,6 @@
 //! Fuzz target: the metadata parser and the text-table finder on arbitrary text, laid out as a
 //! text input (one page, one line per text line, words split on spaces). Neither may panic.
-//! Run: `cd crates/extract/fuzz && cargo fuzz run metadata`.
+//! Run: `cargo +nightly fuzz run metadata` (from the project root).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

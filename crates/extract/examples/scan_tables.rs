@@ -3,7 +3,8 @@
 //! through [`OcrCells`]) and restored with the compiled dictionary; tables are joined across
 //! pages and printed as JSON. With `--expected FILE.expected.json` it also prints the cell token
 //! accuracy (the `score.py` metric summed over cells, matched by position) against the fixture's
-//! tables, and the cells that differ.
+//! tables, and the cells that differ. With `DUMP_CELLS=DIR` every crop given to Tesseract is saved
+//! there as `NNN-MODE.png`.
 //!
 //! Usage: `cargo run --release -p vanban-extract --example scan_tables -- [--expected E.json]
 //! [--dict dictionaries/vanban.dict] [--dpi 300] PAGE.png...` (pages numbered 1.. in the order
@@ -96,6 +97,7 @@ fn main() {
     };
     let (mut grid_time, mut cell_time, mut cells) = (Duration::ZERO, Duration::ZERO, 0);
     let mut tables = Vec::new();
+    let mut dumped = 0;
     for (i, p) in args.iter().enumerate() {
         let img: GrayImage = match image::open(p) {
             Ok(i) => vanban_pages::prepare(&i.to_luma8(), dpi),
@@ -110,6 +112,10 @@ fn main() {
         let t0 = Instant::now();
         let mut reader = OcrCells::new(
             |crop: &GrayImage, mode, whitelist| {
+                if let Ok(d) = std::env::var("DUMP_CELLS") {
+                    dumped += 1;
+                    let _ = crop.save(format!("{d}/{dumped:03}-{mode:?}.png"));
+                }
                 let segmentation = match mode {
                     CellMode::Line => Segmentation::Line,
                     CellMode::Block => Segmentation::Block,

@@ -98,8 +98,10 @@ where
         let mut numbered = false;
         if hint.numbering {
             let text = joined(&lines);
-            // A header word (`STT`, `TT`): letters only, not all of them digit look-alikes.
-            let header = text.chars().count() >= 2
+            // A header word (`STT`, `TT`) on the first row: letters only, not all of them digit
+            // look-alikes.
+            let header = cell.row == 0
+                && text.chars().count() >= 2
                 && text.chars().all(char::is_alphabetic)
                 && text.chars().any(|c| !matches!(c, 'l' | 'I' | 'i'));
             if is_stt(&text) {

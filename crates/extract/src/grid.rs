@@ -688,8 +688,10 @@ pub fn insert_table_lines(page_lines: &mut Vec<Line>, table_box: BBox, rows: Vec
 pub struct CellCrop {
     /// The crop.
     pub image: GrayImage,
+    /// The cell's region in the page image.
     region: BBox,
-    margin: u32,
+    /// Page position of the crop's (0, 0): page = crop + offset (may be negative: the margin).
+    offset: (i64, i64),
 }
 
 impl CellCrop {
@@ -714,21 +716,60 @@ impl CellCrop {
             }
         }
         clear_edge_rules(&mut crop, m);
+        // Trim to the ink (Tesseract's line mode takes the image's height for the line's).
+        let t = threshold(&crop);
+        let (cw, ch) = crop.dimensions();
+        let dark_rows: Vec<u32> = (0..ch)
+            .filter(|&y| (0..cw).filter(|&x| crop.get_pixel(x, y).0[0] < t).count() >= 2)
+            .collect();
+        let dark_cols: Vec<u32> = (0..cw)
+            .filter(|&x| (0..ch).filter(|&y| crop.get_pixel(x, y).0[0] < t).count() >= 2)
+            .collect();
+        let (Some(&y0), Some(&y1), Some(&x0), Some(&x1)) = (
+            dark_rows.first(),
+            dark_rows.last(),
+            dark_cols.first(),
+            dark_cols.last(),
+        ) else {
+            return CellCrop {
+                image: crop,
+                region,
+                offset: (
+                    i64::from(region.x0) - i64::from(m),
+                    i64::from(region.y0) - i64::from(m),
+                ),
+            };
+        };
+        let ink = BBox {
+            x0: x0.saturating_sub(m),
+            y0: y0.saturating_sub(m),
+            x1: (x1 + 1 + m).min(cw),
+            y1: (y1 + 1 + m).min(ch),
+        };
+        let trimmed =
+            image::imageops::crop_imm(&crop, ink.x0, ink.y0, ink.width(), ink.height()).to_image();
         CellCrop {
-            image: crop,
+            image: trimmed,
             region,
-            margin: m,
+            offset: (
+                i64::from(region.x0) - i64::from(m) + i64::from(ink.x0),
+                i64::from(region.y0) - i64::from(m) + i64::from(ink.y0),
+            ),
         }
     }
 
     /// Moves boxes of words read on the crop to the page image's pixels (kept inside the region).
     pub fn to_page(&self, lines: &mut [Line]) {
         let r = self.region;
+        let (dx, dy) = self.offset;
+        let at = |v: u32, d: i64, lo: u32, hi: u32| {
+            (i64::from(v) + d).clamp(i64::from(lo), i64::from(hi.max(lo))) as u32
+        };
         let map = |b: BBox| BBox {
-            x0: (b.x0 + r.x0).saturating_sub(self.margin).clamp(r.x0, r.x1),
-            y0: (b.y0 + r.y0).saturating_sub(self.margin).clamp(r.y0, r.y1),
-            x1: (b.x1 + r.x0).saturating_sub(self.margin).clamp(r.x0, r.x1),
-            y1: (b.y1 + r.y0).saturating_sub(self.margin).clamp(r.y0, r.y1),
+            x0: at(b.x0, dx, r.x0, r.x1),
+            y0: at(b.y0, dy, r.y0, r.y1),
+            x1: at(b.x1, dx, r.x0, r.x1),
+            y1: at(b.y1, dy, r.y0, r.y1),
         };
         for l in lines {
             l.bbox = l.bbox.map(map);

@@ -55,6 +55,7 @@ pub use grid::{
 };
 pub use meta::extract_metadata;
 pub use tables::{
-    attach_titles, extract_text_tables, join_tables, table_to_csv, write_table_csvs, ExtractError,
+    attach_titles, extract_text_tables, fix_item_numbers, join_tables, table_to_csv,
+    write_table_csvs, ExtractError,
 };
 pub use text::{normalize, sentence_case, title_case_position};

@@ -258,16 +258,46 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let min_v = ((dpi * 0.12) as u32).max(12);
     let tol = ((dpi / 30.0) as u32).max(4);
 
-    // One pass over the rows (cache-friendly): horizontal runs row by row, vertical runs kept
-    // open per column.
+    // Horizontal runs row by row first: a page without two long rules above each other (most
+    // pages: a Decree 30 header has two short rules side by side) has no table, and costs no more.
     const GAP: u32 = 2;
     let mut hruns = Vec::with_capacity(h as usize);
-    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
-    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
-    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
+    for row in raw.chunks_exact(w as usize) {
         let mut r = Vec::new();
         runs_of(row.iter().map(|&p| p < t), min_h, GAP, &mut r);
         hruns.push(r);
+    }
+    let hs: Vec<Rule> = components(&hruns)
+        .into_iter()
+        .filter(|&(x0, x1, _, _)| x1 - x0 >= min_h)
+        .map(|(x0, x1, y0, y1)| Rule {
+            b: BBox { x0, y0, x1, y1 },
+        })
+        .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
+        .collect();
+    // Rows spanned by pairs of rules that overlap across at least half the shorter one.
+    let mut span: Option<(u32, u32)> = None;
+    for (i, a) in hs.iter().enumerate() {
+        for b in &hs[i + 1..] {
+            let overlap = a.b.x1.min(b.b.x1).saturating_sub(a.b.x0.max(b.b.x0));
+            if overlap * 2 >= a.b.width().min(b.b.width()) && a.cy().abs_diff(b.cy()) >= min_v / 2 {
+                let (lo, hi) = (a.b.y0.min(b.b.y0), a.b.y1.max(b.b.y1));
+                span = Some(span.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
+            }
+        }
+    }
+    let Some((span0, span1)) = span else {
+        return Vec::new();
+    };
+    // Vertical runs, kept open per column, over those rows only.
+    let (y_start, y_end) = (span0.saturating_sub(tol), (span1 + tol).min(h));
+    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
+    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
+    let rows = raw
+        .chunks_exact(w as usize)
+        .skip(y_start as usize)
+        .take((y_end - y_start) as usize);
+    for (y, row) in (y_start..).zip(rows) {
         for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
             if p < t {
                 if open.0 == u32::MAX {
@@ -287,14 +317,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
             runs.push((open.0, open.1 + 1));
         }
     }
-    let hs: Vec<Rule> = components(&hruns)
-        .into_iter()
-        .filter(|&(x0, x1, _, _)| x1 - x0 >= min_h)
-        .map(|(x0, x1, y0, y1)| Rule {
-            b: BBox { x0, y0, x1, y1 },
-        })
-        .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
-        .collect();
     let vs: Vec<Rule> = components(&vruns)
         .into_iter()
         .filter(|&(y0, y1, _, _)| y1 - y0 >= min_v)

@@ -602,6 +602,8 @@ pub fn read_grids(
         let numbering_col = ncols >= 3 && (g.xs[1] - g.xs[0]) * 8 < g.bbox.width();
         let mut cells: Vec<Cell> = Vec::with_capacity(g.cells.len());
         let mut row_words: Vec<Vec<Word>> = vec![Vec::new(); nrows];
+        // How many of a row's words come from its first column.
+        let mut first_words: Vec<usize> = vec![0; nrows];
         for gc in &g.cells {
             let lines = if ink(image, gc.region, t) < 0.002 {
                 Vec::new()
@@ -643,7 +645,26 @@ pub fn read_grids(
                 conf,
             });
             if let Some(r) = row_words.get_mut(gc.row as usize) {
+                if gc.col == 0 {
+                    first_words[gc.row as usize] = words.len();
+                }
                 r.extend(words);
+            }
+        }
+        let mut table = crate::tables::table_from_cells(page_number, nrows, ncols, cells);
+        crate::tables::fix_item_numbers(&mut table);
+        // An item number put right is put right in the page's text too.
+        for c in table.cells.iter().filter(|c| c.col == 0) {
+            let (Some(words), Some(&n)) = (
+                row_words.get_mut(c.row as usize),
+                first_words.get(c.row as usize),
+            ) else {
+                continue;
+            };
+            let read: Vec<&str> = words[..n].iter().map(|w| w.text.as_str()).collect();
+            if n > 0 && crate::text::normalize(&read.join(" ")) != c.text {
+                let bbox = words[..n].iter().filter_map(|w| w.bbox).reduce(BBox::union);
+                words.splice(..n, [Word::new(c.text.clone(), bbox, c.conf)]);
             }
         }
         let lines = row_words
@@ -656,7 +677,7 @@ pub fn read_grids(
             })
             .collect();
         out.push(ScanTable {
-            table: crate::tables::table_from_cells(page_number, nrows, ncols, cells),
+            table,
             bbox: g.bbox,
             lines,
         });

@@ -41,6 +41,81 @@ fn degraded_scan_reaches_093_body_token_accuracy() {
     );
 }
 
+/// Rows of a table as JSON: the header (when there is one), then the body rows.
+fn table_rows(t: &serde_json::Value) -> Vec<Vec<String>> {
+    let strings = |r: &serde_json::Value| -> Vec<String> {
+        r.as_array()
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| c.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<Vec<String>> = vec![strings(&t["header"])];
+    rows.retain(|r| !r.is_empty());
+    rows.extend(t["rows"].as_array().into_iter().flatten().map(strings));
+    rows
+}
+
+#[test]
+fn scanned_table_cells_reach_095_token_accuracy_with_exact_rows_and_columns() {
+    let doc = read_json(&out_file("ke-hoach", "json"));
+    let want = read_json(&truth("ke-hoach.expected.json"));
+    let (got, want) = (&doc["tables"], &want["tables"]);
+    assert_eq!(
+        got.as_array().map(Vec::len),
+        Some(1),
+        "one table, joined over two pages"
+    );
+    let (t, w) = (&got[0], &want[0]);
+    assert_eq!(t["pages"], w["pages"]);
+    assert_eq!(
+        t["header"].as_array().map(Vec::len),
+        w["header"].as_array().map(Vec::len)
+    );
+    let (rows, want_rows) = (table_rows(t), table_rows(w));
+    assert_eq!(rows.len(), want_rows.len(), "rows");
+    // The score.py metric summed over the cells, matched by position: text in a cell that should
+    // be empty counts as errors too.
+    let (mut errors, mut tokens) = (0, 0);
+    for (r, wr) in rows.iter().zip(&want_rows) {
+        assert_eq!(r.len(), wr.len(), "columns of {r:?}");
+        for (c, wc) in r.iter().zip(wr) {
+            let s = vanban_restore::score(wc, c);
+            if s.errors > 0 {
+                eprintln!("cell {c:?} != {wc:?}");
+            }
+            errors += s.errors;
+            tokens += s.tokens;
+        }
+    }
+    let acc = 1.0 - errors as f64 / tokens as f64;
+    eprintln!("ke-hoach table: cell token accuracy {acc:.4} ({errors} errors, {tokens} tokens)");
+    assert!(acc >= 0.95, "cell token accuracy {acc:.4} < 0.95");
+    // Section rows stay one merged cell each; item numbers keep their place in the first column.
+    assert_eq!(rows[1][0], "A. NHIỆM VỤ TRỌNG TÂM");
+    assert!(rows[1][1..].iter().all(String::is_empty));
+    assert_eq!(rows.last().map(|r| r[0].as_str()), Some("5.3"));
+}
+
+#[test]
+fn scanned_table_text_is_in_the_page_text_row_by_row() {
+    // The full text of the plan, table included, against its ground truth (score.py).
+    let gt = read(&truth("ke-hoach.gt.txt"));
+    let hyp = read(&out_file("ke-hoach", "txt"));
+    let acc = accuracy(&gt, &hyp);
+    eprintln!("ke-hoach: full-text token accuracy {acc:.4}");
+    assert!(
+        acc >= 0.97,
+        "ke-hoach full text token accuracy {acc:.4} < 0.97"
+    );
+    assert!(
+        hyp.contains("5.3 Báo cáo tổng kết năm Văn phòng"),
+        "a table row is one line, its cells left to right"
+    );
+}
+
 #[test]
 fn born_digital_pdf_is_read_from_its_text_layer() {
     let doc = read_json(&out_file("bao-cao-digital", "json"));

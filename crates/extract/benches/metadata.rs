@@ -68,6 +68,34 @@ fn boxed_doc(text: &str) -> Document {
     )
 }
 
+/// A 300 dpi A4 page of text without a table: lines of word-like blobs and the two short rules
+/// of a Decree 30 header side by side.
+fn text_page() -> GrayImage {
+    let mut img = GrayImage::from_pixel(2480, 3508, Luma([235]));
+    let mut fill = |x0: u32, y0: u32, x1: u32, y1: u32| {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                img.put_pixel(x, y, Luma([20]));
+            }
+        }
+    };
+    fill(300, 420, 800, 424);
+    fill(1500, 420, 2100, 424);
+    for line in 0..45u32 {
+        let y = 600 + line * 62;
+        let mut x = 250;
+        while x < 2200 {
+            // A word: letters 22 px wide with 6 px between them.
+            for _ in 0..(3 + (x / 7 + line) % 5) {
+                fill(x, y, x + 22, y + 34);
+                x += 28;
+            }
+            x += 30;
+        }
+    }
+    img
+}
+
 fn table_page() -> GrayImage {
     let mut img = GrayImage::from_pixel(2480, 3508, Luma([235]));
     let xs = [250u32, 400, 1300, 1700, 2200];
@@ -104,6 +132,11 @@ fn bench(c: &mut Criterion) {
     let img = table_page();
     c.bench_function("find_grids/a4_300dpi", |b| {
         b.iter(|| vanban_extract::find_grids(&img))
+    });
+    let text = text_page();
+    assert!(vanban_extract::find_grids(&text).is_empty());
+    c.bench_function("find_grids/a4_300dpi_no_table", |b| {
+        b.iter(|| vanban_extract::find_grids(&text))
     });
 }
 

@@ -5,18 +5,29 @@
 //! cell spanning rows). Each cell's inner region is then read by a [`CellReader`].
 
 use image::GrayImage;
-use vanban_doc::{BBox, Cell, Table};
+use vanban_doc::{BBox, Cell, Line, Table, Word};
 
-/// Reads the text of one cell region of a page image (in the pipeline: Tesseract on the region,
-/// then the restorer). Returns the text and its confidence, 0..1.
+/// What is known of a cell before it is read, to choose how to read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellHint {
+    /// Text lines seen in the cell's ink (bands of dark rows); 0 for an empty cell.
+    pub text_lines: u32,
+    /// True for a cell of a narrow first column (the STT column: `1`, `1.1`, `II`), a header
+    /// cell (`STT`) included.
+    pub numbering: bool,
+}
+
+/// Reads one cell of a page image (in the pipeline: Tesseract on the cell's crop, then the
+/// restorer).
 pub trait CellReader {
-    /// Reads the text inside `region` of `image`.
-    fn read_cell(&mut self, image: &GrayImage, region: BBox) -> (String, f32);
+    /// Reads the cell `cell` of `image`: its text lines top to bottom, words with boxes in the
+    /// image's pixels and confidences 0..1.
+    fn read_cell(&mut self, image: &GrayImage, cell: &GridCell, hint: CellHint) -> Vec<Line>;
 }
 
 /// A [`CellReader`] for pages that already have words with boxes in the image's pixel space (a
 /// PDF's text layer, or OCR of the whole page): a cell's text is the words whose centre falls in
-/// the region, in reading order; its confidence the lowest of theirs.
+/// the region, in reading order.
 pub struct PageWordsReader<'a> {
     page: &'a vanban_doc::Page,
 }
@@ -29,21 +40,30 @@ impl<'a> PageWordsReader<'a> {
 }
 
 impl CellReader for PageWordsReader<'_> {
-    fn read_cell(&mut self, _image: &GrayImage, r: BBox) -> (String, f32) {
-        let mut text = String::new();
-        let mut conf = 1.0f32;
-        for w in self.page.lines.iter().flat_map(|l| &l.words) {
-            let Some(b) = w.bbox else { continue };
-            let (cx, cy) = (mid(b.x0, b.x1), mid(b.y0, b.y1));
-            if cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1 && !w.text.is_empty() {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(&w.text);
-                conf = conf.min(w.conf);
+    fn read_cell(&mut self, _image: &GrayImage, cell: &GridCell, _hint: CellHint) -> Vec<Line> {
+        let r = cell.region;
+        let mut out = Vec::new();
+        for line in &self.page.lines {
+            let words: Vec<Word> = line
+                .words
+                .iter()
+                .filter(|w| {
+                    w.bbox.is_some_and(|b| {
+                        let (cx, cy) = (mid(b.x0, b.x1), mid(b.y0, b.y1));
+                        cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1
+                    }) && !w.text.is_empty()
+                })
+                .cloned()
+                .collect();
+            if !words.is_empty() {
+                out.push(Line {
+                    bbox: words.iter().filter_map(|w| w.bbox).reduce(BBox::union),
+                    block: line.block,
+                    words,
+                });
             }
         }
-        (text, conf)
+        out
     }
 }
 
@@ -238,16 +258,46 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let min_v = ((dpi * 0.12) as u32).max(12);
     let tol = ((dpi / 30.0) as u32).max(4);
 
-    // One pass over the rows (cache-friendly): horizontal runs row by row, vertical runs kept
-    // open per column.
+    // Horizontal runs row by row first: a page without two long rules above each other (most
+    // pages: a Decree 30 header has two short rules side by side) has no table, and costs no more.
     const GAP: u32 = 2;
     let mut hruns = Vec::with_capacity(h as usize);
-    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
-    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
-    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
+    for row in raw.chunks_exact(w as usize) {
         let mut r = Vec::new();
         runs_of(row.iter().map(|&p| p < t), min_h, GAP, &mut r);
         hruns.push(r);
+    }
+    let hs: Vec<Rule> = components(&hruns)
+        .into_iter()
+        .filter(|&(x0, x1, _, _)| x1 - x0 >= min_h)
+        .map(|(x0, x1, y0, y1)| Rule {
+            b: BBox { x0, y0, x1, y1 },
+        })
+        .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
+        .collect();
+    // Rows spanned by pairs of rules that overlap across at least half the shorter one.
+    let mut span: Option<(u32, u32)> = None;
+    for (i, a) in hs.iter().enumerate() {
+        for b in &hs[i + 1..] {
+            let overlap = a.b.x1.min(b.b.x1).saturating_sub(a.b.x0.max(b.b.x0));
+            if overlap * 2 >= a.b.width().min(b.b.width()) && a.cy().abs_diff(b.cy()) >= min_v / 2 {
+                let (lo, hi) = (a.b.y0.min(b.b.y0), a.b.y1.max(b.b.y1));
+                span = Some(span.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
+            }
+        }
+    }
+    let Some((span0, span1)) = span else {
+        return Vec::new();
+    };
+    // Vertical runs, kept open per column, over those rows only.
+    let (y_start, y_end) = (span0.saturating_sub(tol), (span1 + tol).min(h));
+    let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
+    let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
+    let rows = raw
+        .chunks_exact(w as usize)
+        .skip(y_start as usize)
+        .take((y_end - y_start) as usize);
+    for (y, row) in (y_start..).zip(rows) {
         for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
             if p < t {
                 if open.0 == u32::MAX {
@@ -267,14 +317,6 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
             runs.push((open.0, open.1 + 1));
         }
     }
-    let hs: Vec<Rule> = components(&hruns)
-        .into_iter()
-        .filter(|&(x0, x1, _, _)| x1 - x0 >= min_h)
-        .map(|(x0, x1, y0, y1)| Rule {
-            b: BBox { x0, y0, x1, y1 },
-        })
-        .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
-        .collect();
     let vs: Vec<Rule> = components(&vruns)
         .into_iter()
         .filter(|&(y0, y1, _, _)| y1 - y0 >= min_v)
@@ -445,21 +487,58 @@ fn clamp_box(b: BBox, image: &GrayImage) -> BBox {
 
 /// Share of dark pixels in a region (to skip reading empty cells).
 fn ink(image: &GrayImage, b: BBox, t: u8) -> f32 {
-    let mut dark = 0u32;
-    let mut all = 0u32;
+    let (w, _) = image.dimensions();
+    let raw = image.as_raw();
+    let mut dark = 0u64;
     for y in b.y0..b.y1 {
-        for x in b.x0..b.x1 {
-            all += 1;
-            if image.get_pixel(x, y).0[0] < t {
-                dark += 1;
-            }
+        let row = (y as usize) * (w as usize);
+        if let Some(px) = raw.get(row + b.x0 as usize..row + b.x1 as usize) {
+            dark += px.iter().filter(|&&p| p < t).count() as u64;
         }
     }
+    let all = u64::from(b.width()) * u64::from(b.height());
     if all == 0 {
         0.0
     } else {
         dark as f32 / all as f32
     }
+}
+
+/// Text lines in a region: bands of rows holding ink, gaps of up to `dpi / 40` rows bridged (a
+/// diacritic above its letters), bands shorter than `dpi / 25` rows dropped (specks).
+fn text_bands(image: &GrayImage, b: BBox, t: u8, dpi: f32) -> u32 {
+    let (w, _) = image.dimensions();
+    let raw = image.as_raw();
+    let gap = (dpi / 40.0) as u32;
+    let min_band = (dpi / 25.0) as u32;
+    let min_dark = 3usize;
+    let (mut bands, mut start, mut last) = (0u32, None::<u32>, 0u32);
+    let close = |s: u32, e: u32, bands: &mut u32| {
+        if e + 1 - s >= min_band {
+            *bands += 1;
+        }
+    };
+    for y in b.y0..b.y1 {
+        let row = (y as usize) * (w as usize);
+        let dark = raw
+            .get(row + b.x0 as usize..row + b.x1 as usize)
+            .map_or(0, |px| px.iter().filter(|&&p| p < t).count());
+        if dark >= min_dark {
+            if start.is_none() {
+                start = Some(y);
+            }
+            last = y;
+        } else if let Some(s) = start {
+            if y - last > gap {
+                close(s, last, &mut bands);
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        close(s, last, &mut bands);
+    }
+    bands
 }
 
 /// True for an STT value: `1`, `1.1`, `1.4.1`, `I`, `II.`, `a`.
@@ -473,6 +552,19 @@ pub(crate) fn is_stt(s: &str) -> bool {
             || (s.chars().count() == 1 && s.chars().all(|c| c.is_ascii_lowercase())))
 }
 
+/// A table read from a page image, with the text it adds to the page.
+#[derive(Debug, Clone)]
+pub struct ScanTable {
+    /// The table as found on this page (a continuation is joined later by
+    /// [`join_tables`](crate::join_tables)).
+    pub table: Table,
+    /// The table's outer box in the page image.
+    pub bbox: BBox,
+    /// The table's text for the page's reading order: one line per grid row, the words of its
+    /// cells left to right (a cell's own lines one after the other).
+    pub lines: Vec<Line>,
+}
+
 /// Finds the ruled tables on a page image, reads every non-empty cell with `reader`, and returns
 /// them as tables of that page (row 0 is a header when its first cell is not an STT value and no
 /// cell of it spans columns).
@@ -481,39 +573,289 @@ pub fn extract_scan_tables(
     image: &GrayImage,
     reader: &mut dyn CellReader,
 ) -> Vec<Table> {
+    read_grids(page_number, image, &find_grids(image), reader)
+        .into_iter()
+        .map(|t| t.table)
+        .collect()
+}
+
+/// Reads the cells of `grids` (found by [`find_grids`] on `image`) with `reader`: one
+/// [`ScanTable`] per grid, in the grids' order.
+pub fn read_grids(
+    page_number: u32,
+    image: &GrayImage,
+    grids: &[Grid],
+    reader: &mut dyn CellReader,
+) -> Vec<ScanTable> {
     let t = threshold(image);
-    let mut out = Vec::new();
-    for g in find_grids(image) {
-        let ncols = g.xs.len() - 1;
-        let nrows = g.ys.len() - 1;
+    let dpi = (image.width() as f32 / 8.27).clamp(50.0, 1200.0);
+    let mut out = Vec::with_capacity(grids.len());
+    for g in grids {
+        let (Some(ncols), Some(nrows)) = (g.xs.len().checked_sub(1), g.ys.len().checked_sub(1))
+        else {
+            continue;
+        };
         if ncols < 1 || nrows < 1 {
             continue;
         }
+        // The STT column: a first column narrower than an eighth of the table.
+        let numbering_col = ncols >= 3 && (g.xs[1] - g.xs[0]) * 8 < g.bbox.width();
         let mut cells: Vec<Cell> = Vec::with_capacity(g.cells.len());
+        let mut row_words: Vec<Vec<Word>> = vec![Vec::new(); nrows];
+        // How many of a row's words come from its first column.
+        let mut first_words: Vec<usize> = vec![0; nrows];
         for gc in &g.cells {
-            let (text, conf) = if ink(image, gc.region, t) < 0.002 {
-                (String::new(), 1.0)
+            let lines = if ink(image, gc.region, t) < 0.002 {
+                Vec::new()
             } else {
-                let (s, c) = reader.read_cell(image, gc.region);
-                (crate::text::normalize(&s), c.clamp(0.0, 1.0))
+                let hint = CellHint {
+                    text_lines: text_bands(image, gc.region, t, dpi),
+                    numbering: numbering_col && gc.col == 0 && gc.col_span == 1,
+                };
+                if hint.text_lines == 0 {
+                    Vec::new()
+                } else {
+                    reader.read_cell(image, gc, hint)
+                }
             };
+            let words: Vec<Word> = lines
+                .into_iter()
+                .flat_map(|l| l.words)
+                .filter(|w| !w.text.trim().is_empty())
+                .collect();
+            let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            let conf = words
+                .iter()
+                .map(|w| {
+                    let c = w.correction.as_ref().map_or(w.conf, |c| w.conf.min(c.conf));
+                    if c.is_nan() {
+                        0.0
+                    } else {
+                        c.clamp(0.0, 1.0)
+                    }
+                })
+                .reduce(f32::min)
+                .unwrap_or(1.0);
             cells.push(Cell {
                 row: gc.row,
                 col: gc.col,
                 row_span: gc.row_span,
                 col_span: gc.col_span,
-                text,
+                text: crate::text::normalize(&text.join(" ")),
                 conf,
             });
+            if let Some(r) = row_words.get_mut(gc.row as usize) {
+                if gc.col == 0 {
+                    first_words[gc.row as usize] = words.len();
+                }
+                r.extend(words);
+            }
         }
-        out.push(crate::tables::table_from_cells(
-            page_number,
-            nrows,
-            ncols,
-            cells,
-        ));
+        let mut table = crate::tables::table_from_cells(page_number, nrows, ncols, cells);
+        crate::tables::fix_item_numbers(&mut table);
+        // An item number put right is put right in the page's text too.
+        for c in table.cells.iter().filter(|c| c.col == 0) {
+            let (Some(words), Some(&n)) = (
+                row_words.get_mut(c.row as usize),
+                first_words.get(c.row as usize),
+            ) else {
+                continue;
+            };
+            let read: Vec<&str> = words[..n].iter().map(|w| w.text.as_str()).collect();
+            if n > 0 && crate::text::normalize(&read.join(" ")) != c.text {
+                let bbox = words[..n].iter().filter_map(|w| w.bbox).reduce(BBox::union);
+                words.splice(..n, [Word::new(c.text.clone(), bbox, c.conf)]);
+            }
+        }
+        let lines = row_words
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .map(|words| Line {
+                bbox: words.iter().filter_map(|w| w.bbox).reduce(BBox::union),
+                block: 0,
+                words,
+            })
+            .collect();
+        out.push(ScanTable {
+            table,
+            bbox: g.bbox,
+            lines,
+        });
     }
     out
+}
+
+/// Whites out the tables of `grids` in `image` (their outer box and a little more, for the
+/// ruling's thickness), so that the page's own OCR reads only the text around them.
+pub fn blank_grids(image: &mut GrayImage, grids: &[Grid]) {
+    let (w, h) = image.dimensions();
+    let grow = (w / 250).max(2);
+    for g in grids {
+        let (x0, y0) = (
+            g.bbox.x0.saturating_sub(grow),
+            g.bbox.y0.saturating_sub(grow),
+        );
+        let (x1, y1) = ((g.bbox.x1 + grow).min(w), (g.bbox.y1 + grow).min(h));
+        for y in y0..y1 {
+            let row = (y as usize) * (w as usize);
+            if let Some(px) = image.get_mut(row + x0 as usize..row + x1 as usize) {
+                px.fill(255);
+            }
+        }
+    }
+}
+
+/// Puts a table's row lines into a page's lines in reading order: before the first line whose
+/// middle lies below the table's top (at the end when there is none), as one new block.
+pub fn insert_table_lines(page_lines: &mut Vec<Line>, table_box: BBox, rows: Vec<Line>) {
+    if rows.is_empty() {
+        return;
+    }
+    let block = page_lines.iter().map(|l| l.block + 1).max().unwrap_or(0);
+    let at = page_lines
+        .iter()
+        .position(|l| l.bbox.is_some_and(|b| mid(b.y0, b.y1) > table_box.y0))
+        .unwrap_or(page_lines.len());
+    page_lines.splice(
+        at..at,
+        rows.into_iter().map(|mut l| {
+            l.block = block;
+            l
+        }),
+    );
+}
+
+/// A cell's image prepared for OCR: the region inside its ruling with a white margin all round,
+/// remnants of the ruling along its edges cleared.
+#[derive(Debug, Clone)]
+pub struct CellCrop {
+    /// The crop.
+    pub image: GrayImage,
+    /// The cell's region in the page image.
+    region: BBox,
+    /// Page position of the crop's (0, 0): page = crop + offset (may be negative: the margin).
+    offset: (i64, i64),
+}
+
+impl CellCrop {
+    /// White margin around the region, in pixels (Tesseract reads text touching the image edge badly).
+    pub const MARGIN: u32 = 12;
+
+    /// The crop of `region` of `image`.
+    pub fn new(image: &GrayImage, region: BBox) -> CellCrop {
+        let region = clamp_box(region, image);
+        let m = Self::MARGIN;
+        let (rw, rh) = (region.width(), region.height());
+        let mut crop = GrayImage::from_pixel(rw + 2 * m, rh + 2 * m, image::Luma([255]));
+        let (w, cw) = (image.width() as usize, (rw + 2 * m) as usize);
+        for y in 0..rh {
+            let src = ((region.y0 + y) as usize) * w + region.x0 as usize;
+            let dst = ((y + m) as usize) * cw + m as usize;
+            if let (Some(s), Some(d)) = (
+                image.as_raw().get(src..src + rw as usize),
+                crop.get_mut(dst..dst + rw as usize),
+            ) {
+                d.copy_from_slice(s);
+            }
+        }
+        clear_edge_rules(&mut crop, m);
+        // Trim to the ink (Tesseract's line mode takes the image's height for the line's).
+        let t = threshold(&crop);
+        let (cw, ch) = crop.dimensions();
+        let dark_rows: Vec<u32> = (0..ch)
+            .filter(|&y| (0..cw).filter(|&x| crop.get_pixel(x, y).0[0] < t).count() >= 2)
+            .collect();
+        let dark_cols: Vec<u32> = (0..cw)
+            .filter(|&x| (0..ch).filter(|&y| crop.get_pixel(x, y).0[0] < t).count() >= 2)
+            .collect();
+        let (Some(&y0), Some(&y1), Some(&x0), Some(&x1)) = (
+            dark_rows.first(),
+            dark_rows.last(),
+            dark_cols.first(),
+            dark_cols.last(),
+        ) else {
+            return CellCrop {
+                image: crop,
+                region,
+                offset: (
+                    i64::from(region.x0) - i64::from(m),
+                    i64::from(region.y0) - i64::from(m),
+                ),
+            };
+        };
+        let ink = BBox {
+            x0: x0.saturating_sub(m),
+            y0: y0.saturating_sub(m),
+            x1: (x1 + 1 + m).min(cw),
+            y1: (y1 + 1 + m).min(ch),
+        };
+        let trimmed =
+            image::imageops::crop_imm(&crop, ink.x0, ink.y0, ink.width(), ink.height()).to_image();
+        CellCrop {
+            image: trimmed,
+            region,
+            offset: (
+                i64::from(region.x0) - i64::from(m) + i64::from(ink.x0),
+                i64::from(region.y0) - i64::from(m) + i64::from(ink.y0),
+            ),
+        }
+    }
+
+    /// Moves boxes of words read on the crop to the page image's pixels (kept inside the region).
+    pub fn to_page(&self, lines: &mut [Line]) {
+        let r = self.region;
+        let (dx, dy) = self.offset;
+        let at = |v: u32, d: i64, lo: u32, hi: u32| {
+            (i64::from(v) + d).clamp(i64::from(lo), i64::from(hi.max(lo))) as u32
+        };
+        let map = |b: BBox| BBox {
+            x0: at(b.x0, dx, r.x0, r.x1),
+            y0: at(b.y0, dy, r.y0, r.y1),
+            x1: at(b.x1, dx, r.x0, r.x1),
+            y1: at(b.y1, dy, r.y0, r.y1),
+        };
+        for l in lines {
+            l.bbox = l.bbox.map(map);
+            for w in &mut l.words {
+                w.bbox = w.bbox.map(map);
+            }
+        }
+    }
+}
+
+/// Whites out rows near the top and bottom, and columns near the left and right, of the content
+/// inside a `m`-pixel margin that are mostly dark: what is left of a ruling line.
+fn clear_edge_rules(crop: &mut GrayImage, m: u32) {
+    let (w, h) = crop.dimensions();
+    if w <= 2 * m || h <= 2 * m {
+        return;
+    }
+    let t = threshold(crop);
+    let (iw, ih) = (w - 2 * m, h - 2 * m);
+    let band_h = (ih / 4).min(10);
+    let band_w = (iw / 4).min(10);
+    let rows = (m..m + band_h).chain((m + ih - band_h)..(m + ih));
+    for y in rows {
+        let dark = (m..m + iw)
+            .filter(|&x| crop.get_pixel(x, y).0[0] < t)
+            .count() as u32;
+        if dark * 5 >= iw * 3 {
+            for x in m..m + iw {
+                crop.put_pixel(x, y, image::Luma([255]));
+            }
+        }
+    }
+    let cols = (m..m + band_w).chain((m + iw - band_w)..(m + iw));
+    for x in cols {
+        let dark = (m..m + ih)
+            .filter(|&y| crop.get_pixel(x, y).0[0] < t)
+            .count() as u32;
+        if dark * 5 >= ih * 3 {
+            for y in m..m + ih {
+                crop.put_pixel(x, y, image::Luma([255]));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -533,9 +875,14 @@ mod tests {
     /// A reader that records the regions asked and answers with their index.
     struct Recorder(Vec<BBox>);
     impl CellReader for Recorder {
-        fn read_cell(&mut self, _: &GrayImage, region: BBox) -> (String, f32) {
-            self.0.push(region);
-            (format!("c{}", self.0.len()), 0.9)
+        fn read_cell(&mut self, _: &GrayImage, cell: &GridCell, _: CellHint) -> Vec<Line> {
+            self.0.push(cell.region);
+            let w = Word::new(format!("c{}", self.0.len()), Some(cell.region), 0.9);
+            vec![Line {
+                bbox: w.bbox,
+                block: 0,
+                words: vec![w],
+            }]
         }
     }
 

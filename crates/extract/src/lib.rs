@@ -9,6 +9,9 @@
 //!   included) and reads each cell through a [`CellReader`]; [`join_tables`] joins a table that
 //!   runs on over the next page; [`attach_titles`] gives tables the caption of their appendix;
 //!   [`PageWordsReader`] reads cells from words a page already has (a PDF's text layer).
+//! - On a scan the pipeline reads each cell on its own: [`find_grids`] first, [`blank_grids`]
+//!   before the page's OCR, [`read_grids`] with an [`OcrCells`] reader that OCRs each [`CellCrop`], and
+//!   [`insert_table_lines`] to put the table's text (row by row) into the page's lines.
 //! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
 
 //!
@@ -37,6 +40,7 @@
 //! assert_eq!(m.document_type.as_deref(), Some("Kế hoạch"));
 //! ```
 
+mod cells;
 mod gazetteer;
 mod grid;
 mod lines;
@@ -44,9 +48,14 @@ mod meta;
 mod tables;
 mod text;
 
-pub use grid::{extract_scan_tables, find_grids, CellReader, Grid, GridCell, PageWordsReader};
+pub use cells::{CellMode, OcrCells, NUMBERING_CHARS};
+pub use grid::{
+    blank_grids, extract_scan_tables, find_grids, insert_table_lines, read_grids, CellCrop,
+    CellHint, CellReader, Grid, GridCell, PageWordsReader, ScanTable,
+};
 pub use meta::extract_metadata;
 pub use tables::{
-    attach_titles, extract_text_tables, join_tables, table_to_csv, write_table_csvs, ExtractError,
+    attach_titles, extract_text_tables, fix_item_numbers, join_tables, table_to_csv,
+    write_table_csvs, ExtractError,
 };
 pub use text::{normalize, sentence_case, title_case_position};

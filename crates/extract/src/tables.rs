@@ -285,8 +285,17 @@ pub fn attach_titles(doc: &Document, tables: &mut [Table]) {
 
 /// Joins tables that continue on the next page: same number of columns, starting on the page
 /// after the previous table ends, untitled (or titled the same), and with no header or the same
-/// header repeated (which is dropped).
+/// header repeated (which is dropped). Item numbers of the joined tables are then checked
+/// against their sequence ([`fix_item_numbers`]).
 pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
+    let mut out = join(tables);
+    for t in &mut out {
+        fix_item_numbers(t);
+    }
+    out
+}
+
+fn join(tables: Vec<Table>) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::with_capacity(tables.len());
     for t in tables {
         if let Some(prev) = out.last_mut() {
@@ -318,6 +327,127 @@ pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
         out.push(t);
     }
     out
+}
+
+/// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`); empty when
+/// `prev` is not a dotted number.
+fn successors(prev: &str) -> Vec<String> {
+    let parts: Option<Vec<u32>> = prev
+        .trim_end_matches('.')
+        .split('.')
+        .map(|p| p.parse::<u32>().ok())
+        .collect();
+    let Some(parts) = parts.filter(|p| !p.is_empty() && p.len() <= 6) else {
+        return Vec::new();
+    };
+    let show = |p: &[u32]| p.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    let mut child = parts.clone();
+    child.push(1);
+    out.push(show(&child));
+    for level in (1..=parts.len()).rev() {
+        let mut next = parts[..level].to_vec();
+        next[level - 1] = next[level - 1].saturating_add(1);
+        out.push(show(&next));
+    }
+    out
+}
+
+/// Edit distance between two short strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// True for a first-column value that may be a misread item number: short, with a digit, at
+/// most one letter.
+fn number_like(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().count() <= 10
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().filter(|c| c.is_alphabetic()).count() <= 1
+}
+
+/// Puts right the item numbers (`1`, `1.1`, `2.4.1`) of a table's first column that OCR misread
+/// (`53` for `5.3`, `2.L` for `2.1`, `5.` for `5.1`). A value that is not one of the numbers that
+/// may follow the previous item, but is one character (two, when it is not a number at all) from
+/// exactly one of them, becomes that one, provided the next item is then (within one character)
+/// a number that may follow it. Applied only when most first-column values of the body are item
+/// numbers; values without a digit (`a`, `II`, section titles) are left alone.
+pub fn fix_item_numbers(t: &mut Table) {
+    let first: Vec<&str> = t
+        .rows
+        .iter()
+        .filter_map(|r| r.first().map(|s| s.trim()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let numbered = first.iter().filter(|s| is_stt(s)).count();
+    if first.len() < 3 || numbered * 5 < first.len() * 3 {
+        return;
+    }
+    let values: Vec<Option<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            r.first()
+                .map(|s| s.trim().to_string())
+                .filter(|s| number_like(s))
+        })
+        .collect();
+    let near = |v: &str, next: &[String], max: usize| -> Option<String> {
+        let mut best: Vec<(usize, &String)> = next
+            .iter()
+            .map(|n| (edit_distance(v, n), n))
+            .filter(|(d, _)| *d <= max)
+            .collect();
+        best.sort();
+        match best.as_slice() {
+            [(_, n)] => Some((*n).clone()),
+            [(d0, n), (d1, _), ..] if d0 < d1 => Some((*n).clone()),
+            _ => None,
+        }
+    };
+    let body_row0 = u32::from(!t.header.is_empty());
+    let mut prev: Option<String> = None;
+    for i in 0..values.len() {
+        let Some(text) = values[i].as_deref() else {
+            continue;
+        };
+        let next = prev.as_deref().map(successors).unwrap_or_default();
+        let mut fixed = text.to_string();
+        if !next.is_empty() && !next.iter().any(|n| n == text) {
+            let max = if is_stt(text) { 1 } else { 2 };
+            if let Some(cand) = near(text, &next, max) {
+                let after = values[i + 1..].iter().flatten().next();
+                let fits = after.map_or(true, |a| near(a, &successors(&cand), 1).is_some());
+                if fits {
+                    fixed = cand;
+                }
+            }
+        }
+        if fixed != text {
+            if let Some(v) = t.rows[i].first_mut() {
+                *v = fixed.clone();
+            }
+            let r = body_row0 + i as u32;
+            if let Some(c) = t.cells.iter_mut().find(|c| c.row == r && c.col == 0) {
+                c.text = fixed.clone();
+            }
+        }
+        if is_stt(&fixed) {
+            prev = Some(fixed);
+        }
+    }
 }
 
 /// Writing extraction outputs failed.
@@ -525,6 +655,66 @@ mod tests {
                 let _ = table_to_csv(&t);
             }
         }
+    }
+
+    #[test]
+    fn misread_item_numbers_follow_their_sequence() {
+        let mut t = table(
+            3,
+            &["STT", "Nội dung"],
+            &[
+                &["1", "a"],
+                &["1.1", "b"],
+                &["1,2", "c"],
+                &["1.3", "d"],
+                &["2", "e"],
+                &["2.L", "f"],
+                &["2.2", "g"],
+                &["A. PHẦN HAI", ""],
+                &["3", "h"],
+                &["3.1", "i"],
+                &["32", "j"],
+            ],
+        );
+        fix_item_numbers(&mut t);
+        let col: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            col,
+            [
+                "1",
+                "1.1",
+                "1.2",
+                "1.3",
+                "2",
+                "2.1",
+                "2.2",
+                "A. PHẦN HAI",
+                "3",
+                "3.1",
+                "3.2"
+            ]
+        );
+        assert!(t
+            .cells
+            .iter()
+            .any(|c| c.row == 3 && c.col == 0 && c.text == "1.2"));
+        // A misread that the next item does not confirm is left as read; so is a table whose
+        // first column is not numbered.
+        let mut t = table(
+            1,
+            &[],
+            &[&["1", "a"], &["5.", "b"], &["3", "c"], &["53", "d"]],
+        );
+        fix_item_numbers(&mut t);
+        let col: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(col, ["1", "5.", "3", "53"]);
+        let mut u = table(
+            1,
+            &["Tên", "Số"],
+            &[&["An", "1"], &["1,2", "2"], &["Bình", "3"]],
+        );
+        fix_item_numbers(&mut u);
+        assert_eq!(u.rows[1][0], "1,2");
     }
 
     #[test]

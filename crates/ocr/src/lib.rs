@@ -29,7 +29,10 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
 use image::GrayImage;
-use tesseract_plumbing::tesseract_sys::TessPageSegMode_PSM_AUTO;
+use tesseract_plumbing::tesseract_sys::{
+    TessPageSegMode, TessPageSegMode_PSM_AUTO, TessPageSegMode_PSM_SINGLE_BLOCK,
+    TessPageSegMode_PSM_SINGLE_LINE, TessPageSegMode_PSM_SINGLE_WORD,
+};
 use tesseract_plumbing::TessBaseApi;
 use vanban_doc::Line;
 
@@ -55,6 +58,40 @@ impl Default for OcrConfig {
             tessdata: None,
         }
     }
+}
+
+/// How Tesseract segments the image it is given (its page-segmentation mode).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Segmentation {
+    /// Automatic page layout analysis (PSM 3): a whole page.
+    #[default]
+    Page,
+    /// One uniform block of text (PSM 6): a table cell of several lines.
+    Block,
+    /// One text line (PSM 7): a one-line table cell.
+    Line,
+    /// One word (PSM 8): a short code such as an item number.
+    Word,
+}
+
+impl Segmentation {
+    fn psm(self) -> TessPageSegMode {
+        match self {
+            Segmentation::Page => TessPageSegMode_PSM_AUTO,
+            Segmentation::Block => TessPageSegMode_PSM_SINGLE_BLOCK,
+            Segmentation::Line => TessPageSegMode_PSM_SINGLE_LINE,
+            Segmentation::Word => TessPageSegMode_PSM_SINGLE_WORD,
+        }
+    }
+}
+
+/// How one image is read: its segmentation and, optionally, the only characters allowed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Recognize<'a> {
+    /// Page-segmentation mode.
+    pub segmentation: Segmentation,
+    /// When set, Tesseract may only output these characters (e.g. `0123456789.` for item numbers).
+    pub whitelist: Option<&'a str>,
 }
 
 /// OCR failed.
@@ -111,6 +148,8 @@ pub enum OcrError {
 pub struct OcrEngine {
     api: TessBaseApi,
     config: OcrConfig,
+    /// The character whitelist now set in Tesseract (empty: none).
+    whitelist: String,
 }
 
 impl std::fmt::Debug for OcrEngine {
@@ -152,6 +191,7 @@ impl OcrEngine {
         Ok(OcrEngine {
             api,
             config: config.clone(),
+            whitelist: String::new(),
         })
     }
 
@@ -163,6 +203,19 @@ impl OcrEngine {
     /// Recognises `image` (scanned at `dpi`): lines in Tesseract's reading order, words with boxes
     /// inside the image and confidences 0..1. A blank page gives no lines.
     pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        self.recognize_with(image, dpi, Recognize::default())
+    }
+
+    /// Recognises `image` as [`OcrEngine::recognize`] does, with the segmentation and character
+    /// whitelist of `how` (a table cell: [`Segmentation::Line`] or [`Segmentation::Block`]). Lines
+    /// of a whole page ([`Segmentation::Page`]) get their columns split ([`split_columns`]); other
+    /// modes keep Tesseract's lines as they are.
+    pub fn recognize_with(
+        &mut self,
+        image: &GrayImage,
+        dpi: u32,
+        how: Recognize<'_>,
+    ) -> Result<Vec<Line>, OcrError> {
         let (width, height) = image.dimensions();
         let img_err = |detail: &str| OcrError::Image {
             width,
@@ -186,6 +239,8 @@ impl OcrEngine {
             .map_err(|e| img_err(&e.to_string()))?;
         self.api
             .set_source_resolution(dpi.clamp(1, 4800) as std::os::raw::c_int);
+        self.api.set_page_seg_mode(how.segmentation.psm());
+        self.set_whitelist(how.whitelist.unwrap_or(""))?;
         let rec_err = |detail: &str| OcrError::Recognize {
             width,
             height,
@@ -200,16 +255,35 @@ impl OcrEngine {
             .get_tsv_text(0)
             .map_err(|_| rec_err("no TSV output"))?;
         let text = tsv.as_ref().to_string_lossy();
-        let lines = split_columns(parse_tsv(&text, width, height)?);
+        let lines = parse_tsv(&text, width, height)?;
+        let lines = if how.segmentation == Segmentation::Page {
+            split_columns(lines)
+        } else {
+            lines
+        };
         tracing::debug!(
             width,
             height,
             dpi,
             lines = lines.len(),
+            mode = ?how.segmentation,
             ms = started.elapsed().as_millis() as u64,
             "OCR done"
         );
         Ok(lines)
+    }
+
+    /// Sets (or, with `""`, clears) Tesseract's character whitelist, skipping the call when unchanged.
+    fn set_whitelist(&mut self, chars: &str) -> Result<(), OcrError> {
+        if self.whitelist == chars {
+            return Ok(());
+        }
+        let value = CString::new(chars).map_err(|_| OcrError::BadSetting(chars.to_string()))?;
+        self.api
+            .set_variable(c"tessedit_char_whitelist", &value)
+            .map_err(|_| OcrError::BadSetting(format!("tessedit_char_whitelist={chars}")))?;
+        self.whitelist = chars.to_string();
+        Ok(())
     }
 }
 

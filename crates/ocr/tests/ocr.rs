@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use vanban_doc::Line;
-use vanban_ocr::{OcrConfig, OcrEngine};
+use vanban_ocr::{OcrConfig, OcrEngine, Recognize, Segmentation};
 
 fn load(name: &str) -> image::GrayImage {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -105,4 +105,41 @@ fn one_engine_reads_page_after_page_and_blank_pages_give_nothing() {
         .is_empty());
     assert!(eng.recognize(&image::GrayImage::new(2, 1), 200).is_ok());
     assert_eq!(eng.recognize(&header, 200).unwrap(), first);
+}
+
+#[test]
+fn a_cropped_line_reads_in_line_mode_and_a_whitelist_restricts_it_then_clears() {
+    let img = load("page.png");
+    let mut eng = OcrEngine::new(&OcrConfig::default()).unwrap();
+    let page = eng.recognize(&img, 200).unwrap();
+    let line = page
+        .iter()
+        .find(|l| l.raw_text().contains("229/KH-UBND"))
+        .unwrap_or_else(|| panic!("no line with the plan's number in:\n{}", text(&page)));
+    // The words of the number and what follows it on the line, cropped with a white margin.
+    let words = &line.words;
+    let i = words.iter().position(|w| w.raw.contains("229")).unwrap();
+    let b = words[i].bbox.unwrap();
+    let (x0, y0) = (b.x0.saturating_sub(8), b.y0.saturating_sub(8));
+    let crop = image::imageops::crop_imm(&img, x0, y0, b.width() + 16, b.height() + 16).to_image();
+    let read = |eng: &mut OcrEngine, seg, whitelist| {
+        let how = Recognize {
+            segmentation: seg,
+            whitelist,
+        };
+        text(&eng.recognize_with(&crop, 200, how).unwrap())
+    };
+    let as_line = read(&mut eng, Segmentation::Line, None);
+    assert!(as_line.contains("229/KH-UBND"), "{as_line:?}");
+    let digits = read(&mut eng, Segmentation::Word, Some("0123456789/"));
+    assert!(digits.contains("229"), "{digits:?}");
+    assert!(
+        digits.chars().all(|c| c.is_ascii_digit() || c == '/'),
+        "{digits:?}"
+    );
+    // The whitelist does not stick: the next read without one sees letters again.
+    let again = read(&mut eng, Segmentation::Line, None);
+    assert_eq!(again, as_line);
+    // Nor does the mode: the whole page reads as before.
+    assert_eq!(eng.recognize(&img, 200).unwrap(), page);
 }

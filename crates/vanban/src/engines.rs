@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use image::GrayImage;
 use vanban_doc::Line;
 use vanban_input::{InputFile, InputKind};
-use vanban_ocr::{OcrConfig, OcrEngine, OcrError};
+use vanban_ocr::{OcrConfig, OcrEngine, OcrError, Recognize};
 use vanban_pages::{FileKind, PageOptions, PageSource};
 
 use crate::process::DocError;
@@ -99,13 +99,24 @@ impl Engines {
 
     /// OCRs a page image with this thread's engine.
     pub fn recognize(&self, image: &GrayImage, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        self.recognize_with(image, dpi, Recognize::default())
+    }
+
+    /// OCRs an image (a whole page, or a table cell's crop) with this thread's engine, segmented
+    /// and restricted as `how` says.
+    pub fn recognize_with(
+        &self,
+        image: &GrayImage,
+        dpi: u32,
+        how: Recognize<'_>,
+    ) -> Result<Vec<Line>, OcrError> {
         OCR.with(|cell| {
             let mut slot = cell.borrow_mut();
             let engine = match slot.as_mut() {
                 Some(e) => e,
                 None => slot.insert(OcrEngine::new(&self.ocr_opts)?),
             };
-            engine.recognize(image, dpi)
+            engine.recognize_with(image, dpi, how)
         })
     }
 }

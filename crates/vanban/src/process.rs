@@ -210,13 +210,7 @@ fn page_from_content(
         }
         PageContent::Image { image, dpi } => {
             let image = vanban_pages::prepare(image, dpi);
-            let mut lines = engines.recognize(&image, dpi).map_err(|e| DocError::Ocr {
-                page: number,
-                msg: e.to_string(),
-            })?;
-            if let Some(r) = &engines.restorer {
-                restore_lines(r, &mut lines);
-            }
+            let (lines, tables) = scan_page(engines, number, &image, dpi)?;
             let (width, height) = image.dimensions();
             let page = Page {
                 number,
@@ -226,15 +220,69 @@ fn page_from_content(
                 origin: Origin::Ocr,
                 lines,
             };
-            // Table cells are read from the page's own (restored) OCR words inside each grid cell.
-            let tables = vanban_extract::extract_scan_tables(
-                number,
-                &image,
-                &mut vanban_extract::PageWordsReader::new(&page),
-            );
             Ok((page, Some(thumbnail(&image)), tables))
         }
     }
+}
+
+/// OCRs a prepared page image and reads its ruled tables: the grids are found first, the page is
+/// OCRed with them blanked out, and each cell is OCRed on its own crop (one line or a block; item
+/// numbers checked) and restored. The tables' text goes into the page's lines row by row, where
+/// the tables stand.
+fn scan_page(
+    engines: &Engines,
+    number: u32,
+    image: &GrayImage,
+    dpi: u32,
+) -> Result<(Vec<Line>, Vec<Table>), DocError> {
+    let ocr_err = |e: vanban_ocr::OcrError| DocError::Ocr {
+        page: number,
+        msg: e.to_string(),
+    };
+    let grids = vanban_extract::find_grids(image);
+    let mut lines = if grids.is_empty() {
+        engines.recognize(image, dpi)
+    } else {
+        let mut blanked = image.clone();
+        vanban_extract::blank_grids(&mut blanked, &grids);
+        engines.recognize(&blanked, dpi)
+    }
+    .map_err(ocr_err)?;
+    if let Some(r) = &engines.restorer {
+        restore_lines(r, &mut lines);
+    }
+    if grids.is_empty() {
+        return Ok((lines, Vec::new()));
+    }
+    let mut reader = vanban_extract::OcrCells::new(
+        |crop: &GrayImage, mode, whitelist| {
+            let segmentation = match mode {
+                vanban_extract::CellMode::Line => vanban_ocr::Segmentation::Line,
+                vanban_extract::CellMode::Block => vanban_ocr::Segmentation::Block,
+                vanban_extract::CellMode::Word => vanban_ocr::Segmentation::Word,
+            };
+            let how = vanban_ocr::Recognize {
+                segmentation,
+                whitelist,
+            };
+            engines.recognize_with(crop, dpi, how)
+        },
+        |cell_lines: &mut [Line]| {
+            if let Some(r) = &engines.restorer {
+                restore_lines(r, cell_lines);
+            }
+        },
+    );
+    let scanned = vanban_extract::read_grids(number, image, &grids, &mut reader);
+    if let Some(e) = reader.take_error() {
+        return Err(ocr_err(e));
+    }
+    let mut tables = Vec::with_capacity(scanned.len());
+    for t in scanned {
+        vanban_extract::insert_table_lines(&mut lines, t.bbox, t.lines);
+        tables.push(t.table);
+    }
+    Ok((lines, tables))
 }
 
 fn thumbnail(image: &GrayImage) -> GrayImage {

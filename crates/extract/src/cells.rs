@@ -1,0 +1,230 @@
+//! Reading table cells by OCR, one crop per cell: how a cell is read (one line or a block, item
+//! numbers checked and read again with a whitelist), independent of the OCR engine, which the
+//! caller passes in as a function (in the pipeline: Tesseract, then the restorer).
+
+use image::GrayImage;
+use vanban_doc::Line;
+
+use crate::grid::{is_stt, CellCrop, CellHint, CellReader, GridCell};
+
+/// How a cell crop is segmented by the OCR engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellMode {
+    /// One text line (Tesseract PSM 7).
+    Line,
+    /// A block of several lines (Tesseract PSM 6).
+    Block,
+    /// One word (Tesseract PSM 8).
+    Word,
+}
+
+/// Characters an item number (`1`, `1.4.1`, `II`) is written with.
+pub const NUMBERING_CHARS: &str = "0123456789.IVX";
+
+/// A [`CellReader`] that OCRs each cell's [`CellCrop`] with `ocr` and corrects the words of each
+/// text line with `restore` (item numbers are left as read). The first OCR error is kept (see
+/// [`OcrCells::take_error`]) and its cell left empty.
+pub struct OcrCells<O, R, E> {
+    ocr: O,
+    restore: R,
+    error: Option<E>,
+    cells: usize,
+}
+
+impl<O, R, E> OcrCells<O, R, E>
+where
+    O: FnMut(&GrayImage, CellMode, Option<&str>) -> Result<Vec<Line>, E>,
+    R: FnMut(&mut [Line]),
+{
+    /// A reader with this OCR function (crop, mode, optional character whitelist → lines with
+    /// boxes in the crop's pixels) and this restoration step.
+    pub fn new(ocr: O, restore: R) -> Self {
+        OcrCells {
+            ocr,
+            restore,
+            error: None,
+            cells: 0,
+        }
+    }
+
+    /// The first OCR error met, if any (taking it clears it).
+    pub fn take_error(&mut self) -> Option<E> {
+        self.error.take()
+    }
+
+    /// Cells read so far.
+    pub fn cells_read(&self) -> usize {
+        self.cells
+    }
+
+    fn run(&mut self, crop: &GrayImage, mode: CellMode, whitelist: Option<&str>) -> Vec<Line> {
+        match (self.ocr)(crop, mode, whitelist) {
+            Ok(lines) => lines,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn joined(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .map(|w| w.raw.as_str())
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+impl<O, R, E> CellReader for OcrCells<O, R, E>
+where
+    O: FnMut(&GrayImage, CellMode, Option<&str>) -> Result<Vec<Line>, E>,
+    R: FnMut(&mut [Line]),
+{
+    fn read_cell(&mut self, image: &GrayImage, cell: &GridCell, hint: CellHint) -> Vec<Line> {
+        self.cells += 1;
+        let crop = CellCrop::new(image, cell.region);
+        let mode = if hint.text_lines >= 2 {
+            CellMode::Block
+        } else {
+            CellMode::Line
+        };
+        let mut lines = self.run(&crop.image, mode, None);
+        if mode == CellMode::Line && lines.iter().all(|l| l.words.is_empty()) {
+            // A lone short word is sometimes dropped as noise in line mode.
+            lines = self.run(&crop.image, CellMode::Word, None);
+        }
+        let mut numbered = false;
+        if hint.numbering {
+            let text = joined(&lines);
+            // A header word (`STT`, `TT`) on the first row: letters only, not all of them digit
+            // look-alikes.
+            let header = cell.row == 0
+                && text.chars().count() >= 2
+                && text.chars().all(char::is_alphabetic)
+                && text.chars().any(|c| !matches!(c, 'l' | 'I' | 'i'));
+            if is_stt(&text) {
+                numbered = true;
+            } else if !header {
+                // Not a header word (`STT`) either: read again as an item number.
+                let again = self.run(&crop.image, CellMode::Word, Some(NUMBERING_CHARS));
+                if is_stt(&joined(&again)) {
+                    lines = again;
+                    numbered = true;
+                }
+            }
+        }
+        if numbered {
+            // One token: `1 . 1` read as three words becomes `1.1`.
+            let text = joined(&lines);
+            let bbox = lines
+                .iter()
+                .filter_map(|l| l.bbox)
+                .reduce(vanban_doc::BBox::union);
+            let conf = lines
+                .iter()
+                .flat_map(|l| &l.words)
+                .map(|w| w.conf)
+                .reduce(f32::min)
+                .unwrap_or(0.0);
+            lines = vec![Line {
+                bbox,
+                block: 0,
+                words: vec![vanban_doc::Word::new(text, bbox, conf)],
+            }];
+        } else {
+            (self.restore)(&mut lines);
+        }
+        crop.to_page(&mut lines);
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vanban_doc::{BBox, Word};
+
+    fn line(words: &[&str]) -> Vec<Line> {
+        let b = BBox {
+            x0: 12,
+            y0: 12,
+            x1: 40,
+            y1: 30,
+        };
+        vec![Line {
+            bbox: Some(b),
+            block: 0,
+            words: words.iter().map(|w| Word::new(*w, Some(b), 0.8)).collect(),
+        }]
+    }
+
+    fn cell() -> GridCell {
+        GridCell {
+            row: 1,
+            col: 0,
+            row_span: 1,
+            col_span: 1,
+            region: BBox {
+                x0: 100,
+                y0: 200,
+                x1: 160,
+                y1: 260,
+            },
+        }
+    }
+
+    #[test]
+    fn a_misread_item_number_is_read_again_with_the_whitelist() {
+        let img = GrayImage::from_pixel(400, 400, image::Luma([255]));
+        let calls = std::cell::RefCell::new(Vec::new());
+        let mut r = OcrCells::new(
+            |_: &GrayImage, mode, wl: Option<&str>| {
+                calls.borrow_mut().push((mode, wl.map(str::to_string)));
+                Ok::<_, ()>(if wl.is_some() {
+                    line(&["1", ".", "1"])
+                } else {
+                    line(&["l.l"])
+                })
+            },
+            |_: &mut [Line]| panic!("item numbers are not restored"),
+        );
+        let hint = CellHint {
+            text_lines: 1,
+            numbering: true,
+        };
+        let lines = r.read_cell(&img, &cell(), hint);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].words[0].raw, "1.1");
+        // Boxes are moved from the crop (margin 12) into the page, inside the cell.
+        let b = lines[0].words[0].bbox.expect("box");
+        assert_eq!((b.x0, b.y0), (100, 200));
+        assert!(r.take_error().is_none());
+        let calls = calls.borrow();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[1].1.as_deref(), Some(NUMBERING_CHARS));
+    }
+
+    #[test]
+    fn header_words_in_the_numbering_column_stay_and_errors_are_kept() {
+        let img = GrayImage::from_pixel(400, 400, image::Luma([255]));
+        let restored = std::cell::Cell::new(0);
+        let mut r = OcrCells::new(
+            |_: &GrayImage, _, _: Option<&str>| Ok::<_, ()>(line(&["STT"])),
+            |_: &mut [Line]| restored.set(restored.get() + 1),
+        );
+        let hint = CellHint {
+            text_lines: 1,
+            numbering: true,
+        };
+        assert_eq!(r.read_cell(&img, &cell(), hint)[0].words[0].raw, "STT");
+        assert_eq!(restored.get(), 1);
+        let mut failing = OcrCells::new(
+            |_: &GrayImage, _, _: Option<&str>| Err("boom"),
+            |_: &mut [Line]| {},
+        );
+        assert!(failing.read_cell(&img, &cell(), hint).is_empty());
+        assert_eq!(failing.take_error(), Some("boom"));
+    }
+}

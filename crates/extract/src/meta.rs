@@ -138,6 +138,9 @@ re!(PLACE_DATE, r"[,.]?\s*ng\S{0,3}\s*\d{1,2}\s*th\S{0,4}?\s*\d");
 re!(NUMBER_LINE, r"^s\S{0,2}?\s*[:;.]\s*|^s[o0-9b&¢]\s+\d");
 // `V/v`, also as OCR reads it on scans: `'/y`, `"/v`, `\/v`, `|/v`, `V|v`.
 re!(VV, r#"^(?:[vy'‘’"“”`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*"#);
+// `V/v` damaged beyond [`VV`], only trusted on the line right under the number: one short token
+// of `v`, `y` and the marks OCR reads for the slash (`7y`, `y`, `v:`), then the subject.
+re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
 re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -473,13 +476,22 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         body_start = j;
     }
 
-    // Công văn: the `V/v` lines under the number.
-    if let Some(v) = cols.left.iter().position(|l| VV.is_match(&l.fold.s)) {
+    // Công văn: the `V/v` lines under the number. Right under it, a first token made only of
+    // what OCR makes of `V/v` (`7y`, and `ý` once restored) counts too.
+    let vv = cols
+        .left
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| VV.find(&l.fold.s).map(|x| (i, x.end())))
+        .or_else(|| {
+            let i = num_idx? + 1;
+            VV_DAMAGED
+                .find(&cols.left.get(i)?.fold.s)
+                .map(|x| (i, x.end()))
+        });
+    if let Some((v, cut)) = vv {
         let first = &cols.left[v];
-        let mut parts = vec![first.text[first
-            .fold
-            .orig(VV.find(&first.fold.s).map_or(0, |x| x.end()))..]
-            .to_string()];
+        let mut parts = vec![first.text[first.fold.orig(cut)..].to_string()];
         let mut c = first.conf();
         for l in &cols.left[v + 1..] {
             if NUMBER_LINE.is_match(&l.fold.s)
@@ -1263,6 +1275,29 @@ mod tests {
         for l in ["Vì vậy", "1/2 số", "IV. Tổ chức"] {
             assert!(!VV.is_match(&fold(l)), "{l}");
         }
+    }
+
+    #[test]
+    fn vv_damaged_beyond_the_pattern_counts_only_under_the_number() {
+        for l in ["7y tăng cường", "ý tăng cường", "y: tăng cường"] {
+            let f = fold(l);
+            let m = VV_DAMAGED.find(&f).unwrap_or_else(|| panic!("{l}"));
+            assert_eq!(&f[m.end()..], "tang cuong", "{l}");
+        }
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("HUYỆN NGHĨA HÀNH", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: 1847/UBND-VP", "Nghĩa Hành, ngày 06 tháng 9 năm 2024"),
+            ("ý tăng cường công tác phòng, chống", ""),
+            ("thiên tai mùa mưa bão năm 2024", ""),
+            ("Kính gửi: Các phòng, ban.", ""),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(m.document_type.as_deref(), Some("Công văn"));
+        assert_eq!(
+            m.subject.as_deref(),
+            Some("tăng cường công tác phòng, chống thiên tai mùa mưa bão năm 2024")
+        );
     }
 
     #[test]

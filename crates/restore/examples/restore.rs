@@ -41,6 +41,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 s.tokens
             );
         }
+        Some("speed") => {
+            // cold (first pass) and warm throughput over the given files, one core
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            let mut text = String::new();
+            for f in &args[3..] {
+                text.push_str(&std::fs::read_to_string(f)?);
+                text.push('\n');
+            }
+            let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+            for pass in ["cold", "warm", "warm", "warm", "warm"] {
+                let t0 = std::time::Instant::now();
+                let mut n = 0;
+                for l in &lines {
+                    n += r.restore_line(l).len();
+                }
+                let s = t0.elapsed().as_secs_f64();
+                println!("{pass}: {} bytes, {n} tokens in {:.1} ms = {:.0} KB/s", text.len(), s * 1e3, text.len() as f64 / s / 1e3);
+            }
+        }
         Some("eval") => {
             vanban_restore::run_eval(Path::new(&args[2]), &mut std::io::stdout())?;
         }

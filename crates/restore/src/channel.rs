@@ -11,7 +11,8 @@
 //! weighted edit distance over chunks of up to three characters on each side.
 
 use crate::lexicon::{ChannelRule, COST_SCALE};
-use crate::model::{FxMap, FxSet};
+use crate::model::FxMap;
+use crate::trie::Trie;
 use crate::text::{letter, skeleton, toneless};
 use std::collections::HashMap;
 
@@ -33,8 +34,6 @@ pub const GARBLE_DEL: i32 = 350;
 pub const VOWEL_SUB: i32 = 450;
 /// Cost of a consonant read for a marked vowel.
 pub const CONSONANT_VOWEL: i32 = 600;
-/// Letters a skeleton can hold.
-const SKELETON_LETTERS: &str = "abcdeghiklmnopqrstuvxy";
 /// Extra cost when a rule's truth matches the candidate except for the tone.
 const TONE_SLACK: i32 = 100;
 /// Extra cost when a rule's truth matches the candidate only on the skeleton.
@@ -79,12 +78,6 @@ impl CandChars {
     }
 }
 
-/// Where generation writes: reached skeletons, and the states already explored.
-type WalkOut<'a> = (
-    &'a mut FxMap<String, i32>,
-    &'a mut FxMap<(usize, u8, String), i32>,
-);
-
 /// The confusion table, indexed by the OCR side.
 #[derive(Debug, Default)]
 pub struct Channel {
@@ -92,6 +85,8 @@ pub struct Channel {
     rules: HashMap<Vec<char>, Vec<u32>>,
     max_ocr: usize,
     insertions: Vec<u32>,
+    /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
+    insertions_by: Vec<Vec<u32>>,
     /// Insertions grouped by skeleton, cheapest cost (for generation).
     insertion_skeletons: Vec<(String, i32)>,
 }
@@ -166,6 +161,11 @@ impl Channel {
             .filter(|&(_, c)| c <= MAX_INSERTION_COST)
             .collect();
         ch.insertion_skeletons.sort();
+        ch.insertions_by = vec![Vec::new(); 27];
+        for &i in &ch.insertions {
+            let first = ch.all[i as usize].truth_skeleton_chars.first().copied();
+            ch.insertions_by[first.map_or(26, bucket)].push(i);
+        }
         ch
     }
 
@@ -314,7 +314,7 @@ impl Channel {
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp);
-                    for &ri in &self.insertions {
+                    for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
                         let r = &self.all[ri as usize];
                         if let Some(c) = Self::rule_match(r, cand, j) {
                             relax(i, j + r.truth.len(), c, dp);
@@ -334,94 +334,111 @@ impl Channel {
         dp[n * w + m]
     }
 
-    /// Skeletons reachable from the planned token within the budget, with their cheapest
-    /// generation cost; only prefixes found in `prefixes` are explored.
-    pub fn expand(&self, plan: &Plan, prefixes: &FxSet<String>, out: &mut FxMap<String, i32>) {
-        let mut buf = String::new();
-        let mut seen = FxMap::default();
-        self.walk(plan, prefixes, 0, 0, 0, &mut buf, &mut (out, &mut seen));
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
+    /// Skeletons reachable from the planned token within the budget, as trie nodes with their
+    /// cheapest generation cost; only prefixes of skeletons in `trie` are explored. `seen` is
+    /// scratch space (explored states), kept by the caller between tokens.
+    pub fn expand(
         &self,
         plan: &Plan,
-        prefixes: &FxSet<String>,
-        i: usize,
-        cost: i32,
-        edits: u8,
-        buf: &mut String,
-        out: &mut WalkOut<'_>,
+        trie: &Trie,
+        seen: &mut FxMap<u64, i32>,
+        out: &mut FxMap<u32, i32>,
     ) {
+        seen.clear();
+        let mut w = Walk {
+            ch: self,
+            plan,
+            trie,
+            seen,
+            out,
+        };
+        w.go(0, Trie::ROOT, 0, 0);
+    }
+}
+
+/// One generation walk over the skeleton trie.
+struct Walk<'a> {
+    ch: &'a Channel,
+    plan: &'a Plan,
+    trie: &'a Trie,
+    /// Explored states (position, edits, node) → cheapest cost seen.
+    seen: &'a mut FxMap<u64, i32>,
+    /// Reached skeleton nodes → cheapest cost.
+    out: &'a mut FxMap<u32, i32>,
+}
+
+impl Walk<'_> {
+    fn go(&mut self, i: usize, node: u32, cost: i32, edits: u8) {
         if cost > BUDGET {
             return;
         }
-        if !buf.is_empty() && !prefixes.contains(buf.as_str()) {
-            return;
-        }
-        // a state reached before as cheaply (and with no more edits) has been explored
-        match out.1.get_mut(&(i, edits, buf.clone())) {
-            Some(c) if *c <= cost => return,
-            Some(c) => *c = cost,
-            None => {
-                out.1.insert((i, edits, buf.clone()), cost);
+        // a state reached before as cheaply has been explored
+        let key = (u64::from(node) << 16) | ((i as u64) << 4) | u64::from(edits);
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                if *e.get() <= cost {
+                    return;
+                }
+                e.insert(cost);
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(cost);
             }
         }
+        let (plan, trie, ch) = (self.plan, self.trie, self.ch);
         let n = plan.chars.len();
         if i == n {
-            if !buf.is_empty() {
-                let e = out.0.entry(buf.clone()).or_insert(cost);
+            if node != Trie::ROOT && trie.is_terminal(node) {
+                let e = self.out.entry(node).or_insert(cost);
                 *e = (*e).min(cost);
             }
             return;
         }
-        let len = buf.len();
+        let o = plan.chars[i];
+        let lo = letter(o);
         // the character itself (marks dropped)
-        if let Some(l) = letter(plan.chars[i]) {
-            buf.push(l.base);
-            self.walk(plan, prefixes, i + 1, cost, edits, buf, out);
-            buf.truncate(len);
+        if let Some(next) = lo.and_then(|l| trie.child(node, l.base)) {
+            self.go(i + 1, next, cost, edits);
         }
         if edits >= MAX_EDITS {
             return;
         }
         // generic substitutions (the exact cost, marks included, is computed by `cost`)
-        let o = plan.chars[i];
-        let lo = letter(o);
-        for b in SKELETON_LETTERS.chars() {
+        for (b, next) in trie.children(node) {
             let c = match lo {
                 Some(l) if l.base == b => continue,
-                Some(l) => Self::generic(l.base, b, true),
+                Some(l) => Channel::generic(l.base, b, true),
                 None if is_vowel(b) => GARBLE_VOWEL,
                 None => GARBLE_CONSONANT,
             };
-            if cost + c > BUDGET {
-                continue;
+            if cost + c <= BUDGET {
+                self.go(i + 1, next, cost + c, edits + 1);
             }
-            buf.push(b);
-            self.walk(plan, prefixes, i + 1, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
         }
         for (k, sk, c) in &plan.gen[i] {
-            buf.push_str(sk);
-            self.walk(plan, prefixes, i + k, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
+            if let Some(next) = trie.follow(node, sk) {
+                self.go(i + k, next, cost + c, edits + 1);
+            }
         }
-        for (sk, c) in &self.insertion_skeletons {
-            buf.push_str(sk);
-            self.walk(plan, prefixes, i, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
+        for (sk, c) in &ch.insertion_skeletons {
+            if let Some(next) = trie.follow(node, sk) {
+                if next != node {
+                    self.go(i, next, cost + c, edits + 1);
+                }
+            }
         }
         // drop the character
-        self.walk(
-            plan,
-            prefixes,
-            i + 1,
-            cost + Self::del(o),
-            edits + 1,
-            buf,
-            out,
-        );
+        self.go(i + 1, node, cost + Channel::del(o), edits + 1);
+    }
+}
+
+/// Bucket of a skeleton character in `insertions_by`.
+#[inline]
+fn bucket(c: char) -> usize {
+    if c.is_ascii_lowercase() {
+        c as usize - 'a' as usize
+    } else {
+        26
     }
 }
 
@@ -463,11 +480,13 @@ mod tests {
     #[test]
     fn expansion_reaches_skeletons() {
         let ch = Channel::new(&[rule("6", "ố", 50)]);
-        let prefixes: FxSet<String> = ["s", "so"].iter().map(|s| s.to_string()).collect();
+        let mut trie = Trie::default();
+        trie.insert("so");
         let mut plan = Plan::default();
         ch.plan("s6", &mut plan);
         let mut out = FxMap::default();
-        ch.expand(&plan, &prefixes, &mut out);
-        assert_eq!(out.get("so"), Some(&50));
+        ch.expand(&plan, &trie, &mut FxMap::default(), &mut out);
+        let so = trie.follow(Trie::ROOT, "so").expect("node");
+        assert_eq!(out.get(&so), Some(&50));
     }
 }

@@ -13,6 +13,7 @@ use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
 use crate::model::{FxMap, Model};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
+use crate::trie::Trie;
 use crate::Token;
 
 /// Weight of the channel cost against the language model, in percent.
@@ -41,6 +42,9 @@ const MAX_SKELETONS: usize = 16;
 const CAND_MARGIN: i32 = 1000;
 /// Most candidates kept per token.
 const MAX_CANDS: usize = 12;
+/// Candidates whose best first-order path is dearer than the slot's best by more than this are
+/// left out of the second-order search.
+const PRUNE_MARGIN: i32 = 1200;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -100,7 +104,8 @@ pub struct Worker {
     beta: Vec<i32>,
     plan: Plan,
     dp: Vec<i32>,
-    expand: FxMap<String, i32>,
+    expand: FxMap<u32, i32>,
+    seen: FxMap<u64, i32>,
     cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
     delta: Vec<i32>,
     dback: Vec<u32>,
@@ -108,6 +113,8 @@ pub struct Worker {
     pair_cost: Vec<i32>,
     pair_ctx: Vec<u32>,
     upper_line: bool,
+    live: Vec<u32>,
+    live_off: Vec<usize>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -351,6 +358,7 @@ impl Worker {
     }
 
     /// Candidate readings of one lowercase word.
+    #[inline(never)]
     fn generate(
         &mut self,
         m: &Model,
@@ -361,28 +369,36 @@ impl Worker {
     ) -> Vec<Cand> {
         m.channel.plan(lower, &mut self.plan);
         self.expand.clear();
+        let own = skeleton(lower);
         if clean {
-            self.expand.insert(skeleton(lower), 0);
+            if let Some(node) = m.trie.follow(Trie::ROOT, &own) {
+                self.expand.insert(node, 0);
+            }
         } else {
-            m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+            m.channel
+                .expand(&self.plan, &m.trie, &mut self.seen, &mut self.expand);
             // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
             if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
                 for v in ['a', 'e', 'i', 'o', 'u', 'y'] {
-                    self.expand
-                        .entry(format!("{lower}{v}"))
-                        .or_insert(crate::channel::INS);
+                    if let Some(node) = m.trie.follow(Trie::ROOT, &format!("{own}{v}")) {
+                        self.expand.entry(node).or_insert(crate::channel::INS);
+                    }
                 }
             }
         }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
         // score exactly only the cheapest skeletons
-        let mut sks: Vec<(i32, &String)> = self.expand.iter().map(|(k, &c)| (c, k)).collect();
+        let mut sks: Vec<(i32, String)> = self
+            .expand
+            .iter()
+            .map(|(&k, &c)| (c, m.trie.spell(k)))
+            .collect();
         sks.sort_unstable();
         let floor = sks.first().map_or(0, |x| x.0);
         sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
         sks.truncate(MAX_SKELETONS);
-        for &(_, sk) in &sks {
+        for (_, sk) in &sks {
             if let Some(ids) = m.skel.get(sk) {
                 for &id in ids {
                     let c = m
@@ -480,6 +496,7 @@ impl Worker {
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
     /// two slots in context, the bigram cost (name bonus included) and the index of the stored
     /// pair (the trigram context), so that the passes below look nothing up twice.
+    #[inline(never)]
     fn fill_pairs(&mut self, m: &Model) {
         self.pair_off.clear();
         self.pair_cost.clear();
@@ -517,6 +534,7 @@ impl Worker {
         self.pair_off[t] + (pi - p.start) * (s.end - s.start) + (ci - s.start)
     }
 
+    #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
         self.fill_pairs(m);
         let n = self.cands.len();
@@ -585,9 +603,29 @@ impl Worker {
         }
     }
 
+    /// Marks, slot by slot, the candidates worth a place in the second-order search: those whose
+    /// first-order best path (forward + backward) is within [`PRUNE_MARGIN`] of the slot's best.
+    /// (Indices relative to the slot start, in `live[live_off[t]..live_off[t + 1]]`.)
+    fn prune(&mut self) {
+        self.live.clear();
+        self.live_off.clear();
+        for s in &self.slots {
+            self.live_off.push(self.live.len());
+            let mm = |i: usize| self.alpha[i] + self.beta[i];
+            let best = (s.start..s.end).map(mm).min().unwrap_or(0);
+            for i in s.start..s.end {
+                if mm(i) <= best + PRUNE_MARGIN {
+                    self.live.push((i - s.start) as u32);
+                }
+            }
+        }
+        self.live_off.push(self.live.len());
+    }
+
     /// Exact second-order Viterbi: states are (previous candidate, candidate) pairs scored with
     /// the trigram model; returns the best candidate index of every slot. (The first-order
     /// forward/backward costs in `alpha`/`beta` serve only the confidences.)
+    #[inline(never)]
     fn second_order(&mut self, m: &Model) -> Vec<usize> {
         let n = self.slots.len();
         let mut chosen = vec![0usize; n];
@@ -614,9 +652,12 @@ impl Worker {
         self.delta.resize(total, i32::MAX / 4);
         self.dback.clear();
         self.dback.resize(total, u32::MAX);
+        self.prune();
+        let mut order: Vec<(i32, usize)> = Vec::new();
         for t in 0..n {
             let s = self.slots[t].clone();
             let c_n = s.end - s.start;
+            let live_c = self.live_off[t]..self.live_off[t + 1];
             if width[t] == 1 && (t == 0 || s.cut_before) {
                 let best_prev = if t == 0 {
                     (u32::MAX, 0)
@@ -626,7 +667,8 @@ impl Worker {
                         .min_by_key(|x| x.1)
                         .unwrap_or((u32::MAX, 0))
                 };
-                for c in 0..c_n {
+                for &c in &self.live[live_c] {
+                    let c = c as usize;
                     let cand = &self.cands[s.start + c];
                     self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
                     self.dback[off[t] + c] = best_prev.0;
@@ -635,18 +677,30 @@ impl Worker {
             }
             let p_slot = self.slots[t - 1].clone();
             let p_n = p_slot.end - p_slot.start;
-            let pw = width[t - 1];
-            let mut order: Vec<(i32, usize)> = Vec::with_capacity(pw);
             let q_in_context = !(t == 1 || p_slot.cut_before);
-            for p in 0..p_n {
+            let live_q = if q_in_context {
+                self.live_off[t - 2]..self.live_off[t - 1]
+            } else {
+                0..0
+            };
+            for &p in &self.live[self.live_off[t - 1]..self.live_off[t]] {
+                let p = p as usize;
                 let pid = self.cands[p_slot.start + p].id;
                 // predecessors cheapest first: transition costs are never negative (bonuses
                 // aside, which do not depend on the predecessor), so the scan stops at the first
                 // one already dearer than the best found
                 order.clear();
-                order.extend((0..pw).map(|q| (self.delta[off[t - 1] + q * p_n + p], q)));
+                if q_in_context {
+                    order.extend(self.live[live_q.clone()].iter().map(|&q| {
+                        let q = q as usize;
+                        (self.delta[off[t - 1] + q * p_n + p], q)
+                    }));
+                } else {
+                    order.push((self.delta[off[t - 1] + p], 0));
+                }
                 order.sort_unstable();
-                for c in 0..c_n {
+                for &c in &self.live[live_c.clone()] {
+                    let c = c as usize;
                     let ci = s.start + c;
                     let cand_id = self.cands[ci].id;
                     let bi = self.pair_cost[self.pair(t, p_slot.start + p, ci)];
@@ -699,6 +753,7 @@ impl Worker {
         chosen
     }
 
+    #[inline(never)]
     fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
         let chosen = self.second_order(m);
         let mut out = Vec::with_capacity(tokens.len());

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod model;
 pub mod text;
+pub mod trie;
 
 pub use error::RestoreError;
 pub use eval::{run_eval, score, Score};

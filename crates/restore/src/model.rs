@@ -7,6 +7,7 @@
 use crate::channel::{CandChars, Channel};
 use crate::lexicon::{skeleton_index, Dict};
 use crate::text::{normalize_word, skeleton};
+use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -47,8 +48,8 @@ pub struct Model {
     pub ids: FxMap<String, u32>,
     /// Skeleton → ids of the Vietnamese syllables sharing it.
     pub skel: FxMap<String, Vec<u32>>,
-    /// Every prefix of every skeleton (for pruning generation).
-    pub prefixes: FxSet<String>,
+    /// Every skeleton, as a trie (generation walks it).
+    pub trie: Trie,
     /// Each syllable taken apart for the channel scorer, by id.
     pub chars: Vec<CandChars>,
     /// The confusion table.
@@ -84,12 +85,9 @@ impl Model {
             .map(|(i, s)| (s.clone(), i as u32))
             .collect();
         let skel: FxMap<String, Vec<u32>> = skeleton_index(&dict).into_iter().collect();
-        let mut prefixes = FxSet::default();
+        let mut trie = Trie::default();
         for s in skel.keys() {
-            for (i, _) in s.char_indices().skip(1) {
-                prefixes.insert(s[..i].to_string());
-            }
-            prefixes.insert(s.clone());
+            trie.insert(s);
         }
         let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
         let channel = Channel::new(&dict.channel);
@@ -122,7 +120,7 @@ impl Model {
             dict,
             ids,
             skel,
-            prefixes,
+            trie,
             chars,
             channel,
             protected,
@@ -155,10 +153,7 @@ impl Model {
                 continue;
             }
             let sk = skeleton(&w);
-            for (i, _) in sk.char_indices().skip(1) {
-                self.prefixes.insert(sk[..i].to_string());
-            }
-            self.prefixes.insert(sk.clone());
+            self.trie.insert(&sk);
             self.user_skel
                 .entry(sk.clone())
                 .or_default()

@@ -45,7 +45,7 @@ const MAX_INSERTION_COST: i32 = 500;
 /// Generation stops exploring beyond this cost.
 const BUDGET: i32 = 1000;
 /// At most this many non-identity rewrites per token during generation.
-const MAX_EDITS: u8 = 3;
+pub const MAX_EDITS: u8 = 3;
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -95,8 +95,11 @@ pub struct Channel {
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
     chars: Vec<char>,
-    /// For each start position: (OCR characters consumed, rule index).
-    at: Vec<Vec<(usize, u32)>>,
+    /// Rules that apply, as (OCR characters consumed, rule index), sorted by start position and
+    /// then by the bucket of their truth's first skeleton letter ([`bucket`]; 27 = empty truth).
+    at: Vec<(u8, u32)>,
+    /// Offsets into `at`: `at_idx[i * BUCKETS + b]` starts position `i`, bucket `b`.
+    at_idx: Vec<u32>,
     /// For each start position: (OCR characters consumed, truth skeleton, cheapest cost), for
     /// generation; rewrites that only put marks back are left out (the identity covers them).
     gen: Vec<Vec<(usize, String, i32)>>,
@@ -194,16 +197,19 @@ impl Channel {
         plan.chars.clear();
         plan.chars.extend(token.chars());
         plan.at.clear();
+        plan.at_idx.clear();
         plan.gen.clear();
         let n = plan.chars.len();
+        let mut here: Vec<(usize, u8, u32)> = Vec::new();
         for i in 0..n {
-            let mut here = Vec::new();
+            here.clear();
             let mut gen: Vec<(usize, String, i32)> = Vec::new();
             for k in 1..=self.max_ocr.min(n - i) {
                 if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
                     for &r in rs {
-                        here.push((k, r));
                         let rule = &self.all[r as usize];
+                        let b = rule.truth_skeleton_chars.first().map_or(EMPTY, |&c| bucket(c));
+                        here.push((b, k as u8, r));
                         let own = letter(plan.chars[i]).map(|l| l.base.to_string());
                         if k == 1 && own.as_deref() == Some(rule.truth_skeleton.as_str()) {
                             continue;
@@ -218,10 +224,21 @@ impl Channel {
                     }
                 }
             }
-            plan.at.push(here);
+            here.sort_unstable();
+            let mut h = 0;
+            for b in 0..BUCKETS {
+                plan.at_idx.push(plan.at.len() as u32);
+                while h < here.len() && here[h].0 == b {
+                    plan.at.push((here[h].1, here[h].2));
+                    h += 1;
+                }
+            }
             plan.gen.push(gen);
         }
-        plan.at.push(Vec::new());
+        for _ in 0..BUCKETS {
+            plan.at_idx.push(plan.at.len() as u32);
+        }
+        plan.at_idx.push(plan.at.len() as u32);
         plan.gen.push(Vec::new());
     }
 
@@ -322,10 +339,27 @@ impl Channel {
                     }
                 }
                 if i < n {
-                    for &(k, ri) in &plan.at[i] {
-                        let r = &self.all[ri as usize];
-                        if let Some(c) = Self::rule_match(r, cand, j) {
-                            relax(i + k, j + r.truth.len(), c, dp);
+                    let base = i * BUCKETS;
+                    let first = if j < m {
+                        bucket(cand.skeleton[j])
+                    } else {
+                        EMPTY
+                    };
+                    let ranges = [
+                        plan.at_idx[base + first]..plan.at_idx[base + first + 1],
+                        plan.at_idx[base + EMPTY]..plan.at_idx[base + EMPTY + 1],
+                    ];
+                    let ranges = if first == EMPTY {
+                        &ranges[1..]
+                    } else {
+                        &ranges[..]
+                    };
+                    for r in ranges {
+                        for &(k, ri) in &plan.at[r.start as usize..r.end as usize] {
+                            let r = &self.all[ri as usize];
+                            if let Some(c) = Self::rule_match(r, cand, j) {
+                                relax(i + k as usize, j + r.truth.len(), c, dp);
+                            }
                         }
                     }
                 }
@@ -335,13 +369,15 @@ impl Channel {
     }
 
     /// Skeletons reachable from the planned token within the budget, as trie nodes with their
-    /// cheapest generation cost; only prefixes of skeletons in `trie` are explored. `seen` is
-    /// scratch space (explored states), kept by the caller between tokens.
+    /// cheapest generation cost; only prefixes of skeletons in `trie` are explored, and nothing
+    /// dearer than `margin` above the cheapest skeleton found. `seen` is scratch space (explored
+    /// states), kept by the caller between tokens.
     pub fn expand(
         &self,
         plan: &Plan,
         trie: &Trie,
-        seen: &mut FxMap<u64, i32>,
+        margin: i32,
+        seen: &mut FxMap<u64, [i32; MAX_EDITS as usize + 1]>,
         out: &mut FxMap<u32, i32>,
     ) {
         seen.clear();
@@ -349,6 +385,8 @@ impl Channel {
             ch: self,
             plan,
             trie,
+            margin,
+            limit: BUDGET,
             seen,
             out,
         };
@@ -361,36 +399,35 @@ struct Walk<'a> {
     ch: &'a Channel,
     plan: &'a Plan,
     trie: &'a Trie,
-    /// Explored states (position, edits, node) → cheapest cost seen.
-    seen: &'a mut FxMap<u64, i32>,
+    /// How far above the cheapest skeleton found the walk still explores.
+    margin: i32,
+    /// The current cost limit: the budget, or less once a skeleton is found.
+    limit: i32,
+    /// Explored states (node, position) → cheapest cost seen with each number of edits.
+    seen: &'a mut FxMap<u64, [i32; MAX_EDITS as usize + 1]>,
     /// Reached skeleton nodes → cheapest cost.
     out: &'a mut FxMap<u32, i32>,
 }
 
 impl Walk<'_> {
     fn go(&mut self, i: usize, node: u32, cost: i32, edits: u8) {
-        if cost > BUDGET {
+        if cost > self.limit {
             return;
         }
-        // a state reached before as cheaply has been explored
-        let key = (u64::from(node) << 16) | ((i as u64) << 4) | u64::from(edits);
-        match self.seen.entry(key) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                if *e.get() <= cost {
-                    return;
-                }
-                e.insert(cost);
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(cost);
-            }
+        // a state reached before as cheaply with no more edits has been explored
+        let key = (u64::from(node) << 16) | i as u64;
+        let best = self.seen.entry(key).or_insert([i32::MAX; MAX_EDITS as usize + 1]);
+        if best[..=edits as usize].iter().any(|&c| c <= cost) {
+            return;
         }
+        best[edits as usize] = cost;
         let (plan, trie, ch) = (self.plan, self.trie, self.ch);
         let n = plan.chars.len();
         if i == n {
             if node != Trie::ROOT && trie.is_terminal(node) {
                 let e = self.out.entry(node).or_insert(cost);
                 *e = (*e).min(cost);
+                self.limit = self.limit.min(cost.saturating_add(self.margin));
             }
             return;
         }
@@ -411,7 +448,7 @@ impl Walk<'_> {
                 None if is_vowel(b) => GARBLE_VOWEL,
                 None => GARBLE_CONSONANT,
             };
-            if cost + c <= BUDGET {
+            if cost + c <= self.limit {
                 self.go(i + 1, next, cost + c, edits + 1);
             }
         }
@@ -432,7 +469,12 @@ impl Walk<'_> {
     }
 }
 
-/// Bucket of a skeleton character in `insertions_by`.
+/// Number of rule buckets: 26 letters, anything else, empty.
+const BUCKETS: usize = 28;
+/// The bucket of rules whose truth is empty (deletions).
+const EMPTY: usize = 27;
+
+/// Bucket of a skeleton character in `insertions_by` and in a plan's rules.
 #[inline]
 fn bucket(c: char) -> usize {
     if c.is_ascii_lowercase() {
@@ -485,7 +527,7 @@ mod tests {
         let mut plan = Plan::default();
         ch.plan("s6", &mut plan);
         let mut out = FxMap::default();
-        ch.expand(&plan, &trie, &mut FxMap::default(), &mut out);
+        ch.expand(&plan, &trie, 1000, &mut FxMap::default(), &mut out);
         let so = trie.follow(Trie::ROOT, "so").expect("node");
         assert_eq!(out.get(&so), Some(&50));
     }

@@ -105,7 +105,7 @@ pub struct Worker {
     plan: Plan,
     dp: Vec<i32>,
     expand: FxMap<u32, i32>,
-    seen: FxMap<u64, i32>,
+    seen: FxMap<u64, [i32; crate::channel::MAX_EDITS as usize + 1]>,
     cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
     delta: Vec<i32>,
     dback: Vec<u32>,
@@ -376,7 +376,7 @@ impl Worker {
             }
         } else {
             m.channel
-                .expand(&self.plan, &m.trie, &mut self.seen, &mut self.expand);
+                .expand(&self.plan, &m.trie, SKELETON_MARGIN, &mut self.seen, &mut self.expand);
             // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
             if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
                 for v in ['a', 'e', 'i', 'o', 'u', 'y'] {

@@ -50,14 +50,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 text.push('\n');
             }
             let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
-            for pass in ["cold", "warm", "warm", "warm", "warm"] {
-                let t0 = std::time::Instant::now();
+            // CPU time of this thread (the machine may be shared): /proc/thread-self/schedstat
+            let cpu = || -> f64 {
+                std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+                    .map_or(0.0, |ns| ns / 1e9)
+            };
+            for pass in ["cold", "warm", "warm"] {
+                let (t0, c0) = (std::time::Instant::now(), cpu());
                 let mut n = 0;
                 for l in &lines {
                     n += r.restore_line(l).len();
                 }
                 let s = t0.elapsed().as_secs_f64();
-                println!("{pass}: {} bytes, {n} tokens in {:.1} ms = {:.0} KB/s", text.len(), s * 1e3, text.len() as f64 / s / 1e3);
+                let c = cpu() - c0;
+                println!(
+                    "{pass}: {} bytes, {n} tokens in {:.1} ms ({:.1} ms CPU) = {:.0} KB/s ({:.0} KB/s CPU)",
+                    text.len(),
+                    s * 1e3,
+                    c * 1e3,
+                    text.len() as f64 / s / 1e3,
+                    text.len() as f64 / c / 1e3
+                );
+            }
+        }
+        Some("dev") => {
+            // the development set (tune here): restore dev DICT DIR
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for row in vanban_restore::eval::eval_fixture_dir(&r, Path::new(&args[3]))? {
+                println!(
+                    "{:<22} {:>5} {:>7} {:>8.4} {:>9.4} {:>10.4}",
+                    row.set.replace("eval", "dev"),
+                    row.files,
+                    row.raw.tokens,
+                    row.raw.accuracy(),
+                    row.restored.accuracy(),
+                    row.unchanged
+                );
             }
         }
         Some("eval") => {

@@ -87,8 +87,9 @@ pub struct Channel {
     insertions: Vec<u32>,
     /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
     insertions_by: Vec<Vec<u32>>,
-    /// Insertions grouped by skeleton, cheapest cost (for generation).
-    insertion_skeletons: Vec<(String, i32)>,
+    /// Insertions grouped by skeleton, cheapest cost (for generation), by the skeleton's first
+    /// letter (`a`–`z`); insertions of anything else cannot spell a skeleton and are left out.
+    insertion_skeletons: Vec<Vec<(String, i32)>>,
 }
 
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
@@ -159,11 +160,17 @@ impl Channel {
             let e = ins.entry(r.truth_skeleton.clone()).or_insert(r.cost);
             *e = (*e).min(r.cost);
         }
-        ch.insertion_skeletons = ins
+        let mut ins: Vec<(String, i32)> = ins
             .into_iter()
             .filter(|&(_, c)| c <= MAX_INSERTION_COST)
             .collect();
-        ch.insertion_skeletons.sort();
+        ins.sort();
+        ch.insertion_skeletons = vec![Vec::new(); 26];
+        for (sk, c) in ins {
+            if let Some(b) = sk.chars().next().filter(char::is_ascii_lowercase) {
+                ch.insertion_skeletons[bucket(b)].push((sk, c));
+            }
+        }
         ch.insertions_by = vec![Vec::new(); 27];
         for &i in &ch.insertions {
             let first = ch.all[i as usize].truth_skeleton_chars.first().copied();
@@ -457,9 +464,9 @@ impl Walk<'_> {
                 self.go(i + k, next, cost + c, edits + 1);
             }
         }
-        for (sk, c) in &ch.insertion_skeletons {
-            if let Some(next) = trie.follow(node, sk) {
-                if next != node {
+        for (b, _) in trie.children(node) {
+            for (sk, c) in &ch.insertion_skeletons[bucket(b)] {
+                if let Some(next) = trie.follow(node, sk) {
                     self.go(i, next, cost + c, edits + 1);
                 }
             }

@@ -398,13 +398,31 @@ impl Worker {
         let floor = sks.first().map_or(0, |x| x.0);
         sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
         sks.truncate(MAX_SKELETONS);
-        for (_, sk) in &sks {
+        // The generation cost of a skeleton is (but for rare paths generation does not take) a
+        // lower bound of the exact cost of its syllables: a syllable whose bound already loses
+        // to the best found by more than the margin, or to the last place of a full list, is
+        // not scored exactly. `tops` keeps the best totals found so far, ascending.
+        let mut tops: Vec<i32> = Vec::with_capacity(MAX_CANDS + 1);
+        for (gen, sk) in &sks {
             if let Some(ids) = m.skel.get(sk) {
                 for &id in ids {
+                    let bound = gen * CHANNEL_WEIGHT / 100 + m.uni(id);
+                    if let Some(&best) = tops.first() {
+                        let full = tops.len() >= MAX_CANDS && bound > tops[MAX_CANDS - 1];
+                        if bound > best + CAND_MARGIN || full {
+                            continue;
+                        }
+                    }
                     let c = m
                         .channel
                         .cost(&self.plan, &m.chars[id as usize], &mut self.dp);
                     scored.push((c, id));
+                    let total = c * CHANNEL_WEIGHT / 100 + m.uni(id);
+                    let at = tops.partition_point(|&x| x <= total);
+                    if at < MAX_CANDS {
+                        tops.insert(at, total);
+                        tops.truncate(MAX_CANDS);
+                    }
                 }
             }
             if let Some(ws) = m.user_skel.get(sk) {

@@ -6,12 +6,15 @@
 //! protected tokens and codes (kept, with known code repairs such as `ND-CP` → `NĐ-CP`), and
 //! words, which get candidates. A line in which most words already are accented syllables is
 //! treated as correct text: its valid syllables keep their reading unless the evidence against
-//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers and a cache of
-//! candidate lists between lines.
+//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers between lines,
+//! and the [`Cache`] (one per restorer, shared by its threads) keeps the candidate list of every
+//! word already seen: archives repeat their words massively.
 
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
-use crate::model::{FxMap, Model};
+use crate::model::{FxHasher, FxMap, Model};
+use std::hash::{BuildHasher, BuildHasherDefault};
+use std::sync::{Arc, PoisonError, RwLock};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
 use crate::trie::Trie;
 use crate::Token;
@@ -63,8 +66,9 @@ enum Out {
     Word(String),
 }
 
+/// One candidate reading of a token.
 #[derive(Debug, Clone)]
-struct Cand {
+pub struct Cand {
     out: Out,
     /// Language-model state; `None` for a word outside the model.
     id: Option<u32>,
@@ -95,6 +99,67 @@ struct Slot {
     end: usize,
 }
 
+/// Candidate lists of the words seen so far, keyed by the lowercase word and the line flags that
+/// shape the list; sharded so that threads rarely wait on one another. A shard that grows past
+/// its bound is emptied (the cache only saves work, it never changes a result).
+#[derive(Debug)]
+pub struct Cache {
+    shards: Vec<RwLock<FxMap<(String, u8), Arc<[Cand]>>>>,
+}
+
+/// Shards of the candidate cache.
+const CACHE_SHARDS: usize = 16;
+/// Entries a cache shard holds before it is emptied.
+const CACHE_SHARD_MAX: usize = 1 << 14;
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            shards: (0..CACHE_SHARDS).map(|_| RwLock::default()).collect(),
+        }
+    }
+}
+
+impl Cache {
+    fn shard(&self, key: &(String, u8)) -> &RwLock<FxMap<(String, u8), Arc<[Cand]>>> {
+        let h = BuildHasherDefault::<FxHasher>::default().hash_one(key);
+        &self.shards[(h >> 7) as usize % CACHE_SHARDS]
+    }
+
+    fn get(&self, key: &(String, u8)) -> Option<Arc<[Cand]>> {
+        let shard = self.shard(key).read().unwrap_or_else(PoisonError::into_inner);
+        shard.get(key).cloned()
+    }
+
+    fn insert(&self, key: (String, u8), list: Arc<[Cand]>) {
+        let mut shard = self.shard(&key).write().unwrap_or_else(PoisonError::into_inner);
+        if shard.len() >= CACHE_SHARD_MAX {
+            shard.clear();
+        }
+        shard.insert(key, list);
+    }
+
+    /// Forgets every list (the next pass over a text is a cold one again).
+    pub fn clear(&self) {
+        for s in &self.shards {
+            s.write().unwrap_or_else(PoisonError::into_inner).clear();
+        }
+    }
+
+    /// Number of words cached.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.read().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Per-thread decoding state, reused from line to line.
 #[derive(Debug, Default)]
 pub struct Worker {
@@ -106,7 +171,6 @@ pub struct Worker {
     dp: Vec<i32>,
     expand: FxMap<u32, i32>,
     seen: FxMap<u64, [i32; crate::channel::MAX_EDITS as usize + 1]>,
-    cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
     delta: Vec<i32>,
     dback: Vec<u32>,
     pair_off: Vec<usize>,
@@ -184,7 +248,7 @@ impl Worker {
     }
 
     /// Restores one line of tokens.
-    pub fn restore_line(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+    pub fn restore_line(&mut self, m: &Model, cache: &Cache, tokens: &[&str]) -> Vec<Token> {
         self.cands.clear();
         self.slots.clear();
         // line statistics
@@ -296,22 +360,21 @@ impl Worker {
                 if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
-                    let key = (
-                        lower,
-                        accented_line && known,
-                        clean_line,
-                        case == Case::Lower,
-                    );
-                    if let Some(c) = self.cache.get(&key) {
-                        self.cands.extend(c.iter().cloned());
-                    } else {
-                        let list = self.generate(m, &key.0, key.1, key.2, case);
-                        if self.cache.len() > 50_000 {
-                            self.cache.clear();
+                    let flags = u8::from(accented_line && known)
+                        | u8::from(clean_line) << 1
+                        | u8::from(case == Case::Lower) << 2;
+                    let key = (lower, flags);
+                    let list = match cache.get(&key) {
+                        Some(list) => list,
+                        None => {
+                            let list: Arc<[Cand]> = self
+                                .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
+                                .into();
+                            cache.insert(key, list.clone());
+                            list
                         }
-                        self.cands.extend(list.iter().cloned());
-                        self.cache.insert(key, list);
-                    }
+                    };
+                    self.cands.extend(list.iter().cloned());
                 }
             }
             if kind == Kind::Inert {

@@ -23,7 +23,7 @@ pub mod trie;
 pub use error::RestoreError;
 pub use eval::{run_eval, score, Score};
 
-use decode::Worker;
+use decode::{Cache, Worker};
 use model::Model;
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -50,6 +50,7 @@ pub struct Token {
 #[derive(Debug)]
 pub struct Restorer {
     model: Model,
+    cache: Cache,
 }
 
 thread_local! {
@@ -62,6 +63,7 @@ impl Restorer {
         let dict = lexicon::read_blob(path)?;
         Ok(Restorer {
             model: Model::new(dict),
+            cache: Cache::default(),
         })
     }
 
@@ -73,18 +75,20 @@ impl Restorer {
         })?;
         Ok(Restorer {
             model: Model::new(dict),
+            cache: Cache::default(),
         })
     }
 
     /// Adds clerk-confirmed words: they count as valid and are preferred over other readings.
     pub fn with_user_lexicon(mut self, words: impl IntoIterator<Item = String>) -> Restorer {
         self.model.add_user_words(words);
+        self.cache.clear();
         self
     }
 
     /// Restores one line given as tokens; returns exactly one [`Token`] per input token.
     pub fn restore_line(&self, tokens: &[&str]) -> Vec<Token> {
-        let mut out = WORKER.with(|w| w.borrow_mut().restore_line(&self.model, tokens));
+        let mut out = WORKER.with(|w| w.borrow_mut().restore_line(&self.model, &self.cache, tokens));
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
         }
@@ -157,6 +161,12 @@ impl Restorer {
             };
         }
         Some(c)
+    }
+
+    /// Forgets the candidate lists of the words seen so far (they are kept, shared by all threads,
+    /// because archives repeat their words; a benchmark clears them to measure a first pass).
+    pub fn clear_cache(&self) {
+        self.cache.clear();
     }
 
     /// Number of syllables in the loaded dictionary.

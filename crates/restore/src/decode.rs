@@ -38,7 +38,7 @@ const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
 /// Skeletons dearer than the cheapest by more than this are not scored.
-const SKELETON_MARGIN: i32 = 700;
+const SKELETON_MARGIN: i32 = 500;
 /// Most skeletons scored per token.
 const MAX_SKELETONS: usize = 16;
 /// Candidates dearer (channel + unigram) than the best by more than this are dropped.
@@ -47,7 +47,7 @@ const CAND_MARGIN: i32 = 1000;
 const MAX_CANDS: usize = 12;
 /// Candidates whose best first-order path is dearer than the slot's best by more than this are
 /// left out of the second-order search.
-const PRUNE_MARGIN: i32 = 1200;
+const PRUNE_MARGIN: i32 = 700;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -360,8 +360,11 @@ impl Worker {
                 if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
+                    // a known marked syllable in a line of accented text is only re-marked:
+                    // OCR that kept the marks rarely spells another valid syllable
+                    let settled = accented_line && known && has_marks(&lower);
                     let flags = u8::from(accented_line && known)
-                        | u8::from(clean_line) << 1
+                        | u8::from(clean_line || settled) << 1
                         | u8::from(case == Case::Lower) << 2;
                     let key = (lower, flags);
                     let list = match cache.get(&key) {

@@ -43,9 +43,9 @@ const LONE_RULE_MAX: i32 = 400;
 /// Insertions dearer than this are not tried during generation (they branch at every position).
 const MAX_INSERTION_COST: i32 = 500;
 /// Generation stops exploring beyond this cost.
-const BUDGET: i32 = 1000;
+const BUDGET: i32 = 800;
 /// At most this many non-identity rewrites per token during generation.
-pub const MAX_EDITS: u8 = 3;
+pub const MAX_EDITS: u8 = 2;
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -82,7 +82,10 @@ impl CandChars {
 #[derive(Debug, Default)]
 pub struct Channel {
     all: Vec<Rule>,
-    rules: HashMap<Vec<char>, Vec<u32>>,
+    /// OCR chunk → its entry in `chunks`.
+    rules: FxMap<Vec<char>, u32>,
+    /// The rules of each OCR chunk, and what generation does with them.
+    chunks: Vec<Chunk>,
     max_ocr: usize,
     insertions: Vec<u32>,
     /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
@@ -90,6 +93,16 @@ pub struct Channel {
     /// Insertions grouped by skeleton, cheapest cost (for generation), by the skeleton's first
     /// letter (`a`–`z`); insertions of anything else cannot spell a skeleton and are left out.
     insertion_skeletons: Vec<Vec<(String, i32)>>,
+}
+
+/// The rules of one OCR chunk (`ir`, `6`, `w`).
+#[derive(Debug, Default, Clone)]
+struct Chunk {
+    /// Rule indexes.
+    rules: Vec<u32>,
+    /// For generation: each truth skeleton (letters only, maybe empty) with its cheapest cost;
+    /// rewrites that only put marks back are left out (the identity covers them).
+    gen: Vec<(Box<str>, i32)>,
 }
 
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
@@ -101,9 +114,8 @@ pub struct Plan {
     at: Vec<(u8, u32)>,
     /// Offsets into `at`: `at_idx[i * BUCKETS + b]` starts position `i`, bucket `b`.
     at_idx: Vec<u32>,
-    /// For each start position: (OCR characters consumed, truth skeleton, cheapest cost), for
-    /// generation; rewrites that only put marks back are left out (the identity covers them).
-    gen: Vec<Vec<(usize, String, i32)>>,
+    /// The OCR chunks found, as (start position, characters consumed, chunk index).
+    gen: Vec<(u8, u8, u32)>,
 }
 
 impl Plan {
@@ -151,8 +163,32 @@ impl Channel {
             if o.is_empty() {
                 ch.insertions.push(id);
             } else {
-                ch.rules.entry(o).or_default().push(id);
+                let n = ch.chunks.len() as u32;
+                let c = *ch.rules.entry(o).or_insert(n);
+                if c == n {
+                    ch.chunks.push(Chunk::default());
+                }
+                ch.chunks[c as usize].rules.push(id);
             }
+        }
+        for (o, &c) in &ch.rules {
+            let own = (o.len() == 1)
+                .then(|| letter(o[0]).map(|l| l.base.to_string()))
+                .flatten();
+            let mut gen: Vec<(Box<str>, i32)> = Vec::new();
+            for &r in &ch.chunks[c as usize].rules {
+                let rule = &ch.all[r as usize];
+                let sk = rule.truth_skeleton.as_str();
+                if own.as_deref() == Some(sk) || !sk.chars().all(|c| c.is_ascii_lowercase()) {
+                    continue;
+                }
+                match gen.iter_mut().find(|g| &*g.0 == sk) {
+                    Some(g) => g.1 = g.1.min(rule.cost),
+                    None => gen.push((sk.into(), rule.cost)),
+                }
+            }
+            gen.sort();
+            ch.chunks[c as usize].gen = gen;
         }
         let mut ins: HashMap<String, i32> = HashMap::new();
         for &i in &ch.insertions {
@@ -181,8 +217,8 @@ impl Channel {
 
     /// True when the table reads `c` alone for a letter with a probability of at least e^-4.
     pub fn stands_for_letter(&self, c: char) -> bool {
-        self.rules.get(&[c][..]).is_some_and(|rs| {
-            rs.iter().any(|&r| {
+        self.rules.get(&[c][..]).is_some_and(|&ci| {
+            self.chunks[ci as usize].rules.iter().any(|&r| {
                 let r = &self.all[r as usize];
                 r.cost <= LONE_RULE_MAX && r.truth.iter().any(|t| t.is_alphabetic())
             })
@@ -207,27 +243,19 @@ impl Channel {
         plan.at_idx.clear();
         plan.gen.clear();
         let n = plan.chars.len();
-        let mut here: Vec<(usize, u8, u32)> = Vec::new();
+        let mut here: Vec<(usize, u8, u32)> = Vec::with_capacity(64);
         for i in 0..n {
             here.clear();
-            let mut gen: Vec<(usize, String, i32)> = Vec::new();
             for k in 1..=self.max_ocr.min(n - i) {
-                if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
-                    for &r in rs {
+                if let Some(&ci) = self.rules.get(&plan.chars[i..i + k]) {
+                    let chunk = &self.chunks[ci as usize];
+                    if !chunk.gen.is_empty() {
+                        plan.gen.push((i as u8, k as u8, ci));
+                    }
+                    for &r in &chunk.rules {
                         let rule = &self.all[r as usize];
                         let b = rule.truth_skeleton_chars.first().map_or(EMPTY, |&c| bucket(c));
                         here.push((b, k as u8, r));
-                        let own = letter(plan.chars[i]).map(|l| l.base.to_string());
-                        if k == 1 && own.as_deref() == Some(rule.truth_skeleton.as_str()) {
-                            continue;
-                        }
-                        match gen
-                            .iter_mut()
-                            .find(|g| g.0 == k && g.1 == rule.truth_skeleton)
-                        {
-                            Some(g) => g.2 = g.2.min(rule.cost),
-                            None => gen.push((k, rule.truth_skeleton.clone(), rule.cost)),
-                        }
                     }
                 }
             }
@@ -240,13 +268,11 @@ impl Channel {
                     h += 1;
                 }
             }
-            plan.gen.push(gen);
         }
         for _ in 0..BUCKETS {
             plan.at_idx.push(plan.at.len() as u32);
         }
         plan.at_idx.push(plan.at.len() as u32);
-        plan.gen.push(Vec::new());
     }
 
     /// Cost of one character read as `o` when `t` was printed.
@@ -459,9 +485,15 @@ impl Walk<'_> {
                 self.go(i + 1, next, cost + c, edits + 1);
             }
         }
-        for (k, sk, c) in &plan.gen[i] {
-            if let Some(next) = trie.follow(node, sk) {
-                self.go(i + k, next, cost + c, edits + 1);
+        let from = plan.gen.partition_point(|g| (g.0 as usize) < i);
+        for &(at, k, ci) in &plan.gen[from..] {
+            if at as usize != i {
+                break;
+            }
+            for (sk, c) in &ch.chunks[ci as usize].gen {
+                if let Some(next) = trie.follow(node, sk) {
+                    self.go(i + k as usize, next, cost + c, edits + 1);
+                }
             }
         }
         for (b, _) in trie.children(node) {

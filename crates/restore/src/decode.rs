@@ -37,6 +37,8 @@ const LONE_GLYPH: i32 = 200;
 const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
+/// Words longer than this (in characters) get no candidates (the longest syllable has 7 letters).
+const MAX_WORD_CHARS: usize = 24;
 /// Skeletons dearer than the cheapest by more than this are not scored.
 const SKELETON_MARGIN: i32 = 500;
 /// Most skeletons scored per token.
@@ -433,9 +435,18 @@ impl Worker {
         clean: bool,
         case: Case,
     ) -> Vec<Cand> {
-        m.channel.plan(lower, &mut self.plan);
         self.expand.clear();
         let own = skeleton(lower);
+        if lower.chars().count() > MAX_WORD_CHARS {
+            // no syllable is this long: a run of glued words or garbage, kept as it is
+            return vec![Cand {
+                out: Out::Keep,
+                id: None,
+                local: 0,
+                oov: OOV_GARBLED,
+            }];
+        }
+        m.channel.plan(lower, &mut self.plan);
         if clean {
             if let Some(node) = m.trie.follow(Trie::ROOT, &own) {
                 self.expand.insert(node, 0);

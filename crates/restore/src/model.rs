@@ -60,8 +60,6 @@ pub struct Model {
     pub code_repair: HashMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
-    /// Bigram key (`a << 32 | b`) → index of the stored pair.
-    pub bi: FxMap<u64, u32>,
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
     /// Trigram key → cost.
@@ -102,14 +100,6 @@ impl Model {
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
         let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
-        let mut bi: FxMap<u64, u32> = FxMap::default();
-        bi.reserve(dict.bi_next.len());
-        for a in 0..dict.syl.len() {
-            let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
-            for k in lo..hi {
-                bi.insert(((a as u64) << 32) | u64::from(dict.bi_next[k]), k as u32);
-            }
-        }
         let tri = dict
             .tri_key
             .iter()
@@ -126,7 +116,6 @@ impl Model {
             protected,
             code_repair,
             num_id,
-            bi,
             names,
             tri,
             user: HashMap::new(),
@@ -178,8 +167,9 @@ impl Model {
     #[inline]
     pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
         let d = &self.dict;
-        match self.bi.get(&((u64::from(a) << 32) | u64::from(b))) {
-            Some(&k) => (i32::from(d.bi_cost[k as usize]), Some(k as usize)),
+        let (lo, hi) = (d.bi_off[a as usize] as usize, d.bi_off[a as usize + 1] as usize);
+        match d.bi_next[lo..hi].binary_search(&b).ok().map(|k| k + lo) {
+            Some(k) => (i32::from(d.bi_cost[k]), Some(k)),
             None => (
                 i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
                 None,

@@ -339,6 +339,12 @@ impl Channel {
 
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
     pub fn cost(&self, plan: &Plan, cand: &CandChars, dp: &mut Vec<i32>) -> i32 {
+        self.cost_within(plan, cand, i32::MAX / 4, dp)
+    }
+
+    /// [`Channel::cost`] when it is at most `limit`; some value above `limit` otherwise (paths
+    /// dearer than the limit are not followed: every step costs zero or more).
+    pub fn cost_within(&self, plan: &Plan, cand: &CandChars, limit: i32, dp: &mut Vec<i32>) -> i32 {
         let (n, m) = (plan.chars.len(), cand.full.len());
         let w = m + 1;
         dp.clear();
@@ -347,7 +353,7 @@ impl Channel {
         for i in 0..=n {
             for j in 0..=m {
                 let here = dp[i * w + j];
-                if here >= i32::MAX / 2 {
+                if here >= i32::MAX / 2 || here > limit {
                     continue;
                 }
                 let relax = |ii: usize, jj: usize, c: i32, dp: &mut Vec<i32>| {

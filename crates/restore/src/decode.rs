@@ -50,6 +50,8 @@ const MAX_CANDS: usize = 12;
 /// Candidates whose best first-order path is dearer than the slot's best by more than this are
 /// left out of the second-order search.
 const PRUNE_MARGIN: i32 = 700;
+/// Entries of a worker's bigram lookup cache before it is emptied.
+const PAIR_CACHE_MAX: usize = 1 << 15;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -181,6 +183,9 @@ pub struct Worker {
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
+    /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
+    /// in cache, in front of the large one that does not.
+    pairs: FxMap<u64, (i32, u32)>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -490,9 +495,26 @@ impl Worker {
                             continue;
                         }
                     }
-                    let c = m
-                        .channel
-                        .cost(&self.plan, &m.chars[id as usize], &mut self.dp);
+                    // the channel cost beyond which the syllable cannot make the list
+                    let limit = match tops.first() {
+                        None => i32::MAX / 4,
+                        Some(&best) => {
+                            let mut t = best + CAND_MARGIN;
+                            if tops.len() >= MAX_CANDS {
+                                t = t.min(tops[MAX_CANDS - 1]);
+                            }
+                            (t - m.uni(id)) * 100 / CHANNEL_WEIGHT + 1
+                        }
+                    };
+                    let c = m.channel.cost_within(
+                        &self.plan,
+                        &m.chars[id as usize],
+                        limit,
+                        &mut self.dp,
+                    );
+                    if c > limit {
+                        continue;
+                    }
                     scored.push((c, id));
                     let total = c * CHANNEL_WEIGHT / 100 + m.uni(id);
                     let at = tops.partition_point(|&x| x <= total);
@@ -609,8 +631,19 @@ impl Worker {
                     let c = &self.cands[ci];
                     let (cost, ctx) = match (pid, c.id) {
                         (Some(a), Some(b)) => {
-                            let (cost, k) = m.bigram_at(a, b);
-                            (cost, k.map_or(u32::MAX, |k| k as u32))
+                            let key = (u64::from(a) << 32) | u64::from(b);
+                            match self.pairs.get(&key) {
+                                Some(&v) => v,
+                                None => {
+                                    let (cost, k) = m.bigram_at(a, b);
+                                    let v = (cost, k.map_or(u32::MAX, |k| k as u32));
+                                    if self.pairs.len() >= PAIR_CACHE_MAX {
+                                        self.pairs.clear();
+                                    }
+                                    self.pairs.insert(key, v);
+                                    v
+                                }
+                            }
                         }
                         _ => (Self::trans(m, pid, c), u32::MAX),
                     };

@@ -183,6 +183,8 @@ pub struct Worker {
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
+    /// The normalised lowercase core of each token of the line.
+    lowers: Vec<String>,
     /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
     /// in cache, in front of the large one that does not.
     pairs: FxMap<u64, (i32, u32)>,
@@ -258,16 +260,21 @@ impl Worker {
     pub fn restore_line(&mut self, m: &Model, cache: &Cache, tokens: &[&str]) -> Vec<Token> {
         self.cands.clear();
         self.slots.clear();
+        // each token's core, normalised and lowercased once
+        self.lowers.clear();
+        self.lowers.extend(tokens.iter().map(|t| {
+            let (_, core, _) = split_edges(t);
+            normalize_word(core).to_lowercase()
+        }));
         // line statistics
         let mut words = 0usize;
         let mut accented = 0usize;
         let mut upper = 0usize;
-        for t in tokens {
+        for (t, n) in tokens.iter().zip(&self.lowers) {
             let (_, core, _) = split_edges(t);
             if core.chars().any(char::is_alphabetic) && !is_code(core) {
                 words += 1;
-                let n = normalize_word(core).to_lowercase();
-                if has_marks(&n) && m.ids.contains_key(&n) {
+                if has_marks(n) && m.ids.contains_key(n) {
                     accented += 1;
                 }
                 if case_of(core) == Case::Upper {
@@ -280,19 +287,16 @@ impl Worker {
         let accented_line = words > 0 && accented * 2 >= words;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
         // damage: its words are only re-marked, never rewritten.
-        let clean_line = tokens.iter().all(|t| {
+        let clean_line = tokens.iter().zip(&self.lowers).all(|(t, lower)| {
             let (_, core, _) = split_edges(t);
             !core.chars().any(char::is_alphabetic)
                 || is_code(core)
                 || m.protected.contains(core)
-                || {
-                    let lower = normalize_word(core).to_lowercase();
-                    m.skel.contains_key(&skeleton(&lower))
-                        || m.user.contains_key(&lower)
-                        || (!upper_line
-                            && lower.chars().all(|c| c.is_ascii_alphabetic())
-                            && case_of(core) == Case::Upper)
-                }
+                || m.skel.contains_key(&skeleton(lower))
+                || m.user.contains_key(lower)
+                || (!upper_line
+                    && lower.chars().all(|c| c.is_ascii_alphabetic())
+                    && case_of(core) == Case::Upper)
         });
 
         let mut cut_next = true;
@@ -353,7 +357,7 @@ impl Worker {
             } else {
                 kind = Kind::Word;
                 let case = case_of(core);
-                let lower = normalize_word(core).to_lowercase();
+                let lower = std::mem::take(&mut self.lowers[ti]);
                 let known = m
                     .ids
                     .get(&lower)

@@ -220,6 +220,10 @@ pub fn toneless(s: &str) -> String {
 
 /// NFC plus new tone placement (`hoà` → `hòa`, `thuỷ` → `thủy`, but `quý` and `hoàn` stay).
 pub fn normalize_word(s: &str) -> String {
+    if s.is_ascii() {
+        // nothing to compose, no tone to move
+        return s.to_string();
+    }
     let s: String = s.nfc().collect();
     new_tone_placement(&s)
 }

@@ -80,6 +80,9 @@ pub struct Cand {
     local: i32,
     /// Language-model cost when the word is outside the model.
     oov: i32,
+    /// The reading takes in the glyph after the word's core (`t?` for `ử`), which is then
+    /// dropped from the punctuation written after it.
+    glued: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,6 +229,17 @@ fn is_lone_glyph(m: &Model, core: &str) -> bool {
         if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
+/// The glyph right after a word's letters that OCR may have made of a mark (`?` or `’` for the
+/// hook or horn: `t?` for `ử`, `o’` for `ơ`), when there is one.
+fn glue_glyph(core: &str, trail: &str) -> Option<char> {
+    let g = trail.chars().next()?;
+    (matches!(g, '?' | '’' | '\'')
+        && !core.is_empty()
+        && core.chars().all(char::is_alphabetic)
+        && core.chars().count() <= 6)
+        .then_some(g)
+}
+
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
 fn roman_repair(core: &str) -> Option<String> {
     if core.is_empty() || core.len() > 4 || !core.contains(['1', 'l']) {
@@ -303,6 +317,7 @@ impl Worker {
         for (ti, tok) in tokens.iter().enumerate() {
             let (lead, core, trail) = split_edges(tok);
             let start = self.cands.len();
+            let glue = glue_glyph(core, trail);
             let mut cut_before = cut_next || !lead.is_empty();
             let kind;
             if core.is_empty() {
@@ -322,6 +337,7 @@ impl Worker {
                     id: Some(m.num_id),
                     local: 0,
                     oov: 0,
+                    glued: false,
                 });
             } else if is_lone_glyph(m, core) {
                 // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
@@ -336,6 +352,7 @@ impl Worker {
                     id: number.then_some(m.num_id),
                     local: LONE_GLYPH,
                     oov: if number { 0 } else { OOV_LOWER },
+                    glued: false,
                 });
             } else if core.chars().count() == 1
                 && core.chars().all(|c| c.is_ascii_alphabetic())
@@ -377,25 +394,35 @@ impl Worker {
                     let flags = u8::from(accented_line && known)
                         | u8::from(clean_line || settled) << 1
                         | u8::from(case == Case::Lower) << 2;
-                    let key = (lower, flags);
-                    let list = match cache.get(&key) {
-                        Some(list) => list,
-                        None => {
-                            let list: Arc<[Cand]> = self
-                                .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
-                                .into();
-                            cache.insert(key, list.clone());
-                            list
-                        }
-                    };
+                    let list = self.cached(m, cache, lower.clone(), flags, case);
                     self.cands.extend(list.iter().cloned());
+                    // a glyph OCR put after the letters may belong to them (`t?` for `ử`):
+                    // the readings that take it in compete with those that do not
+                    if let Some(g) = glue {
+                        let mut with = lower;
+                        with.push(g);
+                        let list = self.cached(m, cache, with, flags & !2, case);
+                        self.cands.extend(
+                            list.iter()
+                                .filter(|c| !matches!(c.out, Out::Keep))
+                                .map(|c| Cand {
+                                    glued: true,
+                                    ..c.clone()
+                                }),
+                        );
+                    }
                 }
             }
             if kind == Kind::Inert {
                 cut_before = true;
             }
-            // commas do not cut: the words on both sides still inform each other
-            cut_next = kind == Kind::Inert || trail.chars().any(|c| c != ',');
+            // commas do not cut: the words on both sides still inform each other; nor does a
+            // glyph that may be part of the word
+            let after = match glue {
+                Some(g) if kind == Kind::Word => &trail[g.len_utf8()..],
+                _ => trail,
+            };
+            cut_next = kind == Kind::Inert || after.chars().any(|c| c != ',');
             self.slots.push(Slot {
                 kind,
                 cap: case_of(core) != Case::Lower,
@@ -406,6 +433,21 @@ impl Worker {
         }
         self.viterbi(m);
         self.emit(m, tokens)
+    }
+
+    /// The candidate list of a word, from the cache or generated (and cached).
+    fn cached(&mut self, m: &Model, cache: &Cache, lower: String, flags: u8, case: Case) -> Arc<[Cand]> {
+        let key = (lower, flags);
+        match cache.get(&key) {
+            Some(list) => list,
+            None => {
+                let list: Arc<[Cand]> = self
+                    .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
+                    .into();
+                cache.insert(key, list.clone());
+                list
+            }
+        }
     }
 
     /// Candidate readings of one lowercase word with their channel costs (for inspection).
@@ -431,6 +473,7 @@ impl Worker {
             id: None,
             local: 0,
             oov: 0,
+            glued: false,
         });
     }
 
@@ -453,6 +496,7 @@ impl Worker {
                 id: None,
                 local: 0,
                 oov: OOV_GARBLED,
+                glued: false,
             }];
         }
         m.channel.plan(lower, &mut self.plan);
@@ -559,6 +603,7 @@ impl Worker {
                 id: Some(id),
                 local,
                 oov: 0,
+                glued: false,
             });
         }
         for (c, w) in users {
@@ -568,6 +613,7 @@ impl Worker {
                 id: None,
                 local,
                 oov: OOV_LOWER,
+                glued: false,
             });
         }
         let in_list = self_id.is_some_and(|id| out.iter().any(|c| c.id == Some(id)));
@@ -586,6 +632,7 @@ impl Worker {
                 } else {
                     OOV_UPPER
                 },
+                glued: false,
             });
         }
         out
@@ -917,6 +964,10 @@ impl Worker {
                             apply_case(w, case)
                         }
                     }
+                };
+                let trail = match trail.chars().next() {
+                    Some(g) if c.glued => &trail[g.len_utf8()..],
+                    _ => trail,
                 };
                 format!("{lead}{body}{trail}")
             };

@@ -240,6 +240,22 @@ fn glue_glyph(core: &str, trail: &str) -> Option<char> {
         .then_some(g)
 }
 
+/// Roman numerals that also spell a syllable (`VI` for `VỊ` in `ĐƠN VỊ`, `XI` for `XÍ`).
+fn roman_word(core: &str) -> bool {
+    matches!(core, "VI" | "XI")
+}
+
+/// True when a token names a numbered part (`Chương`, `Mục`, `Phần`, `Điều`...) so that a Roman
+/// numeral after it is a number.
+fn after_heading_word(tok: &str) -> bool {
+    let (_, core, _) = split_edges(tok);
+    let sk = skeleton(core);
+    matches!(
+        sk.as_str(),
+        "chuong" | "muc" | "phan" | "dieu" | "khoan" | "tiet" | "phu" | "luc" | "so" | "quyen" | "tap"
+    ) || !core.chars().any(char::is_alphabetic)
+}
+
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
 fn roman_repair(core: &str) -> Option<String> {
     if core.is_empty() || core.len() > 4 || !core.contains(['1', 'l']) {
@@ -361,7 +377,9 @@ impl Worker {
                 // list markers: a) b. c)
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if m.protected.contains(core) {
+            } else if m.protected.contains(core)
+                && !(ti > 0 && roman_word(core) && !after_heading_word(tokens[ti - 1]))
+            {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
             } else if is_code(core) {

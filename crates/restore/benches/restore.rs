@@ -44,7 +44,9 @@ fn bench(c: &mut Criterion) {
     let seeds = root().join("../shared/seeds");
     let mut eng = gather(&eval, ".eng.txt");
     eng.push('\n');
-    eng.push_str(&std::fs::read_to_string(seeds.join("004_e3e329324efb5d2f.txt")).unwrap_or_default());
+    eng.push_str(
+        &std::fs::read_to_string(seeds.join("004_e3e329324efb5d2f.txt")).unwrap_or_default(),
+    );
     let truth = vanban_restore::eval::first_reading(&gather(&eval, ".gt.txt"));
     let stripped = vanban_restore::text::strip_marks(&truth);
     let mixes = [

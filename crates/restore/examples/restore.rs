@@ -49,7 +49,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 text.push_str(&std::fs::read_to_string(f)?);
                 text.push('\n');
             }
-            let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+            let lines: Vec<Vec<&str>> = text
+                .lines()
+                .map(|l| l.split_whitespace().collect())
+                .collect();
             // CPU time of this thread (the machine may be shared): /proc/thread-self/schedstat
             let cpu = || -> f64 {
                 std::fs::read_to_string("/proc/thread-self/schedstat")

@@ -12,8 +12,8 @@
 
 use crate::lexicon::{ChannelRule, COST_SCALE};
 use crate::model::FxMap;
-use crate::trie::Trie;
 use crate::text::{letter, skeleton, toneless};
+use crate::trie::Trie;
 use std::collections::HashMap;
 
 /// Cost of replacing a character with no rule for it.
@@ -254,7 +254,10 @@ impl Channel {
                     }
                     for &r in &chunk.rules {
                         let rule = &self.all[r as usize];
-                        let b = rule.truth_skeleton_chars.first().map_or(EMPTY, |&c| bucket(c));
+                        let b = rule
+                            .truth_skeleton_chars
+                            .first()
+                            .map_or(EMPTY, |&c| bucket(c));
                         here.push((b, k as u8, r));
                     }
                 }
@@ -455,7 +458,10 @@ impl Walk<'_> {
         }
         // a state reached before as cheaply with no more edits has been explored
         let key = (u64::from(node) << 16) | i as u64;
-        let best = self.seen.entry(key).or_insert([i32::MAX; MAX_EDITS as usize + 1]);
+        let best = self
+            .seen
+            .entry(key)
+            .or_insert([i32::MAX; MAX_EDITS as usize + 1]);
         if best[..=edits as usize].iter().any(|&c| c <= cost) {
             return;
         }

@@ -13,11 +13,11 @@
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
 use crate::model::{FxHasher, FxMap, Model};
-use std::hash::{BuildHasher, BuildHasherDefault};
-use std::sync::{Arc, PoisonError, RwLock};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
 use crate::trie::Trie;
 use crate::Token;
+use std::hash::{BuildHasher, BuildHasherDefault};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// Weight of the channel cost against the language model, in percent.
 const CHANNEL_WEIGHT: i32 = 120;
@@ -111,8 +111,11 @@ struct Slot {
 /// its bound is emptied (the cache only saves work, it never changes a result).
 #[derive(Debug)]
 pub struct Cache {
-    shards: Vec<RwLock<FxMap<(String, u8), Arc<[Cand]>>>>,
+    shards: Vec<Shard>,
 }
+
+/// One shard of the candidate cache: (lowercase word, line flags) → candidate list.
+type Shard = RwLock<FxMap<(String, u8), Arc<[Cand]>>>;
 
 /// Shards of the candidate cache.
 const CACHE_SHARDS: usize = 16;
@@ -128,18 +131,24 @@ impl Default for Cache {
 }
 
 impl Cache {
-    fn shard(&self, key: &(String, u8)) -> &RwLock<FxMap<(String, u8), Arc<[Cand]>>> {
+    fn shard(&self, key: &(String, u8)) -> &Shard {
         let h = BuildHasherDefault::<FxHasher>::default().hash_one(key);
         &self.shards[(h >> 7) as usize % CACHE_SHARDS]
     }
 
     fn get(&self, key: &(String, u8)) -> Option<Arc<[Cand]>> {
-        let shard = self.shard(key).read().unwrap_or_else(PoisonError::into_inner);
+        let shard = self
+            .shard(key)
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         shard.get(key).cloned()
     }
 
     fn insert(&self, key: (String, u8), list: Arc<[Cand]>) {
-        let mut shard = self.shard(&key).write().unwrap_or_else(PoisonError::into_inner);
+        let mut shard = self
+            .shard(&key)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if shard.len() >= CACHE_SHARD_MAX {
             shard.clear();
         }
@@ -191,6 +200,8 @@ pub struct Worker {
     /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
     /// in cache, in front of the large one that does not.
     pairs: FxMap<u64, (i32, u32)>,
+    /// Serial of the model `pairs` holds lookups of.
+    pairs_model: u64,
 }
 
 fn is_number(core: &str) -> bool {
@@ -252,7 +263,17 @@ fn after_heading_word(tok: &str) -> bool {
     let sk = skeleton(core);
     matches!(
         sk.as_str(),
-        "chuong" | "muc" | "phan" | "dieu" | "khoan" | "tiet" | "phu" | "luc" | "so" | "quyen" | "tap"
+        "chuong"
+            | "muc"
+            | "phan"
+            | "dieu"
+            | "khoan"
+            | "tiet"
+            | "phu"
+            | "luc"
+            | "so"
+            | "quyen"
+            | "tap"
     ) || !core.chars().any(char::is_alphabetic)
 }
 
@@ -420,14 +441,15 @@ impl Worker {
                         let mut with = lower;
                         with.push(g);
                         let list = self.cached(m, cache, with, flags & !2, case);
-                        self.cands.extend(
-                            list.iter()
-                                .filter(|c| !matches!(c.out, Out::Keep))
-                                .map(|c| Cand {
-                                    glued: true,
-                                    ..c.clone()
-                                }),
-                        );
+                        self.cands
+                            .extend(
+                                list.iter()
+                                    .filter(|c| !matches!(c.out, Out::Keep))
+                                    .map(|c| Cand {
+                                        glued: true,
+                                        ..c.clone()
+                                    }),
+                            );
                     }
                 }
             }
@@ -454,7 +476,14 @@ impl Worker {
     }
 
     /// The candidate list of a word, from the cache or generated (and cached).
-    fn cached(&mut self, m: &Model, cache: &Cache, lower: String, flags: u8, case: Case) -> Arc<[Cand]> {
+    fn cached(
+        &mut self,
+        m: &Model,
+        cache: &Cache,
+        lower: String,
+        flags: u8,
+        case: Case,
+    ) -> Arc<[Cand]> {
         let key = (lower, flags);
         match cache.get(&key) {
             Some(list) => list,
@@ -523,8 +552,13 @@ impl Worker {
                 self.expand.insert(node, 0);
             }
         } else {
-            m.channel
-                .expand(&self.plan, &m.trie, SKELETON_MARGIN, &mut self.seen, &mut self.expand);
+            m.channel.expand(
+                &self.plan,
+                &m.trie,
+                SKELETON_MARGIN,
+                &mut self.seen,
+                &mut self.expand,
+            );
             // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
             if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
                 for v in ['a', 'e', 'i', 'o', 'u', 'y'] {
@@ -684,6 +718,10 @@ impl Worker {
     /// pair (the trigram context), so that the passes below look nothing up twice.
     #[inline(never)]
     fn fill_pairs(&mut self, m: &Model) {
+        if self.pairs_model != m.serial {
+            self.pairs.clear();
+            self.pairs_model = m.serial;
+        }
         self.pair_off.clear();
         self.pair_cost.clear();
         self.pair_ctx.clear();

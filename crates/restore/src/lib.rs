@@ -88,7 +88,10 @@ impl Restorer {
 
     /// Restores one line given as tokens; returns exactly one [`Token`] per input token.
     pub fn restore_line(&self, tokens: &[&str]) -> Vec<Token> {
-        let mut out = WORKER.with(|w| w.borrow_mut().restore_line(&self.model, &self.cache, tokens));
+        let mut out = WORKER.with(|w| {
+            w.borrow_mut()
+                .restore_line(&self.model, &self.cache, tokens)
+        });
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
         }

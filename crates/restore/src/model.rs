@@ -10,6 +10,7 @@ use crate::text::{normalize_word, skeleton};
 use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -38,6 +39,12 @@ impl Hasher for FxHasher {
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A hash set with [`FxHasher`].
 pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+
+/// A fresh model serial number.
+fn next_serial() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
 
 /// The shared, read-only model.
 #[derive(Debug)]
@@ -68,6 +75,9 @@ pub struct Model {
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
     pub user_skel: HashMap<String, Vec<String>>,
+    /// A number no other model built in this process has (per-thread caches of model lookups
+    /// are keyed by it).
+    pub serial: u64,
     /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
     /// each syllable and the syllables as confirmed, longest first.
     pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
@@ -121,11 +131,13 @@ impl Model {
             user: HashMap::new(),
             user_skel: HashMap::new(),
             user_phrases: Vec::new(),
+            serial: next_serial(),
         }
     }
 
     /// Adds clerk-confirmed words.
     pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
+        self.serial = next_serial();
         for w in words {
             let syllables: Vec<String> = w.split_whitespace().map(normalize_word).collect();
             if syllables.len() > 1 {
@@ -167,7 +179,10 @@ impl Model {
     #[inline]
     pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
         let d = &self.dict;
-        let (lo, hi) = (d.bi_off[a as usize] as usize, d.bi_off[a as usize + 1] as usize);
+        let (lo, hi) = (
+            d.bi_off[a as usize] as usize,
+            d.bi_off[a as usize + 1] as usize,
+        );
         match d.bi_next[lo..hi].binary_search(&b).ok().map(|k| k + lo) {
             Some(k) => (i32::from(d.bi_cost[k]), Some(k)),
             None => (

@@ -23,6 +23,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("{w}: {:?}", r.candidates(w));
             }
         }
+        Some("line") => {
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            let toks: Vec<&str> = args[3..].iter().map(String::as_str).collect();
+            for t in r.restore_line(&toks) {
+                println!("{t:?}");
+            }
+        }
         Some("lm") => {
             let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
             for p in &args[3..] {

@@ -37,6 +37,8 @@ const LONE_GLYPH: i32 = 200;
 const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
+/// Extra channel cost of reading a capital `I` as a lowercase `l`.
+const L_FOR_I: i32 = 200;
 /// Words longer than this (in characters) get no candidates (the longest syllable has 7 letters).
 const MAX_WORD_CHARS: usize = 24;
 /// Skeletons dearer than the cheapest by more than this are not scored.
@@ -83,6 +85,8 @@ pub struct Cand {
     /// The reading takes in the glyph after the word's core (`t?` for `ử`), which is then
     /// dropped from the punctuation written after it.
     glued: bool,
+    /// The reading takes the word's capital `I` for a lowercase `l` (`Idi` for `lợi`).
+    lowered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +244,13 @@ fn is_lone_glyph(m: &Model, core: &str) -> bool {
         if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
+/// A word written with a capital `I` and then lowercase letters (`Idi`, `Idn`): the English
+/// model's reading of a lowercase `l`.
+fn l_for_i(core: &str) -> bool {
+    let mut it = core.chars();
+    it.next() == Some('I') && core.len() >= 2 && it.all(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
 /// The glyph right after a word's letters that OCR may have made of a mark (`?` or `’` for the
 /// hook or horn: `t?` for `ử`, `o’` for `ơ`), when there is one.
 fn glue_glyph(core: &str, trail: &str) -> Option<char> {
@@ -337,13 +348,15 @@ impl Worker {
         self.upper_line = upper_line;
         let accented_line = words > 0 && accented * 2 >= words;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
-        // damage: its words are only re-marked, never rewritten.
+        // damage: its words are only re-marked, never rewritten. A word with marks that spell no
+        // syllable (`diép`, `liéu`: the English model's accents) is such a sign.
         let clean_line = tokens.iter().zip(&self.lowers).all(|(t, lower)| {
             let (_, core, _) = split_edges(t);
             !core.chars().any(char::is_alphabetic)
                 || is_code(core)
                 || m.protected.contains(core)
-                || m.skel.contains_key(&skeleton(lower))
+                || (m.skel.contains_key(&skeleton(lower))
+                    && (!has_marks(lower) || m.ids.contains_key(lower)))
                 || m.user.contains_key(lower)
                 || (!upper_line
                     && lower.chars().all(|c| c.is_ascii_alphabetic())
@@ -375,6 +388,7 @@ impl Worker {
                     local: 0,
                     oov: 0,
                     glued: false,
+                    lowered: false,
                 });
             } else if is_lone_glyph(m, core) {
                 // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
@@ -390,6 +404,7 @@ impl Worker {
                     local: LONE_GLYPH,
                     oov: if number { 0 } else { OOV_LOWER },
                     glued: false,
+                    lowered: false,
                 });
             } else if core.chars().count() == 1
                 && core.chars().all(|c| c.is_ascii_alphabetic())
@@ -435,6 +450,23 @@ impl Worker {
                         | u8::from(case == Case::Lower) << 2;
                     let list = self.cached(m, cache, lower.clone(), flags, case);
                     self.cands.extend(list.iter().cloned());
+                    // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
+                    if l_for_i(core) {
+                        let mut with = String::with_capacity(lower.len());
+                        with.push('l');
+                        with.push_str(&lower[1..]);
+                        let list = self.cached(m, cache, with, flags & !2 | 4, Case::Lower);
+                        self.cands
+                            .extend(
+                                list.iter()
+                                    .filter(|c| !matches!(c.out, Out::Keep))
+                                    .map(|c| Cand {
+                                        lowered: true,
+                                        local: c.local + L_FOR_I,
+                                        ..c.clone()
+                                    }),
+                            );
+                    }
                     // a glyph OCR put after the letters may belong to them (`t?` for `ử`):
                     // the readings that take it in compete with those that do not
                     if let Some(g) = glue {
@@ -521,6 +553,7 @@ impl Worker {
             local: 0,
             oov: 0,
             glued: false,
+            lowered: false,
         });
     }
 
@@ -544,6 +577,7 @@ impl Worker {
                 local: 0,
                 oov: OOV_GARBLED,
                 glued: false,
+                lowered: false,
             }];
         }
         m.channel.plan(lower, &mut self.plan);
@@ -656,6 +690,7 @@ impl Worker {
                 local,
                 oov: 0,
                 glued: false,
+                lowered: false,
             });
         }
         for (c, w) in users {
@@ -666,6 +701,7 @@ impl Worker {
                 local,
                 oov: OOV_LOWER,
                 glued: false,
+                lowered: false,
             });
         }
         let in_list = self_id.is_some_and(|id| out.iter().any(|c| c.id == Some(id)));
@@ -685,6 +721,7 @@ impl Worker {
                     OOV_UPPER
                 },
                 glued: false,
+                lowered: false,
             });
         }
         out
@@ -1016,6 +1053,8 @@ impl Worker {
                         let w = &m.dict.syl[*i as usize];
                         if *w == core_lower {
                             core_n.clone()
+                        } else if c.lowered {
+                            apply_case(w, if t == 0 { Case::Title } else { Case::Lower })
                         } else {
                             apply_case(w, case)
                         }

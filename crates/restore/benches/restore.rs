@@ -63,7 +63,17 @@ fn bench(c: &mut Criterion) {
             .lines()
             .map(|l| l.split_whitespace().collect())
             .collect();
-        let run = || lines.iter().map(|l| r.restore_line(l).len()).sum::<usize>();
+        // one core: the lines one after another, each with its neighbours as context (what
+        // `restore_lines` and `restore_text` do, without their threads)
+        let run = || {
+            (0..lines.len())
+                .map(|i| {
+                    let before = i.checked_sub(1).map_or(&[][..], |j| &lines[j][..]);
+                    let after = lines.get(i + 1).map_or(&[][..], |l| &l[..]);
+                    r.restore_line_in_context(before, &lines[i], after).len()
+                })
+                .sum::<usize>()
+        };
         let mut g = c.benchmark_group(format!("restore one core, {name}"));
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.sample_size(10);

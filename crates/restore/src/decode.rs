@@ -319,8 +319,16 @@ impl Worker {
         Worker::default()
     }
 
-    /// Restores one line of tokens.
-    pub fn restore_line(&mut self, m: &Model, cache: &Cache, tokens: &[&str]) -> Vec<Token> {
+    /// Restores the tokens `tokens[own]` of one line; the tokens around that range (the end of
+    /// the line before, the start of the line after) only lend their context, and the line's
+    /// statistics (accented, capitals, clean) are taken on its own tokens.
+    pub fn restore_line(
+        &mut self,
+        m: &Model,
+        cache: &Cache,
+        tokens: &[&str],
+        own: std::ops::Range<usize>,
+    ) -> Vec<Token> {
         self.cands.clear();
         self.slots.clear();
         // each token's core, normalised and lowercased once
@@ -333,7 +341,7 @@ impl Worker {
         let mut words = 0usize;
         let mut accented = 0usize;
         let mut upper = 0usize;
-        for (t, n) in tokens.iter().zip(&self.lowers) {
+        for (t, n) in tokens[own.clone()].iter().zip(&self.lowers[own.clone()]) {
             let (_, core, _) = split_edges(t);
             if core.chars().any(char::is_alphabetic) && !is_code(core) {
                 words += 1;
@@ -351,18 +359,21 @@ impl Worker {
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
         // damage: its words are only re-marked, never rewritten. A word with marks that spell no
         // syllable (`diép`, `liéu`: the English model's accents) is such a sign.
-        let clean_line = tokens.iter().zip(&self.lowers).all(|(t, lower)| {
-            let (_, core, _) = split_edges(t);
-            !core.chars().any(char::is_alphabetic)
-                || is_code(core)
-                || m.protected.contains(core)
-                || (m.skel.contains_key(&skeleton(lower))
-                    && (!has_marks(lower) || m.ids.contains_key(lower)))
-                || m.user.contains_key(lower)
-                || (!upper_line
-                    && lower.chars().all(|c| c.is_ascii_alphabetic())
-                    && case_of(core) == Case::Upper)
-        });
+        let clean_line = tokens[own.clone()]
+            .iter()
+            .zip(&self.lowers[own.clone()])
+            .all(|(t, lower)| {
+                let (_, core, _) = split_edges(t);
+                !core.chars().any(char::is_alphabetic)
+                    || is_code(core)
+                    || m.protected.contains(core)
+                    || (m.skel.contains_key(&skeleton(lower))
+                        && (!has_marks(lower) || m.ids.contains_key(lower)))
+                    || m.user.contains_key(lower)
+                    || (!upper_line
+                        && lower.chars().all(|c| c.is_ascii_alphabetic())
+                        && case_of(core) == Case::Upper)
+            });
 
         let mut cut_next = true;
         for (ti, tok) in tokens.iter().enumerate() {
@@ -374,7 +385,7 @@ impl Worker {
             if core.is_empty() {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if let Some(r) = (ti == 0 && trail.starts_with('.'))
+            } else if let Some(r) = (ti == own.start && trail.starts_with('.'))
                 .then(|| roman_repair(core))
                 .flatten()
                 .filter(|_| upper_line || !core.chars().any(|c| c.is_ascii_digit()))
@@ -415,7 +426,7 @@ impl Worker {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
             } else if m.protected.contains(core)
-                && !(ti > 0 && roman_word(core) && !after_heading_word(tokens[ti - 1]))
+                && !(ti > own.start && roman_word(core) && !after_heading_word(tokens[ti - 1]))
             {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
@@ -505,7 +516,7 @@ impl Worker {
             });
         }
         self.viterbi(m);
-        self.emit(m, tokens)
+        self.emit(m, tokens, own)
     }
 
     /// The candidate list of a word, from the cache or generated (and cached).
@@ -1027,10 +1038,11 @@ impl Worker {
     }
 
     #[inline(never)]
-    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+    fn emit(&mut self, m: &Model, tokens: &[&str], own: std::ops::Range<usize>) -> Vec<Token> {
         let chosen = self.second_order(m);
-        let mut out = Vec::with_capacity(tokens.len());
-        for (t, tok) in tokens.iter().enumerate() {
+        let mut out = Vec::with_capacity(own.len());
+        let first = own.start;
+        for (t, tok) in tokens.iter().enumerate().take(own.end).skip(own.start) {
             let s = &self.slots[t];
             let (lead, core, trail) = split_edges(tok);
             let case = match case_of(core) {
@@ -1055,7 +1067,7 @@ impl Worker {
                         if *w == core_lower {
                             core_n.clone()
                         } else if c.lowered {
-                            apply_case(w, if t == 0 { Case::Title } else { Case::Lower })
+                            apply_case(w, if t == first { Case::Title } else { Case::Lower })
                         } else {
                             apply_case(w, case)
                         }

@@ -193,12 +193,14 @@ pub fn eval_pairs(r: &Restorer, set: &str, pairs: &[(String, String)]) -> Row {
     for (gt, input) in pairs {
         row.raw.add(score(gt, input));
         let mut restored = String::with_capacity(input.len() + input.len() / 3);
-        for (k, line) in input.split('\n').enumerate() {
+        let lines: Vec<Vec<&str>> = input
+            .split('\n')
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        for (k, out) in r.restore_lines(&lines).iter().enumerate() {
             if k > 0 {
                 restored.push('\n');
             }
-            let toks: Vec<&str> = line.split_whitespace().collect();
-            let out = r.restore_line(&toks);
             total += out.len();
             same += out.iter().filter(|t| !t.changed).count();
             let texts: Vec<&str> = out.iter().map(|t| t.text.as_str()).collect();

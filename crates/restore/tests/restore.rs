@@ -293,3 +293,17 @@ fn two_dictionaries_used_on_one_thread_do_not_mix_their_lookups() {
         assert_eq!(full.restore_text(line), b);
     }
 }
+
+#[test]
+fn a_sentence_wrapped_over_two_lines_keeps_its_word_pairs() {
+    let r = full();
+    let alone = r.restore_line(&["lòng"]);
+    let wrapped = r.restore_text("Chi so hai\nlong cua nguoi dan");
+    assert_eq!(wrapped, "Chỉ số hài\nlòng của người dân", "{alone:?}");
+    // context lends its words but yields no tokens of its own
+    let out = r.restore_line_in_context(&["Chi", "so", "hai"], &["long", "cua"], &["nguoi"]);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].text, "lòng");
+    // a blank line cuts the context
+    assert_eq!(r.restore_text("x\n\ny").lines().count(), 3);
+}

@@ -11,8 +11,9 @@
 //! weighted edit distance over chunks of up to three characters on each side.
 
 use crate::lexicon::{ChannelRule, COST_SCALE};
-use crate::model::{FxMap, FxSet};
+use crate::model::FxMap;
 use crate::text::{letter, skeleton, toneless};
+use crate::trie::Trie;
 use std::collections::HashMap;
 
 /// Cost of replacing a character with no rule for it.
@@ -33,8 +34,6 @@ pub const GARBLE_DEL: i32 = 350;
 pub const VOWEL_SUB: i32 = 450;
 /// Cost of a consonant read for a marked vowel.
 pub const CONSONANT_VOWEL: i32 = 600;
-/// Letters a skeleton can hold.
-const SKELETON_LETTERS: &str = "abcdeghiklmnopqrstuvxy";
 /// Extra cost when a rule's truth matches the candidate except for the tone.
 const TONE_SLACK: i32 = 100;
 /// Extra cost when a rule's truth matches the candidate only on the skeleton.
@@ -44,9 +43,9 @@ const LONE_RULE_MAX: i32 = 400;
 /// Insertions dearer than this are not tried during generation (they branch at every position).
 const MAX_INSERTION_COST: i32 = 500;
 /// Generation stops exploring beyond this cost.
-const BUDGET: i32 = 1000;
+const BUDGET: i32 = 800;
 /// At most this many non-identity rewrites per token during generation.
-const MAX_EDITS: u8 = 3;
+pub const MAX_EDITS: u8 = 2;
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -79,32 +78,44 @@ impl CandChars {
     }
 }
 
-/// Where generation writes: reached skeletons, and the states already explored.
-type WalkOut<'a> = (
-    &'a mut FxMap<String, i32>,
-    &'a mut FxMap<(usize, u8, String), i32>,
-);
-
 /// The confusion table, indexed by the OCR side.
 #[derive(Debug, Default)]
 pub struct Channel {
     all: Vec<Rule>,
-    rules: HashMap<Vec<char>, Vec<u32>>,
+    /// OCR chunk → its entry in `chunks`.
+    rules: FxMap<Vec<char>, u32>,
+    /// The rules of each OCR chunk, and what generation does with them.
+    chunks: Vec<Chunk>,
     max_ocr: usize,
     insertions: Vec<u32>,
-    /// Insertions grouped by skeleton, cheapest cost (for generation).
-    insertion_skeletons: Vec<(String, i32)>,
+    /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
+    insertions_by: Vec<Vec<u32>>,
+    /// Insertions grouped by skeleton, cheapest cost (for generation), by the skeleton's first
+    /// letter (`a`–`z`); insertions of anything else cannot spell a skeleton and are left out.
+    insertion_skeletons: Vec<Vec<(String, i32)>>,
+}
+
+/// The rules of one OCR chunk (`ir`, `6`, `w`).
+#[derive(Debug, Default, Clone)]
+struct Chunk {
+    /// Rule indexes.
+    rules: Vec<u32>,
+    /// For generation: each truth skeleton (letters only, maybe empty) with its cheapest cost;
+    /// rewrites that only put marks back are left out (the identity covers them).
+    gen: Vec<(Box<str>, i32)>,
 }
 
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
     chars: Vec<char>,
-    /// For each start position: (OCR characters consumed, rule index).
-    at: Vec<Vec<(usize, u32)>>,
-    /// For each start position: (OCR characters consumed, truth skeleton, cheapest cost), for
-    /// generation; rewrites that only put marks back are left out (the identity covers them).
-    gen: Vec<Vec<(usize, String, i32)>>,
+    /// Rules that apply, as (OCR characters consumed, rule index), sorted by start position and
+    /// then by the bucket of their truth's first skeleton letter ([`bucket`]; 27 = empty truth).
+    at: Vec<(u8, u32)>,
+    /// Offsets into `at`: `at_idx[i * BUCKETS + b]` starts position `i`, bucket `b`.
+    at_idx: Vec<u32>,
+    /// The OCR chunks found, as (start position, characters consumed, chunk index).
+    gen: Vec<(u8, u8, u32)>,
 }
 
 impl Plan {
@@ -152,8 +163,32 @@ impl Channel {
             if o.is_empty() {
                 ch.insertions.push(id);
             } else {
-                ch.rules.entry(o).or_default().push(id);
+                let n = ch.chunks.len() as u32;
+                let c = *ch.rules.entry(o).or_insert(n);
+                if c == n {
+                    ch.chunks.push(Chunk::default());
+                }
+                ch.chunks[c as usize].rules.push(id);
             }
+        }
+        for (o, &c) in &ch.rules {
+            let own = (o.len() == 1)
+                .then(|| letter(o[0]).map(|l| l.base.to_string()))
+                .flatten();
+            let mut gen: Vec<(Box<str>, i32)> = Vec::new();
+            for &r in &ch.chunks[c as usize].rules {
+                let rule = &ch.all[r as usize];
+                let sk = rule.truth_skeleton.as_str();
+                if own.as_deref() == Some(sk) || !sk.chars().all(|c| c.is_ascii_lowercase()) {
+                    continue;
+                }
+                match gen.iter_mut().find(|g| &*g.0 == sk) {
+                    Some(g) => g.1 = g.1.min(rule.cost),
+                    None => gen.push((sk.into(), rule.cost)),
+                }
+            }
+            gen.sort();
+            ch.chunks[c as usize].gen = gen;
         }
         let mut ins: HashMap<String, i32> = HashMap::new();
         for &i in &ch.insertions {
@@ -161,18 +196,29 @@ impl Channel {
             let e = ins.entry(r.truth_skeleton.clone()).or_insert(r.cost);
             *e = (*e).min(r.cost);
         }
-        ch.insertion_skeletons = ins
+        let mut ins: Vec<(String, i32)> = ins
             .into_iter()
             .filter(|&(_, c)| c <= MAX_INSERTION_COST)
             .collect();
-        ch.insertion_skeletons.sort();
+        ins.sort();
+        ch.insertion_skeletons = vec![Vec::new(); 26];
+        for (sk, c) in ins {
+            if let Some(b) = sk.chars().next().filter(char::is_ascii_lowercase) {
+                ch.insertion_skeletons[bucket(b)].push((sk, c));
+            }
+        }
+        ch.insertions_by = vec![Vec::new(); 27];
+        for &i in &ch.insertions {
+            let first = ch.all[i as usize].truth_skeleton_chars.first().copied();
+            ch.insertions_by[first.map_or(26, bucket)].push(i);
+        }
         ch
     }
 
     /// True when the table reads `c` alone for a letter with a probability of at least e^-4.
     pub fn stands_for_letter(&self, c: char) -> bool {
-        self.rules.get(&[c][..]).is_some_and(|rs| {
-            rs.iter().any(|&r| {
+        self.rules.get(&[c][..]).is_some_and(|&ci| {
+            self.chunks[ci as usize].rules.iter().any(|&r| {
                 let r = &self.all[r as usize];
                 r.cost <= LONE_RULE_MAX && r.truth.iter().any(|t| t.is_alphabetic())
             })
@@ -194,35 +240,42 @@ impl Channel {
         plan.chars.clear();
         plan.chars.extend(token.chars());
         plan.at.clear();
+        plan.at_idx.clear();
         plan.gen.clear();
         let n = plan.chars.len();
+        let mut here: Vec<(usize, u8, u32)> = Vec::with_capacity(64);
         for i in 0..n {
-            let mut here = Vec::new();
-            let mut gen: Vec<(usize, String, i32)> = Vec::new();
+            here.clear();
             for k in 1..=self.max_ocr.min(n - i) {
-                if let Some(rs) = self.rules.get(&plan.chars[i..i + k]) {
-                    for &r in rs {
-                        here.push((k, r));
+                if let Some(&ci) = self.rules.get(&plan.chars[i..i + k]) {
+                    let chunk = &self.chunks[ci as usize];
+                    if !chunk.gen.is_empty() {
+                        plan.gen.push((i as u8, k as u8, ci));
+                    }
+                    for &r in &chunk.rules {
                         let rule = &self.all[r as usize];
-                        let own = letter(plan.chars[i]).map(|l| l.base.to_string());
-                        if k == 1 && own.as_deref() == Some(rule.truth_skeleton.as_str()) {
-                            continue;
-                        }
-                        match gen
-                            .iter_mut()
-                            .find(|g| g.0 == k && g.1 == rule.truth_skeleton)
-                        {
-                            Some(g) => g.2 = g.2.min(rule.cost),
-                            None => gen.push((k, rule.truth_skeleton.clone(), rule.cost)),
-                        }
+                        let b = rule
+                            .truth_skeleton_chars
+                            .first()
+                            .map_or(EMPTY, |&c| bucket(c));
+                        here.push((b, k as u8, r));
                     }
                 }
             }
-            plan.at.push(here);
-            plan.gen.push(gen);
+            here.sort_unstable();
+            let mut h = 0;
+            for b in 0..BUCKETS {
+                plan.at_idx.push(plan.at.len() as u32);
+                while h < here.len() && here[h].0 == b {
+                    plan.at.push((here[h].1, here[h].2));
+                    h += 1;
+                }
+            }
         }
-        plan.at.push(Vec::new());
-        plan.gen.push(Vec::new());
+        for _ in 0..BUCKETS {
+            plan.at_idx.push(plan.at.len() as u32);
+        }
+        plan.at_idx.push(plan.at.len() as u32);
     }
 
     /// Cost of one character read as `o` when `t` was printed.
@@ -289,6 +342,12 @@ impl Channel {
 
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
     pub fn cost(&self, plan: &Plan, cand: &CandChars, dp: &mut Vec<i32>) -> i32 {
+        self.cost_within(plan, cand, i32::MAX / 4, dp)
+    }
+
+    /// [`Channel::cost`] when it is at most `limit`; some value above `limit` otherwise (paths
+    /// dearer than the limit are not followed: every step costs zero or more).
+    pub fn cost_within(&self, plan: &Plan, cand: &CandChars, limit: i32, dp: &mut Vec<i32>) -> i32 {
         let (n, m) = (plan.chars.len(), cand.full.len());
         let w = m + 1;
         dp.clear();
@@ -297,7 +356,7 @@ impl Channel {
         for i in 0..=n {
             for j in 0..=m {
                 let here = dp[i * w + j];
-                if here >= i32::MAX / 2 {
+                if here >= i32::MAX / 2 || here > limit {
                     continue;
                 }
                 let relax = |ii: usize, jj: usize, c: i32, dp: &mut Vec<i32>| {
@@ -314,7 +373,7 @@ impl Channel {
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp);
-                    for &ri in &self.insertions {
+                    for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
                         let r = &self.all[ri as usize];
                         if let Some(c) = Self::rule_match(r, cand, j) {
                             relax(i, j + r.truth.len(), c, dp);
@@ -322,10 +381,27 @@ impl Channel {
                     }
                 }
                 if i < n {
-                    for &(k, ri) in &plan.at[i] {
-                        let r = &self.all[ri as usize];
-                        if let Some(c) = Self::rule_match(r, cand, j) {
-                            relax(i + k, j + r.truth.len(), c, dp);
+                    let base = i * BUCKETS;
+                    let first = if j < m {
+                        bucket(cand.skeleton[j])
+                    } else {
+                        EMPTY
+                    };
+                    let ranges = [
+                        plan.at_idx[base + first]..plan.at_idx[base + first + 1],
+                        plan.at_idx[base + EMPTY]..plan.at_idx[base + EMPTY + 1],
+                    ];
+                    let ranges = if first == EMPTY {
+                        &ranges[1..]
+                    } else {
+                        &ranges[..]
+                    };
+                    for r in ranges {
+                        for &(k, ri) in &plan.at[r.start as usize..r.end as usize] {
+                            let r = &self.all[ri as usize];
+                            if let Some(c) = Self::rule_match(r, cand, j) {
+                                relax(i + k as usize, j + r.truth.len(), c, dp);
+                            }
                         }
                     }
                 }
@@ -334,94 +410,128 @@ impl Channel {
         dp[n * w + m]
     }
 
-    /// Skeletons reachable from the planned token within the budget, with their cheapest
-    /// generation cost; only prefixes found in `prefixes` are explored.
-    pub fn expand(&self, plan: &Plan, prefixes: &FxSet<String>, out: &mut FxMap<String, i32>) {
-        let mut buf = String::new();
-        let mut seen = FxMap::default();
-        self.walk(plan, prefixes, 0, 0, 0, &mut buf, &mut (out, &mut seen));
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
+    /// Skeletons reachable from the planned token within the budget, as trie nodes with their
+    /// cheapest generation cost; only prefixes of skeletons in `trie` are explored, and nothing
+    /// dearer than `margin` above the cheapest skeleton found. `seen` is scratch space (explored
+    /// states), kept by the caller between tokens.
+    pub fn expand(
         &self,
         plan: &Plan,
-        prefixes: &FxSet<String>,
-        i: usize,
-        cost: i32,
-        edits: u8,
-        buf: &mut String,
-        out: &mut WalkOut<'_>,
+        trie: &Trie,
+        margin: i32,
+        seen: &mut FxMap<u64, [i32; MAX_EDITS as usize + 1]>,
+        out: &mut FxMap<u32, i32>,
     ) {
-        if cost > BUDGET {
+        seen.clear();
+        let mut w = Walk {
+            ch: self,
+            plan,
+            trie,
+            margin,
+            limit: BUDGET,
+            seen,
+            out,
+        };
+        w.go(0, Trie::ROOT, 0, 0);
+    }
+}
+
+/// One generation walk over the skeleton trie.
+struct Walk<'a> {
+    ch: &'a Channel,
+    plan: &'a Plan,
+    trie: &'a Trie,
+    /// How far above the cheapest skeleton found the walk still explores.
+    margin: i32,
+    /// The current cost limit: the budget, or less once a skeleton is found.
+    limit: i32,
+    /// Explored states (node, position) → cheapest cost seen with each number of edits.
+    seen: &'a mut FxMap<u64, [i32; MAX_EDITS as usize + 1]>,
+    /// Reached skeleton nodes → cheapest cost.
+    out: &'a mut FxMap<u32, i32>,
+}
+
+impl Walk<'_> {
+    fn go(&mut self, i: usize, node: u32, cost: i32, edits: u8) {
+        if cost > self.limit {
             return;
         }
-        if !buf.is_empty() && !prefixes.contains(buf.as_str()) {
+        // a state reached before as cheaply with no more edits has been explored
+        let key = (u64::from(node) << 16) | i as u64;
+        let best = self
+            .seen
+            .entry(key)
+            .or_insert([i32::MAX; MAX_EDITS as usize + 1]);
+        if best[..=edits as usize].iter().any(|&c| c <= cost) {
             return;
         }
-        // a state reached before as cheaply (and with no more edits) has been explored
-        match out.1.get_mut(&(i, edits, buf.clone())) {
-            Some(c) if *c <= cost => return,
-            Some(c) => *c = cost,
-            None => {
-                out.1.insert((i, edits, buf.clone()), cost);
-            }
-        }
+        best[edits as usize] = cost;
+        let (plan, trie, ch) = (self.plan, self.trie, self.ch);
         let n = plan.chars.len();
         if i == n {
-            if !buf.is_empty() {
-                let e = out.0.entry(buf.clone()).or_insert(cost);
+            if node != Trie::ROOT && trie.is_terminal(node) {
+                let e = self.out.entry(node).or_insert(cost);
                 *e = (*e).min(cost);
+                self.limit = self.limit.min(cost.saturating_add(self.margin));
             }
             return;
         }
-        let len = buf.len();
+        let o = plan.chars[i];
+        let lo = letter(o);
         // the character itself (marks dropped)
-        if let Some(l) = letter(plan.chars[i]) {
-            buf.push(l.base);
-            self.walk(plan, prefixes, i + 1, cost, edits, buf, out);
-            buf.truncate(len);
+        if let Some(next) = lo.and_then(|l| trie.child(node, l.base)) {
+            self.go(i + 1, next, cost, edits);
         }
         if edits >= MAX_EDITS {
             return;
         }
         // generic substitutions (the exact cost, marks included, is computed by `cost`)
-        let o = plan.chars[i];
-        let lo = letter(o);
-        for b in SKELETON_LETTERS.chars() {
+        for (b, next) in trie.children(node) {
             let c = match lo {
                 Some(l) if l.base == b => continue,
-                Some(l) => Self::generic(l.base, b, true),
+                Some(l) => Channel::generic(l.base, b, true),
                 None if is_vowel(b) => GARBLE_VOWEL,
                 None => GARBLE_CONSONANT,
             };
-            if cost + c > BUDGET {
-                continue;
+            if cost + c <= self.limit {
+                self.go(i + 1, next, cost + c, edits + 1);
             }
-            buf.push(b);
-            self.walk(plan, prefixes, i + 1, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
         }
-        for (k, sk, c) in &plan.gen[i] {
-            buf.push_str(sk);
-            self.walk(plan, prefixes, i + k, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
+        let from = plan.gen.partition_point(|g| (g.0 as usize) < i);
+        for &(at, k, ci) in &plan.gen[from..] {
+            if at as usize != i {
+                break;
+            }
+            for (sk, c) in &ch.chunks[ci as usize].gen {
+                if let Some(next) = trie.follow(node, sk) {
+                    self.go(i + k as usize, next, cost + c, edits + 1);
+                }
+            }
         }
-        for (sk, c) in &self.insertion_skeletons {
-            buf.push_str(sk);
-            self.walk(plan, prefixes, i, cost + c, edits + 1, buf, out);
-            buf.truncate(len);
+        for (b, _) in trie.children(node) {
+            for (sk, c) in &ch.insertion_skeletons[bucket(b)] {
+                if let Some(next) = trie.follow(node, sk) {
+                    self.go(i, next, cost + c, edits + 1);
+                }
+            }
         }
         // drop the character
-        self.walk(
-            plan,
-            prefixes,
-            i + 1,
-            cost + Self::del(o),
-            edits + 1,
-            buf,
-            out,
-        );
+        self.go(i + 1, node, cost + Channel::del(o), edits + 1);
+    }
+}
+
+/// Number of rule buckets: 26 letters, anything else, empty.
+const BUCKETS: usize = 28;
+/// The bucket of rules whose truth is empty (deletions).
+const EMPTY: usize = 27;
+
+/// Bucket of a skeleton character in `insertions_by` and in a plan's rules.
+#[inline]
+fn bucket(c: char) -> usize {
+    if c.is_ascii_lowercase() {
+        c as usize - 'a' as usize
+    } else {
+        26
     }
 }
 
@@ -463,11 +573,13 @@ mod tests {
     #[test]
     fn expansion_reaches_skeletons() {
         let ch = Channel::new(&[rule("6", "ố", 50)]);
-        let prefixes: FxSet<String> = ["s", "so"].iter().map(|s| s.to_string()).collect();
+        let mut trie = Trie::default();
+        trie.insert("so");
         let mut plan = Plan::default();
         ch.plan("s6", &mut plan);
         let mut out = FxMap::default();
-        ch.expand(&plan, &prefixes, &mut out);
-        assert_eq!(out.get("so"), Some(&50));
+        ch.expand(&plan, &trie, 1000, &mut FxMap::default(), &mut out);
+        let so = trie.follow(Trie::ROOT, "so").expect("node");
+        assert_eq!(out.get(&so), Some(&50));
     }
 }

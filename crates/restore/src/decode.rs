@@ -6,14 +6,18 @@
 //! protected tokens and codes (kept, with known code repairs such as `ND-CP` → `NĐ-CP`), and
 //! words, which get candidates. A line in which most words already are accented syllables is
 //! treated as correct text: its valid syllables keep their reading unless the evidence against
-//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers and a cache of
-//! candidate lists between lines.
+//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers between lines,
+//! and the [`Cache`] (one per restorer, shared by its threads) keeps the candidate list of every
+//! word already seen: archives repeat their words massively.
 
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
-use crate::model::{FxMap, Model};
+use crate::model::{FxHasher, FxMap, Model};
 use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
+use crate::trie::Trie;
 use crate::Token;
+use std::hash::{BuildHasher, BuildHasherDefault};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// Weight of the channel cost against the language model, in percent.
 const CHANNEL_WEIGHT: i32 = 120;
@@ -33,14 +37,24 @@ const LONE_GLYPH: i32 = 200;
 const NAME_BONUS: i32 = 300;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
+/// Extra channel cost of reading a capital `I` as a lowercase `l` (none: on fixtures/dev the
+/// language model alone tells `Idn` = `lớn` from `In` = `In`).
+const L_FOR_I: i32 = 0;
+/// Words longer than this (in characters) get no candidates (the longest syllable has 7 letters).
+const MAX_WORD_CHARS: usize = 24;
 /// Skeletons dearer than the cheapest by more than this are not scored.
-const SKELETON_MARGIN: i32 = 700;
+const SKELETON_MARGIN: i32 = 500;
 /// Most skeletons scored per token.
 const MAX_SKELETONS: usize = 16;
 /// Candidates dearer (channel + unigram) than the best by more than this are dropped.
 const CAND_MARGIN: i32 = 1000;
 /// Most candidates kept per token.
-const MAX_CANDS: usize = 12;
+const MAX_CANDS: usize = 16;
+/// Candidates whose best first-order path is dearer than the slot's best by more than this are
+/// left out of the second-order search.
+const PRUNE_MARGIN: i32 = 700;
+/// Entries of a worker's bigram lookup cache before it is emptied.
+const PAIR_CACHE_MAX: usize = 1 << 15;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -59,8 +73,9 @@ enum Out {
     Word(String),
 }
 
+/// One candidate reading of a token.
 #[derive(Debug, Clone)]
-struct Cand {
+pub struct Cand {
     out: Out,
     /// Language-model state; `None` for a word outside the model.
     id: Option<u32>,
@@ -68,6 +83,11 @@ struct Cand {
     local: i32,
     /// Language-model cost when the word is outside the model.
     oov: i32,
+    /// The reading takes in the glyph after the word's core (`t?` for `ử`), which is then
+    /// dropped from the punctuation written after it.
+    glued: bool,
+    /// The reading takes the word's capital `I` for a lowercase `l` (`Idi` for `lợi`).
+    lowered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +111,76 @@ struct Slot {
     end: usize,
 }
 
+/// Candidate lists of the words seen so far, keyed by the lowercase word and the line flags that
+/// shape the list; sharded so that threads rarely wait on one another. A shard that grows past
+/// its bound is emptied (the cache only saves work, it never changes a result).
+#[derive(Debug)]
+pub struct Cache {
+    shards: Vec<Shard>,
+}
+
+/// One shard of the candidate cache: (lowercase word, line flags) → candidate list.
+type Shard = RwLock<FxMap<(String, u8), Arc<[Cand]>>>;
+
+/// Shards of the candidate cache.
+const CACHE_SHARDS: usize = 16;
+/// Entries a cache shard holds before it is emptied.
+const CACHE_SHARD_MAX: usize = 1 << 14;
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            shards: (0..CACHE_SHARDS).map(|_| RwLock::default()).collect(),
+        }
+    }
+}
+
+impl Cache {
+    fn shard(&self, key: &(String, u8)) -> &Shard {
+        let h = BuildHasherDefault::<FxHasher>::default().hash_one(key);
+        &self.shards[(h >> 7) as usize % CACHE_SHARDS]
+    }
+
+    fn get(&self, key: &(String, u8)) -> Option<Arc<[Cand]>> {
+        let shard = self
+            .shard(key)
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        shard.get(key).cloned()
+    }
+
+    fn insert(&self, key: (String, u8), list: Arc<[Cand]>) {
+        let mut shard = self
+            .shard(&key)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if shard.len() >= CACHE_SHARD_MAX {
+            shard.clear();
+        }
+        shard.insert(key, list);
+    }
+
+    /// Forgets every list (the next pass over a text is a cold one again).
+    pub fn clear(&self) {
+        for s in &self.shards {
+            s.write().unwrap_or_else(PoisonError::into_inner).clear();
+        }
+    }
+
+    /// Number of words cached.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.read().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Per-thread decoding state, reused from line to line.
 #[derive(Debug, Default)]
 pub struct Worker {
@@ -100,14 +190,23 @@ pub struct Worker {
     beta: Vec<i32>,
     plan: Plan,
     dp: Vec<i32>,
-    expand: FxMap<String, i32>,
-    cache: FxMap<(String, bool, bool, bool), Vec<Cand>>,
+    expand: FxMap<u32, i32>,
+    seen: FxMap<u64, [i32; crate::channel::MAX_EDITS as usize + 1]>,
     delta: Vec<i32>,
     dback: Vec<u32>,
     pair_off: Vec<usize>,
     pair_cost: Vec<i32>,
     pair_ctx: Vec<u32>,
     upper_line: bool,
+    live: Vec<u32>,
+    live_off: Vec<usize>,
+    /// The normalised lowercase core of each token of the line.
+    lowers: Vec<String>,
+    /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
+    /// in cache, in front of the large one that does not.
+    pairs: FxMap<u64, (i32, u32)>,
+    /// Serial of the model `pairs` holds lookups of.
+    pairs_model: u64,
 }
 
 fn is_number(core: &str) -> bool {
@@ -146,6 +245,50 @@ fn is_lone_glyph(m: &Model, core: &str) -> bool {
         if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
+/// A word written with a capital `I` and then lowercase letters (`Idi`, `Idn`): the English
+/// model's reading of a lowercase `l`.
+fn l_for_i(core: &str) -> bool {
+    let mut it = core.chars();
+    it.next() == Some('I') && core.len() >= 2 && it.all(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The glyph right after a word's letters that OCR may have made of a mark (`?` or `’` for the
+/// hook or horn: `t?` for `ử`, `o’` for `ơ`), when there is one.
+fn glue_glyph(core: &str, trail: &str) -> Option<char> {
+    let g = trail.chars().next()?;
+    (matches!(g, '?' | '’' | '\'')
+        && !core.is_empty()
+        && core.chars().all(char::is_alphabetic)
+        && core.chars().count() <= 6)
+        .then_some(g)
+}
+
+/// Roman numerals that also spell a syllable (`VI` for `VỊ` in `ĐƠN VỊ`, `XI` for `XÍ`).
+fn roman_word(core: &str) -> bool {
+    matches!(core, "VI" | "XI")
+}
+
+/// True when a token names a numbered part (`Chương`, `Mục`, `Phần`, `Điều`...) so that a Roman
+/// numeral after it is a number.
+fn after_heading_word(tok: &str) -> bool {
+    let (_, core, _) = split_edges(tok);
+    let sk = skeleton(core);
+    matches!(
+        sk.as_str(),
+        "chuong"
+            | "muc"
+            | "phan"
+            | "dieu"
+            | "khoan"
+            | "tiet"
+            | "phu"
+            | "luc"
+            | "so"
+            | "quyen"
+            | "tap"
+    ) || !core.chars().any(char::is_alphabetic)
+}
+
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
 fn roman_repair(core: &str) -> Option<String> {
     if core.is_empty() || core.len() > 4 || !core.contains(['1', 'l']) {
@@ -176,20 +319,33 @@ impl Worker {
         Worker::default()
     }
 
-    /// Restores one line of tokens.
-    pub fn restore_line(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+    /// Restores the tokens `tokens[own]` of one line; the tokens around that range (the end of
+    /// the line before, the start of the line after) only lend their context, and the line's
+    /// statistics (accented, capitals, clean) are taken on its own tokens.
+    pub fn restore_line(
+        &mut self,
+        m: &Model,
+        cache: &Cache,
+        tokens: &[&str],
+        own: std::ops::Range<usize>,
+    ) -> Vec<Token> {
         self.cands.clear();
         self.slots.clear();
+        // each token's core, normalised and lowercased once
+        self.lowers.clear();
+        self.lowers.extend(tokens.iter().map(|t| {
+            let (_, core, _) = split_edges(t);
+            normalize_word(core).to_lowercase()
+        }));
         // line statistics
         let mut words = 0usize;
         let mut accented = 0usize;
         let mut upper = 0usize;
-        for t in tokens {
+        for (t, n) in tokens[own.clone()].iter().zip(&self.lowers[own.clone()]) {
             let (_, core, _) = split_edges(t);
             if core.chars().any(char::is_alphabetic) && !is_code(core) {
                 words += 1;
-                let n = normalize_word(core).to_lowercase();
-                if has_marks(&n) && m.ids.contains_key(&n) {
+                if has_marks(n) && m.ids.contains_key(n) {
                     accented += 1;
                 }
                 if case_of(core) == Case::Upper {
@@ -201,32 +357,35 @@ impl Worker {
         self.upper_line = upper_line;
         let accented_line = words > 0 && accented * 2 >= words;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
-        // damage: its words are only re-marked, never rewritten.
-        let clean_line = tokens.iter().all(|t| {
-            let (_, core, _) = split_edges(t);
-            !core.chars().any(char::is_alphabetic)
-                || is_code(core)
-                || m.protected.contains(core)
-                || {
-                    let lower = normalize_word(core).to_lowercase();
-                    m.skel.contains_key(&skeleton(&lower))
-                        || m.user.contains_key(&lower)
-                        || (!upper_line
-                            && lower.chars().all(|c| c.is_ascii_alphabetic())
-                            && case_of(core) == Case::Upper)
-                }
-        });
+        // damage: its words are only re-marked, never rewritten. A word with marks that spell no
+        // syllable (`diép`, `liéu`: the English model's accents) is such a sign.
+        let clean_line = tokens[own.clone()]
+            .iter()
+            .zip(&self.lowers[own.clone()])
+            .all(|(t, lower)| {
+                let (_, core, _) = split_edges(t);
+                !core.chars().any(char::is_alphabetic)
+                    || is_code(core)
+                    || m.protected.contains(core)
+                    || (m.skel.contains_key(&skeleton(lower))
+                        && (!has_marks(lower) || m.ids.contains_key(lower)))
+                    || m.user.contains_key(lower)
+                    || (!upper_line
+                        && lower.chars().all(|c| c.is_ascii_alphabetic())
+                        && case_of(core) == Case::Upper)
+            });
 
         let mut cut_next = true;
         for (ti, tok) in tokens.iter().enumerate() {
             let (lead, core, trail) = split_edges(tok);
             let start = self.cands.len();
+            let glue = glue_glyph(core, trail);
             let mut cut_before = cut_next || !lead.is_empty();
             let kind;
             if core.is_empty() {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if let Some(r) = (ti == 0 && trail.starts_with('.'))
+            } else if let Some(r) = (ti == own.start && trail.starts_with('.'))
                 .then(|| roman_repair(core))
                 .flatten()
                 .filter(|_| upper_line || !core.chars().any(|c| c.is_ascii_digit()))
@@ -240,6 +399,8 @@ impl Worker {
                     id: Some(m.num_id),
                     local: 0,
                     oov: 0,
+                    glued: false,
+                    lowered: false,
                 });
             } else if is_lone_glyph(m, core) {
                 // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
@@ -254,6 +415,8 @@ impl Worker {
                     id: number.then_some(m.num_id),
                     local: LONE_GLYPH,
                     oov: if number { 0 } else { OOV_LOWER },
+                    glued: false,
+                    lowered: false,
                 });
             } else if core.chars().count() == 1
                 && core.chars().all(|c| c.is_ascii_alphabetic())
@@ -262,7 +425,9 @@ impl Worker {
                 // list markers: a) b. c)
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
-            } else if m.protected.contains(core) {
+            } else if m.protected.contains(core)
+                && !(ti > own.start && roman_word(core) && !after_heading_word(tokens[ti - 1]))
+            {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
             } else if is_code(core) {
@@ -275,7 +440,7 @@ impl Worker {
             } else {
                 kind = Kind::Word;
                 let case = case_of(core);
-                let lower = normalize_word(core).to_lowercase();
+                let lower = std::mem::take(&mut self.lowers[ti]);
                 let known = m
                     .ids
                     .get(&lower)
@@ -289,29 +454,59 @@ impl Worker {
                 if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
-                    let key = (
-                        lower,
-                        accented_line && known,
-                        clean_line,
-                        case == Case::Lower,
-                    );
-                    if let Some(c) = self.cache.get(&key) {
-                        self.cands.extend(c.iter().cloned());
-                    } else {
-                        let list = self.generate(m, &key.0, key.1, key.2, case);
-                        if self.cache.len() > 50_000 {
-                            self.cache.clear();
-                        }
-                        self.cands.extend(list.iter().cloned());
-                        self.cache.insert(key, list);
+                    // a known marked syllable in a line of accented text is only re-marked:
+                    // OCR that kept the marks rarely spells another valid syllable
+                    let settled = accented_line && known && has_marks(&lower);
+                    let flags = u8::from(accented_line && known)
+                        | u8::from(clean_line || settled) << 1
+                        | u8::from(case == Case::Lower) << 2;
+                    let list = self.cached(m, cache, lower.clone(), flags, case);
+                    self.cands.extend(list.iter().cloned());
+                    // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
+                    if l_for_i(core) {
+                        let mut with = String::with_capacity(lower.len());
+                        with.push('l');
+                        with.push_str(&lower[1..]);
+                        let list = self.cached(m, cache, with, flags & !2 | 4, Case::Lower);
+                        self.cands
+                            .extend(
+                                list.iter()
+                                    .filter(|c| !matches!(c.out, Out::Keep))
+                                    .map(|c| Cand {
+                                        lowered: true,
+                                        local: c.local + L_FOR_I,
+                                        ..c.clone()
+                                    }),
+                            );
+                    }
+                    // a glyph OCR put after the letters may belong to them (`t?` for `ử`):
+                    // the readings that take it in compete with those that do not
+                    if let Some(g) = glue {
+                        let mut with = lower;
+                        with.push(g);
+                        let list = self.cached(m, cache, with, flags & !2, case);
+                        self.cands
+                            .extend(
+                                list.iter()
+                                    .filter(|c| !matches!(c.out, Out::Keep))
+                                    .map(|c| Cand {
+                                        glued: true,
+                                        ..c.clone()
+                                    }),
+                            );
                     }
                 }
             }
             if kind == Kind::Inert {
                 cut_before = true;
             }
-            // commas do not cut: the words on both sides still inform each other
-            cut_next = kind == Kind::Inert || trail.chars().any(|c| c != ',');
+            // commas do not cut: the words on both sides still inform each other; nor does a
+            // glyph that may be part of the word
+            let after = match glue {
+                Some(g) if kind == Kind::Word => &trail[g.len_utf8()..],
+                _ => trail,
+            };
+            cut_next = kind == Kind::Inert || after.chars().any(|c| c != ',');
             self.slots.push(Slot {
                 kind,
                 cap: case_of(core) != Case::Lower,
@@ -321,7 +516,29 @@ impl Worker {
             });
         }
         self.viterbi(m);
-        self.emit(m, tokens)
+        self.emit(m, tokens, own)
+    }
+
+    /// The candidate list of a word, from the cache or generated (and cached).
+    fn cached(
+        &mut self,
+        m: &Model,
+        cache: &Cache,
+        lower: String,
+        flags: u8,
+        case: Case,
+    ) -> Arc<[Cand]> {
+        let key = (lower, flags);
+        match cache.get(&key) {
+            Some(list) => list,
+            None => {
+                let list: Arc<[Cand]> = self
+                    .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
+                    .into();
+                cache.insert(key, list.clone());
+                list
+            }
+        }
     }
 
     /// Candidate readings of one lowercase word with their channel costs (for inspection).
@@ -347,10 +564,13 @@ impl Worker {
             id: None,
             local: 0,
             oov: 0,
+            glued: false,
+            lowered: false,
         });
     }
 
     /// Candidate readings of one lowercase word.
+    #[inline(never)]
     fn generate(
         &mut self,
         m: &Model,
@@ -359,36 +579,95 @@ impl Worker {
         clean: bool,
         case: Case,
     ) -> Vec<Cand> {
-        m.channel.plan(lower, &mut self.plan);
         self.expand.clear();
+        let own = skeleton(lower);
+        if lower.chars().count() > MAX_WORD_CHARS {
+            // no syllable is this long: a run of glued words or garbage, kept as it is
+            return vec![Cand {
+                out: Out::Keep,
+                id: None,
+                local: 0,
+                oov: OOV_GARBLED,
+                glued: false,
+                lowered: false,
+            }];
+        }
+        m.channel.plan(lower, &mut self.plan);
         if clean {
-            self.expand.insert(skeleton(lower), 0);
+            if let Some(node) = m.trie.follow(Trie::ROOT, &own) {
+                self.expand.insert(node, 0);
+            }
         } else {
-            m.channel.expand(&self.plan, &m.prefixes, &mut self.expand);
+            m.channel.expand(
+                &self.plan,
+                &m.trie,
+                SKELETON_MARGIN,
+                &mut self.seen,
+                &mut self.expand,
+            );
             // a lone consonant may be a syllable whose vowel OCR lost (`s` for `số`)
             if lower.chars().count() == 1 && !lower.chars().any(is_vowel_letter) {
                 for v in ['a', 'e', 'i', 'o', 'u', 'y'] {
-                    self.expand
-                        .entry(format!("{lower}{v}"))
-                        .or_insert(crate::channel::INS);
+                    if let Some(node) = m.trie.follow(Trie::ROOT, &format!("{own}{v}")) {
+                        self.expand.entry(node).or_insert(crate::channel::INS);
+                    }
                 }
             }
         }
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
         // score exactly only the cheapest skeletons
-        let mut sks: Vec<(i32, &String)> = self.expand.iter().map(|(k, &c)| (c, k)).collect();
+        let mut sks: Vec<(i32, String)> = self
+            .expand
+            .iter()
+            .map(|(&k, &c)| (c, m.trie.spell(k)))
+            .collect();
         sks.sort_unstable();
         let floor = sks.first().map_or(0, |x| x.0);
         sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
         sks.truncate(MAX_SKELETONS);
-        for &(_, sk) in &sks {
+        // The generation cost of a skeleton is (but for rare paths generation does not take) a
+        // lower bound of the exact cost of its syllables: a syllable whose bound already loses
+        // to the best found by more than the margin, or to the last place of a full list, is
+        // not scored exactly. `tops` keeps the best totals found so far, ascending.
+        let mut tops: Vec<i32> = Vec::with_capacity(MAX_CANDS + 1);
+        for (gen, sk) in &sks {
             if let Some(ids) = m.skel.get(sk) {
                 for &id in ids {
-                    let c = m
-                        .channel
-                        .cost(&self.plan, &m.chars[id as usize], &mut self.dp);
+                    let bound = gen * CHANNEL_WEIGHT / 100 + m.uni(id);
+                    if let Some(&best) = tops.first() {
+                        let full = tops.len() >= MAX_CANDS && bound > tops[MAX_CANDS - 1];
+                        if bound > best + CAND_MARGIN || full {
+                            continue;
+                        }
+                    }
+                    // the channel cost beyond which the syllable cannot make the list
+                    let limit = match tops.first() {
+                        None => i32::MAX / 4,
+                        Some(&best) => {
+                            let mut t = best + CAND_MARGIN;
+                            if tops.len() >= MAX_CANDS {
+                                t = t.min(tops[MAX_CANDS - 1]);
+                            }
+                            (t - m.uni(id)) * 100 / CHANNEL_WEIGHT + 1
+                        }
+                    };
+                    let c = m.channel.cost_within(
+                        &self.plan,
+                        &m.chars[id as usize],
+                        limit,
+                        &mut self.dp,
+                    );
+                    if c > limit {
+                        continue;
+                    }
                     scored.push((c, id));
+                    let total = c * CHANNEL_WEIGHT / 100 + m.uni(id);
+                    let at = tops.partition_point(|&x| x <= total);
+                    if at < MAX_CANDS {
+                        tops.insert(at, total);
+                        tops.truncate(MAX_CANDS);
+                    }
                 }
             }
             if let Some(ws) = m.user_skel.get(sk) {
@@ -422,6 +701,8 @@ impl Worker {
                 id: Some(id),
                 local,
                 oov: 0,
+                glued: false,
+                lowered: false,
             });
         }
         for (c, w) in users {
@@ -431,6 +712,8 @@ impl Worker {
                 id: None,
                 local,
                 oov: OOV_LOWER,
+                glued: false,
+                lowered: false,
             });
         }
         let in_list = self_id.is_some_and(|id| out.iter().any(|c| c.id == Some(id)));
@@ -449,6 +732,8 @@ impl Worker {
                 } else {
                     OOV_UPPER
                 },
+                glued: false,
+                lowered: false,
             });
         }
         out
@@ -480,7 +765,12 @@ impl Worker {
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
     /// two slots in context, the bigram cost (name bonus included) and the index of the stored
     /// pair (the trigram context), so that the passes below look nothing up twice.
+    #[inline(never)]
     fn fill_pairs(&mut self, m: &Model) {
+        if self.pairs_model != m.serial {
+            self.pairs.clear();
+            self.pairs_model = m.serial;
+        }
         self.pair_off.clear();
         self.pair_cost.clear();
         self.pair_ctx.clear();
@@ -497,8 +787,19 @@ impl Worker {
                     let c = &self.cands[ci];
                     let (cost, ctx) = match (pid, c.id) {
                         (Some(a), Some(b)) => {
-                            let (cost, k) = m.bigram_at(a, b);
-                            (cost, k.map_or(u32::MAX, |k| k as u32))
+                            let key = (u64::from(a) << 32) | u64::from(b);
+                            match self.pairs.get(&key) {
+                                Some(&v) => v,
+                                None => {
+                                    let (cost, k) = m.bigram_at(a, b);
+                                    let v = (cost, k.map_or(u32::MAX, |k| k as u32));
+                                    if self.pairs.len() >= PAIR_CACHE_MAX {
+                                        self.pairs.clear();
+                                    }
+                                    self.pairs.insert(key, v);
+                                    v
+                                }
+                            }
                         }
                         _ => (Self::trans(m, pid, c), u32::MAX),
                     };
@@ -517,6 +818,7 @@ impl Worker {
         self.pair_off[t] + (pi - p.start) * (s.end - s.start) + (ci - s.start)
     }
 
+    #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
         self.fill_pairs(m);
         let n = self.cands.len();
@@ -585,9 +887,29 @@ impl Worker {
         }
     }
 
+    /// Marks, slot by slot, the candidates worth a place in the second-order search: those whose
+    /// first-order best path (forward + backward) is within [`PRUNE_MARGIN`] of the slot's best.
+    /// (Indices relative to the slot start, in `live[live_off[t]..live_off[t + 1]]`.)
+    fn prune(&mut self) {
+        self.live.clear();
+        self.live_off.clear();
+        for s in &self.slots {
+            self.live_off.push(self.live.len());
+            let mm = |i: usize| self.alpha[i] + self.beta[i];
+            let best = (s.start..s.end).map(mm).min().unwrap_or(0);
+            for i in s.start..s.end {
+                if mm(i) <= best + PRUNE_MARGIN {
+                    self.live.push((i - s.start) as u32);
+                }
+            }
+        }
+        self.live_off.push(self.live.len());
+    }
+
     /// Exact second-order Viterbi: states are (previous candidate, candidate) pairs scored with
     /// the trigram model; returns the best candidate index of every slot. (The first-order
     /// forward/backward costs in `alpha`/`beta` serve only the confidences.)
+    #[inline(never)]
     fn second_order(&mut self, m: &Model) -> Vec<usize> {
         let n = self.slots.len();
         let mut chosen = vec![0usize; n];
@@ -614,9 +936,12 @@ impl Worker {
         self.delta.resize(total, i32::MAX / 4);
         self.dback.clear();
         self.dback.resize(total, u32::MAX);
+        self.prune();
+        let mut order: Vec<(i32, usize)> = Vec::new();
         for t in 0..n {
             let s = self.slots[t].clone();
             let c_n = s.end - s.start;
+            let live_c = self.live_off[t]..self.live_off[t + 1];
             if width[t] == 1 && (t == 0 || s.cut_before) {
                 let best_prev = if t == 0 {
                     (u32::MAX, 0)
@@ -626,7 +951,8 @@ impl Worker {
                         .min_by_key(|x| x.1)
                         .unwrap_or((u32::MAX, 0))
                 };
-                for c in 0..c_n {
+                for &c in &self.live[live_c] {
+                    let c = c as usize;
                     let cand = &self.cands[s.start + c];
                     self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
                     self.dback[off[t] + c] = best_prev.0;
@@ -635,18 +961,30 @@ impl Worker {
             }
             let p_slot = self.slots[t - 1].clone();
             let p_n = p_slot.end - p_slot.start;
-            let pw = width[t - 1];
-            let mut order: Vec<(i32, usize)> = Vec::with_capacity(pw);
             let q_in_context = !(t == 1 || p_slot.cut_before);
-            for p in 0..p_n {
+            let live_q = if q_in_context {
+                self.live_off[t - 2]..self.live_off[t - 1]
+            } else {
+                0..0
+            };
+            for &p in &self.live[self.live_off[t - 1]..self.live_off[t]] {
+                let p = p as usize;
                 let pid = self.cands[p_slot.start + p].id;
                 // predecessors cheapest first: transition costs are never negative (bonuses
                 // aside, which do not depend on the predecessor), so the scan stops at the first
                 // one already dearer than the best found
                 order.clear();
-                order.extend((0..pw).map(|q| (self.delta[off[t - 1] + q * p_n + p], q)));
+                if q_in_context {
+                    order.extend(self.live[live_q.clone()].iter().map(|&q| {
+                        let q = q as usize;
+                        (self.delta[off[t - 1] + q * p_n + p], q)
+                    }));
+                } else {
+                    order.push((self.delta[off[t - 1] + p], 0));
+                }
                 order.sort_unstable();
-                for c in 0..c_n {
+                for &c in &self.live[live_c.clone()] {
+                    let c = c as usize;
                     let ci = s.start + c;
                     let cand_id = self.cands[ci].id;
                     let bi = self.pair_cost[self.pair(t, p_slot.start + p, ci)];
@@ -699,10 +1037,12 @@ impl Worker {
         chosen
     }
 
-    fn emit(&mut self, m: &Model, tokens: &[&str]) -> Vec<Token> {
+    #[inline(never)]
+    fn emit(&mut self, m: &Model, tokens: &[&str], own: std::ops::Range<usize>) -> Vec<Token> {
         let chosen = self.second_order(m);
-        let mut out = Vec::with_capacity(tokens.len());
-        for (t, tok) in tokens.iter().enumerate() {
+        let mut out = Vec::with_capacity(own.len());
+        let first = own.start;
+        for (t, tok) in tokens.iter().enumerate().take(own.end).skip(own.start) {
             let s = &self.slots[t];
             let (lead, core, trail) = split_edges(tok);
             let case = match case_of(core) {
@@ -726,10 +1066,16 @@ impl Worker {
                         let w = &m.dict.syl[*i as usize];
                         if *w == core_lower {
                             core_n.clone()
+                        } else if c.lowered {
+                            apply_case(w, if t == first { Case::Title } else { Case::Lower })
                         } else {
                             apply_case(w, case)
                         }
                     }
+                };
+                let trail = match trail.chars().next() {
+                    Some(g) if c.glued => &trail[g.len_utf8()..],
+                    _ => trail,
                 };
                 format!("{lead}{body}{trail}")
             };

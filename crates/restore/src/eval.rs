@@ -193,12 +193,14 @@ pub fn eval_pairs(r: &Restorer, set: &str, pairs: &[(String, String)]) -> Row {
     for (gt, input) in pairs {
         row.raw.add(score(gt, input));
         let mut restored = String::with_capacity(input.len() + input.len() / 3);
-        for (k, line) in input.split('\n').enumerate() {
+        let lines: Vec<Vec<&str>> = input
+            .split('\n')
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        for (k, out) in r.restore_lines(&lines).iter().enumerate() {
             if k > 0 {
                 restored.push('\n');
             }
-            let toks: Vec<&str> = line.split_whitespace().collect();
-            let out = r.restore_line(&toks);
             total += out.len();
             same += out.iter().filter(|t| !t.changed).count();
             let texts: Vec<&str> = out.iter().map(|t| t.text.as_str()).collect();
@@ -232,6 +234,51 @@ fn eval_dir(repo_root: &Path) -> Option<PathBuf> {
     .find(|p| p.is_dir())
 }
 
+/// Evaluates a folder of fixtures (`NAME.gt.txt` with `NAME.eng.txt` and `NAME.vie.txt`, as in
+/// `fixtures/eval/` and `fixtures/dev/`): English-model OCR, marks stripped, truth as input,
+/// Vietnamese-model OCR.
+pub fn eval_fixture_dir(r: &Restorer, dir: &Path) -> Result<Vec<Row>, RestoreError> {
+    let mut rows = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| RestoreError::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".gt.txt")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let mut eng = Vec::new();
+    let mut vie = Vec::new();
+    let mut stripped = Vec::new();
+    let mut truths = Vec::new();
+    for n in &names {
+        let gt = read(&dir.join(format!("{n}.gt.txt")))?;
+        let plain = first_reading(&gt);
+        stripped.push((gt.clone(), strip_marks(&plain)));
+        truths.push((gt.clone(), plain));
+        for (kind, list) in [("eng", &mut eng), ("vie", &mut vie)] {
+            let p = dir.join(format!("{n}.{kind}.txt"));
+            if p.is_file() {
+                list.push((gt.clone(), read(&p)?));
+            }
+        }
+    }
+    if !eng.is_empty() {
+        rows.push(eval_pairs(r, "eval eng OCR", &eng));
+    }
+    if !stripped.is_empty() {
+        rows.push(eval_pairs(r, "eval marks stripped", &stripped));
+        rows.push(eval_pairs(r, "eval truth as input", &truths));
+    }
+    if !vie.is_empty() {
+        rows.push(eval_pairs(r, "eval vie OCR", &vie));
+    }
+    Ok(rows)
+}
+
 /// Loads `dictionaries/vanban.dict` under `repo_root`, evaluates it on every set found and prints
 /// the table (set, files, tokens, raw accuracy, restored accuracy, tokens unchanged).
 pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, RestoreError> {
@@ -262,43 +309,7 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
         rows.push(eval_pairs(&r, "seed (eng OCR)", &seed_pairs));
     }
     if let Some(dir) = eval_dir(repo_root) {
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .map_err(|e| RestoreError::io(&dir, e))?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .strip_suffix(".gt.txt")
-                    .map(str::to_string)
-            })
-            .collect();
-        names.sort();
-        let mut eng = Vec::new();
-        let mut vie = Vec::new();
-        let mut stripped = Vec::new();
-        let mut truths = Vec::new();
-        for n in &names {
-            let gt = read(&dir.join(format!("{n}.gt.txt")))?;
-            let plain = first_reading(&gt);
-            stripped.push((gt.clone(), strip_marks(&plain)));
-            truths.push((gt.clone(), plain));
-            for (kind, list) in [("eng", &mut eng), ("vie", &mut vie)] {
-                let p = dir.join(format!("{n}.{kind}.txt"));
-                if p.is_file() {
-                    list.push((gt.clone(), read(&p)?));
-                }
-            }
-        }
-        if !eng.is_empty() {
-            rows.push(eval_pairs(&r, "eval eng OCR", &eng));
-        }
-        if !stripped.is_empty() {
-            rows.push(eval_pairs(&r, "eval marks stripped", &stripped));
-            rows.push(eval_pairs(&r, "eval truth as input", &truths));
-        }
-        if !vie.is_empty() {
-            rows.push(eval_pairs(&r, "eval vie OCR", &vie));
-        }
+        rows.extend(eval_fixture_dir(&r, &dir)?);
     }
     if rows.is_empty() {
         return Err(RestoreError::Eval {

@@ -18,11 +18,12 @@ pub mod eval;
 pub mod lexicon;
 pub mod model;
 pub mod text;
+pub mod trie;
 
 pub use error::RestoreError;
 pub use eval::{run_eval, score, Score};
 
-use decode::Worker;
+use decode::{Cache, Worker};
 use model::Model;
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -49,6 +50,7 @@ pub struct Token {
 #[derive(Debug)]
 pub struct Restorer {
     model: Model,
+    cache: Cache,
 }
 
 thread_local! {
@@ -61,6 +63,7 @@ impl Restorer {
         let dict = lexicon::read_blob(path)?;
         Ok(Restorer {
             model: Model::new(dict),
+            cache: Cache::default(),
         })
     }
 
@@ -72,64 +75,93 @@ impl Restorer {
         })?;
         Ok(Restorer {
             model: Model::new(dict),
+            cache: Cache::default(),
         })
     }
 
     /// Adds clerk-confirmed words: they count as valid and are preferred over other readings.
     pub fn with_user_lexicon(mut self, words: impl IntoIterator<Item = String>) -> Restorer {
         self.model.add_user_words(words);
+        self.cache.clear();
         self
     }
 
     /// Restores one line given as tokens; returns exactly one [`Token`] per input token.
     pub fn restore_line(&self, tokens: &[&str]) -> Vec<Token> {
-        let mut out = WORKER.with(|w| w.borrow_mut().restore_line(&self.model, tokens));
+        self.restore_line_in_context(&[], tokens, &[])
+    }
+
+    /// Restores one line given as tokens, with the last tokens of the line before and the first
+    /// tokens of the line after as context (a sentence wrapped over two lines keeps its word
+    /// pairs: `hài` at a line's end, `lòng` at the next one's start); returns exactly one
+    /// [`Token`] per token of `tokens`.
+    pub fn restore_line_in_context(
+        &self,
+        before: &[&str],
+        tokens: &[&str],
+        after: &[&str],
+    ) -> Vec<Token> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let before = &before[before.len().saturating_sub(CONTEXT)..];
+        let after = &after[..after.len().min(CONTEXT)];
+        let mut all: Vec<&str> = Vec::with_capacity(before.len() + tokens.len() + after.len());
+        all.extend_from_slice(before);
+        all.extend_from_slice(tokens);
+        all.extend_from_slice(after);
+        let own = before.len()..before.len() + tokens.len();
+        let mut out = WORKER.with(|w| {
+            w.borrow_mut()
+                .restore_line(&self.model, &self.cache, &all, own)
+        });
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
         }
         out
     }
 
-    /// Restores a text line by line (lines in parallel); keeps the line count and the spacing.
+    /// Restores many lines (in parallel), each with the end of the line before and the start of
+    /// the line after as context; an empty line (a paragraph break) cuts the context.
+    pub fn restore_lines(&self, lines: &[Vec<&str>]) -> Vec<Vec<Token>> {
+        (0..lines.len())
+            .into_par_iter()
+            .map(|i| {
+                let before = i.checked_sub(1).map_or(&[][..], |j| &lines[j][..]);
+                let after = lines.get(i + 1).map_or(&[][..], |l| &l[..]);
+                self.restore_line_in_context(before, &lines[i], after)
+            })
+            .collect()
+    }
+
+    /// Restores a text line by line (lines in parallel, each with its neighbours as context);
+    /// keeps the line count and the spacing.
     pub fn restore_text(&self, text: &str) -> String {
         let lines: Vec<&str> = text.split('\n').collect();
+        let spans: Vec<Vec<(usize, usize)>> = lines.iter().map(|l| token_spans(l)).collect();
+        let toks: Vec<Vec<&str>> = lines
+            .iter()
+            .zip(&spans)
+            .map(|(l, sp)| sp.iter().map(|&(a, b)| &l[a..b]).collect())
+            .collect();
+        let restored = self.restore_lines(&toks);
         let out: Vec<String> = lines
-            .par_iter()
-            .map(|line| self.restore_line_str(line))
+            .iter()
+            .zip(&spans)
+            .zip(&restored)
+            .map(|((l, sp), r)| rebuild(l, sp, r))
             .collect();
         out.join("\n")
     }
 
     /// Restores one line of text, keeping the whitespace between tokens.
     pub fn restore_line_str(&self, line: &str) -> String {
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        let mut start = None;
-        for (i, c) in line.char_indices() {
-            if c.is_whitespace() {
-                if let Some(s) = start.take() {
-                    spans.push((s, i));
-                }
-            } else if start.is_none() {
-                start = Some(i);
-            }
-        }
-        if let Some(s) = start {
-            spans.push((s, line.len()));
-        }
+        let spans = token_spans(line);
         if spans.is_empty() {
             return line.to_string();
         }
         let toks: Vec<&str> = spans.iter().map(|&(a, b)| &line[a..b]).collect();
-        let restored = self.restore_line(&toks);
-        let mut out = String::with_capacity(line.len() + line.len() / 4);
-        let mut prev = 0;
-        for (&(a, b), t) in spans.iter().zip(&restored) {
-            out.push_str(&line[prev..a]);
-            out.push_str(&t.text);
-            prev = b;
-        }
-        out.push_str(&line[prev..]);
-        out
+        rebuild(line, &spans, &self.restore_line(&toks))
     }
 
     /// Candidate readings of one word: (reading, channel cost, unigram cost), in cost units.
@@ -158,10 +190,51 @@ impl Restorer {
         Some(c)
     }
 
+    /// Forgets the candidate lists of the words seen so far (they are kept, shared by all threads,
+    /// because archives repeat their words; a benchmark clears them to measure a first pass).
+    pub fn clear_cache(&self) {
+        self.cache.clear();
+    }
+
     /// Number of syllables in the loaded dictionary.
     pub fn syllable_count(&self) -> usize {
         self.model.dict.syl.len()
     }
+}
+
+/// Tokens of context taken from each neighbouring line.
+const CONTEXT: usize = 2;
+
+/// Byte spans of the whitespace-separated tokens of a line.
+fn token_spans(line: &str) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                spans.push((s, i));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, line.len()));
+    }
+    spans
+}
+
+/// A line with its tokens replaced by their restored text, the whitespace between them kept.
+fn rebuild(line: &str, spans: &[(usize, usize)], restored: &[Token]) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 4);
+    let mut prev = 0;
+    for (&(a, b), t) in spans.iter().zip(restored) {
+        out.push_str(&line[prev..a]);
+        out.push_str(&t.text);
+        prev = b;
+    }
+    out.push_str(&line[prev..]);
+    out
 }
 
 /// Compiles the TSV files of `data_dir` and writes the blob to `out` (atomically).

@@ -7,8 +7,10 @@
 use crate::channel::{CandChars, Channel};
 use crate::lexicon::{skeleton_index, Dict};
 use crate::text::{normalize_word, skeleton};
+use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -38,6 +40,12 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A hash set with [`FxHasher`].
 pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
+/// A fresh model serial number.
+fn next_serial() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The shared, read-only model.
 #[derive(Debug)]
 pub struct Model {
@@ -47,8 +55,8 @@ pub struct Model {
     pub ids: FxMap<String, u32>,
     /// Skeleton → ids of the Vietnamese syllables sharing it.
     pub skel: FxMap<String, Vec<u32>>,
-    /// Every prefix of every skeleton (for pruning generation).
-    pub prefixes: FxSet<String>,
+    /// Every skeleton, as a trie (generation walks it).
+    pub trie: Trie,
     /// Each syllable taken apart for the channel scorer, by id.
     pub chars: Vec<CandChars>,
     /// The confusion table.
@@ -59,8 +67,6 @@ pub struct Model {
     pub code_repair: HashMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
-    /// Bigram key (`a << 32 | b`) → index of the stored pair.
-    pub bi: FxMap<u64, u32>,
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
     /// Trigram key → cost.
@@ -69,6 +75,9 @@ pub struct Model {
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
     pub user_skel: HashMap<String, Vec<String>>,
+    /// A number no other model built in this process has (per-thread caches of model lookups
+    /// are keyed by it).
+    pub serial: u64,
     /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
     /// each syllable and the syllables as confirmed, longest first.
     pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
@@ -84,12 +93,9 @@ impl Model {
             .map(|(i, s)| (s.clone(), i as u32))
             .collect();
         let skel: FxMap<String, Vec<u32>> = skeleton_index(&dict).into_iter().collect();
-        let mut prefixes = FxSet::default();
+        let mut trie = Trie::default();
         for s in skel.keys() {
-            for (i, _) in s.char_indices().skip(1) {
-                prefixes.insert(s[..i].to_string());
-            }
-            prefixes.insert(s.clone());
+            trie.insert(s);
         }
         let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
         let channel = Channel::new(&dict.channel);
@@ -104,14 +110,6 @@ impl Model {
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
         let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
-        let mut bi: FxMap<u64, u32> = FxMap::default();
-        bi.reserve(dict.bi_next.len());
-        for a in 0..dict.syl.len() {
-            let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
-            for k in lo..hi {
-                bi.insert(((a as u64) << 32) | u64::from(dict.bi_next[k]), k as u32);
-            }
-        }
         let tri = dict
             .tri_key
             .iter()
@@ -122,23 +120,24 @@ impl Model {
             dict,
             ids,
             skel,
-            prefixes,
+            trie,
             chars,
             channel,
             protected,
             code_repair,
             num_id,
-            bi,
             names,
             tri,
             user: HashMap::new(),
             user_skel: HashMap::new(),
             user_phrases: Vec::new(),
+            serial: next_serial(),
         }
     }
 
     /// Adds clerk-confirmed words.
     pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
+        self.serial = next_serial();
         for w in words {
             let syllables: Vec<String> = w.split_whitespace().map(normalize_word).collect();
             if syllables.len() > 1 {
@@ -155,10 +154,7 @@ impl Model {
                 continue;
             }
             let sk = skeleton(&w);
-            for (i, _) in sk.char_indices().skip(1) {
-                self.prefixes.insert(sk[..i].to_string());
-            }
-            self.prefixes.insert(sk.clone());
+            self.trie.insert(&sk);
             self.user_skel
                 .entry(sk.clone())
                 .or_default()
@@ -183,8 +179,12 @@ impl Model {
     #[inline]
     pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
         let d = &self.dict;
-        match self.bi.get(&((u64::from(a) << 32) | u64::from(b))) {
-            Some(&k) => (i32::from(d.bi_cost[k as usize]), Some(k as usize)),
+        let (lo, hi) = (
+            d.bi_off[a as usize] as usize,
+            d.bi_off[a as usize + 1] as usize,
+        );
+        match d.bi_next[lo..hi].binary_search(&b).ok().map(|k| k + lo) {
+            Some(k) => (i32::from(d.bi_cost[k]), Some(k)),
             None => (
                 i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
                 None,

@@ -36,8 +36,13 @@ pub struct Letter {
 
 struct Tables {
     parts: HashMap<char, Letter>,
+    /// `parts` as a dense table over the code points below [`DENSE_END`] (the hot lookup).
+    dense: Vec<Option<Letter>>,
     compose: HashMap<(char, u8, u8), char>,
 }
+
+/// Every Vietnamese letter lies below this code point (Latin Extended Additional ends at U+1EFF).
+const DENSE_END: u32 = 0x1F00;
 
 const TONE_MARKS: [Option<char>; 6] = [
     None,
@@ -128,6 +133,7 @@ fn tables() -> &'static Tables {
         }
         compose.insert(('d', MOD_STROKE, 0), 'đ');
         compose.insert(('D', MOD_STROKE, 0), 'Đ');
+        let mut dense = vec![None; DENSE_END as usize];
         for c in 'a'..='z' {
             for (ch, upper) in [(c, false), (c.to_ascii_uppercase(), true)] {
                 parts.entry(ch).or_insert(Letter {
@@ -141,13 +147,27 @@ fn tables() -> &'static Tables {
                     .or_insert(ch);
             }
         }
-        Tables { parts, compose }
+        for (&c, &l) in &parts {
+            if let Some(slot) = dense.get_mut(c as usize) {
+                *slot = Some(l);
+            }
+        }
+        Tables {
+            parts,
+            dense,
+            compose,
+        }
     })
 }
 
 /// Takes a letter apart; `None` for anything that is not a Latin or Vietnamese letter.
+#[inline]
 pub fn letter(c: char) -> Option<Letter> {
-    tables().parts.get(&c).copied()
+    let t = tables();
+    match t.dense.get(c as usize) {
+        Some(l) => *l,
+        None => t.parts.get(&c).copied(),
+    }
 }
 
 /// Builds a letter from its parts; `None` when Vietnamese has no such letter.
@@ -200,6 +220,10 @@ pub fn toneless(s: &str) -> String {
 
 /// NFC plus new tone placement (`hoà` → `hòa`, `thuỷ` → `thủy`, but `quý` and `hoàn` stay).
 pub fn normalize_word(s: &str) -> String {
+    if s.is_ascii() {
+        // nothing to compose, no tone to move
+        return s.to_string();
+    }
     let s: String = s.nfc().collect();
     new_tone_placement(&s)
 }

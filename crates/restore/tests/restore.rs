@@ -244,3 +244,66 @@ fn restorer_is_shared_between_threads() {
     });
     assert!(outs.iter().all(|o| o == "Chỉ số hài lòng của người dân"));
 }
+
+#[test]
+fn a_mark_read_as_a_question_mark_is_taken_back_into_the_word() {
+    let r = full();
+    let out = r.restore_line(&["giao", "dich", "dien", "tt?", "tai", "Viet", "Nam"]);
+    assert_eq!(out[3].text, "tử", "{out:?}");
+    // a real question mark after a complete word stays
+    let out = r.restore_line(&["Ai", "la", "nguoi", "ky?"]);
+    assert_eq!(out[3].text, "ký?", "{out:?}");
+}
+
+#[test]
+fn roman_numerals_after_a_word_are_read_as_syllables() {
+    let r = full();
+    assert_eq!(
+        r.restore_text("CO QUAN, TO CHUC, DON VI"),
+        "CƠ QUAN, TỔ CHỨC, ĐƠN VỊ"
+    );
+    assert_eq!(r.restore_text("Chuong VI"), "Chương VI");
+}
+
+#[test]
+fn a_cold_pass_and_a_warm_pass_give_the_same_text() {
+    let r = full();
+    let text = "Chi s6 hai long cia nguwoi dan\nUy ban nhan dan tinh Binh Phuoc\nChi s6 hai long";
+    let warm_up = r.restore_text(text);
+    let warm = r.restore_text(text);
+    r.clear_cache();
+    let cold = r.restore_text(text);
+    assert_eq!(warm_up, warm);
+    assert_eq!(cold, warm);
+    assert!(cold.starts_with("Chỉ số hài lòng của người dân"), "{cold}");
+}
+
+#[test]
+fn two_dictionaries_used_on_one_thread_do_not_mix_their_lookups() {
+    let line = "CHI ngay so uy ban nhan dan tinh";
+    let full = full();
+    let tiny = tiny();
+    // each alone, on a thread of its own
+    let alone = |r: &Restorer| std::thread::scope(|s| s.spawn(|| r.restore_text(line)).join());
+    let a = alone(tiny).expect("thread");
+    let b = alone(&full).expect("thread");
+    // then taking turns on this thread
+    for _ in 0..3 {
+        assert_eq!(tiny.restore_text(line), a);
+        assert_eq!(full.restore_text(line), b);
+    }
+}
+
+#[test]
+fn a_sentence_wrapped_over_two_lines_keeps_its_word_pairs() {
+    let r = full();
+    let alone = r.restore_line(&["lòng"]);
+    let wrapped = r.restore_text("Chi so hai\nlong cua nguoi dan");
+    assert_eq!(wrapped, "Chỉ số hài\nlòng của người dân", "{alone:?}");
+    // context lends its words but yields no tokens of its own
+    let out = r.restore_line_in_context(&["Chi", "so", "hai"], &["long", "cua"], &["nguoi"]);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].text, "lòng");
+    // a blank line cuts the context
+    assert_eq!(r.restore_text("x\n\ny").lines().count(), 3);
+}

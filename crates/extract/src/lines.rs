@@ -9,6 +9,8 @@ use vanban_doc::{BBox, Document};
 #[derive(Debug, Clone)]
 pub(crate) struct TWord {
     pub text: String,
+    /// The OCR's own reading, before restoration.
+    pub raw: String,
     pub bbox: Option<BBox>,
     pub conf: f32,
 }
@@ -132,6 +134,7 @@ pub(crate) fn doc_lines(doc: &Document) -> Vec<TLine> {
                     }
                     TWord {
                         text: w.text.clone(),
+                        raw: w.raw.clone(),
                         bbox: w.bbox,
                         conf,
                     }
@@ -150,6 +153,7 @@ mod tests {
     fn w(t: &str, x0: u32) -> TWord {
         TWord {
             text: t.into(),
+            raw: t.into(),
             bbox: Some(BBox {
                 x0,
                 y0: 0,

@@ -485,9 +485,14 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         .find_map(|(i, l)| VV.find(&l.fold.s).map(|x| (i, x.end())))
         .or_else(|| {
             let i = num_idx? + 1;
-            VV_DAMAGED
-                .find(&cols.left.get(i)?.fold.s)
-                .map(|x| (i, x.end()))
+            let l = cols.left.get(i)?;
+            if let Some(x) = VV_DAMAGED.find(&l.fold.s) {
+                return Some((i, x.end()));
+            }
+            // The restorer may have made a word of it (`7y` → `ty`): the OCR's own reading.
+            let raw = format!("{} ", fold(&l.words.first()?.raw));
+            let whole = VV_DAMAGED.find(&raw)?.end() == raw.len();
+            whole.then(|| l.fold.s.find(' ').map(|e| (i, e + 1)))?
         });
     if let Some((v, cut)) = vv {
         let first = &cols.left[v];
@@ -1279,7 +1284,12 @@ mod tests {
 
     #[test]
     fn vv_damaged_beyond_the_pattern_counts_only_under_the_number() {
-        for l in ["7y tăng cường", "ý tăng cường", "y: tăng cường"] {
+        for l in [
+            "7y tăng cường",
+            "ý tăng cường",
+            "y: tăng cường",
+            "/v tăng cường",
+        ] {
             let f = fold(l);
             let m = VV_DAMAGED.find(&f).unwrap_or_else(|| panic!("{l}"));
             assert_eq!(&f[m.end()..], "tang cuong", "{l}");
@@ -1294,10 +1304,22 @@ mod tests {
         ]);
         let m = extract_metadata(&doc);
         assert_eq!(m.document_type.as_deref(), Some("Công văn"));
-        assert_eq!(
-            m.subject.as_deref(),
-            Some("tăng cường công tác phòng, chống thiên tai mùa mưa bão năm 2024")
-        );
+        let subject = "tăng cường công tác phòng, chống thiên tai mùa mưa bão năm 2024";
+        assert_eq!(m.subject.as_deref(), Some(subject));
+        // The restorer made a word of the OCR's `7y`: the raw reading still says V/v.
+        let mut doc = doc;
+        for w in doc
+            .pages
+            .iter_mut()
+            .flat_map(|p| &mut p.lines)
+            .flat_map(|l| &mut l.words)
+        {
+            if w.text == "ý" {
+                w.raw = "7y".into();
+                w.text = "ty".into();
+            }
+        }
+        assert_eq!(extract_metadata(&doc).subject.as_deref(), Some(subject));
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn main() {
     let mut dumped = 0;
     for (i, p) in args.iter().enumerate() {
         let img: GrayImage = match image::open(p) {
-            Ok(i) => vanban_pages::prepare(&i.to_luma8(), dpi),
+            Ok(i) => vanban_pages::prepare(i.to_luma8(), dpi),
             Err(e) => {
                 eprintln!("{p}: {e}");
                 std::process::exit(2);

@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let image = if no_prepare {
                     image
                 } else {
-                    prepare(&image, dpi)
+                    prepare(image, dpi)
                 };
                 ("image + OCR", eng.recognize(&image, dpi)?)
             }

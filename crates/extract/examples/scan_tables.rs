@@ -123,7 +123,7 @@ fn main() {
                 };
                 engine.recognize_with(
                     crop,
-                    dpi * scale,
+                    dpi.saturating_mul(scale),
                     Recognize {
                         segmentation,
                         whitelist,

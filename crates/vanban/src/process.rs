@@ -263,7 +263,7 @@ fn scan_page(
                 segmentation,
                 whitelist,
             };
-            engines.recognize_with(crop, dpi * scale, how)
+            engines.recognize_with(crop, dpi.saturating_mul(scale), how)
         },
         |cell_lines: &mut [Line]| {
             if let Some(r) = &engines.restorer {

@@ -58,45 +58,68 @@ fn table_rows(t: &serde_json::Value) -> Vec<Vec<String>> {
     rows
 }
 
-#[test]
-fn scanned_table_cells_reach_095_token_accuracy_with_exact_rows_and_columns() {
-    let doc = read_json(&out_file("ke-hoach", "json"));
-    let want = read_json(&truth("ke-hoach.expected.json"));
+/// Checks the single table of a document JSON against the fixture's expected table: pages, rows
+/// and columns exact; returns the cell token accuracy (the score.py metric summed over the cells,
+/// matched by position: text in a cell that should be empty counts as errors too) and the rows.
+fn table_cell_accuracy(doc: &serde_json::Value, stem: &str) -> (f64, Vec<Vec<String>>) {
+    let want = read_json(&truth(&format!("{stem}.expected.json")));
     let (got, want) = (&doc["tables"], &want["tables"]);
-    assert_eq!(
-        got.as_array().map(Vec::len),
-        Some(1),
-        "one table, joined over two pages"
-    );
+    assert_eq!(got.as_array().map(Vec::len), Some(1), "{stem}: one table");
     let (t, w) = (&got[0], &want[0]);
-    assert_eq!(t["pages"], w["pages"]);
+    assert_eq!(t["pages"], w["pages"], "{stem}: pages");
     assert_eq!(
         t["header"].as_array().map(Vec::len),
-        w["header"].as_array().map(Vec::len)
+        w["header"].as_array().map(Vec::len),
+        "{stem}: header"
     );
     let (rows, want_rows) = (table_rows(t), table_rows(w));
-    assert_eq!(rows.len(), want_rows.len(), "rows");
-    // The score.py metric summed over the cells, matched by position: text in a cell that should
-    // be empty counts as errors too.
+    assert_eq!(rows.len(), want_rows.len(), "{stem}: rows");
     let (mut errors, mut tokens) = (0, 0);
     for (r, wr) in rows.iter().zip(&want_rows) {
-        assert_eq!(r.len(), wr.len(), "columns of {r:?}");
+        assert_eq!(r.len(), wr.len(), "{stem}: columns of {r:?}");
         for (c, wc) in r.iter().zip(wr) {
             let s = vanban_restore::score(wc, c);
             if s.errors > 0 {
-                eprintln!("cell {c:?} != {wc:?}");
+                eprintln!("{stem}: cell {c:?} != {wc:?}");
             }
             errors += s.errors;
             tokens += s.tokens;
         }
     }
     let acc = 1.0 - errors as f64 / tokens as f64;
-    eprintln!("ke-hoach table: cell token accuracy {acc:.4} ({errors} errors, {tokens} tokens)");
+    eprintln!("{stem} table: cell token accuracy {acc:.4} ({errors} errors, {tokens} tokens)");
+    (acc, rows)
+}
+
+#[test]
+fn scanned_table_cells_reach_095_token_accuracy_with_exact_rows_and_columns() {
+    let doc = read_json(&out_file("ke-hoach", "json"));
+    let (acc, rows) = table_cell_accuracy(&doc, "ke-hoach");
     assert!(acc >= 0.95, "cell token accuracy {acc:.4} < 0.95");
     // Section rows stay one merged cell each; item numbers keep their place in the first column.
     assert_eq!(rows[1][0], "A. NHIỆM VỤ TRỌNG TÂM");
     assert!(rows[1][1..].iter().all(String::is_empty));
     assert_eq!(rows.last().map(|r| r[0].as_str()), Some("5.3"));
+}
+
+#[test]
+fn a_table_of_figures_read_from_page_images_at_200_dpi_is_exact() {
+    // The born-digital report, its text layer ignored: pages rendered at 200 dpi and OCRed.
+    let out = std::env::temp_dir().join(format!("vanban-e2e-force-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut c = vanban();
+    c.args(["--force-ocr", "--dpi", "200", "ingest"])
+        .arg(fixture("bao-cao-digital.pdf"))
+        .arg("--out")
+        .arg(&out);
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc = read_json(&out.join("bao-cao-digital.json"));
+    assert_eq!(doc["pages"][0]["origin"], "ocr");
+    let (acc, rows) = table_cell_accuracy(&doc, "bao-cao-digital");
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(acc >= 0.95, "cell token accuracy {acc:.4} < 0.95");
+    assert_eq!(rows.last().map(|r| r[2].as_str()), Some("1.286"));
 }
 
 #[test]

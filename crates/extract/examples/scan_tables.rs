@@ -111,7 +111,7 @@ fn main() {
         grid_time += t0.elapsed();
         let t0 = Instant::now();
         let mut reader = OcrCells::new(
-            |crop: &GrayImage, mode, whitelist| {
+            |crop: &GrayImage, mode, whitelist, scale| {
                 if let Ok(d) = std::env::var("DUMP_CELLS") {
                     dumped += 1;
                     let _ = crop.save(format!("{d}/{dumped:03}-{mode:?}.png"));
@@ -123,7 +123,7 @@ fn main() {
                 };
                 engine.recognize_with(
                     crop,
-                    dpi,
+                    dpi.saturating_mul(scale),
                     Recognize {
                         segmentation,
                         whitelist,

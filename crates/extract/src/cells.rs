@@ -21,9 +21,38 @@ pub enum CellMode {
 /// Characters an item number (`1`, `1.4.1`, `II`) is written with.
 pub const NUMBERING_CHARS: &str = "0123456789.IVX";
 
+/// A cell with a word read below this confidence is read again from a crop enlarged twice (a
+/// lone short word on a cell's last line, `vị`, can come out as `MI` with confidence 0; enlarged,
+/// it reads right). Few cells are, so it costs little.
+const REREAD_CONF: f32 = 0.3;
+
+/// Lowest word confidence of lines (1 when there are no words).
+fn min_conf(lines: &[Line]) -> f32 {
+    lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .map(|w| w.conf)
+        .fold(1.0, f32::min)
+}
+
+/// Mean word confidence of lines (0 when there are no words).
+fn mean_conf(lines: &[Line]) -> f32 {
+    let (sum, n) = lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .fold((0.0, 0u32), |(s, n), w| (s + w.conf, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f32
+    }
+}
+
 /// A [`CellReader`] that OCRs each cell's [`CellCrop`] with `ocr` and corrects the words of each
-/// text line with `restore` (item numbers are left as read). The first OCR error is kept (see
-/// [`OcrCells::take_error`]) and its cell left empty.
+/// text line with `restore` (item numbers are left as read). `ocr` is given the crop, the mode,
+/// an optional character whitelist and the crop's scale against the page (1, or 2 for a crop
+/// enlarged to be read again); it returns lines with boxes in the crop's pixels. The first OCR
+/// error is kept (see [`OcrCells::take_error`]) and its cell left empty.
 pub struct OcrCells<O, R, E> {
     ocr: O,
     restore: R,
@@ -33,7 +62,7 @@ pub struct OcrCells<O, R, E> {
 
 impl<O, R, E> OcrCells<O, R, E>
 where
-    O: FnMut(&GrayImage, CellMode, Option<&str>) -> Result<Vec<Line>, E>,
+    O: FnMut(&GrayImage, CellMode, Option<&str>, u32) -> Result<Vec<Line>, E>,
     R: FnMut(&mut [Line]),
 {
     /// A reader with this OCR function (crop, mode, optional character whitelist → lines with
@@ -58,7 +87,17 @@ where
     }
 
     fn run(&mut self, crop: &GrayImage, mode: CellMode, whitelist: Option<&str>) -> Vec<Line> {
-        match (self.ocr)(crop, mode, whitelist) {
+        self.run_scaled(crop, mode, whitelist, 1)
+    }
+
+    fn run_scaled(
+        &mut self,
+        crop: &GrayImage,
+        mode: CellMode,
+        whitelist: Option<&str>,
+        scale: u32,
+    ) -> Vec<Line> {
+        match (self.ocr)(crop, mode, whitelist, scale) {
             Ok(lines) => lines,
             Err(e) => {
                 self.error.get_or_insert(e);
@@ -79,7 +118,7 @@ fn joined(lines: &[Line]) -> String {
 
 impl<O, R, E> CellReader for OcrCells<O, R, E>
 where
-    O: FnMut(&GrayImage, CellMode, Option<&str>) -> Result<Vec<Line>, E>,
+    O: FnMut(&GrayImage, CellMode, Option<&str>, u32) -> Result<Vec<Line>, E>,
     R: FnMut(&mut [Line]),
 {
     fn read_cell(&mut self, image: &GrayImage, cell: &GridCell, hint: CellHint) -> Vec<Line> {
@@ -94,6 +133,32 @@ where
         if mode == CellMode::Line && lines.iter().all(|l| l.words.is_empty()) {
             // A lone short word is sometimes dropped as noise in line mode.
             lines = self.run(&crop.image, CellMode::Word, None);
+        }
+        if !hint.numbering && min_conf(&lines) < REREAD_CONF {
+            let (w, h) = crop.image.dimensions();
+            let big = image::imageops::resize(
+                &crop.image,
+                w * 2,
+                h * 2,
+                image::imageops::FilterType::CatmullRom,
+            );
+            let mut again = self.run_scaled(&big, mode, None, 2);
+            if mean_conf(&again) > mean_conf(&lines) {
+                let half = |v: u32| v / 2;
+                for l in &mut again {
+                    let shrink = |b: vanban_doc::BBox| vanban_doc::BBox {
+                        x0: half(b.x0),
+                        y0: half(b.y0),
+                        x1: half(b.x1),
+                        y1: half(b.y1),
+                    };
+                    l.bbox = l.bbox.map(shrink);
+                    for wd in &mut l.words {
+                        wd.bbox = wd.bbox.map(shrink);
+                    }
+                }
+                lines = again;
+            }
         }
         let mut numbered = false;
         if hint.numbering {
@@ -180,7 +245,7 @@ mod tests {
         let img = GrayImage::from_pixel(400, 400, image::Luma([255]));
         let calls = std::cell::RefCell::new(Vec::new());
         let mut r = OcrCells::new(
-            |_: &GrayImage, mode, wl: Option<&str>| {
+            |_: &GrayImage, mode, wl: Option<&str>, _| {
                 calls.borrow_mut().push((mode, wl.map(str::to_string)));
                 Ok::<_, ()>(if wl.is_some() {
                     line(&["1", ".", "1"])
@@ -211,7 +276,7 @@ mod tests {
         let img = GrayImage::from_pixel(400, 400, image::Luma([255]));
         let restored = std::cell::Cell::new(0);
         let mut r = OcrCells::new(
-            |_: &GrayImage, _, _: Option<&str>| Ok::<_, ()>(line(&["STT"])),
+            |_: &GrayImage, _, _: Option<&str>, _| Ok::<_, ()>(line(&["STT"])),
             |_: &mut [Line]| restored.set(restored.get() + 1),
         );
         let hint = CellHint {
@@ -221,7 +286,7 @@ mod tests {
         assert_eq!(r.read_cell(&img, &cell(), hint)[0].words[0].raw, "STT");
         assert_eq!(restored.get(), 1);
         let mut failing = OcrCells::new(
-            |_: &GrayImage, _, _: Option<&str>| Err("boom"),
+            |_: &GrayImage, _, _: Option<&str>, _| Err("boom"),
             |_: &mut [Line]| {},
         );
         assert!(failing.read_cell(&img, &cell(), hint).is_empty());

@@ -5,7 +5,9 @@
 //! 0.1–0.2 s, a 300 dpi A4 page about 1.9 s of CPU (`examples/ocr_time.rs`, `benches/ocr.rs`).
 //! Recognition runs with automatic page segmentation and the page's true resolution, and the
 //! result is read from Tesseract's TSV output, which carries block, paragraph, line and word
-//! numbers, boxes and confidences.
+//! numbers, boxes and confidences. [`OcrEngine::recognize_with`] reads a small image (a table
+//! cell's crop) as one line, one block or one word, optionally with a character whitelist; the
+//! same engine then reads the next page as a page again.
 //!
 //! Words become [`vanban_doc::Word`]s (NFC text, box in image pixels, confidence 0..1); each
 //! Tesseract paragraph gets its own [`vanban_doc::Line::block`] number, counted from 0 in reading

@@ -227,8 +227,8 @@ fn page_from_content(
 
 /// OCRs a prepared page image and reads its ruled tables: the grids are found first, the page is
 /// OCRed with them blanked out, and each cell is OCRed on its own crop (one line or a block; item
-/// numbers checked) and restored. The tables' text goes into the page's lines row by row, where
-/// the tables stand.
+/// numbers checked) and restored for the table's cells. The tables' text goes into the page's
+/// lines row by row, where the tables stand (those lines are restored with the document's).
 fn scan_page(
     engines: &Engines,
     number: u32,
@@ -248,14 +248,12 @@ fn scan_page(
         engines.recognize(&blanked, dpi)
     }
     .map_err(ocr_err)?;
-    if let Some(r) = &engines.restorer {
-        restore_lines(r, &mut lines);
-    }
+    // The page's lines, table rows included, are restored with the whole document.
     if grids.is_empty() {
         return Ok((lines, Vec::new()));
     }
     let mut reader = vanban_extract::OcrCells::new(
-        |crop: &GrayImage, mode, whitelist| {
+        |crop: &GrayImage, mode, whitelist, scale| {
             let segmentation = match mode {
                 vanban_extract::CellMode::Line => vanban_ocr::Segmentation::Line,
                 vanban_extract::CellMode::Block => vanban_ocr::Segmentation::Block,
@@ -265,7 +263,7 @@ fn scan_page(
                 segmentation,
                 whitelist,
             };
-            engines.recognize_with(crop, dpi, how)
+            engines.recognize_with(crop, dpi.saturating_mul(scale), how)
         },
         |cell_lines: &mut [Line]| {
             if let Some(r) = &engines.restorer {

@@ -220,12 +220,6 @@ fn is_number(core: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
 }
 
-/// The plain bigram cost of `b c` (to take the name bonus back out of a table entry).
-#[inline]
-fn bi_raw(m: &Model, b: u32, c: u32) -> i32 {
-    m.bigram(b, c)
-}
-
 /// True for a vowel letter, marked or not.
 fn is_vowel_letter(c: char) -> bool {
     crate::text::letter(c).is_some_and(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
@@ -1039,7 +1033,11 @@ impl Worker {
                                 let key =
                                     (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
                                 tr = match m.tri.get(&key) {
-                                    Some(&x) => i32::from(x) - (bi_raw(m, b, cc) - bi),
+                                    // the stored trigram cost, less the name bonus
+                                    // the bigram cost `bi` carries
+                                    Some(&x) => {
+                                        i32::from(x) - self.name_bonus(m, t, p_slot.start + p, ci)
+                                    }
                                     None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
                                 };
                             }

@@ -353,30 +353,44 @@ impl Channel {
         dp.clear();
         dp.resize((n + 1) * w, i32::MAX / 2);
         dp[0] = 0;
+        // the last row holding a value within the limit: rows below it are never reached
+        let mut reach = 0;
         for i in 0..=n {
+            if i > reach {
+                break;
+            }
             for j in 0..=m {
                 let here = dp[i * w + j];
                 if here >= i32::MAX / 2 || here > limit {
                     continue;
                 }
-                let relax = |ii: usize, jj: usize, c: i32, dp: &mut Vec<i32>| {
+                let relax = |ii: usize, jj: usize, c: i32, dp: &mut Vec<i32>, reach: &mut usize| {
                     let v = here + c;
                     if v < dp[ii * w + jj] {
                         dp[ii * w + jj] = v;
+                        if v <= limit {
+                            *reach = (*reach).max(ii);
+                        }
                     }
                 };
                 if i < n && j < m {
-                    relax(i + 1, j + 1, Self::sub(plan.chars[i], cand.full[j]), dp);
+                    relax(
+                        i + 1,
+                        j + 1,
+                        Self::sub(plan.chars[i], cand.full[j]),
+                        dp,
+                        &mut reach,
+                    );
                 }
                 if i < n {
-                    relax(i + 1, j, Self::del(plan.chars[i]), dp);
+                    relax(i + 1, j, Self::del(plan.chars[i]), dp, &mut reach);
                 }
                 if j < m {
-                    relax(i, j + 1, INS, dp);
+                    relax(i, j + 1, INS, dp, &mut reach);
                     for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
                         let r = &self.all[ri as usize];
                         if let Some(c) = Self::rule_match(r, cand, j) {
-                            relax(i, j + r.truth.len(), c, dp);
+                            relax(i, j + r.truth.len(), c, dp, &mut reach);
                         }
                     }
                 }
@@ -400,7 +414,7 @@ impl Channel {
                         for &(k, ri) in &plan.at[r.start as usize..r.end as usize] {
                             let r = &self.all[ri as usize];
                             if let Some(c) = Self::rule_match(r, cand, j) {
-                                relax(i + k as usize, j + r.truth.len(), c, dp);
+                                relax(i + k as usize, j + r.truth.len(), c, dp, &mut reach);
                             }
                         }
                     }

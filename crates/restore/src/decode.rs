@@ -53,6 +53,8 @@ const MAX_CANDS: usize = 16;
 /// Candidates whose best first-order path is dearer than the slot's best by more than this are
 /// left out of the second-order search.
 const PRUNE_MARGIN: i32 = 700;
+/// A transition cost not looked up yet.
+const UNSET: i32 = i32::MIN;
 /// Entries of a worker's bigram lookup cache before it is emptied.
 const PAIR_CACHE_MAX: usize = 1 << 15;
 /// Changes below this confidence are flagged uncertain.
@@ -205,6 +207,8 @@ pub struct Worker {
     /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
     /// in cache, in front of the large one that does not.
     pairs: FxMap<u64, (i32, u32)>,
+    /// Scratch: candidates sorted by a cost.
+    order: Vec<(i32, usize)>,
     /// Serial of the model `pairs` holds lookups of.
     pairs_model: u64,
 }
@@ -214,12 +218,6 @@ fn is_number(core: &str) -> bool {
         && core
             .chars()
             .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
-}
-
-/// The plain bigram cost of `b c` (to take the name bonus back out of a table entry).
-#[inline]
-fn bi_raw(m: &Model, b: u32, c: u32) -> i32 {
-    m.bigram(b, c)
 }
 
 /// True for a vowel letter, marked or not.
@@ -772,43 +770,56 @@ impl Worker {
             self.pairs_model = m.serial;
         }
         self.pair_off.clear();
-        self.pair_cost.clear();
-        self.pair_ctx.clear();
+        let mut total = 0;
         for t in 0..self.slots.len() {
-            self.pair_off.push(self.pair_cost.len());
+            self.pair_off.push(total);
             let s = &self.slots[t];
             if t == 0 || s.cut_before {
                 continue;
             }
             let p = &self.slots[t - 1];
-            for pi in p.start..p.end {
-                let pid = self.cands[pi].id;
-                for ci in s.start..s.end {
-                    let c = &self.cands[ci];
-                    let (cost, ctx) = match (pid, c.id) {
-                        (Some(a), Some(b)) => {
-                            let key = (u64::from(a) << 32) | u64::from(b);
-                            match self.pairs.get(&key) {
-                                Some(&v) => v,
-                                None => {
-                                    let (cost, k) = m.bigram_at(a, b);
-                                    let v = (cost, k.map_or(u32::MAX, |k| k as u32));
-                                    if self.pairs.len() >= PAIR_CACHE_MAX {
-                                        self.pairs.clear();
-                                    }
-                                    self.pairs.insert(key, v);
-                                    v
-                                }
-                            }
+            total += (p.end - p.start) * (s.end - s.start);
+        }
+        self.pair_off.push(total);
+        self.pair_cost.clear();
+        self.pair_cost.resize(total, UNSET);
+        self.pair_ctx.clear();
+        self.pair_ctx.resize(total, u32::MAX);
+    }
+
+    /// The transition cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`, in context):
+    /// bigram cost less the name bonus; looked up on first use, and the stored pair (the trigram
+    /// context) noted in `pair_ctx`.
+    fn pair_val(&mut self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
+        let k = self.pair(t, pi, ci);
+        let v = self.pair_cost[k];
+        if v != UNSET {
+            return v;
+        }
+        let pid = self.cands[pi].id;
+        let c = &self.cands[ci];
+        let (cost, ctx) = match (pid, c.id) {
+            (Some(a), Some(b)) => {
+                let key = (u64::from(a) << 32) | u64::from(b);
+                match self.pairs.get(&key) {
+                    Some(&v) => v,
+                    None => {
+                        let (cost, k) = m.bigram_at(a, b);
+                        let v = (cost, k.map_or(u32::MAX, |k| k as u32));
+                        if self.pairs.len() >= PAIR_CACHE_MAX {
+                            self.pairs.clear();
                         }
-                        _ => (Self::trans(m, pid, c), u32::MAX),
-                    };
-                    self.pair_cost.push(cost - self.name_bonus(m, t, pi, ci));
-                    self.pair_ctx.push(ctx);
+                        self.pairs.insert(key, v);
+                        v
+                    }
                 }
             }
-        }
-        self.pair_off.push(self.pair_cost.len());
+            _ => (Self::trans(m, pid, c), u32::MAX),
+        };
+        let v = cost - self.name_bonus(m, t, pi, ci);
+        self.pair_cost[k] = v;
+        self.pair_ctx[k] = ctx;
+        v
     }
 
     /// Bigram cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`), slot `t` in context.
@@ -842,14 +853,24 @@ impl Worker {
                 }
                 continue;
             }
+            // predecessors cheapest first: no transition costs less than minus the name bonus,
+            // so the scan stops at the first one that cannot win (the minimum stays exact)
             let p = self.slots[t - 1].clone();
+            let mut order = std::mem::take(&mut self.order);
+            order.clear();
+            order.extend((p.start..p.end).map(|pi| (self.alpha[pi], pi)));
+            order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for pi in p.start..p.end {
-                    best = best.min(self.alpha[pi] + self.pair_cost[self.pair(t, pi, ci)]);
+                for &(a, pi) in &order {
+                    if a - NAME_BONUS >= best {
+                        break;
+                    }
+                    best = best.min(a + self.pair_val(m, t, pi, ci));
                 }
                 self.alpha[ci] = best + self.cands[ci].local;
             }
+            self.order = order;
         }
         // first order, backward
         for t in (0..self.slots.len()).rev() {
@@ -874,16 +895,21 @@ impl Worker {
                 }
                 continue;
             }
+            let mut order = std::mem::take(&mut self.order);
+            order.clear();
+            order.extend((nx.start..nx.end).map(|ni| (self.cands[ni].local + self.beta[ni], ni)));
+            order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for ni in nx.start..nx.end {
-                    let v = self.pair_cost[self.pair(t + 1, ci, ni)]
-                        + self.cands[ni].local
-                        + self.beta[ni];
-                    best = best.min(v);
+                for &(rest, ni) in &order {
+                    if rest - NAME_BONUS >= best {
+                        break;
+                    }
+                    best = best.min(self.pair_val(m, t + 1, ci, ni) + rest);
                 }
                 self.beta[ci] = best;
             }
+            self.order = order;
         }
     }
 
@@ -937,6 +963,7 @@ impl Worker {
         self.dback.clear();
         self.dback.resize(total, u32::MAX);
         self.prune();
+        let live = std::mem::take(&mut self.live);
         let mut order: Vec<(i32, usize)> = Vec::new();
         for t in 0..n {
             let s = self.slots[t].clone();
@@ -951,7 +978,7 @@ impl Worker {
                         .min_by_key(|x| x.1)
                         .unwrap_or((u32::MAX, 0))
                 };
-                for &c in &self.live[live_c] {
+                for &c in &live[live_c] {
                     let c = c as usize;
                     let cand = &self.cands[s.start + c];
                     self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
@@ -967,7 +994,7 @@ impl Worker {
             } else {
                 0..0
             };
-            for &p in &self.live[self.live_off[t - 1]..self.live_off[t]] {
+            for &p in &live[self.live_off[t - 1]..self.live_off[t]] {
                 let p = p as usize;
                 let pid = self.cands[p_slot.start + p].id;
                 // predecessors cheapest first: transition costs are never negative (bonuses
@@ -975,7 +1002,7 @@ impl Worker {
                 // one already dearer than the best found
                 order.clear();
                 if q_in_context {
-                    order.extend(self.live[live_q.clone()].iter().map(|&q| {
+                    order.extend(live[live_q.clone()].iter().map(|&q| {
                         let q = q as usize;
                         (self.delta[off[t - 1] + q * p_n + p], q)
                     }));
@@ -983,11 +1010,11 @@ impl Worker {
                     order.push((self.delta[off[t - 1] + p], 0));
                 }
                 order.sort_unstable();
-                for &c in &self.live[live_c.clone()] {
+                for &c in &live[live_c.clone()] {
                     let c = c as usize;
                     let ci = s.start + c;
                     let cand_id = self.cands[ci].id;
-                    let bi = self.pair_cost[self.pair(t, p_slot.start + p, ci)];
+                    let bi = self.pair_val(m, t, p_slot.start + p, ci);
                     let mut best = i32::MAX / 4;
                     let mut arg = u32::MAX;
                     for &(prev, q) in &order {
@@ -998,6 +1025,7 @@ impl Worker {
                         let mut tr = bi;
                         if q_in_context {
                             let qi = self.slots[t - 2].start + q;
+                            self.pair_val(m, t - 1, qi, p_slot.start + p);
                             let ctx = self.pair_ctx[self.pair(t - 1, qi, p_slot.start + p)];
                             if let (Some(a), Some(b), Some(cc), true) =
                                 (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)
@@ -1005,7 +1033,11 @@ impl Worker {
                                 let key =
                                     (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
                                 tr = match m.tri.get(&key) {
-                                    Some(&x) => i32::from(x) - (bi_raw(m, b, cc) - bi),
+                                    // the stored trigram cost, less the name bonus
+                                    // the bigram cost `bi` carries
+                                    Some(&x) => {
+                                        i32::from(x) - self.name_bonus(m, t, p_slot.start + p, ci)
+                                    }
                                     None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
                                 };
                             }
@@ -1021,6 +1053,7 @@ impl Worker {
                 }
             }
         }
+        self.live = live;
         // trace back
         let mut k = (off[n - 1]..off[n])
             .min_by_key(|&k| self.delta[k])

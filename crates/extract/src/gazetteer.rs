@@ -144,7 +144,8 @@ const TERRITORY: &[(&[&str], &[Kind])] = &[
 /// right from the gazetteer: the capitalised words after the territory word, longest run first,
 /// snapped when exactly one listed name of the right kind has their letters.
 pub(crate) fn snap_territories(text: &str) -> String {
-    let words: Vec<&str> = text.split(' ').collect();
+    let words = mend_territory_words(text.split(' ').collect());
+    let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
     let mut out: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
     let mut i = 0;
     while i < words.len() {
@@ -206,6 +207,35 @@ pub(crate) fn snap_territories(text: &str) -> String {
     out.join(" ")
 }
 
+/// Territory words with wrong marks or capitals (`UBND Huyền Sơn Tịnh`) put right when a listed
+/// name of their kind, up to three words, follows them.
+fn mend_territory_words(words: Vec<&str>) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out: Vec<std::borrow::Cow<'_, str>> = words.iter().map(|w| (*w).into()).collect();
+    for (i, w) in words.iter().enumerate() {
+        let key = fold(w);
+        if key == *w {
+            continue; // unmarked text is restoration's business
+        }
+        let Some((seq, kinds)) = TERRITORY
+            .iter()
+            .find(|(seq, _)| seq.len() == 1 && fold(seq[0]) == key && w.to_lowercase() != seq[0])
+        else {
+            continue;
+        };
+        let named = (1..=3).rev().any(|n| {
+            words.get(i + 1..i + 1 + n).is_some_and(|ws| {
+                let span = ws.join(" ");
+                let span = span.trim_end_matches(|c: char| !c.is_alphanumeric());
+                ws.iter().all(|w| w.starts_with(char::is_uppercase)) && g_has(span, kinds)
+            })
+        });
+        if named {
+            out[i] = seq[0].into();
+        }
+    }
+    out
+}
+
 /// True when some name of the given kinds has the letters of `name`.
 fn g_has(name: &str, kinds: &[Kind]) -> bool {
     let key = fold(name);
@@ -217,6 +247,21 @@ fn g_has(name: &str, kinds: &[Kind]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mis_marked_territory_words_before_a_listed_name_are_mended() {
+        assert_eq!(
+            snap_territories("UBND Huyền Sơn Tinh"),
+            "UBND huyện Sơn Tịnh"
+        );
+        assert_eq!(
+            snap_territories("UBND Huyền Sơn Tịnh;"),
+            "UBND huyện Sơn Tịnh;"
+        );
+        // Not before a listed name of that kind: left alone.
+        assert_eq!(snap_territories("ông Huyền Trang"), "ông Huyền Trang");
+        assert_eq!(snap_territories("xã Tỉnh Hà"), "xã Tịnh Hà");
+    }
 
     #[test]
     fn places_snap_to_the_one_listed_form() {

@@ -95,13 +95,35 @@ pub fn process_file(
     Ok(Processed { doc, thumbs })
 }
 
-/// Restores every line's words in place, recording what changed.
+/// Restores every line's words in place, recording what changed. Each line is read with the end
+/// of the line before and the start of the line after as context when they are in the same text
+/// block (a sentence wrapped over two lines keeps its word pairs; the two header columns and the
+/// rows of a table do not lend each other words).
 pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
-    for line in lines {
-        let tokens = {
-            let raws: Vec<&str> = line.words.iter().map(|w| w.raw.as_str()).collect();
-            r.restore_line(&raws)
+    let restored: Vec<Vec<vanban_restore::Token>> = {
+        let raws: Vec<Vec<&str>> = lines
+            .iter()
+            .map(|l| l.words.iter().map(|w| w.raw.as_str()).collect())
+            .collect();
+        let same_block = |i: usize, j: usize| {
+            lines[i].block == lines[j].block && !raws[i].is_empty() && !raws[j].is_empty()
         };
+        (0..lines.len())
+            .into_par_iter()
+            .map(|i| {
+                let before = match i.checked_sub(1) {
+                    Some(j) if same_block(i, j) => &raws[j][..],
+                    _ => &[],
+                };
+                let after = match i + 1 {
+                    j if j < lines.len() && same_block(i, j) => &raws[j][..],
+                    _ => &[],
+                };
+                r.restore_line_in_context(before, &raws[i], after)
+            })
+            .collect()
+    };
+    for (line, tokens) in lines.iter_mut().zip(restored) {
         for (w, t) in line.words.iter_mut().zip(tokens) {
             if t.changed {
                 w.text = t.text;

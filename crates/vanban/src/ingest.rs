@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use vanban_input::{discover, sha256_file, InputFile, InputKind};
 
@@ -179,15 +178,28 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     let stop = engines.stop.clone();
     install_interrupt_handler(stop.clone());
     let total = found.files.len();
-    pool.install(|| {
-        found.files.par_iter().enumerate().for_each(|(i, input)| {
-            if stop.load(Ordering::Relaxed) {
-                return;
-            }
-            handle(&batch, &engines, input, args.force, i, total);
-            batch.bar.inc(1);
-            batch.progress();
-        })
+    // Largest files first, taken from one FIFO queue by whichever worker is free: a big scan left
+    // for the end would keep one core busy while the others idle (longest-processing-time-first
+    // scheduling, with file size standing in for the work).
+    let mut order: Vec<(u64, usize)> = found
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    pool.scope_fifo(|s| {
+        for &(_, i) in &order {
+            let (batch, engines, stop, input) = (&batch, &engines, &stop, &found.files[i]);
+            s.spawn_fifo(move |_| {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                handle(batch, engines, input, args.force, i, total);
+                batch.bar.inc(1);
+                batch.progress();
+            });
+        }
     });
     batch.bar.finish_and_clear();
     crate::engines::release_ocr_engines(&pool);

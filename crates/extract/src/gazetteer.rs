@@ -1,4 +1,4 @@
-//! The gazetteer: provinces, districts, wards and family names as printed, from the project's
+//! The gazetteer: provinces, districts, wards, agencies and family names as printed, from the project's
 //! `dictionaries/data/names.tsv` (filtered into `data/gazetteer.tsv`, kept in step by a test), and
 //! the snapping of a name that OCR or restoration mis-marked (`Sơn Tình`, `Tỉnh Hà`, `Đỉnh`) to
 //! the one listed name with the same letters, when there is exactly one. Text without any mark
@@ -6,7 +6,7 @@
 //! marked.
 //!
 //! Regenerate the data after a change of names.tsv:
-//! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"'
+//! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"||$2=="agency"'
 //! dictionaries/data/names.tsv > crates/extract/data/gazetteer.tsv`
 
 use std::collections::HashMap;
@@ -33,6 +33,8 @@ pub(crate) enum Kind {
     District,
     Ward,
     Surname,
+    /// Agencies and their units (`Phòng Tài chính - Kế hoạch`, `Sở Ngoại vụ`).
+    Agency,
 }
 
 /// Names by kind, keyed by their folded form (no marks, lower case).
@@ -57,6 +59,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             "district" => Kind::District,
             "ward" => Kind::Ward,
             "person-surname" => Kind::Surname,
+            "agency" => Kind::Agency,
             _ => continue,
         };
         add(kind, name);
@@ -119,6 +122,12 @@ pub(crate) fn snap_person(name: &str) -> String {
         Some(s) => format!("{s} {rest}"),
         None => name.to_string(),
     }
+}
+
+/// An issuing body's name put right when it is a listed agency with wrong marks (`Phong Tài chính -
+/// Kế hoạch`); anything else as it is.
+pub(crate) fn snap_agency(name: &str) -> String {
+    snap(name, &[&[Kind::Agency]]).unwrap_or_else(|| name.to_string())
 }
 
 /// A place as written in `<place>, ngày ...`: a province or district (a city, a town) first, a
@@ -249,6 +258,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn agencies_snap_to_their_listed_form() {
+        assert_eq!(
+            snap_agency("Phong Tài chính - Kế hoạch"),
+            "Phòng Tài chính - Kế hoạch"
+        );
+        assert_eq!(snap_agency("Sở Ngoại vụ"), "Sở Ngoại vụ");
+        assert_eq!(
+            snap_agency("Ủy ban nhân dân xã Tịnh Hà"),
+            "Ủy ban nhân dân xã Tịnh Hà"
+        );
+    }
+
+    #[test]
     fn mis_marked_territory_words_before_a_listed_name_are_mended() {
         assert_eq!(
             snap_territories("UBND Huyền Sơn Tinh"),
@@ -331,7 +353,10 @@ mod tests {
             .lines()
             .filter(|l| {
                 l.split_once('\t').is_some_and(|(_, k)| {
-                    matches!(k, "province" | "district" | "ward" | "person-surname")
+                    matches!(
+                        k,
+                        "province" | "district" | "ward" | "person-surname" | "agency"
+                    )
                 })
             })
             .collect();

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use vanban_doc::{Document, Metadata, Reference, Section, Signer};
 
-use crate::gazetteer::{is_surname, snap_person, snap_place, snap_territories};
+use crate::gazetteer::{is_surname, snap_agency, snap_person, snap_place, snap_territories};
 use crate::lines::{doc_lines, TLine};
 use crate::text::{fold, sentence_case, title_case_position};
 
@@ -598,9 +598,9 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
     // Rules and smudges read as a leading `_` or `-` are not part of the name.
     let name = |g: &[&TLine]| {
         let joined = join_lines(g.iter().map(|l| l.text.as_str()));
-        snap_territories(&sentence_case(
+        snap_agency(&snap_territories(&sentence_case(
             joined.trim_start_matches(|c: char| !c.is_alphanumeric()),
-        ))
+        )))
     };
     let gconf = |g: &[&TLine]| g.iter().map(|l| l.conf()).fold(1.0, f32::min) * SURE;
     let n = groups.len();

@@ -434,6 +434,9 @@ fn ctrl_c_stops_cleanly_without_partial_outputs_and_the_next_run_finishes() {
     }
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["interrupted"], true);
+    // The text input may or may not have been converted before the interruption (the batch
+    // takes the largest files first); whatever was finished is skipped by the next run.
+    let text_done = usize::from(out.join("a.json").exists());
     let mut c = vanban();
     c.arg("ingest").arg(&input).arg("--out").arg(&out);
     let o = run(c);
@@ -441,11 +444,11 @@ fn ctrl_c_stops_cleanly_without_partial_outputs_and_the_next_run_finishes() {
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(
         summary["skipped"].as_u64().unwrap() as usize,
-        done.len() + 1
+        done.len() + text_done
     );
     assert_eq!(
         summary["converted"].as_u64().unwrap() as usize,
-        4 - done.len()
+        5 - done.len() - text_done
     );
 }
 

@@ -181,6 +181,10 @@ impl OcrEngine {
                 ),
             })?;
         api.set_page_seg_mode(TessPageSegMode_PSM_AUTO);
+        // Tesseract's own progress chatter (`Detected 67 diacritics`) would go to stderr between
+        // vanban's messages, even with `--quiet`; what matters comes back as errors instead.
+        #[cfg(unix)]
+        let _ = api.set_variable(c"debug_file", c"/dev/null");
         static OMP_WARNING: std::sync::Once = std::sync::Once::new();
         if !omp_thread_limit_is_one() {
             OMP_WARNING.call_once(|| {

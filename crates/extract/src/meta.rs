@@ -616,6 +616,28 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
     }
 }
 
+/// The signer's name as OCR read it when that reading is itself a well-formed name differing from
+/// the restored one only in its marks (`Nguyễn Văn Hòa`, which the language model turns into
+/// `Văn Hóa`, culture): restoration knows words, not people. Otherwise the restored text (OCR
+/// without marks, such as the English model's `Nguyen Van Hoa`, is restoration's business).
+fn signer_name_text(n: &TLine) -> String {
+    let raw = n
+        .words
+        .iter()
+        .map(|w| w.raw.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let well_formed = raw
+        .split(' ')
+        .all(|w| w.chars().all(char::is_alphabetic) && w.starts_with(char::is_uppercase));
+    let surname = raw.split(' ').next().is_some_and(is_surname);
+    if raw != n.text && well_formed && surname && fold(&raw) == fold(&n.text) {
+        raw
+    } else {
+        n.text.clone()
+    }
+}
+
 /// What the `Số:` line held.
 #[derive(Debug, PartialEq)]
 enum NumberField {
@@ -935,7 +957,7 @@ fn parse_signature(
         }
         s.authority = authority.map(str::to_string);
         if let Some(n) = name {
-            let name = snap_person(&n.text);
+            let name = snap_person(&signer_name_text(n));
             c = c.min(n.conf());
             let sure = is_surname(name.split(' ').next().unwrap_or(""));
             s.name = Some(name);
@@ -1320,6 +1342,42 @@ mod tests {
             }
         }
         assert_eq!(extract_metadata(&doc).subject.as_deref(), Some(subject));
+    }
+
+    #[test]
+    fn a_signer_name_ocr_read_right_is_not_re_marked() {
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("THÀNH PHỐ HẢI PHÒNG", "Độc lập - Tự do - Hạnh phúc"),
+            (
+                "Số: 4306/UBND-KSTTHC",
+                "Hải Phòng, ngày 06 tháng 02 năm 2024",
+            ),
+            ("V/v tăng cường kiểm soát", ""),
+            ("Kính gửi: Các sở, ban, ngành thành phố.", ""),
+            ("Ủy ban nhân dân thành phố yêu cầu thực hiện./.", ""),
+            ("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"),
+            ("- Như trên;", "KT. CHỦ TỊCH"),
+            ("- Lưu: VT.", "PHÓ CHỦ TỊCH"),
+            ("", "Nguyễn Văn Hóa"),
+        ]);
+        let mut doc = doc;
+        for w in doc
+            .pages
+            .iter_mut()
+            .flat_map(|p| &mut p.lines)
+            .flat_map(|l| &mut l.words)
+        {
+            if w.text == "Hóa" {
+                w.raw = "Hòa".into();
+            }
+        }
+        let m = extract_metadata(&doc);
+        let name = m.signer.and_then(|s| s.name);
+        assert_eq!(name.as_deref(), Some("Nguyễn Văn Hòa"));
+        // Unmarked OCR stays with the restorer's reading.
+        let line = TLine::new(1, 0, 0, vec![]);
+        assert_eq!(signer_name_text(&line), "");
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct BenchArgs {
     /// Also write the figures as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Keep the exported page images in this folder (to rerun either side by hand).
+    #[arg(long, value_name = "DIR")]
+    pub keep_pages: Option<PathBuf>,
 }
 
 #[derive(serde::Serialize, Debug)]
@@ -60,7 +63,10 @@ pub fn run(g: &Global, a: BenchArgs) -> Result<u8> {
         a.jobs
     };
     let work = tempfile::tempdir().context("cannot make a temporary folder")?;
-    let pages_dir = work.path().join("pages");
+    let pages_dir = a
+        .keep_pages
+        .clone()
+        .unwrap_or_else(|| work.path().join("pages"));
     std::fs::create_dir_all(&pages_dir)?;
     let pages = export_pages(g, &inputs, &pages_dir, a.repeat.max(1))?;
     if pages.is_empty() {

@@ -29,6 +29,8 @@ pub struct Engines {
     pub restorer: Option<Restorer>,
     /// Set by Ctrl-C: workers stop at the next page.
     pub stop: Arc<AtomicBool>,
+    /// The engine loaded to check the language data, for the first worker that needs one.
+    spare: std::sync::Mutex<Option<OcrEngine>>,
 }
 
 thread_local! {
@@ -46,10 +48,12 @@ impl Engines {
             lang: g.lang.clone(),
             tessdata: g.tessdata.clone(),
         };
-        if needs_ocr {
-            // Fail early, and clearly, when the language data is missing.
-            OcrEngine::new(&ocr_opts)?;
-        }
+        // Fail early, and clearly, when the language data is missing; the engine is kept for a worker.
+        let spare = if needs_ocr {
+            Some(OcrEngine::new(&ocr_opts)?)
+        } else {
+            None
+        };
         let restorer = if g.no_restore {
             None
         } else {
@@ -64,6 +68,7 @@ impl Engines {
             ocr_opts,
             restorer,
             stop: Arc::new(AtomicBool::new(false)),
+            spare: std::sync::Mutex::new(spare),
         })
     }
 
@@ -114,7 +119,16 @@ impl Engines {
             let mut slot = cell.borrow_mut();
             let engine = match slot.as_mut() {
                 Some(e) => e,
-                None => slot.insert(OcrEngine::new(&self.ocr_opts)?),
+                None => {
+                    let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    match spare {
+                        Some(e) => slot.insert(e),
+                        None => {
+                            tracing::debug!("loading the OCR engine of this worker");
+                            slot.insert(OcrEngine::new(&self.ocr_opts)?)
+                        }
+                    }
+                }
             };
             engine.recognize_with(image, dpi, how)
         })

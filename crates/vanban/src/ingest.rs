@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use vanban_input::{discover, sha256_file, InputFile, InputKind};
 
 use crate::engines::Engines;
-use crate::process::{self, DocError, Outputs};
+use crate::process::{self, DocError, OpenDoc, Outputs, PageResult, Processed};
+use crate::schedule;
 use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// Arguments of `vanban ingest`.
@@ -178,9 +179,8 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     let stop = engines.stop.clone();
     install_interrupt_handler(stop.clone());
     let total = found.files.len();
-    // Largest files first, taken from one FIFO queue by whichever worker is free: a big scan left
-    // for the end would keep one core busy while the others idle (longest-processing-time-first
-    // scheduling, with file size standing in for the work).
+    // Largest files first: a long document's pages start early (its pages then go through the
+    // scheduler's heap with the others'; see crate::schedule).
     let mut order: Vec<(u64, usize)> = found
         .files
         .iter()
@@ -188,18 +188,30 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    pool.scope_fifo(|s| {
-        for &(_, i) in &order {
-            let (batch, engines, stop, input) = (&batch, &engines, &stop, &found.files[i]);
-            s.spawn_fifo(move |_| {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                handle(batch, engines, input, args.force, i, total);
-                batch.bar.inc(1);
-                batch.progress();
-            });
-        }
+    // Outputs are written (and flushed to disk) by a thread of their own, so that the workers
+    // never wait for the disk: a document's five fsyncs took a worker 50-100 ms on this machine.
+    let (to_writer, finished) = std::sync::mpsc::sync_channel::<Finished>(2 * jobs);
+    std::thread::scope(|scope| {
+        let (batch, files) = (&batch, &found.files);
+        scope.spawn(move || {
+            for f in finished {
+                write_outputs(batch, files, total, f);
+            }
+        });
+        let work = Work {
+            batch,
+            engines: &engines,
+            files,
+            force: args.force,
+            total,
+            to_writer,
+        };
+        schedule::run(
+            &pool,
+            &engines,
+            &work,
+            order.into_iter().map(|(_, i)| i).collect(),
+        );
     });
     batch.bar.finish_and_clear();
     crate::engines::release_ocr_engines(&pool);
@@ -266,43 +278,108 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     })
 }
 
-/// One input: skip it when its outputs are complete, else convert it and write its outputs.
-fn handle(
-    batch: &Batch,
-    engines: &Engines,
-    input: &InputFile,
+/// The batch as the scheduler sees it: opening a document (or skipping it, or converting a text
+/// input at once), counting pages, and writing a finished document's outputs.
+struct Work<'a> {
+    batch: &'a Batch,
+    engines: &'a Engines,
+    files: &'a [InputFile],
     force: bool,
-    i: usize,
     total: usize,
-) {
-    let t0 = Instant::now();
-    let outputs = Outputs::new(&batch.out, &input.stem);
-    let sha = match sha256_file(&input.path) {
-        Ok(s) => s,
-        Err(e) => return batch.fail(&input.path, format!("cannot read: {e}")),
-    };
-    if !force {
-        if let Some(entry) = outputs.complete(&sha) {
-            batch.skipped.fetch_add(1, Ordering::Relaxed);
-            push_index(batch, input, entry);
-            if batch.plain_log {
-                eprintln!(
-                    "[{}/{total}] {}: up to date, skipped",
-                    i + 1,
-                    input.path.display()
-                );
+    to_writer: std::sync::mpsc::SyncSender<Finished>,
+}
+
+/// A converted document on its way to the writer: (input index, start time, document).
+type Finished = (usize, Instant, Processed);
+
+/// What is kept about a document while its pages are worked on.
+struct DocMeta {
+    sha: String,
+    t0: Instant,
+}
+
+impl schedule::Batch for Work<'_> {
+    type Meta = DocMeta;
+
+    fn open(&self, i: usize) -> Option<(OpenDoc, DocMeta)> {
+        let (batch, input) = (self.batch, &self.files[i]);
+        let t0 = Instant::now();
+        tracing::debug!("{}: started", input.path.display());
+        let outputs = Outputs::new(&batch.out, &input.stem);
+        let sha = match sha256_file(&input.path) {
+            Ok(s) => s,
+            Err(e) => {
+                batch.fail(&input.path, format!("cannot read: {e}"));
+                batch.bar.inc(1);
+                return None;
             }
-            return;
+        };
+        if !self.force {
+            if let Some(entry) = outputs.complete(&sha) {
+                batch.skipped.fetch_add(1, Ordering::Relaxed);
+                push_index(batch, input, entry);
+                if batch.plain_log {
+                    eprintln!(
+                        "[{}/{}] {}: up to date, skipped",
+                        i + 1,
+                        self.total,
+                        input.path.display()
+                    );
+                }
+                batch.bar.inc(1);
+                return None;
+            }
+        }
+        if input.kind == InputKind::Text {
+            let result = process::process_file(self.engines, input, sha, &|| self.page_done());
+            self.done(i, t0, result);
+            return None;
+        }
+        match OpenDoc::open(self.engines, input) {
+            Ok(doc) => Some((doc, DocMeta { sha, t0 })),
+            Err(e) => {
+                self.done(i, t0, Err(e));
+                None
+            }
         }
     }
-    let pages_done = || {
-        batch.pages.fetch_add(1, Ordering::Relaxed);
-        batch.progress();
-    };
-    match process::process_file(engines, input, sha, &pages_done)
-        .and_then(|p| outputs.write(&p).map(|_| p))
-    {
-        Ok(p) => {
+
+    fn page_done(&self) {
+        self.batch.pages.fetch_add(1, Ordering::Relaxed);
+        self.batch.progress();
+    }
+
+    fn finish(&self, i: usize, meta: DocMeta, pages: Result<Vec<PageResult>, DocError>) {
+        let input = &self.files[i];
+        let result = pages.map(|p| process::finish_document(self.engines, input, meta.sha, p));
+        self.done(i, meta.t0, result);
+    }
+}
+
+impl Work<'_> {
+    /// Hands a converted document to the writer, or records why it failed.
+    fn done(&self, i: usize, t0: Instant, result: Result<Processed, DocError>) {
+        match result {
+            Ok(p) => {
+                if let Err(std::sync::mpsc::SendError(f)) = self.to_writer.send((i, t0, p)) {
+                    write_outputs(self.batch, self.files, self.total, f);
+                }
+            }
+            Err(DocError::Interrupted) => {}
+            Err(e) => {
+                self.batch.fail(&self.files[i].path, e.to_string());
+                self.batch.bar.inc(1);
+            }
+        }
+    }
+}
+
+/// Writes a converted document's outputs (atomically, the JSON last) and reports it.
+fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): Finished) {
+    let input = &files[i];
+    let outputs = Outputs::new(&batch.out, &input.stem);
+    match outputs.write(&p) {
+        Ok(()) => {
             batch.converted.fetch_add(1, Ordering::Relaxed);
             let d = &p.doc;
             push_index(
@@ -325,10 +402,12 @@ fn handle(
                     t0.elapsed().as_secs_f64()
                 );
             }
+            tracing::debug!("{}: done", input.path.display());
         }
-        Err(DocError::Interrupted) => {}
         Err(e) => batch.fail(&input.path, e.to_string()),
     }
+    batch.bar.inc(1);
+    batch.progress();
 }
 
 fn push_index(batch: &Batch, input: &InputFile, (pages, changes, uncertain): (u32, u32, u32)) {

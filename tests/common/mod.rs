@@ -113,3 +113,17 @@ pub fn read(p: &Path) -> String {
 pub fn read_json(p: &Path) -> serde_json::Value {
     serde_json::from_str(&read(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
+
+/// The Decree 30 fields of a document's `metadata`, as the schema names them.
+pub const METADATA_FIELDS: [&str; 10] = [
+    "document_type",
+    "number",
+    "issued_date",
+    "place",
+    "issuer",
+    "parent_issuer",
+    "subject",
+    "signer",
+    "recipients",
+    "references",
+];

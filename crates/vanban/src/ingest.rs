@@ -1,5 +1,6 @@
-//! `vanban ingest`: the batch. Finds the inputs, skips the ones already done, runs the others through
-//! [`crate::process`] on one rayon pool, writes every output atomically, records each failure in
+//! `vanban ingest`: the batch. Finds the inputs, skips the ones already done, runs the pages of the
+//! others through [`crate::process`]'s steps on one pool of workers ([`crate::schedule`]), writes every
+//! output atomically from a writer thread, records each failure in
 //! `<out>/failures.jsonl` and goes on, shows progress, and ends with `<out>/summary.json` and
 //! `<out>/index.html`.
 //!

@@ -1,8 +1,11 @@
 //! One document through the stages — pages → OCR words → restored words → metadata and tables — and the
 //! files it becomes (`<stem>.json`, `.txt`, `.review.html`, `.table-N.csv`, `.page-N.jpg`).
 //!
-//! Pages of a document are processed in parallel on the caller's rayon pool (so the pages of all
-//! documents share one pool); each worker thread keeps one OCR engine (see [`crate::engines`]).
+//! A document goes through steps that [`crate::schedule`] runs on the batch's workers: open it
+//! ([`OpenDoc::open`]), read each page ([`OpenDoc::read_page`]: decode, clean up, find the ruled
+//! tables), OCR it ([`ScanPage::recognize`]) and finish the document ([`finish_document`]: restore,
+//! extract). [`process_file`] runs the same steps for one file; each worker thread keeps one OCR
+//! engine (see [`crate::engines`]).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -105,6 +105,17 @@ struct Chunk {
     gen: Vec<(Box<str>, i32)>,
 }
 
+/// Scratch space of the exact scorer, kept by the caller between candidates.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    /// The edit-distance table.
+    dp: Vec<i32>,
+    /// Insertion rules matching at each candidate position: (truth length, cost).
+    ins: Vec<(u8, i32)>,
+    /// Offsets into `ins` by candidate position.
+    ins_off: Vec<u32>,
+}
+
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
@@ -341,15 +352,46 @@ impl Channel {
     }
 
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
-    pub fn cost(&self, plan: &Plan, cand: &CandChars, dp: &mut Vec<i32>) -> i32 {
-        self.cost_within(plan, cand, i32::MAX / 4, dp)
+    pub fn cost(&self, plan: &Plan, cand: &CandChars, scratch: &mut Scratch) -> i32 {
+        self.cost_within(plan, cand, i32::MAX / 4, scratch)
     }
 
     /// [`Channel::cost`] when it is at most `limit`; some value above `limit` otherwise (paths
     /// dearer than the limit are not followed: every step costs zero or more).
-    pub fn cost_within(&self, plan: &Plan, cand: &CandChars, limit: i32, dp: &mut Vec<i32>) -> i32 {
+    pub fn cost_within(
+        &self,
+        plan: &Plan,
+        cand: &CandChars,
+        limit: i32,
+        scratch: &mut Scratch,
+    ) -> i32 {
         let (n, m) = (plan.chars.len(), cand.full.len());
+        // every character read as itself or with its marks lost: nothing costs less than that
+        if n == m
+            && plan
+                .chars
+                .iter()
+                .zip(&cand.full)
+                .all(|(&o, &t)| Self::sub(o, t) == 0)
+        {
+            return 0;
+        }
         let w = m + 1;
+        let Scratch { dp, ins, ins_off } = scratch;
+        // the insertion rules that match at each position of the candidate (the same for
+        // every row of the table)
+        ins.clear();
+        ins_off.clear();
+        for j in 0..m {
+            ins_off.push(ins.len() as u32);
+            for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
+                let r = &self.all[ri as usize];
+                if let Some(c) = Self::rule_match(r, cand, j) {
+                    ins.push((r.truth.len() as u8, c));
+                }
+            }
+        }
+        ins_off.push(ins.len() as u32);
         dp.clear();
         dp.resize((n + 1) * w, i32::MAX / 2);
         dp[0] = 0;
@@ -387,11 +429,8 @@ impl Channel {
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp, &mut reach);
-                    for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
-                        let r = &self.all[ri as usize];
-                        if let Some(c) = Self::rule_match(r, cand, j) {
-                            relax(i, j + r.truth.len(), c, dp, &mut reach);
-                        }
+                    for &(l, c) in &ins[ins_off[j] as usize..ins_off[j + 1] as usize] {
+                        relax(i, j + l as usize, c, dp, &mut reach);
                     }
                 }
                 if i < n {
@@ -570,7 +609,7 @@ mod tests {
     fn marks_lost_are_free_and_rules_apply() {
         let ch = Channel::new(&[rule("6", "ố", 50), rule("ir", "ứ", 80)]);
         let mut plan = Plan::default();
-        let mut dp = Vec::new();
+        let mut dp = Scratch::default();
         ch.plan("s6", &mut plan);
         let so = CandChars::new("số");
         let so2 = CandChars::new("sổ");

@@ -55,8 +55,6 @@ const MAX_CANDS: usize = 16;
 const PRUNE_MARGIN: i32 = 700;
 /// A transition cost not looked up yet.
 const UNSET: i32 = i32::MIN;
-/// Entries of a worker's bigram lookup cache before it is emptied.
-const PAIR_CACHE_MAX: usize = 1 << 15;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -191,26 +189,25 @@ pub struct Worker {
     alpha: Vec<i32>,
     beta: Vec<i32>,
     plan: Plan,
-    dp: Vec<i32>,
+    dp: crate::channel::Scratch,
     expand: FxMap<u32, i32>,
     seen: FxMap<u64, [i32; crate::channel::MAX_EDITS as usize + 1]>,
     delta: Vec<i32>,
     dback: Vec<u32>,
     pair_off: Vec<usize>,
+    /// Per pair of candidates in context: the bigram cost less the name bonus ([`UNSET`] until
+    /// looked up).
     pair_cost: Vec<i32>,
+    /// Per pair of candidates in context: the back-off cost of the triples the pair starts, or
+    /// `u32::MAX` when the pair is not stored (no triple can follow it).
     pair_ctx: Vec<u32>,
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
     /// The normalised lowercase core of each token of the line.
     lowers: Vec<String>,
-    /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
-    /// in cache, in front of the large one that does not.
-    pairs: FxMap<u64, (i32, u32)>,
     /// Scratch: candidates sorted by a cost.
     order: Vec<(i32, usize)>,
-    /// Serial of the model `pairs` holds lookups of.
-    pairs_model: u64,
 }
 
 fn is_number(core: &str) -> bool {
@@ -761,14 +758,10 @@ impl Worker {
     }
 
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
-    /// two slots in context, the bigram cost (name bonus included) and the index of the stored
-    /// pair (the trigram context), so that the passes below look nothing up twice.
+    /// two slots in context, the bigram cost (name bonus included) and the triple back-off of a
+    /// stored pair, so that the passes below look nothing up twice.
     #[inline(never)]
-    fn fill_pairs(&mut self, m: &Model) {
-        if self.pairs_model != m.serial {
-            self.pairs.clear();
-            self.pairs_model = m.serial;
-        }
+    fn fill_pairs(&mut self) {
         self.pair_off.clear();
         let mut total = 0;
         for t in 0..self.slots.len() {
@@ -788,8 +781,8 @@ impl Worker {
     }
 
     /// The transition cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`, in context):
-    /// bigram cost less the name bonus; looked up on first use, and the stored pair (the trigram
-    /// context) noted in `pair_ctx`.
+    /// bigram cost less the name bonus; looked up on first use, and the triple back-off of a
+    /// stored pair noted in `pair_ctx`.
     fn pair_val(&mut self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
         let k = self.pair(t, pi, ci);
         let v = self.pair_cost[k];
@@ -800,19 +793,8 @@ impl Worker {
         let c = &self.cands[ci];
         let (cost, ctx) = match (pid, c.id) {
             (Some(a), Some(b)) => {
-                let key = (u64::from(a) << 32) | u64::from(b);
-                match self.pairs.get(&key) {
-                    Some(&v) => v,
-                    None => {
-                        let (cost, k) = m.bigram_at(a, b);
-                        let v = (cost, k.map_or(u32::MAX, |k| k as u32));
-                        if self.pairs.len() >= PAIR_CACHE_MAX {
-                            self.pairs.clear();
-                        }
-                        self.pairs.insert(key, v);
-                        v
-                    }
-                }
+                let (cost, backoff) = m.bigram_at(a, b);
+                (cost, backoff.map_or(u32::MAX, u32::from))
             }
             _ => (Self::trans(m, pid, c), u32::MAX),
         };
@@ -831,7 +813,7 @@ impl Worker {
 
     #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
-        self.fill_pairs(m);
+        self.fill_pairs();
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);
@@ -1030,15 +1012,13 @@ impl Worker {
                             if let (Some(a), Some(b), Some(cc), true) =
                                 (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)
                             {
-                                let key =
-                                    (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
-                                tr = match m.tri.get(&key) {
+                                tr = match m.triples.get(a, b, cc) {
                                     // the stored trigram cost, less the name bonus
                                     // the bigram cost `bi` carries
-                                    Some(&x) => {
+                                    Some(x) => {
                                         i32::from(x) - self.name_bonus(m, t, p_slot.start + p, ci)
                                     }
-                                    None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
+                                    None => ctx as i32 + bi,
                                 };
                             }
                         }

@@ -17,6 +17,8 @@ mod error;
 pub mod eval;
 pub mod lexicon;
 pub mod model;
+pub mod ngram;
+pub mod speed;
 pub mod text;
 pub mod trie;
 

@@ -6,11 +6,11 @@
 
 use crate::channel::{CandChars, Channel};
 use crate::lexicon::{skeleton_index, Dict};
+use crate::ngram::{PairTable, TripleTable};
 use crate::text::{normalize_word, skeleton};
 use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -40,12 +40,6 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A hash set with [`FxHasher`].
 pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
-/// A fresh model serial number.
-fn next_serial() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 /// The shared, read-only model.
 #[derive(Debug)]
 pub struct Model {
@@ -69,15 +63,14 @@ pub struct Model {
     pub num_id: u32,
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
-    /// Trigram key → cost.
-    pub tri: FxMap<u64, u16>,
+    /// Stored word pairs: cost and the back-off of the triples they start.
+    pub pairs: PairTable,
+    /// Stored word triples: cost.
+    pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
     pub user_skel: HashMap<String, Vec<String>>,
-    /// A number no other model built in this process has (per-thread caches of model lookups
-    /// are keyed by it).
-    pub serial: u64,
     /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
     /// each syllable and the syllables as confirmed, longest first.
     pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
@@ -110,12 +103,31 @@ impl Model {
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
         let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
-        let tri = dict
-            .tri_key
-            .iter()
-            .copied()
-            .zip(dict.tri_cost.iter().copied())
-            .collect();
+        let pairs = PairTable::new(
+            (0..dict.syl.len())
+                .flat_map(|a| {
+                    let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
+                    (lo..hi).map(move |k| (a as u32, k))
+                })
+                .map(|(a, k)| (a, dict.bi_next[k], dict.bi_cost[k], dict.tri_backoff[k]))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let triples = TripleTable::new(
+            dict.tri_key
+                .iter()
+                .zip(&dict.tri_cost)
+                .map(|(&k, &c)| {
+                    (
+                        (k >> 42) as u32,
+                        ((k >> 21) & 0x1f_ffff) as u32,
+                        (k & 0x1f_ffff) as u32,
+                        c,
+                    )
+                })
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
         Model {
             dict,
             ids,
@@ -127,17 +139,16 @@ impl Model {
             code_repair,
             num_id,
             names,
-            tri,
+            pairs,
+            triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
             user_phrases: Vec::new(),
-            serial: next_serial(),
         }
     }
 
     /// Adds clerk-confirmed words.
     pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
-        self.serial = next_serial();
         for w in words {
             let syllables: Vec<String> = w.split_whitespace().map(normalize_word).collect();
             if syllables.len() > 1 {
@@ -175,18 +186,14 @@ impl Model {
         self.bigram_at(a, b).0
     }
 
-    /// Cost of `b` after `a`, and the index of the stored pair when there is one.
+    /// Cost of `b` after `a`, and the back-off cost of the triples after `a b` when the pair is
+    /// stored.
     #[inline]
-    pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
-        let d = &self.dict;
-        let (lo, hi) = (
-            d.bi_off[a as usize] as usize,
-            d.bi_off[a as usize + 1] as usize,
-        );
-        match d.bi_next[lo..hi].binary_search(&b).ok().map(|k| k + lo) {
-            Some(k) => (i32::from(d.bi_cost[k]), Some(k)),
+    pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<u16>) {
+        match self.pairs.get(a, b) {
+            Some((cost, backoff)) => (i32::from(cost), Some(backoff)),
             None => (
-                i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
+                i32::from(self.dict.backoff[a as usize]) + i32::from(self.dict.cont[b as usize]),
                 None,
             ),
         }
@@ -195,13 +202,12 @@ impl Model {
     /// Cost of `c` after `a b`.
     #[inline]
     pub fn trigram(&self, a: u32, b: u32, c: u32) -> i32 {
-        let (_, Some(k)) = self.bigram_at(a, b) else {
+        let (_, Some(backoff)) = self.bigram_at(a, b) else {
             return self.bigram(b, c);
         };
-        let key = (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c);
-        match self.tri.get(&key) {
-            Some(&t) => i32::from(t),
-            None => i32::from(self.dict.tri_backoff[k]) + self.bigram(b, c),
+        match self.triples.get(a, b, c) {
+            Some(t) => i32::from(t),
+            None => i32::from(backoff) + self.bigram(b, c),
         }
     }
 }

@@ -60,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("cold") => {
             // N cold passes over mix K (0 eng, 1 stripped, 2 correct), for a profiler:
-            // restore cold DICT ROOT K N
+            // restore cold DICT ROOT K N [warm]
             let dict = std::fs::read(&args[2])?;
             let mixes = vanban_restore::speed::mixes(Path::new(&args[3]))?;
             let mix = &mixes[args[4].parse::<usize>()?];
@@ -69,9 +69,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .lines()
                 .map(|l| l.split_whitespace().collect())
                 .collect();
+            // `warm` after N: one restorer for all passes
+            let warm = vanban_restore::Restorer::from_bytes(&dict)?;
             for _ in 0..args[5].parse::<usize>()? {
-                let r = vanban_restore::Restorer::from_bytes(&dict)?;
-                vanban_restore::speed::pass(&r, &lines);
+                if args.get(6).is_some_and(|a| a == "warm") {
+                    vanban_restore::speed::pass(&warm, &lines);
+                } else {
+                    let r = vanban_restore::Restorer::from_bytes(&dict)?;
+                    vanban_restore::speed::pass(&r, &lines);
+                }
             }
         }
         Some("dev") => {

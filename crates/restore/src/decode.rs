@@ -401,9 +401,10 @@ impl Worker {
                 // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
                 kind = Kind::Word;
                 let lower = core.to_lowercase();
-                let list = self.generate(m, &lower, false, false, Case::Lower);
+                // flags 4: not keeping, not clean, lowercase (as a lowercase word asks)
+                let list = self.cached(m, cache, lower, 4, Case::Lower);
                 self.cands
-                    .extend(list.into_iter().filter(|c| !matches!(c.out, Out::Keep)));
+                    .extend(list.iter().filter(|c| !matches!(c.out, Out::Keep)).cloned());
                 let number = core.chars().all(|c| c.is_ascii_digit());
                 self.cands.push(Cand {
                     out: Out::Keep,

@@ -743,6 +743,17 @@ impl Worker {
         }
     }
 
+    /// The most a transition from slot `p` to the next slot `s` can fall below zero: the name
+    /// bonus where it may apply, nothing elsewhere (costs are never negative).
+    #[inline]
+    fn bonus_slack(p: &Slot, s: &Slot) -> i32 {
+        if s.cap && p.cap && !s.cut_before {
+            NAME_BONUS
+        } else {
+            0
+        }
+    }
+
     /// Bonus for two capitalised tokens read as a known name (`Hướng Hóa`, `Sở Ngoại vụ`).
     #[inline]
     fn name_bonus(&self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
@@ -836,9 +847,11 @@ impl Worker {
                 }
                 continue;
             }
-            // predecessors cheapest first: no transition costs less than minus the name bonus,
-            // so the scan stops at the first one that cannot win (the minimum stays exact)
+            // predecessors cheapest first: no transition costs less than minus the name bonus
+            // (or zero where no bonus can apply), so the scan stops at the first one that cannot
+            // win (the minimum stays exact)
             let p = self.slots[t - 1].clone();
+            let slack = Self::bonus_slack(&p, &s);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
             order.extend((p.start..p.end).map(|pi| (self.alpha[pi], pi)));
@@ -846,7 +859,7 @@ impl Worker {
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
                 for &(a, pi) in &order {
-                    if a - NAME_BONUS >= best {
+                    if a - slack >= best {
                         break;
                     }
                     best = best.min(a + self.pair_val(m, t, pi, ci));
@@ -878,6 +891,7 @@ impl Worker {
                 }
                 continue;
             }
+            let slack = Self::bonus_slack(&s, &nx);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
             order.extend((nx.start..nx.end).map(|ni| (self.cands[ni].local + self.beta[ni], ni)));
@@ -885,7 +899,7 @@ impl Worker {
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
                 for &(rest, ni) in &order {
-                    if rest - NAME_BONUS >= best {
+                    if rest - slack >= best {
                         break;
                     }
                     best = best.min(self.pair_val(m, t + 1, ci, ni) + rest);

@@ -211,10 +211,10 @@ pub struct Worker {
 }
 
 fn is_number(core: &str) -> bool {
-    core.chars().any(|c| c.is_ascii_digit())
+    core.bytes().any(|c| c.is_ascii_digit())
         && core
-            .chars()
-            .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'/' | b':' | b'-' | b'%'))
 }
 
 /// True for a vowel letter, marked or not.
@@ -237,7 +237,7 @@ fn is_lone_glyph(m: &Model, core: &str) -> bool {
     const RULES: &[char] = &['|', '_', '=', '-', '–', '—', '~', '¦'];
     let mut it = core.chars();
     matches!((it.next(), it.next()), (Some(c), None)
-        if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
+        if !crate::text::is_alpha(c) && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
 /// A word written with a capital `I` and then lowercase letters (`Idi`, `Idn`): the English
@@ -253,7 +253,7 @@ fn glue_glyph(core: &str, trail: &str) -> Option<char> {
     let g = trail.chars().next()?;
     (matches!(g, '?' | '’' | '\'')
         && !core.is_empty()
-        && core.chars().all(char::is_alphabetic)
+        && core.chars().all(crate::text::is_alpha)
         && core.chars().count() <= 6)
         .then_some(g)
 }
@@ -281,7 +281,7 @@ fn after_heading_word(tok: &str) -> bool {
             | "so"
             | "quyen"
             | "tap"
-    ) || !core.chars().any(char::is_alphabetic)
+    ) || !core.chars().any(crate::text::is_alpha)
 }
 
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
@@ -338,7 +338,7 @@ impl Worker {
         let mut upper = 0usize;
         for (t, n) in tokens[own.clone()].iter().zip(&self.lowers[own.clone()]) {
             let (_, core, _) = split_edges(t);
-            if core.chars().any(char::is_alphabetic) && !is_code(core) {
+            if core.chars().any(crate::text::is_alpha) && !is_code(core) {
                 words += 1;
                 if has_marks(n) && m.ids.contains_key(n) {
                     accented += 1;
@@ -359,7 +359,7 @@ impl Worker {
             .zip(&self.lowers[own.clone()])
             .all(|(t, lower)| {
                 let (_, core, _) = split_edges(t);
-                !core.chars().any(char::is_alphabetic)
+                !core.chars().any(crate::text::is_alpha)
                     || is_code(core)
                     || m.protected.contains(core)
                     || (m.skel.contains_key(&skeleton(lower))
@@ -718,7 +718,7 @@ impl Worker {
                 out: Out::Keep,
                 id: None,
                 local: 0,
-                oov: if lower.chars().any(|c| !c.is_alphabetic())
+                oov: if lower.chars().any(|c| !crate::text::is_alpha(c))
                     || (case != Case::Upper && !lower.chars().any(is_vowel_letter))
                 {
                     // digits or symbols among letters, or no vowel at all: not a word as it is

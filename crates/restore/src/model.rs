@@ -19,8 +19,18 @@ pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        // eight bytes per step (strings are hashed too: syllables, cache keys)
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
         }
     }
     #[inline]
@@ -56,9 +66,9 @@ pub struct Model {
     /// The confusion table.
     pub channel: Channel,
     /// Protected tokens, exactly as written.
-    pub protected: HashSet<String>,
+    pub protected: FxSet<String>,
     /// Code parts written without `Đ` → their proper form (`ND` → `NĐ`).
-    pub code_repair: HashMap<String, String>,
+    pub code_repair: FxMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
     /// Syllable pairs inside known names.
@@ -92,8 +102,8 @@ impl Model {
         }
         let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
         let channel = Channel::new(&dict.channel);
-        let protected: HashSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
-        let mut code_repair = HashMap::new();
+        let protected: FxSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
+        let mut code_repair = FxMap::default();
         for p in &protected {
             for part in p.split(['-', '/']) {
                 if part.contains(['Đ', 'đ']) && part.chars().all(char::is_alphabetic) {

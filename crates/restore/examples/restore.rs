@@ -53,6 +53,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // cold and warm throughput on the three mixes, one core: restore speed DICT [ROOT]
             let dict = std::fs::read(&args[2])?;
             let root = Path::new(args.get(3).map_or(".", String::as_str));
+            let mut load = f64::MAX;
+            for _ in 0..5 {
+                let t0 = std::time::Instant::now();
+                let r = vanban_restore::Restorer::from_bytes(&dict)?;
+                load = load.min(t0.elapsed().as_secs_f64());
+                drop(r);
+            }
+            println!("load: {:.1} ms (best of 5)", load * 1e3);
             for mix in vanban_restore::speed::mixes(root)? {
                 let s = vanban_restore::speed::measure(&dict, &mix, 5)?;
                 println!("{} ({} tokens)", s.line(), s.tokens);

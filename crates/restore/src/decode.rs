@@ -13,7 +13,9 @@
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
 use crate::model::{FxHasher, FxMap, Model};
-use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
+use crate::text::{
+    case_of, has_marks, normalize_word, push_cased, skeleton, skeleton_into, split_edges, Case,
+};
 use crate::trie::Trie;
 use crate::Token;
 use std::hash::{BuildHasher, BuildHasherDefault};
@@ -119,8 +121,11 @@ pub struct Cache {
     shards: Vec<Shard>,
 }
 
-/// One shard of the candidate cache: (lowercase word, line flags) → candidate list.
-type Shard = RwLock<FxMap<(String, u8), Arc<[Cand]>>>;
+/// Line flags (keep, clean, lowercase) a candidate list depends on: 3 bits.
+const FLAG_SETS: usize = 8;
+
+/// One shard of the candidate cache: lowercase word → candidate list per set of line flags.
+type Shard = RwLock<FxMap<Box<str>, [Option<Arc<[Cand]>>; FLAG_SETS]>>;
 
 /// Shards of the candidate cache.
 const CACHE_SHARDS: usize = 16;
@@ -136,28 +141,34 @@ impl Default for Cache {
 }
 
 impl Cache {
-    fn shard(&self, key: &(String, u8)) -> &Shard {
-        let h = BuildHasherDefault::<FxHasher>::default().hash_one(key);
+    fn shard(&self, word: &str) -> &Shard {
+        let h = BuildHasherDefault::<FxHasher>::default().hash_one(word);
         &self.shards[(h >> 7) as usize % CACHE_SHARDS]
     }
 
-    fn get(&self, key: &(String, u8)) -> Option<Arc<[Cand]>> {
+    fn get(&self, word: &str, flags: u8) -> Option<Arc<[Cand]>> {
         let shard = self
-            .shard(key)
+            .shard(word)
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        shard.get(key).cloned()
+        shard.get(word)?[flags as usize % FLAG_SETS].clone()
     }
 
-    fn insert(&self, key: (String, u8), list: Arc<[Cand]>) {
+    fn insert(&self, word: &str, flags: u8, list: Arc<[Cand]>) {
         let mut shard = self
-            .shard(&key)
+            .shard(word)
             .write()
             .unwrap_or_else(PoisonError::into_inner);
+        if let Some(lists) = shard.get_mut(word) {
+            lists[flags as usize % FLAG_SETS] = Some(list);
+            return;
+        }
         if shard.len() >= CACHE_SHARD_MAX {
             shard.clear();
         }
-        shard.insert(key, list);
+        let mut lists: [Option<Arc<[Cand]>>; FLAG_SETS] = Default::default();
+        lists[flags as usize % FLAG_SETS] = Some(list);
+        shard.insert(word.into(), lists);
     }
 
     /// Forgets every list (the next pass over a text is a cold one again).
@@ -206,6 +217,8 @@ pub struct Worker {
     live_off: Vec<usize>,
     /// The normalised lowercase core of each token of the line.
     lowers: Vec<String>,
+    /// Scratch: a skeleton.
+    skel_buf: String,
     /// Scratch: candidates sorted by a cost.
     order: Vec<(i32, usize)>,
 }
@@ -327,11 +340,20 @@ impl Worker {
         self.cands.clear();
         self.slots.clear();
         // each token's core, normalised and lowercased once
-        self.lowers.clear();
-        self.lowers.extend(tokens.iter().map(|t| {
+        // (the strings are kept from line to line and refilled)
+        if self.lowers.len() < tokens.len() {
+            self.lowers.resize_with(tokens.len(), String::new);
+        }
+        for (t, out) in tokens.iter().zip(&mut self.lowers) {
             let (_, core, _) = split_edges(t);
-            normalize_word(core).to_lowercase()
-        }));
+            out.clear();
+            if core.is_ascii() {
+                out.push_str(core);
+                out.make_ascii_lowercase();
+            } else {
+                out.push_str(&normalize_word(core).to_lowercase());
+            }
+        }
         // line statistics
         let mut words = 0usize;
         let mut accented = 0usize;
@@ -362,7 +384,9 @@ impl Worker {
                 !core.chars().any(crate::text::is_alpha)
                     || is_code(core)
                     || m.protected.contains(core)
-                    || (m.skel.contains_key(&skeleton(lower))
+                    || (m
+                        .skel
+                        .contains_key(skeleton_into(lower, &mut self.skel_buf))
                         && (!has_marks(lower) || m.ids.contains_key(lower)))
                     || m.user.contains_key(lower)
                     || (!upper_line
@@ -402,7 +426,7 @@ impl Worker {
                 kind = Kind::Word;
                 let lower = core.to_lowercase();
                 // flags 4: not keeping, not clean, lowercase (as a lowercase word asks)
-                let list = self.cached(m, cache, lower, 4, Case::Lower);
+                let list = self.cached(m, cache, &lower, 4, Case::Lower);
                 self.cands
                     .extend(list.iter().filter(|c| !matches!(c.out, Out::Keep)).cloned());
                 let number = core.chars().all(|c| c.is_ascii_digit());
@@ -456,14 +480,14 @@ impl Worker {
                     let flags = u8::from(accented_line && known)
                         | u8::from(clean_line || settled) << 1
                         | u8::from(case == Case::Lower) << 2;
-                    let list = self.cached(m, cache, lower.clone(), flags, case);
+                    let list = self.cached(m, cache, &lower, flags, case);
                     self.cands.extend(list.iter().cloned());
                     // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
                     if l_for_i(core) {
                         let mut with = String::with_capacity(lower.len());
                         with.push('l');
                         with.push_str(&lower[1..]);
-                        let list = self.cached(m, cache, with, flags & !2 | 4, Case::Lower);
+                        let list = self.cached(m, cache, &with, flags & !2 | 4, Case::Lower);
                         self.cands
                             .extend(
                                 list.iter()
@@ -478,9 +502,9 @@ impl Worker {
                     // a glyph OCR put after the letters may belong to them (`t?` for `ử`):
                     // the readings that take it in compete with those that do not
                     if let Some(g) = glue {
-                        let mut with = lower;
+                        let mut with = lower.clone();
                         with.push(g);
-                        let list = self.cached(m, cache, with, flags & !2, case);
+                        let list = self.cached(m, cache, &with, flags & !2, case);
                         self.cands
                             .extend(
                                 list.iter()
@@ -492,6 +516,7 @@ impl Worker {
                             );
                     }
                 }
+                self.lowers[ti] = lower;
             }
             if kind == Kind::Inert {
                 cut_before = true;
@@ -520,18 +545,17 @@ impl Worker {
         &mut self,
         m: &Model,
         cache: &Cache,
-        lower: String,
+        lower: &str,
         flags: u8,
         case: Case,
     ) -> Arc<[Cand]> {
-        let key = (lower, flags);
-        match cache.get(&key) {
+        match cache.get(lower, flags) {
             Some(list) => list,
             None => {
                 let list: Arc<[Cand]> = self
-                    .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
+                    .generate(m, lower, flags & 1 != 0, flags & 2 != 0, case)
                     .into();
-                cache.insert(key, list.clone());
+                cache.insert(lower, flags, list.clone());
                 list
             }
         }
@@ -1078,34 +1102,38 @@ impl Worker {
                 c => c,
             };
             let core_n = normalize_word(core);
-            let core_lower = core_n.to_lowercase();
+            let core_lower = self.lowers[t].as_str();
             let render = |c: &Cand| -> String {
-                let body = match &c.out {
-                    Out::Keep => core_n.clone(),
-                    Out::Fixed(f) => f.clone(),
-                    Out::Word(w) => {
-                        if *w == core_lower {
-                            core_n.clone()
-                        } else {
-                            apply_case(w, case)
-                        }
-                    }
-                    Out::Syl(i) => {
-                        let w = &m.dict.syl[*i as usize];
-                        if *w == core_lower {
-                            core_n.clone()
-                        } else if c.lowered {
-                            apply_case(w, if t == first { Case::Title } else { Case::Lower })
-                        } else {
-                            apply_case(w, case)
-                        }
-                    }
-                };
                 let trail = match trail.chars().next() {
                     Some(g) if c.glued => &trail[g.len_utf8()..],
                     _ => trail,
                 };
-                format!("{lead}{body}{trail}")
+                let mut out = String::with_capacity(lead.len() + core.len() + 8 + trail.len());
+                out.push_str(lead);
+                match &c.out {
+                    Out::Keep => out.push_str(&core_n),
+                    Out::Fixed(f) => out.push_str(f),
+                    Out::Word(w) => {
+                        if w == core_lower {
+                            out.push_str(&core_n);
+                        } else {
+                            push_cased(&mut out, w, case);
+                        }
+                    }
+                    Out::Syl(i) => {
+                        let w = &m.dict.syl[*i as usize];
+                        if w == core_lower {
+                            out.push_str(&core_n);
+                        } else if c.lowered {
+                            let lc = if t == first { Case::Title } else { Case::Lower };
+                            push_cased(&mut out, w, lc);
+                        } else {
+                            push_cased(&mut out, w, case);
+                        }
+                    }
+                }
+                out.push_str(trail);
+                out
             };
             let ci = chosen[t];
             let text = render(&self.cands[ci]);

@@ -198,6 +198,18 @@ pub fn skeleton(s: &str) -> String {
     out
 }
 
+/// [`skeleton`] written into `out` (emptied first); returns it.
+pub fn skeleton_into<'a>(s: &str, out: &'a mut String) -> &'a str {
+    out.clear();
+    for c in s.chars() {
+        match letter(c) {
+            Some(l) => out.push(l.base),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// Removes every mark and keeps the case (`Người` → `Nguoi`, `Đ` → `D`); other characters stay.
 pub fn strip_marks(s: &str) -> String {
     s.chars()
@@ -366,6 +378,21 @@ pub fn apply_case(s: &str, case: Case) -> String {
             match it.next() {
                 Some(f) => f.to_uppercase().chain(it).collect(),
                 None => String::new(),
+            }
+        }
+    }
+}
+
+/// [`apply_case`] appended to `out`.
+pub fn push_cased(out: &mut String, s: &str, case: Case) {
+    match case {
+        Case::Lower => out.push_str(s),
+        Case::Upper => out.extend(s.chars().flat_map(char::to_uppercase)),
+        Case::Title => {
+            let mut it = s.chars();
+            if let Some(f) = it.next() {
+                out.extend(f.to_uppercase());
+                out.push_str(it.as_str());
             }
         }
     }

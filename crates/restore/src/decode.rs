@@ -767,6 +767,13 @@ impl Worker {
         }
     }
 
+    /// The least a transition into the candidate can cost, name bonus aside (its cost outside
+    /// the model, or the syllable's cheapest entry from any predecessor).
+    #[inline]
+    fn entry_floor(m: &Model, c: &Cand) -> i32 {
+        c.id.map_or(c.oov, |b| m.entry_floor(b))
+    }
+
     /// The most a transition from slot `p` to the next slot `s` can fall below zero: the name
     /// bonus where it may apply, nothing elsewhere (costs are never negative).
     #[inline]
@@ -882,8 +889,9 @@ impl Worker {
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
+                let floor = Self::entry_floor(m, &self.cands[ci]) - slack;
                 for &(a, pi) in &order {
-                    if a - slack >= best {
+                    if a + floor >= best {
                         break;
                     }
                     best = best.min(a + self.pair_val(m, t, pi, ci));
@@ -918,14 +926,19 @@ impl Worker {
             let slack = Self::bonus_slack(&s, &nx);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            order.extend((nx.start..nx.end).map(|ni| (self.cands[ni].local + self.beta[ni], ni)));
+            // (ordered by what they cost at the least, entry included)
+            order.extend((nx.start..nx.end).map(|ni| {
+                let c = &self.cands[ni];
+                (c.local + self.beta[ni] + Self::entry_floor(m, c), ni)
+            }));
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for &(rest, ni) in &order {
-                    if rest - slack >= best {
+                for &(least, ni) in &order {
+                    if least - slack >= best {
                         break;
                     }
+                    let rest = self.cands[ni].local + self.beta[ni];
                     best = best.min(self.pair_val(m, t + 1, ci, ni) + rest);
                 }
                 self.beta[ci] = best;

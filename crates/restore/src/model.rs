@@ -75,6 +75,9 @@ pub struct Model {
     pub names: FxSet<u64>,
     /// Stored word pairs: cost and the back-off of the triples they start.
     pub pairs: PairTable,
+    /// Per syllable: the least its entry can cost after anything (no predecessor, a stored pair,
+    /// or the back-off), a bound that lets the decoder skip predecessors that cannot win.
+    pub entry_floor: Vec<i32>,
     /// Stored word triples: cost.
     pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
@@ -123,6 +126,18 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
+        let min_backoff = dict.backoff.iter().copied().min().map_or(0, i32::from);
+        let mut entry_floor: Vec<i32> = dict
+            .uni
+            .iter()
+            .zip(&dict.cont)
+            .map(|(&u, &c)| i32::from(u).min(min_backoff + i32::from(c)))
+            .collect();
+        for (&b, &c) in dict.bi_next.iter().zip(&dict.bi_cost) {
+            if let Some(f) = entry_floor.get_mut(b as usize) {
+                *f = (*f).min(i32::from(c));
+            }
+        }
         let triples = TripleTable::new(
             dict.tri_key
                 .iter()
@@ -150,6 +165,7 @@ impl Model {
             num_id,
             names,
             pairs,
+            entry_floor,
             triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
@@ -188,6 +204,12 @@ impl Model {
     #[inline]
     pub fn uni(&self, id: u32) -> i32 {
         i32::from(self.dict.uni[id as usize])
+    }
+
+    /// The least `b` can cost after anything ([`Model::entry_floor`]).
+    #[inline]
+    pub fn entry_floor(&self, b: u32) -> i32 {
+        self.entry_floor[b as usize]
     }
 
     /// Cost of `b` after `a`.

@@ -91,7 +91,8 @@ pub struct Channel {
     /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
     insertions_by: Vec<Vec<u32>>,
     /// Insertions grouped by skeleton, cheapest cost (for generation), by the skeleton's first
-    /// letter (`a`–`z`); insertions of anything else cannot spell a skeleton and are left out.
+    /// letter (`a`–`z`), cheapest first; insertions of anything else cannot spell a skeleton and
+    /// are left out.
     insertion_skeletons: Vec<Vec<(String, i32)>>,
 }
 
@@ -217,6 +218,10 @@ impl Channel {
             if let Some(b) = sk.chars().next().filter(char::is_ascii_lowercase) {
                 ch.insertion_skeletons[bucket(b)].push((sk, c));
             }
+        }
+        // cheapest first: generation stops at the first one over its limit
+        for list in &mut ch.insertion_skeletons {
+            list.sort_by(|x, y| (x.1, &x.0).cmp(&(y.1, &y.0)));
         }
         ch.insertions_by = vec![Vec::new(); 27];
         for &i in &ch.insertions {
@@ -556,20 +561,30 @@ impl Walk<'_> {
                 break;
             }
             for (sk, c) in &ch.chunks[ci as usize].gen {
+                if cost + c > self.limit {
+                    continue;
+                }
                 if let Some(next) = trie.follow(node, sk) {
                     self.go(i + k as usize, next, cost + c, edits + 1);
                 }
             }
         }
         for (b, _) in trie.children(node) {
+            // (cheapest first)
             for (sk, c) in &ch.insertion_skeletons[bucket(b)] {
+                if cost + c > self.limit {
+                    break;
+                }
                 if let Some(next) = trie.follow(node, sk) {
                     self.go(i, next, cost + c, edits + 1);
                 }
             }
         }
         // drop the character
-        self.go(i + 1, node, cost + Channel::del(o), edits + 1);
+        let c = Channel::del(o);
+        if cost + c <= self.limit {
+            self.go(i + 1, node, cost + c, edits + 1);
+        }
     }
 }
 

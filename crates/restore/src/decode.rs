@@ -219,6 +219,8 @@ pub struct Worker {
     lowers: Vec<String>,
     /// Scratch: a skeleton.
     skel_buf: String,
+    /// Scratch: skeleton nodes reached by generation, with their cost.
+    nodes: Vec<(i32, u32)>,
     /// Scratch: candidates sorted by a cost.
     order: Vec<(i32, usize)>,
 }
@@ -637,14 +639,21 @@ impl Worker {
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
         // score exactly only the cheapest skeletons
-        let mut sks: Vec<(i32, String)> = self
-            .expand
-            .iter()
-            .map(|(&k, &c)| (c, m.trie.spell(k)))
-            .collect();
+        // (by cost, then spelling: only the nodes that can make the list are spelled)
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.clear();
+        nodes.extend(self.expand.iter().map(|(&k, &c)| (c, k)));
+        nodes.sort_unstable();
+        let floor = nodes.first().map_or(0, |x| x.0);
+        nodes.retain(|x| x.0 <= floor + SKELETON_MARGIN);
+        if nodes.len() > MAX_SKELETONS {
+            let last = nodes[MAX_SKELETONS - 1].0;
+            nodes.retain(|x| x.0 <= last);
+        }
+        let mut sks: Vec<(i32, String)> =
+            nodes.iter().map(|&(c, k)| (c, m.trie.spell(k))).collect();
+        self.nodes = nodes;
         sks.sort_unstable();
-        let floor = sks.first().map_or(0, |x| x.0);
-        sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
         sks.truncate(MAX_SKELETONS);
         // The generation cost of a skeleton is (but for rare paths generation does not take) a
         // lower bound of the exact cost of its syllables: a syllable whose bound already loses

@@ -783,6 +783,14 @@ impl Worker {
         c.id.map_or(c.oov, |b| m.entry_floor(b))
     }
 
+    /// The least a transition out of the candidate can cost, name bonus aside, into a syllable
+    /// (nothing is known for a word outside the model; a successor outside the model costs its
+    /// own price, at least zero).
+    #[inline]
+    fn exit_floor(m: &Model, c: &Cand) -> i32 {
+        c.id.map_or(0, |a| m.exit_floor(a))
+    }
+
     /// The most a transition from slot `p` to the next slot `s` can fall below zero: the name
     /// bonus where it may apply, nothing elsewhere (costs are never negative).
     #[inline]
@@ -894,14 +902,22 @@ impl Worker {
             let slack = Self::bonus_slack(&p, &s);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            order.extend((p.start..p.end).map(|pi| (self.alpha[pi], pi)));
+            // (ordered by what they cost at the least, way out included)
+            order.extend(
+                (p.start..p.end)
+                    .map(|pi| (self.alpha[pi] + Self::exit_floor(m, &self.cands[pi]), pi)),
+            );
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
                 let floor = Self::entry_floor(m, &self.cands[ci]) - slack;
-                for &(a, pi) in &order {
-                    if a + floor >= best {
+                for &(least, pi) in &order {
+                    if least - slack >= best {
                         break;
+                    }
+                    let a = self.alpha[pi];
+                    if a + floor >= best {
+                        continue;
                     }
                     best = best.min(a + self.pair_val(m, t, pi, ci));
                 }

@@ -78,6 +78,9 @@ pub struct Model {
     /// Per syllable: the least its entry can cost after anything (no predecessor, a stored pair,
     /// or the back-off), a bound that lets the decoder skip predecessors that cannot win.
     pub entry_floor: Vec<i32>,
+    /// Per syllable: the least a syllable after it can cost (a stored pair, or the back-off);
+    /// zero where the successor may be a word outside the model.
+    pub exit_floor: Vec<i32>,
     /// Stored word triples: cost.
     pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
@@ -138,6 +141,18 @@ impl Model {
                 *f = (*f).min(i32::from(c));
             }
         }
+        let min_cont = dict.cont.iter().copied().min().map_or(0, i32::from);
+        let exit_floor: Vec<i32> = (0..dict.syl.len())
+            .map(|a| {
+                let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
+                let stored = dict.bi_cost[lo..hi]
+                    .iter()
+                    .copied()
+                    .min()
+                    .map_or(i32::MAX, i32::from);
+                stored.min(i32::from(dict.backoff[a]) + min_cont)
+            })
+            .collect();
         let triples = TripleTable::new(
             dict.tri_key
                 .iter()
@@ -166,6 +181,7 @@ impl Model {
             names,
             pairs,
             entry_floor,
+            exit_floor,
             triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
@@ -210,6 +226,12 @@ impl Model {
     #[inline]
     pub fn entry_floor(&self, b: u32) -> i32 {
         self.entry_floor[b as usize]
+    }
+
+    /// The least a syllable can cost after `a` ([`Model::exit_floor`]).
+    #[inline]
+    pub fn exit_floor(&self, a: u32) -> i32 {
+        self.exit_floor[a as usize]
     }
 
     /// Cost of `b` after `a`.

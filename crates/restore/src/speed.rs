@@ -193,3 +193,50 @@ pub fn measure(dict: &[u8], mix: &Mix, runs: usize) -> Result<Speed, RestoreErro
         warm: warm.unwrap_or(zero),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blob() -> Vec<u8> {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        crate::compile(&data).expect("the test dictionary compiles")
+    }
+
+    #[test]
+    fn measure_restores_every_token_and_reports_positive_rates() {
+        let mix = Mix {
+            name: "test",
+            text: "Chi so hai long cua nguoi dan\n\nNgay 5 thang 3 nam 2024, ND-CP\n".repeat(20),
+        };
+        let s = measure(&blob(), &mix, 2).expect("measures");
+        assert_eq!(s.bytes, mix.text.len());
+        assert_eq!(s.tokens, mix.text.split_whitespace().count());
+        for p in [s.cold, s.warm] {
+            assert!(p.wall > Duration::ZERO && p.cpu > Duration::ZERO);
+            assert!(p.cpu_mbs(s.bytes).is_finite() && p.cpu_mbs(s.bytes) > 0.0);
+        }
+        assert!(s.line().contains("test") && s.line().contains("MB/s CPU"));
+    }
+
+    #[test]
+    fn mixes_name_the_folder_they_miss() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let e = mixes(dir.path()).expect_err("no fixtures there");
+        assert!(e.to_string().contains("fixtures/eval"), "{e}");
+    }
+
+    #[test]
+    fn mixes_are_the_eval_texts_ocr_stripped_and_correct() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let eval = dir.path().join("fixtures/eval");
+        std::fs::create_dir_all(&eval).expect("mkdir");
+        std::fs::write(eval.join("a.gt.txt"), "Người {dân|dan}\n").expect("write");
+        std::fs::write(eval.join("a.eng.txt"), "Nguoi dan\n").expect("write");
+        let m = mixes(dir.path()).expect("mixes");
+        assert_eq!(m.len(), 3);
+        assert!(m[0].text.starts_with("Nguoi dan"));
+        assert_eq!(m[1].text.trim(), "Nguoi dân".replace('â', "a"));
+        assert_eq!(m[2].text.trim(), "Người dân");
+    }
+}

@@ -56,6 +56,40 @@ struct Rule {
     cost: i32,
 }
 
+/// A rule as the scorer's inner loop reads it: truth of at most three characters, inline.
+#[derive(Debug, Clone, Copy)]
+struct FlatRule {
+    /// Characters of the truth.
+    len: u8,
+    /// Characters of the truth's skeleton kept (at most three; only the first `len` are
+    /// compared).
+    skeleton_len: u8,
+    truth: [char; 3],
+    toneless: [char; 3],
+    skeleton: [char; 3],
+    cost: i32,
+}
+
+impl FlatRule {
+    fn new(r: &Rule) -> FlatRule {
+        let fill = |v: &[char]| {
+            let mut a = ['\0'; 3];
+            for (x, &c) in a.iter_mut().zip(v) {
+                *x = c;
+            }
+            a
+        };
+        FlatRule {
+            len: r.truth.len().min(3) as u8,
+            skeleton_len: r.truth_skeleton_chars.len().min(3) as u8,
+            truth: fill(&r.truth),
+            toneless: fill(&r.truth_toneless),
+            skeleton: fill(&r.truth_skeleton_chars),
+            cost: r.cost,
+        }
+    }
+}
+
 /// A candidate syllable as the scorer needs it: its characters, without tones, without marks.
 #[derive(Debug, Clone, Default)]
 pub struct CandChars {
@@ -82,6 +116,8 @@ impl CandChars {
 #[derive(Debug, Default)]
 pub struct Channel {
     all: Vec<Rule>,
+    /// The same rules laid out flat for the scorer's inner loop (one cache line each).
+    flat: Vec<FlatRule>,
     /// OCR chunk → its entry in `chunks`.
     rules: FxMap<Vec<char>, u32>,
     /// The rules of each OCR chunk, and what generation does with them.
@@ -171,6 +207,7 @@ impl Channel {
             };
             ch.max_ocr = ch.max_ocr.max(o.len());
             let id = ch.all.len() as u32;
+            ch.flat.push(FlatRule::new(&rule));
             ch.all.push(rule);
             if o.is_empty() {
                 ch.insertions.push(id);
@@ -337,19 +374,22 @@ impl Channel {
         }
     }
 
-    fn rule_match(rule: &Rule, cand: &CandChars, j: usize) -> Option<i32> {
-        let l = rule.truth.len();
+    /// The cost of a rule's truth read at position `j` of the candidate: its cost when the
+    /// truth is there as written, a little more when only the tone differs, more again when only
+    /// the skeleton matches; `None` when even the skeleton does not.
+    #[inline]
+    fn rule_match(rule: &FlatRule, cand: &CandChars, j: usize) -> Option<i32> {
+        let l = rule.len as usize;
         if j + l > cand.full.len() {
             return None;
         }
-        // short slices: a plain loop beats a call to memcmp
-        let same = |a: &[char], b: &[char]| a.iter().zip(b).all(|(x, y)| x == y);
-        if !same(&cand.skeleton[j..j + l], &rule.truth_skeleton_chars) {
+        let k = l.min(rule.skeleton_len as usize);
+        if (0..k).any(|x| cand.skeleton[j + x] != rule.skeleton[x]) {
             return None;
         }
-        if same(&cand.full[j..j + l], &rule.truth) {
+        if (0..l).all(|x| cand.full[j + x] == rule.truth[x]) {
             Some(rule.cost)
-        } else if same(&cand.toneless[j..j + l], &rule.truth_toneless) {
+        } else if (0..l).all(|x| cand.toneless[j + x] == rule.toneless[x]) {
             Some(rule.cost + TONE_SLACK)
         } else {
             Some(rule.cost + SKELETON_SLACK)
@@ -390,9 +430,9 @@ impl Channel {
         for j in 0..m {
             ins_off.push(ins.len() as u32);
             for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
-                let r = &self.all[ri as usize];
+                let r = &self.flat[ri as usize];
                 if let Some(c) = Self::rule_match(r, cand, j) {
-                    ins.push((r.truth.len() as u8, c));
+                    ins.push((r.len, c));
                 }
             }
         }
@@ -456,9 +496,9 @@ impl Channel {
                     };
                     for r in ranges {
                         for &(k, ri) in &plan.at[r.start as usize..r.end as usize] {
-                            let r = &self.all[ri as usize];
+                            let r = &self.flat[ri as usize];
                             if let Some(c) = Self::rule_match(r, cand, j) {
-                                relax(i + k as usize, j + r.truth.len(), c, dp, &mut reach);
+                                relax(i + k as usize, j + r.len as usize, c, dp, &mut reach);
                             }
                         }
                     }

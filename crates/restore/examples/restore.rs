@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("cold") => {
             // N cold passes over mix K (0 eng, 1 stripped, 2 correct), for a profiler:
-            // restore cold DICT ROOT K N [warm]
+            // restore cold DICT ROOT K N [warm|cleared]
             let dict = std::fs::read(&args[2])?;
             let mixes = vanban_restore::speed::mixes(Path::new(&args[3]))?;
             let mix = &mixes[args[4].parse::<usize>()?];
@@ -77,10 +77,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .lines()
                 .map(|l| l.split_whitespace().collect())
                 .collect();
-            // `warm` after N: one restorer for all passes
+            // `warm` after N: one restorer for all passes; `cleared`: the same, its cache emptied
+            // before each pass (cold passes without the loads, for a profile)
             let warm = vanban_restore::Restorer::from_bytes(&dict)?;
             for _ in 0..args[5].parse::<usize>()? {
                 if args.get(6).is_some_and(|a| a == "warm") {
+                    vanban_restore::speed::pass(&warm, &lines);
+                } else if args.get(6).is_some_and(|a| a == "cleared") {
+                    // cold without the load: the one restorer's candidate cache emptied
+                    warm.clear_cache();
                     vanban_restore::speed::pass(&warm, &lines);
                 } else {
                     let r = vanban_restore::Restorer::from_bytes(&dict)?;

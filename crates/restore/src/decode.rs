@@ -222,7 +222,7 @@ pub struct Worker {
     /// Scratch: skeleton nodes reached by generation, with their cost.
     nodes: Vec<(i32, u32)>,
     /// Scratch: candidates sorted by a cost.
-    order: Vec<(i32, usize)>,
+    order: Vec<u64>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -905,13 +905,13 @@ impl Worker {
             // (ordered by what they cost at the least, way out included)
             order.extend(
                 (p.start..p.end)
-                    .map(|pi| (self.alpha[pi] + Self::exit_floor(m, &self.cands[pi]), pi)),
+                    .map(|pi| rank(self.alpha[pi] + Self::exit_floor(m, &self.cands[pi]), pi)),
             );
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
                 let floor = Self::entry_floor(m, &self.cands[ci]) - slack;
-                for &(least, pi) in &order {
+                for (least, pi) in order.iter().map(|&k| unrank(k)) {
                     if least - slack >= best {
                         break;
                     }
@@ -954,12 +954,12 @@ impl Worker {
             // (ordered by what they cost at the least, entry included)
             order.extend((nx.start..nx.end).map(|ni| {
                 let c = &self.cands[ni];
-                (c.local + self.beta[ni] + Self::entry_floor(m, c), ni)
+                rank(c.local + self.beta[ni] + Self::entry_floor(m, c), ni)
             }));
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for &(least, ni) in &order {
+                for (least, ni) in order.iter().map(|&k| unrank(k)) {
                     if least - slack >= best {
                         break;
                     }
@@ -1023,7 +1023,7 @@ impl Worker {
         self.dback.resize(total, u32::MAX);
         self.prune();
         let live = std::mem::take(&mut self.live);
-        let mut order: Vec<(i32, usize)> = Vec::new();
+        let mut order = std::mem::take(&mut self.order);
         for t in 0..n {
             let s = self.slots[t].clone();
             let c_n = s.end - s.start;
@@ -1063,10 +1063,10 @@ impl Worker {
                 if q_in_context {
                     order.extend(live[live_q.clone()].iter().map(|&q| {
                         let q = q as usize;
-                        (self.delta[off[t - 1] + q * p_n + p], q)
+                        rank(self.delta[off[t - 1] + q * p_n + p], q)
                     }));
                 } else {
-                    order.push((self.delta[off[t - 1] + p], 0));
+                    order.push(rank(self.delta[off[t - 1] + p], 0));
                 }
                 order.sort_unstable();
                 for &c in &live[live_c.clone()] {
@@ -1076,7 +1076,7 @@ impl Worker {
                     let bi = self.pair_val(m, t, p_slot.start + p, ci);
                     let mut best = i32::MAX / 4;
                     let mut arg = u32::MAX;
-                    for &(prev, q) in &order {
+                    for (prev, q) in order.iter().map(|&k| unrank(k)) {
                         if prev >= best {
                             break;
                         }
@@ -1111,6 +1111,7 @@ impl Worker {
             }
         }
         self.live = live;
+        self.order = order;
         // trace back
         let mut k = (off[n - 1]..off[n])
             .min_by_key(|&k| self.delta[k])
@@ -1214,6 +1215,22 @@ impl Worker {
     }
 }
 
+/// A cost and an index packed so that sorting the packed keys sorts by cost, then index (the
+/// order of `(cost, index)` pairs, cheaper to sort).
+#[inline]
+fn rank(cost: i32, index: usize) -> u64 {
+    (u64::from(cost as u32 ^ 0x8000_0000) << 32) | index as u64
+}
+
+/// The cost and index of a [`rank`] key.
+#[inline]
+fn unrank(key: u64) -> (i32, usize) {
+    (
+        ((key >> 32) as u32 ^ 0x8000_0000) as i32,
+        (key & 0xffff_ffff) as usize,
+    )
+}
+
 /// Repairs the parts of a code written without `Đ` (`ND-CP` → `NĐ-CP`); `None` when nothing changes.
 fn repair_code(m: &Model, core: &str) -> Option<String> {
     let mut out = String::with_capacity(core.len() + 2);
@@ -1238,4 +1255,24 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
     }
     flush(&mut part, &mut out, &mut changed);
     changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn ranks_sort_like_cost_index_pairs(
+            pairs in proptest::collection::vec((any::<i32>(), 0usize..1 << 20), 0..40),
+        ) {
+            let mut want = pairs.clone();
+            want.sort_unstable();
+            let mut keys: Vec<u64> = pairs.iter().map(|&(c, i)| rank(c, i)).collect();
+            keys.sort_unstable();
+            let got: Vec<(i32, usize)> = keys.into_iter().map(unrank).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }

@@ -164,6 +164,8 @@ pub struct Plan {
     at_idx: Vec<u32>,
     /// The OCR chunks found, as (start position, characters consumed, chunk index).
     gen: Vec<(u8, u8, u32)>,
+    /// True once the rules above are filled in for `chars`.
+    ruled: bool,
 }
 
 impl Plan {
@@ -290,8 +292,21 @@ impl Channel {
 
     /// Prepares a lowercase token.
     pub fn plan(&self, token: &str, plan: &mut Plan) {
+        self.plan_chars(token, plan);
+        self.find_rules(plan);
+    }
+
+    /// Prepares a lowercase token's characters only; the rules that apply where are found when
+    /// the exact scorer first needs them (a reading that differs only in marks needs none).
+    pub fn plan_chars(&self, token: &str, plan: &mut Plan) {
         plan.chars.clear();
         plan.chars.extend(token.chars());
+        plan.ruled = false;
+    }
+
+    /// Finds the rules that apply at each position of the planned characters.
+    fn find_rules(&self, plan: &mut Plan) {
+        plan.ruled = true;
         plan.at.clear();
         plan.at_idx.clear();
         plan.gen.clear();
@@ -397,7 +412,7 @@ impl Channel {
     }
 
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
-    pub fn cost(&self, plan: &Plan, cand: &CandChars, scratch: &mut Scratch) -> i32 {
+    pub fn cost(&self, plan: &mut Plan, cand: &CandChars, scratch: &mut Scratch) -> i32 {
         self.cost_within(plan, cand, i32::MAX / 4, scratch)
     }
 
@@ -405,7 +420,7 @@ impl Channel {
     /// dearer than the limit are not followed: every step costs zero or more).
     pub fn cost_within(
         &self,
-        plan: &Plan,
+        plan: &mut Plan,
         cand: &CandChars,
         limit: i32,
         scratch: &mut Scratch,
@@ -421,6 +436,10 @@ impl Channel {
         {
             return 0;
         }
+        if !plan.ruled {
+            self.find_rules(plan);
+        }
+        let plan = &*plan;
         let w = m + 1;
         let Scratch { dp, ins, ins_off } = scratch;
         // the insertion rules that match at each position of the candidate (the same for
@@ -668,14 +687,14 @@ mod tests {
         ch.plan("s6", &mut plan);
         let so = CandChars::new("số");
         let so2 = CandChars::new("sổ");
-        assert_eq!(ch.cost(&plan, &so, &mut dp), 50);
-        assert_eq!(ch.cost(&plan, &so2, &mut dp), 50 + TONE_SLACK);
+        assert_eq!(ch.cost(&mut plan, &so, &mut dp), 50);
+        assert_eq!(ch.cost(&mut plan, &so2, &mut dp), 50 + TONE_SLACK);
         ch.plan("chirc", &mut plan);
         let chuc = CandChars::new("chức");
-        assert_eq!(ch.cost(&plan, &chuc, &mut dp), 80);
+        assert_eq!(ch.cost(&mut plan, &chuc, &mut dp), 80);
         ch.plan("nguoi", &mut plan);
         let nguoi = CandChars::new("người");
-        assert_eq!(ch.cost(&plan, &nguoi, &mut dp), 0);
+        assert_eq!(ch.cost(&mut plan, &nguoi, &mut dp), 0);
     }
 
     #[test]

@@ -614,7 +614,13 @@ impl Worker {
                 lowered: false,
             }];
         }
-        m.channel.plan(lower, &mut self.plan);
+        // a clean word's readings mostly differ from it only in marks, which need no rules: the
+        // rules that apply where are found when a reading first needs them
+        if clean {
+            m.channel.plan_chars(lower, &mut self.plan);
+        } else {
+            m.channel.plan(lower, &mut self.plan);
+        }
         if clean {
             if let Some(node) = m.trie.follow(Trie::ROOT, &own) {
                 self.expand.insert(node, 0);
@@ -682,7 +688,7 @@ impl Worker {
                         }
                     };
                     let c = m.channel.cost_within(
-                        &self.plan,
+                        &mut self.plan,
                         &m.chars[id as usize],
                         limit,
                         &mut self.dp,
@@ -702,7 +708,7 @@ impl Worker {
             if let Some(ws) = m.user_skel.get(sk) {
                 for w in ws {
                     let cc = crate::channel::CandChars::new(w);
-                    let c = m.channel.cost(&self.plan, &cc, &mut self.dp);
+                    let c = m.channel.cost(&mut self.plan, &cc, &mut self.dp);
                     users.push((c, w.clone()));
                 }
             }

@@ -713,7 +713,13 @@ impl Worker {
                 }
             }
         }
-        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id));
+        // (by total cost, then id: the total computed once per candidate, not per comparison)
+        let mut keyed: Vec<(i32, u32, i32)> = scored
+            .iter()
+            .map(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id, c))
+            .collect();
+        keyed.sort_unstable();
+        let mut scored: Vec<(i32, u32)> = keyed.into_iter().map(|(_, id, c)| (c, id)).collect();
         scored.truncate(MAX_CANDS);
         // a candidate far dearer than the best on its own is not worth a place in the lattice
         if let Some(&(c0, id0)) = scored.first() {
@@ -1186,18 +1192,19 @@ impl Worker {
             let mm = |i: usize| self.alpha[i] + self.beta[i];
             let best = mm(ci);
             let mut z = 0f32;
-            let mut others: Vec<(i32, usize)> = Vec::new();
+            let mut others = std::mem::take(&mut self.order);
+            others.clear();
             for i in s.start..s.end {
                 let d = (mm(i) - best).max(0) as f32 / CONF_TEMP;
                 z += (-d).exp();
                 if i != ci {
-                    others.push((mm(i), i));
+                    others.push(rank(mm(i), i));
                 }
             }
             let conf = if z > 0.0 { 1.0 / z } else { 1.0 };
             others.sort_unstable();
             let mut alternatives: Vec<String> = Vec::new();
-            for &(_, i) in &others {
+            for (_, i) in others.iter().map(|&k| unrank(k)) {
                 let a = render(&self.cands[i]);
                 if a != text && !alternatives.contains(&a) {
                     alternatives.push(a);
@@ -1206,6 +1213,7 @@ impl Worker {
                     break;
                 }
             }
+            self.order = others;
             let changed = text != *tok;
             let _ = s.kind;
             out.push(Token {

@@ -1,5 +1,7 @@
 //! The loaded model: the compiled dictionary plus the indexes built from it at load time
-//! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens).
+//! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens, the
+//! pair and triple tables of [`crate::ngram`], and per-syllable bounds on pair costs that let
+//! the decoder skip work that cannot change its result).
 //!
 //! It is immutable once built and shared by all threads; everything mutable lives in the
 //! per-thread [`crate::decode::Worker`].

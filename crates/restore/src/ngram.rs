@@ -13,9 +13,11 @@ pub const MAX_SYLLABLES: usize = u16::MAX as usize;
 /// An empty slot (no key packs to all ones: ids stay below `u16::MAX`).
 const EMPTY: u64 = u64::MAX;
 
-/// Slots per entry, at least (load factor at most 1/2 + a bit).
+/// Bits of a table's slot count: at least 3/2 slots per entry (a load of at most 2/3, where
+/// linear probing still finds a stored key in one or two adjacent slots; misses mostly stop at
+/// the filter).
 fn table_bits(n: usize) -> u32 {
-    let slots = (n.max(8) * 2).next_power_of_two();
+    let slots = (n.max(8) * 3 / 2).next_power_of_two();
     slots.trailing_zeros()
 }
 
@@ -29,7 +31,7 @@ fn slot_of(key: u64, shift: u32) -> usize {
 /// Nine lookups in ten ask for a pair that is not stored (candidate readings of neighbouring
 /// garbled words rarely go together), so a small filter answers those first: per syllable `a`, a
 /// blocked Bloom filter of its successors (about 8 bits per pair, two bits set in one 64-bit word),
-/// 0.5 MB in all, which stays in the core's cache where the 8 MB table does not.
+/// 0.5 MB in all, which stays in the core's cache where the 4 MB table does not.
 #[derive(Debug, Clone)]
 pub struct PairTable {
     /// `a << 48 | b << 32 | cost << 16 | backoff`, or [`EMPTY`].

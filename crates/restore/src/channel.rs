@@ -164,6 +164,10 @@ pub struct Plan {
     at_idx: Vec<u32>,
     /// The OCR chunks found, as (start position, characters consumed, chunk index).
     gen: Vec<(u8, u8, u32)>,
+    /// Offsets into `gen` by start position (`gen_off[i]..gen_off[i + 1]` start at `i`).
+    gen_off: Vec<u32>,
+    /// Scratch: the rules found at one position, by bucket.
+    here: Vec<(usize, u8, u32)>,
     /// True once the rules above are filled in for `chars`.
     ruled: bool,
 }
@@ -310,9 +314,11 @@ impl Channel {
         plan.at.clear();
         plan.at_idx.clear();
         plan.gen.clear();
+        plan.gen_off.clear();
         let n = plan.chars.len();
-        let mut here: Vec<(usize, u8, u32)> = Vec::with_capacity(64);
+        let mut here = std::mem::take(&mut plan.here);
         for i in 0..n {
+            plan.gen_off.push(plan.gen.len() as u32);
             here.clear();
             for k in 1..=self.max_ocr.min(n - i) {
                 if let Some(&ci) = self.rules.get(&plan.chars[i..i + k]) {
@@ -340,6 +346,8 @@ impl Channel {
                 }
             }
         }
+        plan.gen_off.push(plan.gen.len() as u32);
+        plan.here = here;
         for _ in 0..BUCKETS {
             plan.at_idx.push(plan.at.len() as u32);
         }
@@ -614,11 +622,8 @@ impl Walk<'_> {
                 self.go(i + 1, next, cost + c, edits + 1);
             }
         }
-        let from = plan.gen.partition_point(|g| (g.0 as usize) < i);
-        for &(at, k, ci) in &plan.gen[from..] {
-            if at as usize != i {
-                break;
-            }
+        let gens = plan.gen_off[i] as usize..plan.gen_off[i + 1] as usize;
+        for &(_, k, ci) in &plan.gen[gens] {
             for (sk, c) in &ch.chunks[ci as usize].gen {
                 if cost + c > self.limit {
                     continue;

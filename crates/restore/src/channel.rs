@@ -99,6 +99,11 @@ pub struct CandChars {
     pub toneless: Vec<char>,
     /// The same without any mark.
     pub skeleton: Vec<char>,
+    /// The insertion rules that match at each position (truth length, cost), when prepared
+    /// for a channel ([`Channel::prepare`]); the scorer finds them itself otherwise.
+    ins: Vec<(u8, i32)>,
+    /// Offsets into `ins` by position (empty until prepared).
+    ins_off: Vec<u32>,
 }
 
 impl CandChars {
@@ -108,6 +113,8 @@ impl CandChars {
             full: s.chars().collect(),
             toneless: toneless(s).chars().collect(),
             skeleton: skeleton(s).chars().collect(),
+            ins: Vec::new(),
+            ins_off: Vec::new(),
         }
     }
 }
@@ -419,6 +426,32 @@ impl Channel {
         }
     }
 
+    /// The insertion rules that match at each position of the candidate: (truth length, cost),
+    /// with offsets by position.
+    fn insertions_into(&self, cand: &CandChars, ins: &mut Vec<(u8, i32)>, ins_off: &mut Vec<u32>) {
+        ins.clear();
+        ins_off.clear();
+        for j in 0..cand.full.len() {
+            ins_off.push(ins.len() as u32);
+            for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
+                let r = &self.flat[ri as usize];
+                if let Some(c) = Self::rule_match(r, cand, j) {
+                    ins.push((r.len, c));
+                }
+            }
+        }
+        ins_off.push(ins.len() as u32);
+    }
+
+    /// Finds once, for a candidate scored many times, the insertion rules that match in it.
+    pub fn prepare(&self, cand: &mut CandChars) {
+        let (mut ins, mut ins_off) = (Vec::new(), Vec::new());
+        self.insertions_into(cand, &mut ins, &mut ins_off);
+        ins.shrink_to_fit();
+        cand.ins = ins;
+        cand.ins_off = ins_off;
+    }
+
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
     pub fn cost(&self, plan: &mut Plan, cand: &CandChars, scratch: &mut Scratch) -> i32 {
         self.cost_within(plan, cand, i32::MAX / 4, scratch)
@@ -451,19 +484,13 @@ impl Channel {
         let w = m + 1;
         let Scratch { dp, ins, ins_off } = scratch;
         // the insertion rules that match at each position of the candidate (the same for
-        // every row of the table)
-        ins.clear();
-        ins_off.clear();
-        for j in 0..m {
-            ins_off.push(ins.len() as u32);
-            for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
-                let r = &self.flat[ri as usize];
-                if let Some(c) = Self::rule_match(r, cand, j) {
-                    ins.push((r.len, c));
-                }
-            }
-        }
-        ins_off.push(ins.len() as u32);
+        // every row of the table): prepared with the candidate, or found here
+        let (ins, ins_off): (&[(u8, i32)], &[u32]) = if cand.ins_off.len() == m + 1 {
+            (&cand.ins, &cand.ins_off)
+        } else {
+            self.insertions_into(cand, ins, ins_off);
+            (ins, ins_off)
+        };
         dp.clear();
         dp.resize((n + 1) * w, i32::MAX / 2);
         dp[0] = 0;
@@ -700,6 +727,32 @@ mod tests {
         ch.plan("nguoi", &mut plan);
         let nguoi = CandChars::new("người");
         assert_eq!(ch.cost(&mut plan, &nguoi, &mut dp), 0);
+    }
+
+    #[test]
+    fn prepared_candidates_cost_what_unprepared_ones_do() {
+        // insertion rules (empty OCR side) are what preparing finds ahead
+        let ch = Channel::new(&[
+            rule("", "h", 90),
+            rule("", "ư", 120),
+            rule("6", "ố", 50),
+            rule("ir", "ứ", 80),
+        ]);
+        let mut plan = Plan::default();
+        let mut dp = Scratch::default();
+        for token in ["nguoi", "s6", "chirc", "ngoi", "tuong", "6"] {
+            ch.plan(token, &mut plan);
+            for word in ["người", "số", "chức", "thương", "nhà", "ư"] {
+                let plain = CandChars::new(word);
+                let mut ready = CandChars::new(word);
+                ch.prepare(&mut ready);
+                assert_eq!(
+                    ch.cost(&mut plan, &plain, &mut dp),
+                    ch.cost(&mut plan, &ready, &mut dp),
+                    "{token} -> {word}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -108,8 +108,16 @@ impl Model {
         for s in skel.keys() {
             trie.insert(s);
         }
-        let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
         let channel = Channel::new(&dict.channel);
+        let chars = dict
+            .syl
+            .iter()
+            .map(|s| {
+                let mut c = CandChars::new(s);
+                channel.prepare(&mut c);
+                c
+            })
+            .collect();
         let protected: FxSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
         let mut code_repair = FxMap::default();
         for p in &protected {

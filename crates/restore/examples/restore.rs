@@ -1,5 +1,6 @@
 //! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`,
-//! `restore cands DICT WORD..`, `restore lm DICT "s1 s2 .."`, `restore score GT HYP` (the metric, in Rust).
+//! `restore cands DICT WORD..`, `restore lm DICT "s1 s2 .."`, `restore score GT HYP` (the metric, in Rust),
+//! `restore speed DICT [ROOT]` (the three mixes, cold and warm, one core), `restore dump DICT FILES..`.
 
 use std::io::Read;
 use std::path::Path;
@@ -49,51 +50,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Some("speed") => {
-            // cold (first pass) and warm throughput over the given files, one core
-            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
-            let mut text = String::new();
-            for f in &args[3..] {
-                text.push_str(&std::fs::read_to_string(f)?);
-                text.push('\n');
+            // cold and warm throughput on the three mixes, one core: restore speed DICT [ROOT]
+            let dict = std::fs::read(&args[2])?;
+            let root = Path::new(args.get(3).map_or(".", String::as_str));
+            let mut load = f64::MAX;
+            for _ in 0..5 {
+                let t0 = std::time::Instant::now();
+                let r = vanban_restore::Restorer::from_bytes(&dict)?;
+                load = load.min(t0.elapsed().as_secs_f64());
+                drop(r);
             }
-            let lines: Vec<Vec<&str>> = text
+            println!("load: {:.1} ms (best of 5)", load * 1e3);
+            for mix in vanban_restore::speed::mixes(root)? {
+                let s = vanban_restore::speed::measure(&dict, &mix, 5)?;
+                println!("{} ({} tokens)", s.line(), s.tokens);
+            }
+        }
+        Some("cold") => {
+            // N cold passes over mix K (0 eng, 1 stripped, 2 correct), for a profiler:
+            // restore cold DICT ROOT K N [warm|cleared]
+            let dict = std::fs::read(&args[2])?;
+            let mixes = vanban_restore::speed::mixes(Path::new(&args[3]))?;
+            let mix = &mixes[args[4].parse::<usize>()?];
+            let lines: Vec<Vec<&str>> = mix
+                .text
                 .lines()
                 .map(|l| l.split_whitespace().collect())
                 .collect();
-            // CPU time of this thread (the machine may be shared): /proc/thread-self/schedstat
-            let cpu = || -> f64 {
-                std::fs::read_to_string("/proc/thread-self/schedstat")
-                    .ok()
-                    .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-                    .map_or(0.0, |ns| ns / 1e9)
-            };
-            // best of 5 passes each: cold (cache cleared before the pass), then warm
-            for pass in ["cold", "warm"] {
-                let mut best = (f64::MAX, f64::MAX);
-                let mut n = 0;
-                for _ in 0..5 {
-                    if pass == "cold" {
-                        r.clear_cache();
-                    }
-                    let (t0, c0) = (std::time::Instant::now(), cpu());
-                    n = 0;
-                    for i in 0..lines.len() {
-                        let before = i.checked_sub(1).map_or(&[][..], |j| &lines[j][..]);
-                        let after = lines.get(i + 1).map_or(&[][..], |l| &l[..]);
-                        n += r.restore_line_in_context(before, &lines[i], after).len();
-                    }
-                    best.0 = best.0.min(t0.elapsed().as_secs_f64());
-                    best.1 = best.1.min(cpu() - c0);
+            // `warm` after N: one restorer for all passes; `cleared`: the same, its cache emptied
+            // before each pass (cold passes without the loads, for a profile)
+            let warm = vanban_restore::Restorer::from_bytes(&dict)?;
+            for _ in 0..args[5].parse::<usize>()? {
+                if args.get(6).is_some_and(|a| a == "warm") {
+                    vanban_restore::speed::pass(&warm, &lines);
+                } else if args.get(6).is_some_and(|a| a == "cleared") {
+                    // cold without the load: the one restorer's candidate cache emptied
+                    warm.clear_cache();
+                    vanban_restore::speed::pass(&warm, &lines);
+                } else {
+                    let r = vanban_restore::Restorer::from_bytes(&dict)?;
+                    vanban_restore::speed::pass(&r, &lines);
                 }
-                let (s, c) = best;
-                println!(
-                    "{pass}: {} bytes, {n} tokens in {:.1} ms ({:.1} ms CPU) = {:.0} KB/s ({:.0} KB/s CPU)",
-                    text.len(),
-                    s * 1e3,
-                    c * 1e3,
-                    text.len() as f64 / s / 1e3,
-                    text.len() as f64 / c / 1e3
-                );
             }
         }
         Some("dev") => {
@@ -109,6 +106,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     row.restored.accuracy(),
                     row.unchanged
                 );
+            }
+        }
+        Some("dump") => {
+            // every token's reading, confidence and alternatives over the given files, each read
+            // as is, marks stripped and (for `.gt.txt`) as its first reading: `restore dump DICT
+            // FILES..` (a change meant to keep results compares two dumps)
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            for f in &args[3..] {
+                let raw = std::fs::read_to_string(f)?;
+                let plain = vanban_restore::eval::first_reading(&raw);
+                let stripped = vanban_restore::text::strip_marks(&plain);
+                for (kind, text) in [("as is", &raw), ("stripped", &stripped)] {
+                    println!("== {f} ({kind})");
+                    let lines: Vec<Vec<&str>> = text
+                        .lines()
+                        .map(|l| l.split_whitespace().collect())
+                        .collect();
+                    for line in r.restore_lines(&lines) {
+                        for t in line {
+                            println!(
+                                "{}\t{}\t{:.4}\t{}",
+                                t.raw,
+                                t.text,
+                                t.conf,
+                                t.alternatives.join("|")
+                            );
+                        }
+                    }
+                }
             }
         }
         Some("eval") => {

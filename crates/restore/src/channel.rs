@@ -56,6 +56,40 @@ struct Rule {
     cost: i32,
 }
 
+/// A rule as the scorer's inner loop reads it: truth of at most three characters, inline.
+#[derive(Debug, Clone, Copy)]
+struct FlatRule {
+    /// Characters of the truth.
+    len: u8,
+    /// Characters of the truth's skeleton kept (at most three; only the first `len` are
+    /// compared).
+    skeleton_len: u8,
+    truth: [char; 3],
+    toneless: [char; 3],
+    skeleton: [char; 3],
+    cost: i32,
+}
+
+impl FlatRule {
+    fn new(r: &Rule) -> FlatRule {
+        let fill = |v: &[char]| {
+            let mut a = ['\0'; 3];
+            for (x, &c) in a.iter_mut().zip(v) {
+                *x = c;
+            }
+            a
+        };
+        FlatRule {
+            len: r.truth.len().min(3) as u8,
+            skeleton_len: r.truth_skeleton_chars.len().min(3) as u8,
+            truth: fill(&r.truth),
+            toneless: fill(&r.truth_toneless),
+            skeleton: fill(&r.truth_skeleton_chars),
+            cost: r.cost,
+        }
+    }
+}
+
 /// A candidate syllable as the scorer needs it: its characters, without tones, without marks.
 #[derive(Debug, Clone, Default)]
 pub struct CandChars {
@@ -65,6 +99,11 @@ pub struct CandChars {
     pub toneless: Vec<char>,
     /// The same without any mark.
     pub skeleton: Vec<char>,
+    /// The insertion rules that match at each position (truth length, cost), when prepared
+    /// for a channel ([`Channel::prepare`]); the scorer finds them itself otherwise.
+    ins: Vec<(u8, i32)>,
+    /// Offsets into `ins` by position (empty until prepared).
+    ins_off: Vec<u32>,
 }
 
 impl CandChars {
@@ -74,6 +113,8 @@ impl CandChars {
             full: s.chars().collect(),
             toneless: toneless(s).chars().collect(),
             skeleton: skeleton(s).chars().collect(),
+            ins: Vec::new(),
+            ins_off: Vec::new(),
         }
     }
 }
@@ -82,6 +123,8 @@ impl CandChars {
 #[derive(Debug, Default)]
 pub struct Channel {
     all: Vec<Rule>,
+    /// The same rules laid out flat for the scorer's inner loop (one cache line each).
+    flat: Vec<FlatRule>,
     /// OCR chunk → its entry in `chunks`.
     rules: FxMap<Vec<char>, u32>,
     /// The rules of each OCR chunk, and what generation does with them.
@@ -91,7 +134,8 @@ pub struct Channel {
     /// Insertions by the first letter of their truth skeleton (`a`–`z`; 26: anything else).
     insertions_by: Vec<Vec<u32>>,
     /// Insertions grouped by skeleton, cheapest cost (for generation), by the skeleton's first
-    /// letter (`a`–`z`); insertions of anything else cannot spell a skeleton and are left out.
+    /// letter (`a`–`z`), cheapest first; insertions of anything else cannot spell a skeleton and
+    /// are left out.
     insertion_skeletons: Vec<Vec<(String, i32)>>,
 }
 
@@ -105,6 +149,17 @@ struct Chunk {
     gen: Vec<(Box<str>, i32)>,
 }
 
+/// Scratch space of the exact scorer, kept by the caller between candidates.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    /// The edit-distance table.
+    dp: Vec<i32>,
+    /// Insertion rules matching at each candidate position: (truth length, cost).
+    ins: Vec<(u8, i32)>,
+    /// Offsets into `ins` by candidate position.
+    ins_off: Vec<u32>,
+}
+
 /// A token prepared for generation and scoring: its characters and the rules that apply where.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
@@ -116,6 +171,12 @@ pub struct Plan {
     at_idx: Vec<u32>,
     /// The OCR chunks found, as (start position, characters consumed, chunk index).
     gen: Vec<(u8, u8, u32)>,
+    /// Offsets into `gen` by start position (`gen_off[i]..gen_off[i + 1]` start at `i`).
+    gen_off: Vec<u32>,
+    /// Scratch: the rules found at one position, by bucket.
+    here: Vec<(usize, u8, u32)>,
+    /// True once the rules above are filled in for `chars`.
+    ruled: bool,
 }
 
 impl Plan {
@@ -159,6 +220,7 @@ impl Channel {
             };
             ch.max_ocr = ch.max_ocr.max(o.len());
             let id = ch.all.len() as u32;
+            ch.flat.push(FlatRule::new(&rule));
             ch.all.push(rule);
             if o.is_empty() {
                 ch.insertions.push(id);
@@ -207,6 +269,10 @@ impl Channel {
                 ch.insertion_skeletons[bucket(b)].push((sk, c));
             }
         }
+        // cheapest first: generation stops at the first one over its limit
+        for list in &mut ch.insertion_skeletons {
+            list.sort_by(|x, y| (x.1, &x.0).cmp(&(y.1, &y.0)));
+        }
         ch.insertions_by = vec![Vec::new(); 27];
         for &i in &ch.insertions {
             let first = ch.all[i as usize].truth_skeleton_chars.first().copied();
@@ -237,14 +303,29 @@ impl Channel {
 
     /// Prepares a lowercase token.
     pub fn plan(&self, token: &str, plan: &mut Plan) {
+        self.plan_chars(token, plan);
+        self.find_rules(plan);
+    }
+
+    /// Prepares a lowercase token's characters only; the rules that apply where are found when
+    /// the exact scorer first needs them (a reading that differs only in marks needs none).
+    pub fn plan_chars(&self, token: &str, plan: &mut Plan) {
         plan.chars.clear();
         plan.chars.extend(token.chars());
+        plan.ruled = false;
+    }
+
+    /// Finds the rules that apply at each position of the planned characters.
+    fn find_rules(&self, plan: &mut Plan) {
+        plan.ruled = true;
         plan.at.clear();
         plan.at_idx.clear();
         plan.gen.clear();
+        plan.gen_off.clear();
         let n = plan.chars.len();
-        let mut here: Vec<(usize, u8, u32)> = Vec::with_capacity(64);
+        let mut here = std::mem::take(&mut plan.here);
         for i in 0..n {
+            plan.gen_off.push(plan.gen.len() as u32);
             here.clear();
             for k in 1..=self.max_ocr.min(n - i) {
                 if let Some(&ci) = self.rules.get(&plan.chars[i..i + k]) {
@@ -272,6 +353,8 @@ impl Channel {
                 }
             }
         }
+        plan.gen_off.push(plan.gen.len() as u32);
+        plan.here = here;
         for _ in 0..BUCKETS {
             plan.at_idx.push(plan.at.len() as u32);
         }
@@ -321,35 +404,93 @@ impl Channel {
         }
     }
 
-    fn rule_match(rule: &Rule, cand: &CandChars, j: usize) -> Option<i32> {
-        let l = rule.truth.len();
+    /// The cost of a rule's truth read at position `j` of the candidate: its cost when the
+    /// truth is there as written, a little more when only the tone differs, more again when only
+    /// the skeleton matches; `None` when even the skeleton does not.
+    #[inline]
+    fn rule_match(rule: &FlatRule, cand: &CandChars, j: usize) -> Option<i32> {
+        let l = rule.len as usize;
         if j + l > cand.full.len() {
             return None;
         }
-        // short slices: a plain loop beats a call to memcmp
-        let same = |a: &[char], b: &[char]| a.iter().zip(b).all(|(x, y)| x == y);
-        if !same(&cand.skeleton[j..j + l], &rule.truth_skeleton_chars) {
+        let k = l.min(rule.skeleton_len as usize);
+        if (0..k).any(|x| cand.skeleton[j + x] != rule.skeleton[x]) {
             return None;
         }
-        if same(&cand.full[j..j + l], &rule.truth) {
+        if (0..l).all(|x| cand.full[j + x] == rule.truth[x]) {
             Some(rule.cost)
-        } else if same(&cand.toneless[j..j + l], &rule.truth_toneless) {
+        } else if (0..l).all(|x| cand.toneless[j + x] == rule.toneless[x]) {
             Some(rule.cost + TONE_SLACK)
         } else {
             Some(rule.cost + SKELETON_SLACK)
         }
     }
 
+    /// The insertion rules that match at each position of the candidate: (truth length, cost),
+    /// with offsets by position.
+    fn insertions_into(&self, cand: &CandChars, ins: &mut Vec<(u8, i32)>, ins_off: &mut Vec<u32>) {
+        ins.clear();
+        ins_off.clear();
+        for j in 0..cand.full.len() {
+            ins_off.push(ins.len() as u32);
+            for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
+                let r = &self.flat[ri as usize];
+                if let Some(c) = Self::rule_match(r, cand, j) {
+                    ins.push((r.len, c));
+                }
+            }
+        }
+        ins_off.push(ins.len() as u32);
+    }
+
+    /// Finds once, for a candidate scored many times, the insertion rules that match in it.
+    pub fn prepare(&self, cand: &mut CandChars) {
+        let (mut ins, mut ins_off) = (Vec::new(), Vec::new());
+        self.insertions_into(cand, &mut ins, &mut ins_off);
+        ins.shrink_to_fit();
+        cand.ins = ins;
+        cand.ins_off = ins_off;
+    }
+
     /// Weighted edit distance from the planned token to a candidate (lowercase characters).
-    pub fn cost(&self, plan: &Plan, cand: &CandChars, dp: &mut Vec<i32>) -> i32 {
-        self.cost_within(plan, cand, i32::MAX / 4, dp)
+    pub fn cost(&self, plan: &mut Plan, cand: &CandChars, scratch: &mut Scratch) -> i32 {
+        self.cost_within(plan, cand, i32::MAX / 4, scratch)
     }
 
     /// [`Channel::cost`] when it is at most `limit`; some value above `limit` otherwise (paths
     /// dearer than the limit are not followed: every step costs zero or more).
-    pub fn cost_within(&self, plan: &Plan, cand: &CandChars, limit: i32, dp: &mut Vec<i32>) -> i32 {
+    pub fn cost_within(
+        &self,
+        plan: &mut Plan,
+        cand: &CandChars,
+        limit: i32,
+        scratch: &mut Scratch,
+    ) -> i32 {
         let (n, m) = (plan.chars.len(), cand.full.len());
+        // every character read as itself or with its marks lost: nothing costs less than that
+        if n == m
+            && plan
+                .chars
+                .iter()
+                .zip(&cand.full)
+                .all(|(&o, &t)| Self::sub(o, t) == 0)
+        {
+            return 0;
+        }
+        if !plan.ruled {
+            self.find_rules(plan);
+        }
+        let plan = &*plan;
         let w = m + 1;
+        let Scratch { dp, ins, ins_off } = scratch;
+        // the insertion rules that match at each position of the candidate (the same for
+        // every row of the table): prepared with the candidate, or found here
+        let (ins, ins_off): (&[(u8, i32)], &[u32]) = if cand.ins_off.len() == m + 1 {
+            (&cand.ins, &cand.ins_off)
+        } else {
+            self.insertions_into(cand, ins, ins_off);
+            (ins, ins_off)
+        };
         dp.clear();
         dp.resize((n + 1) * w, i32::MAX / 2);
         dp[0] = 0;
@@ -387,11 +528,8 @@ impl Channel {
                 }
                 if j < m {
                     relax(i, j + 1, INS, dp, &mut reach);
-                    for &ri in &self.insertions_by[bucket(cand.skeleton[j])] {
-                        let r = &self.all[ri as usize];
-                        if let Some(c) = Self::rule_match(r, cand, j) {
-                            relax(i, j + r.truth.len(), c, dp, &mut reach);
-                        }
+                    for &(l, c) in &ins[ins_off[j] as usize..ins_off[j + 1] as usize] {
+                        relax(i, j + l as usize, c, dp, &mut reach);
                     }
                 }
                 if i < n {
@@ -412,9 +550,9 @@ impl Channel {
                     };
                     for r in ranges {
                         for &(k, ri) in &plan.at[r.start as usize..r.end as usize] {
-                            let r = &self.all[ri as usize];
+                            let r = &self.flat[ri as usize];
                             if let Some(c) = Self::rule_match(r, cand, j) {
-                                relax(i + k as usize, j + r.truth.len(), c, dp, &mut reach);
+                                relax(i + k as usize, j + r.len as usize, c, dp, &mut reach);
                             }
                         }
                     }
@@ -511,26 +649,33 @@ impl Walk<'_> {
                 self.go(i + 1, next, cost + c, edits + 1);
             }
         }
-        let from = plan.gen.partition_point(|g| (g.0 as usize) < i);
-        for &(at, k, ci) in &plan.gen[from..] {
-            if at as usize != i {
-                break;
-            }
+        let gens = plan.gen_off[i] as usize..plan.gen_off[i + 1] as usize;
+        for &(_, k, ci) in &plan.gen[gens] {
             for (sk, c) in &ch.chunks[ci as usize].gen {
+                if cost + c > self.limit {
+                    continue;
+                }
                 if let Some(next) = trie.follow(node, sk) {
                     self.go(i + k as usize, next, cost + c, edits + 1);
                 }
             }
         }
         for (b, _) in trie.children(node) {
+            // (cheapest first)
             for (sk, c) in &ch.insertion_skeletons[bucket(b)] {
+                if cost + c > self.limit {
+                    break;
+                }
                 if let Some(next) = trie.follow(node, sk) {
                     self.go(i, next, cost + c, edits + 1);
                 }
             }
         }
         // drop the character
-        self.go(i + 1, node, cost + Channel::del(o), edits + 1);
+        let c = Channel::del(o);
+        if cost + c <= self.limit {
+            self.go(i + 1, node, cost + c, edits + 1);
+        }
     }
 }
 
@@ -570,18 +715,44 @@ mod tests {
     fn marks_lost_are_free_and_rules_apply() {
         let ch = Channel::new(&[rule("6", "ố", 50), rule("ir", "ứ", 80)]);
         let mut plan = Plan::default();
-        let mut dp = Vec::new();
+        let mut dp = Scratch::default();
         ch.plan("s6", &mut plan);
         let so = CandChars::new("số");
         let so2 = CandChars::new("sổ");
-        assert_eq!(ch.cost(&plan, &so, &mut dp), 50);
-        assert_eq!(ch.cost(&plan, &so2, &mut dp), 50 + TONE_SLACK);
+        assert_eq!(ch.cost(&mut plan, &so, &mut dp), 50);
+        assert_eq!(ch.cost(&mut plan, &so2, &mut dp), 50 + TONE_SLACK);
         ch.plan("chirc", &mut plan);
         let chuc = CandChars::new("chức");
-        assert_eq!(ch.cost(&plan, &chuc, &mut dp), 80);
+        assert_eq!(ch.cost(&mut plan, &chuc, &mut dp), 80);
         ch.plan("nguoi", &mut plan);
         let nguoi = CandChars::new("người");
-        assert_eq!(ch.cost(&plan, &nguoi, &mut dp), 0);
+        assert_eq!(ch.cost(&mut plan, &nguoi, &mut dp), 0);
+    }
+
+    #[test]
+    fn prepared_candidates_cost_what_unprepared_ones_do() {
+        // insertion rules (empty OCR side) are what preparing finds ahead
+        let ch = Channel::new(&[
+            rule("", "h", 90),
+            rule("", "ư", 120),
+            rule("6", "ố", 50),
+            rule("ir", "ứ", 80),
+        ]);
+        let mut plan = Plan::default();
+        let mut dp = Scratch::default();
+        for token in ["nguoi", "s6", "chirc", "ngoi", "tuong", "6"] {
+            ch.plan(token, &mut plan);
+            for word in ["người", "số", "chức", "thương", "nhà", "ư"] {
+                let plain = CandChars::new(word);
+                let mut ready = CandChars::new(word);
+                ch.prepare(&mut ready);
+                assert_eq!(
+                    ch.cost(&mut plan, &plain, &mut dp),
+                    ch.cost(&mut plan, &ready, &mut dp),
+                    "{token} -> {word}"
+                );
+            }
+        }
     }
 
     #[test]

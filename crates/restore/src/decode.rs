@@ -13,7 +13,9 @@
 use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
 use crate::model::{FxHasher, FxMap, Model};
-use crate::text::{apply_case, case_of, has_marks, normalize_word, skeleton, split_edges, Case};
+use crate::text::{
+    case_of, has_marks, normalize_word, push_cased, skeleton, skeleton_into, split_edges, Case,
+};
 use crate::trie::Trie;
 use crate::Token;
 use std::hash::{BuildHasher, BuildHasherDefault};
@@ -55,8 +57,6 @@ const MAX_CANDS: usize = 16;
 const PRUNE_MARGIN: i32 = 700;
 /// A transition cost not looked up yet.
 const UNSET: i32 = i32::MIN;
-/// Entries of a worker's bigram lookup cache before it is emptied.
-const PAIR_CACHE_MAX: usize = 1 << 15;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -121,8 +121,11 @@ pub struct Cache {
     shards: Vec<Shard>,
 }
 
-/// One shard of the candidate cache: (lowercase word, line flags) → candidate list.
-type Shard = RwLock<FxMap<(String, u8), Arc<[Cand]>>>;
+/// Line flags (keep, clean, lowercase) a candidate list depends on: 3 bits.
+const FLAG_SETS: usize = 8;
+
+/// One shard of the candidate cache: lowercase word → candidate list per set of line flags.
+type Shard = RwLock<FxMap<Box<str>, [Option<Arc<[Cand]>>; FLAG_SETS]>>;
 
 /// Shards of the candidate cache.
 const CACHE_SHARDS: usize = 16;
@@ -138,28 +141,34 @@ impl Default for Cache {
 }
 
 impl Cache {
-    fn shard(&self, key: &(String, u8)) -> &Shard {
-        let h = BuildHasherDefault::<FxHasher>::default().hash_one(key);
+    fn shard(&self, word: &str) -> &Shard {
+        let h = BuildHasherDefault::<FxHasher>::default().hash_one(word);
         &self.shards[(h >> 7) as usize % CACHE_SHARDS]
     }
 
-    fn get(&self, key: &(String, u8)) -> Option<Arc<[Cand]>> {
+    fn get(&self, word: &str, flags: u8) -> Option<Arc<[Cand]>> {
         let shard = self
-            .shard(key)
+            .shard(word)
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        shard.get(key).cloned()
+        shard.get(word)?[flags as usize % FLAG_SETS].clone()
     }
 
-    fn insert(&self, key: (String, u8), list: Arc<[Cand]>) {
+    fn insert(&self, word: &str, flags: u8, list: Arc<[Cand]>) {
         let mut shard = self
-            .shard(&key)
+            .shard(word)
             .write()
             .unwrap_or_else(PoisonError::into_inner);
+        if let Some(lists) = shard.get_mut(word) {
+            lists[flags as usize % FLAG_SETS] = Some(list);
+            return;
+        }
         if shard.len() >= CACHE_SHARD_MAX {
             shard.clear();
         }
-        shard.insert(key, list);
+        let mut lists: [Option<Arc<[Cand]>>; FLAG_SETS] = Default::default();
+        lists[flags as usize % FLAG_SETS] = Some(list);
+        shard.insert(word.into(), lists);
     }
 
     /// Forgets every list (the next pass over a text is a cold one again).
@@ -191,33 +200,36 @@ pub struct Worker {
     alpha: Vec<i32>,
     beta: Vec<i32>,
     plan: Plan,
-    dp: Vec<i32>,
+    dp: crate::channel::Scratch,
     expand: FxMap<u32, i32>,
     seen: FxMap<u64, [i32; crate::channel::MAX_EDITS as usize + 1]>,
     delta: Vec<i32>,
     dback: Vec<u32>,
     pair_off: Vec<usize>,
+    /// Per pair of candidates in context: the bigram cost less the name bonus ([`UNSET`] until
+    /// looked up).
     pair_cost: Vec<i32>,
+    /// Per pair of candidates in context: the back-off cost of the triples the pair starts, or
+    /// `u32::MAX` when the pair is not stored (no triple can follow it).
     pair_ctx: Vec<u32>,
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
     /// The normalised lowercase core of each token of the line.
     lowers: Vec<String>,
-    /// Bigram lookups already made (`a << 32 | b` → cost, stored pair): a small table that stays
-    /// in cache, in front of the large one that does not.
-    pairs: FxMap<u64, (i32, u32)>,
+    /// Scratch: a skeleton.
+    skel_buf: String,
+    /// Scratch: skeleton nodes reached by generation, with their cost.
+    nodes: Vec<(i32, u32)>,
     /// Scratch: candidates sorted by a cost.
-    order: Vec<(i32, usize)>,
-    /// Serial of the model `pairs` holds lookups of.
-    pairs_model: u64,
+    order: Vec<u64>,
 }
 
 fn is_number(core: &str) -> bool {
-    core.chars().any(|c| c.is_ascii_digit())
+    core.bytes().any(|c| c.is_ascii_digit())
         && core
-            .chars()
-            .all(|c| c.is_ascii_digit() || ".,/:-%".contains(c))
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'/' | b':' | b'-' | b'%'))
 }
 
 /// True for a vowel letter, marked or not.
@@ -240,7 +252,7 @@ fn is_lone_glyph(m: &Model, core: &str) -> bool {
     const RULES: &[char] = &['|', '_', '=', '-', '–', '—', '~', '¦'];
     let mut it = core.chars();
     matches!((it.next(), it.next()), (Some(c), None)
-        if !c.is_alphabetic() && !RULES.contains(&c) && m.channel.stands_for_letter(c))
+        if !crate::text::is_alpha(c) && !RULES.contains(&c) && m.channel.stands_for_letter(c))
 }
 
 /// A word written with a capital `I` and then lowercase letters (`Idi`, `Idn`): the English
@@ -256,7 +268,7 @@ fn glue_glyph(core: &str, trail: &str) -> Option<char> {
     let g = trail.chars().next()?;
     (matches!(g, '?' | '’' | '\'')
         && !core.is_empty()
-        && core.chars().all(char::is_alphabetic)
+        && core.chars().all(crate::text::is_alpha)
         && core.chars().count() <= 6)
         .then_some(g)
 }
@@ -284,7 +296,7 @@ fn after_heading_word(tok: &str) -> bool {
             | "so"
             | "quyen"
             | "tap"
-    ) || !core.chars().any(char::is_alphabetic)
+    ) || !core.chars().any(crate::text::is_alpha)
 }
 
 /// Roman numerals read with `1` and `l` for `I` (`11.` → `II.`).
@@ -330,18 +342,27 @@ impl Worker {
         self.cands.clear();
         self.slots.clear();
         // each token's core, normalised and lowercased once
-        self.lowers.clear();
-        self.lowers.extend(tokens.iter().map(|t| {
+        // (the strings are kept from line to line and refilled)
+        if self.lowers.len() < tokens.len() {
+            self.lowers.resize_with(tokens.len(), String::new);
+        }
+        for (t, out) in tokens.iter().zip(&mut self.lowers) {
             let (_, core, _) = split_edges(t);
-            normalize_word(core).to_lowercase()
-        }));
+            out.clear();
+            if core.is_ascii() {
+                out.push_str(core);
+                out.make_ascii_lowercase();
+            } else {
+                out.push_str(&normalize_word(core).to_lowercase());
+            }
+        }
         // line statistics
         let mut words = 0usize;
         let mut accented = 0usize;
         let mut upper = 0usize;
         for (t, n) in tokens[own.clone()].iter().zip(&self.lowers[own.clone()]) {
             let (_, core, _) = split_edges(t);
-            if core.chars().any(char::is_alphabetic) && !is_code(core) {
+            if core.chars().any(crate::text::is_alpha) && !is_code(core) {
                 words += 1;
                 if has_marks(n) && m.ids.contains_key(n) {
                     accented += 1;
@@ -362,10 +383,12 @@ impl Worker {
             .zip(&self.lowers[own.clone()])
             .all(|(t, lower)| {
                 let (_, core, _) = split_edges(t);
-                !core.chars().any(char::is_alphabetic)
+                !core.chars().any(crate::text::is_alpha)
                     || is_code(core)
                     || m.protected.contains(core)
-                    || (m.skel.contains_key(&skeleton(lower))
+                    || (m
+                        .skel
+                        .contains_key(skeleton_into(lower, &mut self.skel_buf))
                         && (!has_marks(lower) || m.ids.contains_key(lower)))
                     || m.user.contains_key(lower)
                     || (!upper_line
@@ -404,9 +427,10 @@ impl Worker {
                 // a lone digit or symbol: a number, or a one-letter word OCR misread (`6` for `ở`)
                 kind = Kind::Word;
                 let lower = core.to_lowercase();
-                let list = self.generate(m, &lower, false, false, Case::Lower);
+                // flags 4: not keeping, not clean, lowercase (as a lowercase word asks)
+                let list = self.cached(m, cache, &lower, 4, Case::Lower);
                 self.cands
-                    .extend(list.into_iter().filter(|c| !matches!(c.out, Out::Keep)));
+                    .extend(list.iter().filter(|c| !matches!(c.out, Out::Keep)).cloned());
                 let number = core.chars().all(|c| c.is_ascii_digit());
                 self.cands.push(Cand {
                     out: Out::Keep,
@@ -458,14 +482,14 @@ impl Worker {
                     let flags = u8::from(accented_line && known)
                         | u8::from(clean_line || settled) << 1
                         | u8::from(case == Case::Lower) << 2;
-                    let list = self.cached(m, cache, lower.clone(), flags, case);
+                    let list = self.cached(m, cache, &lower, flags, case);
                     self.cands.extend(list.iter().cloned());
                     // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
                     if l_for_i(core) {
                         let mut with = String::with_capacity(lower.len());
                         with.push('l');
                         with.push_str(&lower[1..]);
-                        let list = self.cached(m, cache, with, flags & !2 | 4, Case::Lower);
+                        let list = self.cached(m, cache, &with, flags & !2 | 4, Case::Lower);
                         self.cands
                             .extend(
                                 list.iter()
@@ -480,9 +504,9 @@ impl Worker {
                     // a glyph OCR put after the letters may belong to them (`t?` for `ử`):
                     // the readings that take it in compete with those that do not
                     if let Some(g) = glue {
-                        let mut with = lower;
+                        let mut with = lower.clone();
                         with.push(g);
-                        let list = self.cached(m, cache, with, flags & !2, case);
+                        let list = self.cached(m, cache, &with, flags & !2, case);
                         self.cands
                             .extend(
                                 list.iter()
@@ -494,6 +518,7 @@ impl Worker {
                             );
                     }
                 }
+                self.lowers[ti] = lower;
             }
             if kind == Kind::Inert {
                 cut_before = true;
@@ -522,18 +547,17 @@ impl Worker {
         &mut self,
         m: &Model,
         cache: &Cache,
-        lower: String,
+        lower: &str,
         flags: u8,
         case: Case,
     ) -> Arc<[Cand]> {
-        let key = (lower, flags);
-        match cache.get(&key) {
+        match cache.get(lower, flags) {
             Some(list) => list,
             None => {
                 let list: Arc<[Cand]> = self
-                    .generate(m, &key.0, flags & 1 != 0, flags & 2 != 0, case)
+                    .generate(m, lower, flags & 1 != 0, flags & 2 != 0, case)
                     .into();
-                cache.insert(key, list.clone());
+                cache.insert(lower, flags, list.clone());
                 list
             }
         }
@@ -590,7 +614,13 @@ impl Worker {
                 lowered: false,
             }];
         }
-        m.channel.plan(lower, &mut self.plan);
+        // a clean word's readings mostly differ from it only in marks, which need no rules: the
+        // rules that apply where are found when a reading first needs them
+        if clean {
+            m.channel.plan_chars(lower, &mut self.plan);
+        } else {
+            m.channel.plan(lower, &mut self.plan);
+        }
         if clean {
             if let Some(node) = m.trie.follow(Trie::ROOT, &own) {
                 self.expand.insert(node, 0);
@@ -615,14 +645,21 @@ impl Worker {
         let mut scored: Vec<(i32, u32)> = Vec::new();
         let mut users: Vec<(i32, String)> = Vec::new();
         // score exactly only the cheapest skeletons
-        let mut sks: Vec<(i32, String)> = self
-            .expand
-            .iter()
-            .map(|(&k, &c)| (c, m.trie.spell(k)))
-            .collect();
+        // (by cost, then spelling: only the nodes that can make the list are spelled)
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.clear();
+        nodes.extend(self.expand.iter().map(|(&k, &c)| (c, k)));
+        nodes.sort_unstable();
+        let floor = nodes.first().map_or(0, |x| x.0);
+        nodes.retain(|x| x.0 <= floor + SKELETON_MARGIN);
+        if nodes.len() > MAX_SKELETONS {
+            let last = nodes[MAX_SKELETONS - 1].0;
+            nodes.retain(|x| x.0 <= last);
+        }
+        let mut sks: Vec<(i32, String)> =
+            nodes.iter().map(|&(c, k)| (c, m.trie.spell(k))).collect();
+        self.nodes = nodes;
         sks.sort_unstable();
-        let floor = sks.first().map_or(0, |x| x.0);
-        sks.retain(|x| x.0 <= floor + SKELETON_MARGIN);
         sks.truncate(MAX_SKELETONS);
         // The generation cost of a skeleton is (but for rare paths generation does not take) a
         // lower bound of the exact cost of its syllables: a syllable whose bound already loses
@@ -651,7 +688,7 @@ impl Worker {
                         }
                     };
                     let c = m.channel.cost_within(
-                        &self.plan,
+                        &mut self.plan,
                         &m.chars[id as usize],
                         limit,
                         &mut self.dp,
@@ -671,12 +708,18 @@ impl Worker {
             if let Some(ws) = m.user_skel.get(sk) {
                 for w in ws {
                     let cc = crate::channel::CandChars::new(w);
-                    let c = m.channel.cost(&self.plan, &cc, &mut self.dp);
+                    let c = m.channel.cost(&mut self.plan, &cc, &mut self.dp);
                     users.push((c, w.clone()));
                 }
             }
         }
-        scored.sort_unstable_by_key(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id));
+        // (by total cost, then id: the total computed once per candidate, not per comparison)
+        let mut keyed: Vec<(i32, u32, i32)> = scored
+            .iter()
+            .map(|&(c, id)| (c * CHANNEL_WEIGHT / 100 + m.uni(id), id, c))
+            .collect();
+        keyed.sort_unstable();
+        let mut scored: Vec<(i32, u32)> = keyed.into_iter().map(|(_, id, c)| (c, id)).collect();
         scored.truncate(MAX_CANDS);
         // a candidate far dearer than the best on its own is not worth a place in the lattice
         if let Some(&(c0, id0)) = scored.first() {
@@ -720,7 +763,7 @@ impl Worker {
                 out: Out::Keep,
                 id: None,
                 local: 0,
-                oov: if lower.chars().any(|c| !c.is_alphabetic())
+                oov: if lower.chars().any(|c| !crate::text::is_alpha(c))
                     || (case != Case::Upper && !lower.chars().any(is_vowel_letter))
                 {
                     // digits or symbols among letters, or no vowel at all: not a word as it is
@@ -745,6 +788,32 @@ impl Worker {
         }
     }
 
+    /// The least a transition into the candidate can cost, name bonus aside (its cost outside
+    /// the model, or the syllable's cheapest entry from any predecessor).
+    #[inline]
+    fn entry_floor(m: &Model, c: &Cand) -> i32 {
+        c.id.map_or(c.oov, |b| m.entry_floor(b))
+    }
+
+    /// The least a transition out of the candidate can cost, name bonus aside, into a syllable
+    /// (nothing is known for a word outside the model; a successor outside the model costs its
+    /// own price, at least zero).
+    #[inline]
+    fn exit_floor(m: &Model, c: &Cand) -> i32 {
+        c.id.map_or(0, |a| m.exit_floor(a))
+    }
+
+    /// The most a transition from slot `p` to the next slot `s` can fall below zero: the name
+    /// bonus where it may apply, nothing elsewhere (costs are never negative).
+    #[inline]
+    fn bonus_slack(p: &Slot, s: &Slot) -> i32 {
+        if s.cap && p.cap && !s.cut_before {
+            NAME_BONUS
+        } else {
+            0
+        }
+    }
+
     /// Bonus for two capitalised tokens read as a known name (`Hướng Hóa`, `Sở Ngoại vụ`).
     #[inline]
     fn name_bonus(&self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
@@ -761,14 +830,10 @@ impl Worker {
     }
 
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
-    /// two slots in context, the bigram cost (name bonus included) and the index of the stored
-    /// pair (the trigram context), so that the passes below look nothing up twice.
+    /// two slots in context, the bigram cost (name bonus included) and the triple back-off of a
+    /// stored pair, so that the passes below look nothing up twice.
     #[inline(never)]
-    fn fill_pairs(&mut self, m: &Model) {
-        if self.pairs_model != m.serial {
-            self.pairs.clear();
-            self.pairs_model = m.serial;
-        }
+    fn fill_pairs(&mut self) {
         self.pair_off.clear();
         let mut total = 0;
         for t in 0..self.slots.len() {
@@ -788,8 +853,8 @@ impl Worker {
     }
 
     /// The transition cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`, in context):
-    /// bigram cost less the name bonus; looked up on first use, and the stored pair (the trigram
-    /// context) noted in `pair_ctx`.
+    /// bigram cost less the name bonus; looked up on first use, and the triple back-off of a
+    /// stored pair noted in `pair_ctx`.
     fn pair_val(&mut self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
         let k = self.pair(t, pi, ci);
         let v = self.pair_cost[k];
@@ -800,19 +865,8 @@ impl Worker {
         let c = &self.cands[ci];
         let (cost, ctx) = match (pid, c.id) {
             (Some(a), Some(b)) => {
-                let key = (u64::from(a) << 32) | u64::from(b);
-                match self.pairs.get(&key) {
-                    Some(&v) => v,
-                    None => {
-                        let (cost, k) = m.bigram_at(a, b);
-                        let v = (cost, k.map_or(u32::MAX, |k| k as u32));
-                        if self.pairs.len() >= PAIR_CACHE_MAX {
-                            self.pairs.clear();
-                        }
-                        self.pairs.insert(key, v);
-                        v
-                    }
-                }
+                let (cost, backoff) = m.bigram_at(a, b);
+                (cost, backoff.map_or(u32::MAX, u32::from))
             }
             _ => (Self::trans(m, pid, c), u32::MAX),
         };
@@ -831,7 +885,7 @@ impl Worker {
 
     #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
-        self.fill_pairs(m);
+        self.fill_pairs();
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);
@@ -853,18 +907,29 @@ impl Worker {
                 }
                 continue;
             }
-            // predecessors cheapest first: no transition costs less than minus the name bonus,
-            // so the scan stops at the first one that cannot win (the minimum stays exact)
+            // predecessors cheapest first: no transition costs less than minus the name bonus
+            // (or zero where no bonus can apply), so the scan stops at the first one that cannot
+            // win (the minimum stays exact)
             let p = self.slots[t - 1].clone();
+            let slack = Self::bonus_slack(&p, &s);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            order.extend((p.start..p.end).map(|pi| (self.alpha[pi], pi)));
+            // (ordered by what they cost at the least, way out included)
+            order.extend(
+                (p.start..p.end)
+                    .map(|pi| rank(self.alpha[pi] + Self::exit_floor(m, &self.cands[pi]), pi)),
+            );
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for &(a, pi) in &order {
-                    if a - NAME_BONUS >= best {
+                let floor = Self::entry_floor(m, &self.cands[ci]) - slack;
+                for (least, pi) in order.iter().map(|&k| unrank(k)) {
+                    if least - slack >= best {
                         break;
+                    }
+                    let a = self.alpha[pi];
+                    if a + floor >= best {
+                        continue;
                     }
                     best = best.min(a + self.pair_val(m, t, pi, ci));
                 }
@@ -895,16 +960,22 @@ impl Worker {
                 }
                 continue;
             }
+            let slack = Self::bonus_slack(&s, &nx);
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            order.extend((nx.start..nx.end).map(|ni| (self.cands[ni].local + self.beta[ni], ni)));
+            // (ordered by what they cost at the least, entry included)
+            order.extend((nx.start..nx.end).map(|ni| {
+                let c = &self.cands[ni];
+                rank(c.local + self.beta[ni] + Self::entry_floor(m, c), ni)
+            }));
             order.sort_unstable();
             for ci in s.start..s.end {
                 let mut best = i32::MAX / 4;
-                for &(rest, ni) in &order {
-                    if rest - NAME_BONUS >= best {
+                for (least, ni) in order.iter().map(|&k| unrank(k)) {
+                    if least - slack >= best {
                         break;
                     }
+                    let rest = self.cands[ni].local + self.beta[ni];
                     best = best.min(self.pair_val(m, t + 1, ci, ni) + rest);
                 }
                 self.beta[ci] = best;
@@ -964,7 +1035,7 @@ impl Worker {
         self.dback.resize(total, u32::MAX);
         self.prune();
         let live = std::mem::take(&mut self.live);
-        let mut order: Vec<(i32, usize)> = Vec::new();
+        let mut order = std::mem::take(&mut self.order);
         for t in 0..n {
             let s = self.slots[t].clone();
             let c_n = s.end - s.start;
@@ -1004,10 +1075,10 @@ impl Worker {
                 if q_in_context {
                     order.extend(live[live_q.clone()].iter().map(|&q| {
                         let q = q as usize;
-                        (self.delta[off[t - 1] + q * p_n + p], q)
+                        rank(self.delta[off[t - 1] + q * p_n + p], q)
                     }));
                 } else {
-                    order.push((self.delta[off[t - 1] + p], 0));
+                    order.push(rank(self.delta[off[t - 1] + p], 0));
                 }
                 order.sort_unstable();
                 for &c in &live[live_c.clone()] {
@@ -1017,7 +1088,7 @@ impl Worker {
                     let bi = self.pair_val(m, t, p_slot.start + p, ci);
                     let mut best = i32::MAX / 4;
                     let mut arg = u32::MAX;
-                    for &(prev, q) in &order {
+                    for (prev, q) in order.iter().map(|&k| unrank(k)) {
                         if prev >= best {
                             break;
                         }
@@ -1030,15 +1101,13 @@ impl Worker {
                             if let (Some(a), Some(b), Some(cc), true) =
                                 (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)
                             {
-                                let key =
-                                    (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(cc);
-                                tr = match m.tri.get(&key) {
+                                tr = match m.triples.get(a, b, cc) {
                                     // the stored trigram cost, less the name bonus
                                     // the bigram cost `bi` carries
-                                    Some(&x) => {
+                                    Some(x) => {
                                         i32::from(x) - self.name_bonus(m, t, p_slot.start + p, ci)
                                     }
-                                    None => i32::from(m.dict.tri_backoff[ctx as usize]) + bi,
+                                    None => ctx as i32 + bi,
                                 };
                             }
                         }
@@ -1054,6 +1123,7 @@ impl Worker {
             }
         }
         self.live = live;
+        self.order = order;
         // trace back
         let mut k = (off[n - 1]..off[n])
             .min_by_key(|&k| self.delta[k])
@@ -1083,34 +1153,38 @@ impl Worker {
                 c => c,
             };
             let core_n = normalize_word(core);
-            let core_lower = core_n.to_lowercase();
+            let core_lower = self.lowers[t].as_str();
             let render = |c: &Cand| -> String {
-                let body = match &c.out {
-                    Out::Keep => core_n.clone(),
-                    Out::Fixed(f) => f.clone(),
-                    Out::Word(w) => {
-                        if *w == core_lower {
-                            core_n.clone()
-                        } else {
-                            apply_case(w, case)
-                        }
-                    }
-                    Out::Syl(i) => {
-                        let w = &m.dict.syl[*i as usize];
-                        if *w == core_lower {
-                            core_n.clone()
-                        } else if c.lowered {
-                            apply_case(w, if t == first { Case::Title } else { Case::Lower })
-                        } else {
-                            apply_case(w, case)
-                        }
-                    }
-                };
                 let trail = match trail.chars().next() {
                     Some(g) if c.glued => &trail[g.len_utf8()..],
                     _ => trail,
                 };
-                format!("{lead}{body}{trail}")
+                let mut out = String::with_capacity(lead.len() + core.len() + 8 + trail.len());
+                out.push_str(lead);
+                match &c.out {
+                    Out::Keep => out.push_str(&core_n),
+                    Out::Fixed(f) => out.push_str(f),
+                    Out::Word(w) => {
+                        if w == core_lower {
+                            out.push_str(&core_n);
+                        } else {
+                            push_cased(&mut out, w, case);
+                        }
+                    }
+                    Out::Syl(i) => {
+                        let w = &m.dict.syl[*i as usize];
+                        if w == core_lower {
+                            out.push_str(&core_n);
+                        } else if c.lowered {
+                            let lc = if t == first { Case::Title } else { Case::Lower };
+                            push_cased(&mut out, w, lc);
+                        } else {
+                            push_cased(&mut out, w, case);
+                        }
+                    }
+                }
+                out.push_str(trail);
+                out
             };
             let ci = chosen[t];
             let text = render(&self.cands[ci]);
@@ -1118,18 +1192,19 @@ impl Worker {
             let mm = |i: usize| self.alpha[i] + self.beta[i];
             let best = mm(ci);
             let mut z = 0f32;
-            let mut others: Vec<(i32, usize)> = Vec::new();
+            let mut others = std::mem::take(&mut self.order);
+            others.clear();
             for i in s.start..s.end {
                 let d = (mm(i) - best).max(0) as f32 / CONF_TEMP;
                 z += (-d).exp();
                 if i != ci {
-                    others.push((mm(i), i));
+                    others.push(rank(mm(i), i));
                 }
             }
             let conf = if z > 0.0 { 1.0 / z } else { 1.0 };
             others.sort_unstable();
             let mut alternatives: Vec<String> = Vec::new();
-            for &(_, i) in &others {
+            for (_, i) in others.iter().map(|&k| unrank(k)) {
                 let a = render(&self.cands[i]);
                 if a != text && !alternatives.contains(&a) {
                     alternatives.push(a);
@@ -1138,6 +1213,7 @@ impl Worker {
                     break;
                 }
             }
+            self.order = others;
             let changed = text != *tok;
             let _ = s.kind;
             out.push(Token {
@@ -1151,6 +1227,22 @@ impl Worker {
         }
         out
     }
+}
+
+/// A cost and an index packed so that sorting the packed keys sorts by cost, then index (the
+/// order of `(cost, index)` pairs, cheaper to sort).
+#[inline]
+fn rank(cost: i32, index: usize) -> u64 {
+    (u64::from(cost as u32 ^ 0x8000_0000) << 32) | index as u64
+}
+
+/// The cost and index of a [`rank`] key.
+#[inline]
+fn unrank(key: u64) -> (i32, usize) {
+    (
+        ((key >> 32) as u32 ^ 0x8000_0000) as i32,
+        (key & 0xffff_ffff) as usize,
+    )
 }
 
 /// Repairs the parts of a code written without `Đ` (`ND-CP` → `NĐ-CP`); `None` when nothing changes.
@@ -1177,4 +1269,24 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
     }
     flush(&mut part, &mut out, &mut changed);
     changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn ranks_sort_like_cost_index_pairs(
+            pairs in proptest::collection::vec((any::<i32>(), 0usize..1 << 20), 0..40),
+        ) {
+            let mut want = pairs.clone();
+            want.sort_unstable();
+            let mut keys: Vec<u64> = pairs.iter().map(|&(c, i)| rank(c, i)).collect();
+            keys.sort_unstable();
+            let got: Vec<(i32, usize)> = keys.into_iter().map(unrank).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }

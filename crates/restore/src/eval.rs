@@ -346,8 +346,17 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
             ),
         )?;
     }
+    // speed on one core, per CPU second of the measuring thread (and per wall second)
+    let blob = std::fs::read(&dict).map_err(|e| RestoreError::io(&dict, e))?;
+    for mix in crate::speed::mixes(repo_root)? {
+        let s = crate::speed::measure(&blob, &mix, SPEED_RUNS)?;
+        w(out, format!("{}\n", s.line()))?;
+    }
     Ok(rows)
 }
+
+/// Passes of each kind the evaluation's speed lines take the best of.
+const SPEED_RUNS: usize = 3;
 
 #[cfg(test)]
 mod tests {

@@ -193,6 +193,17 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
             cause: "missing: the dictionary needs at least syllables.tsv".into(),
         });
     }
+    if syl.len() + 1 >= crate::ngram::MAX_SYLLABLES {
+        return Err(RestoreError::Data {
+            path: data_dir.join("syllables.tsv"),
+            line: 0,
+            cause: format!(
+                "too many syllables ({}): at most {} fit the model's 16-bit ids",
+                syl.len(),
+                crate::ngram::MAX_SYLLABLES - 2
+            ),
+        });
+    }
     let num_id = syl.len() as u32;
     syl.push("<num>".into());
     counts.push(0);
@@ -500,6 +511,12 @@ pub fn decode_blob(bytes: &[u8]) -> Result<Dict, String> {
     let dict: Dict = bincode::deserialize(&bytes[MAGIC.len() + 4..])
         .map_err(|e| format!("corrupt dictionary: {e}"))?;
     let n = dict.syl.len();
+    if n >= crate::ngram::MAX_SYLLABLES {
+        return Err(format!(
+            "too many syllables ({n}): this vanban reads at most {}",
+            crate::ngram::MAX_SYLLABLES - 1
+        ));
+    }
     if dict.flags.len() != n
         || dict.uni.len() != n
         || dict.cont.len() != n
@@ -510,6 +527,11 @@ pub fn decode_blob(bytes: &[u8]) -> Result<Dict, String> {
         || dict.bi_next.iter().any(|&b| b as usize >= n)
         || dict.tri_key.len() != dict.tri_cost.len()
         || dict.tri_backoff.len() != dict.bi_next.len()
+        || dict.tri_key.iter().any(|&k| {
+            [k >> 42, (k >> 21) & 0x1f_ffff, k & 0x1f_ffff]
+                .iter()
+                .any(|&id| id as usize >= n)
+        })
     {
         return Err("corrupt dictionary: inconsistent tables".into());
     }

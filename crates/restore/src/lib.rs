@@ -17,6 +17,8 @@ mod error;
 pub mod eval;
 pub mod lexicon;
 pub mod model;
+pub mod ngram;
+pub mod speed;
 pub mod text;
 pub mod trie;
 
@@ -111,12 +113,70 @@ impl Restorer {
         all.extend_from_slice(tokens);
         all.extend_from_slice(after);
         let own = before.len()..before.len() + tokens.len();
-        let mut out = WORKER.with(|w| {
-            w.borrow_mut()
-                .restore_line(&self.model, &self.cache, &all, own)
-        });
+        let mut out = if all.iter().any(|t| glued_at_dot(&self.model, t).is_some()) {
+            self.restore_unglued(&all, own)
+        } else {
+            WORKER.with(|w| {
+                w.borrow_mut()
+                    .restore_line(&self.model, &self.cache, &all, own)
+            })
+        };
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
+        }
+        out
+    }
+
+    /// Restores `all[own]` where some tokens are two words glued at a dot (`hưởng.theo`): each
+    /// such token is restored as its two words, and its restored text is the two words with a
+    /// space between them (the dot was a speck).
+    fn restore_unglued(&self, all: &[&str], own: std::ops::Range<usize>) -> Vec<Token> {
+        let mut pieces: Vec<&str> = Vec::with_capacity(all.len() + 2);
+        let mut split = Vec::with_capacity(all.len());
+        let mut own_pieces = 0..0;
+        for (i, t) in all.iter().enumerate() {
+            if i == own.start {
+                own_pieces.start = pieces.len();
+            }
+            match glued_at_dot(&self.model, t) {
+                Some(dot) => {
+                    pieces.push(&t[..dot]);
+                    pieces.push(&t[dot + 1..]);
+                    split.push(true);
+                }
+                None => {
+                    pieces.push(t);
+                    split.push(false);
+                }
+            }
+            if i + 1 == own.end {
+                own_pieces.end = pieces.len();
+            }
+        }
+        let restored = WORKER.with(|w| {
+            w.borrow_mut()
+                .restore_line(&self.model, &self.cache, &pieces, own_pieces)
+        });
+        let mut it = restored.into_iter();
+        let mut out = Vec::with_capacity(own.len());
+        for i in own {
+            let Some(first) = it.next() else { break };
+            if !split[i] {
+                out.push(first);
+                continue;
+            }
+            let Some(second) = it.next() else { break };
+            let text = format!("{} {}", first.text, second.text);
+            let conf = first.conf.min(second.conf);
+            let changed = text != all[i];
+            out.push(Token {
+                raw: all[i].to_string(),
+                text,
+                conf,
+                alternatives: Vec::new(),
+                changed,
+                uncertain: changed && conf < decode::UNCERTAIN_BELOW,
+            });
         }
         out
     }
@@ -222,6 +282,28 @@ fn token_spans(line: &str) -> Vec<(usize, usize)> {
         spans.push((s, line.len()));
     }
     spans
+}
+
+/// Where OCR glued two words with a speck read as a dot (`hưởng.theo`, `phần.hoặc`): the byte
+/// index of the dot in `tok`, when the token holds that one dot between letters only, both sides
+/// spell syllables (marked as read, or unmarked skeletons) and the word after it is lowercase
+/// (a sentence that ends at the dot would start the next one with a capital).
+fn glued_at_dot(m: &Model, tok: &str) -> Option<usize> {
+    let (lead, core, _) = text::split_edges(tok);
+    let dot = core.find('.')?;
+    let (left, right) = (&core[..dot], &core[dot + 1..]);
+    let syllable = |w: &str| {
+        if w.is_empty() || !w.chars().all(text::is_alpha) {
+            return false;
+        }
+        let lower = text::normalize_word(w).to_lowercase();
+        m.ids
+            .get(&lower)
+            .is_some_and(|&i| m.dict.flags[i as usize] & lexicon::FLAG_SYLLABLE != 0)
+            || (!text::has_marks(&lower) && m.skel.contains_key(&lower))
+    };
+    (right.chars().next().is_some_and(char::is_lowercase) && syllable(left) && syllable(right))
+        .then_some(lead.len() + dot)
 }
 
 /// A line with its tokens replaced by their restored text, the whitespace between them kept.

@@ -1,16 +1,18 @@
 //! The loaded model: the compiled dictionary plus the indexes built from it at load time
-//! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens).
+//! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens, the
+//! pair and triple tables of [`crate::ngram`], and per-syllable bounds on pair costs that let
+//! the decoder skip work that cannot change its result).
 //!
 //! It is immutable once built and shared by all threads; everything mutable lives in the
 //! per-thread [`crate::decode::Worker`].
 
 use crate::channel::{CandChars, Channel};
 use crate::lexicon::{skeleton_index, Dict};
+use crate::ngram::{PairTable, TripleTable};
 use crate::text::{normalize_word, skeleton};
 use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -19,8 +21,18 @@ pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        // eight bytes per step (strings are hashed too: syllables, cache keys)
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
         }
     }
     #[inline]
@@ -40,12 +52,6 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A hash set with [`FxHasher`].
 pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
-/// A fresh model serial number.
-fn next_serial() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 /// The shared, read-only model.
 #[derive(Debug)]
 pub struct Model {
@@ -62,22 +68,27 @@ pub struct Model {
     /// The confusion table.
     pub channel: Channel,
     /// Protected tokens, exactly as written.
-    pub protected: HashSet<String>,
+    pub protected: FxSet<String>,
     /// Code parts written without `Đ` → their proper form (`ND` → `NĐ`).
-    pub code_repair: HashMap<String, String>,
+    pub code_repair: FxMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
-    /// Trigram key → cost.
-    pub tri: FxMap<u64, u16>,
+    /// Stored word pairs: cost and the back-off of the triples they start.
+    pub pairs: PairTable,
+    /// Per syllable: the least its entry can cost after anything (no predecessor, a stored pair,
+    /// or the back-off), a bound that lets the decoder skip predecessors that cannot win.
+    pub entry_floor: Vec<i32>,
+    /// Per syllable: the least a syllable after it can cost (a stored pair, or the back-off);
+    /// zero where the successor may be a word outside the model.
+    pub exit_floor: Vec<i32>,
+    /// Stored word triples: cost.
+    pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
     pub user: HashMap<String, String>,
     /// Skeleton → clerk-confirmed words.
     pub user_skel: HashMap<String, Vec<String>>,
-    /// A number no other model built in this process has (per-thread caches of model lookups
-    /// are keyed by it).
-    pub serial: u64,
     /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
     /// each syllable and the syllables as confirmed, longest first.
     pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
@@ -97,10 +108,18 @@ impl Model {
         for s in skel.keys() {
             trie.insert(s);
         }
-        let chars = dict.syl.iter().map(|s| CandChars::new(s)).collect();
         let channel = Channel::new(&dict.channel);
-        let protected: HashSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
-        let mut code_repair = HashMap::new();
+        let chars = dict
+            .syl
+            .iter()
+            .map(|s| {
+                let mut c = CandChars::new(s);
+                channel.prepare(&mut c);
+                c
+            })
+            .collect();
+        let protected: FxSet<String> = dict.protected.iter().map(|p| p.0.clone()).collect();
+        let mut code_repair = FxMap::default();
         for p in &protected {
             for part in p.split(['-', '/']) {
                 if part.contains(['Đ', 'đ']) && part.chars().all(char::is_alphabetic) {
@@ -110,12 +129,55 @@ impl Model {
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
         let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
-        let tri = dict
-            .tri_key
+        let pairs = PairTable::new(
+            (0..dict.syl.len())
+                .flat_map(|a| {
+                    let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
+                    (lo..hi).map(move |k| (a as u32, k))
+                })
+                .map(|(a, k)| (a, dict.bi_next[k], dict.bi_cost[k], dict.tri_backoff[k]))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let min_backoff = dict.backoff.iter().copied().min().map_or(0, i32::from);
+        let mut entry_floor: Vec<i32> = dict
+            .uni
             .iter()
-            .copied()
-            .zip(dict.tri_cost.iter().copied())
+            .zip(&dict.cont)
+            .map(|(&u, &c)| i32::from(u).min(min_backoff + i32::from(c)))
             .collect();
+        for (&b, &c) in dict.bi_next.iter().zip(&dict.bi_cost) {
+            if let Some(f) = entry_floor.get_mut(b as usize) {
+                *f = (*f).min(i32::from(c));
+            }
+        }
+        let min_cont = dict.cont.iter().copied().min().map_or(0, i32::from);
+        let exit_floor: Vec<i32> = (0..dict.syl.len())
+            .map(|a| {
+                let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
+                let stored = dict.bi_cost[lo..hi]
+                    .iter()
+                    .copied()
+                    .min()
+                    .map_or(i32::MAX, i32::from);
+                stored.min(i32::from(dict.backoff[a]) + min_cont)
+            })
+            .collect();
+        let triples = TripleTable::new(
+            dict.tri_key
+                .iter()
+                .zip(&dict.tri_cost)
+                .map(|(&k, &c)| {
+                    (
+                        (k >> 42) as u32,
+                        ((k >> 21) & 0x1f_ffff) as u32,
+                        (k & 0x1f_ffff) as u32,
+                        c,
+                    )
+                })
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
         Model {
             dict,
             ids,
@@ -127,17 +189,18 @@ impl Model {
             code_repair,
             num_id,
             names,
-            tri,
+            pairs,
+            entry_floor,
+            exit_floor,
+            triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
             user_phrases: Vec::new(),
-            serial: next_serial(),
         }
     }
 
     /// Adds clerk-confirmed words.
     pub fn add_user_words(&mut self, words: impl IntoIterator<Item = String>) {
-        self.serial = next_serial();
         for w in words {
             let syllables: Vec<String> = w.split_whitespace().map(normalize_word).collect();
             if syllables.len() > 1 {
@@ -169,24 +232,32 @@ impl Model {
         i32::from(self.dict.uni[id as usize])
     }
 
+    /// The least `b` can cost after anything ([`Model::entry_floor`]).
+    #[inline]
+    pub fn entry_floor(&self, b: u32) -> i32 {
+        self.entry_floor[b as usize]
+    }
+
+    /// The least a syllable can cost after `a` ([`Model::exit_floor`]).
+    #[inline]
+    pub fn exit_floor(&self, a: u32) -> i32 {
+        self.exit_floor[a as usize]
+    }
+
     /// Cost of `b` after `a`.
     #[inline]
     pub fn bigram(&self, a: u32, b: u32) -> i32 {
         self.bigram_at(a, b).0
     }
 
-    /// Cost of `b` after `a`, and the index of the stored pair when there is one.
+    /// Cost of `b` after `a`, and the back-off cost of the triples after `a b` when the pair is
+    /// stored.
     #[inline]
-    pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<usize>) {
-        let d = &self.dict;
-        let (lo, hi) = (
-            d.bi_off[a as usize] as usize,
-            d.bi_off[a as usize + 1] as usize,
-        );
-        match d.bi_next[lo..hi].binary_search(&b).ok().map(|k| k + lo) {
-            Some(k) => (i32::from(d.bi_cost[k]), Some(k)),
+    pub fn bigram_at(&self, a: u32, b: u32) -> (i32, Option<u16>) {
+        match self.pairs.get(a, b) {
+            Some((cost, backoff)) => (i32::from(cost), Some(backoff)),
             None => (
-                i32::from(d.backoff[a as usize]) + i32::from(d.cont[b as usize]),
+                i32::from(self.dict.backoff[a as usize]) + i32::from(self.dict.cont[b as usize]),
                 None,
             ),
         }
@@ -195,13 +266,12 @@ impl Model {
     /// Cost of `c` after `a b`.
     #[inline]
     pub fn trigram(&self, a: u32, b: u32, c: u32) -> i32 {
-        let (_, Some(k)) = self.bigram_at(a, b) else {
+        let (_, Some(backoff)) = self.bigram_at(a, b) else {
             return self.bigram(b, c);
         };
-        let key = (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c);
-        match self.tri.get(&key) {
-            Some(&t) => i32::from(t),
-            None => i32::from(self.dict.tri_backoff[k]) + self.bigram(b, c),
+        match self.triples.get(a, b, c) {
+            Some(t) => i32::from(t),
+            None => i32::from(backoff) + self.bigram(b, c),
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Vowel modifier of a letter.
 pub const MOD_NONE: u8 = 0;
@@ -198,6 +198,18 @@ pub fn skeleton(s: &str) -> String {
     out
 }
 
+/// [`skeleton`] written into `out` (emptied first); returns it.
+pub fn skeleton_into<'a>(s: &str, out: &'a mut String) -> &'a str {
+    out.clear();
+    for c in s.chars() {
+        match letter(c) {
+            Some(l) => out.push(l.base),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// Removes every mark and keeps the case (`Người` → `Nguoi`, `Đ` → `D`); other characters stay.
 pub fn strip_marks(s: &str) -> String {
     s.chars()
@@ -224,8 +236,51 @@ pub fn normalize_word(s: &str) -> String {
         // nothing to compose, no tone to move
         return s.to_string();
     }
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes && !moves_tone(s) {
+        return s.to_string();
+    }
     let s: String = s.nfc().collect();
     new_tone_placement(&s)
+}
+
+/// True when [`new_tone_placement`] would change `s` (a final `oa`, `oe`, `uy` with the tone on
+/// its second vowel); cheap, allocates nothing.
+fn moves_tone(s: &str) -> bool {
+    let mut prev: [Option<Letter>; 2] = [None, None];
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        let l = letter(c);
+        let run_ends = l.is_some() && it.peek().map_or(true, |&n| letter(n).is_none());
+        if let (true, Some(lb), Some(la)) = (run_ends, l, prev[1]) {
+            let pair_ok = matches!(
+                (la.base, la.modi, lb.base, lb.modi),
+                ('o', MOD_NONE, 'a', MOD_NONE)
+                    | ('o', MOD_NONE, 'e', MOD_NONE)
+                    | ('u', MOD_NONE, 'y', MOD_NONE)
+            );
+            let after_q = la.base == 'u' && prev[0].is_some_and(|l| l.base == 'q');
+            if pair_ok && la.tone == 0 && lb.tone != 0 && !after_q {
+                return true;
+            }
+        }
+        prev = if l.is_some() {
+            [prev[1], l]
+        } else {
+            [None, None]
+        };
+    }
+    false
+}
+
+/// True for a letter of any script (`char::is_alphabetic`), with the Latin and Vietnamese
+/// letters answered from the letter table instead of the Unicode tables.
+#[inline]
+pub fn is_alpha(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        letter(c).is_some() || c.is_alphabetic()
+    }
 }
 
 /// Moves a tone from the last vowel of a final `oa`, `oe`, `uy` onto the first one, as the new
@@ -287,9 +342,20 @@ pub fn case_of(s: &str) -> Case {
     let mut letters = 0;
     let mut uppers = 0;
     let mut first_upper = None;
-    for c in s.chars().filter(|c| c.is_alphabetic()) {
+    for c in s.chars() {
+        let up = if c.is_ascii() {
+            if !c.is_ascii_alphabetic() {
+                continue;
+            }
+            c.is_ascii_uppercase()
+        } else if let Some(l) = letter(c) {
+            l.upper
+        } else if c.is_alphabetic() {
+            c.is_uppercase()
+        } else {
+            continue;
+        };
         letters += 1;
-        let up = c.is_uppercase();
         uppers += usize::from(up);
         first_upper.get_or_insert(up);
     }
@@ -317,14 +383,55 @@ pub fn apply_case(s: &str, case: Case) -> String {
     }
 }
 
+/// [`apply_case`] appended to `out`.
+pub fn push_cased(out: &mut String, s: &str, case: Case) {
+    match case {
+        Case::Lower => out.push_str(s),
+        Case::Upper => out.extend(s.chars().flat_map(char::to_uppercase)),
+        Case::Title => {
+            let mut it = s.chars();
+            if let Some(f) = it.next() {
+                out.extend(f.to_uppercase());
+                out.push_str(it.as_str());
+            }
+        }
+    }
+}
+
 /// Edge punctuation stripped by the metric and kept around the restored core.
 pub fn is_edge_punct(c: char) -> bool {
-    ".,;:!?()[]\"'“”‘’…-–—/".contains(c)
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '"'
+            | '\''
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
+            | '-'
+            | '–'
+            | '—'
+            | '/'
+    )
 }
 
 /// Characters kept around a token's core: the metric's edge punctuation plus footnote marks.
 fn is_edge(c: char) -> bool {
-    is_edge_punct(c) || "¹²³⁴⁵⁶⁷⁸⁹⁰*".contains(c)
+    is_edge_punct(c)
+        || matches!(
+            c,
+            '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' | '⁰' | '*'
+        )
 }
 
 /// Splits a token into leading punctuation, core, trailing punctuation (byte ranges of `tok`).
@@ -397,6 +504,7 @@ fn is_vowel(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn letters_decompose_and_compose() {
@@ -449,6 +557,48 @@ mod tests {
         }
         for s in ["new", "real", "hành̀", "xyz", "strong"] {
             assert!(!is_syllable_shape(s), "{s}");
+        }
+    }
+
+    /// Vietnamese letters (both tone placements, composed and decomposed), a few other
+    /// characters, and anything at all.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "o", "a", "e", "u", "y", "q", "h", "t", "à", "á", "ả", "ã", "ạ", "ỳ", "ý", "ỷ",
+                    "ỹ", "ỵ", "è", "é", "ẻ", "ẽ", "ẹ", "ò", "ó", "ơ", "ư", "đ", "Ó", "À", "Ý",
+                    "a\u{300}", "y\u{301}", "e\u{323}", "-", " ", "1", "\u{303}",
+                ]),
+                0..8
+            )
+            .prop_map(|v| v.concat()),
+            "\\PC{0,8}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn normalize_word_fast_path_is_exact(s in word()) {
+            let slow = new_tone_placement(&s.nfc().collect::<String>());
+            prop_assert_eq!(normalize_word(&s), slow);
+        }
+
+        #[test]
+        fn is_alpha_and_case_agree_with_unicode(s in word()) {
+            for c in s.chars() {
+                prop_assert_eq!(is_alpha(c), c.is_alphabetic());
+            }
+            let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+            let uppers = letters.iter().filter(|c| c.is_uppercase()).count();
+            let want = if letters.len() >= 2 && uppers == letters.len() {
+                Case::Upper
+            } else if letters.first().is_some_and(|c| c.is_uppercase()) {
+                Case::Title
+            } else {
+                Case::Lower
+            };
+            prop_assert_eq!(case_of(&s), want);
         }
     }
 }

@@ -307,3 +307,30 @@ fn a_sentence_wrapped_over_two_lines_keeps_its_word_pairs() {
     // a blank line cuts the context
     assert_eq!(r.restore_text("x\n\ny").lines().count(), 3);
 }
+
+#[test]
+fn words_glued_at_a_speck_are_read_as_two() {
+    let r = tiny();
+    // one token per token, the glued one read as its two words
+    let out = r.restore_line(&["Ban.của", "dân"]);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].text, "Ban của");
+    assert!(out[0].changed);
+    assert_eq!(out[0].raw, "Ban.của");
+    assert_eq!(out[1].text, "dân");
+    // unmarked too, punctuation kept around the pair
+    assert_eq!(line(r, "Chi.so, dan"), "Chỉ số, dân");
+    // a capital after the dot is a new sentence; codes, numbers, e-mails and non-words stay
+    for keep in [
+        "số.Của",
+        "3.5",
+        "snv@quangtri.gov.vn",
+        "v.v",
+        "ND.CP",
+        "ban.xyz",
+    ] {
+        let out = r.restore_line(&[keep]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].text, keep, "{keep}");
+    }
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use image::GrayImage;
 use vanban_doc::{Line, Table};
-use vanban_extract::{find_grids, join_tables, read_grids, CellMode, OcrCells};
+use vanban_extract::{find_grids, join_cut_tables, read_grids, CellMode, OcrCells};
 use vanban_ocr::{OcrConfig, OcrEngine, Recognize, Segmentation};
 
 fn arg(args: &mut Vec<String>, name: &str) -> Option<String> {
@@ -156,9 +156,9 @@ fn main() {
                 .map(|g| (g.xs.len() - 1, g.ys.len() - 1))
                 .collect::<Vec<_>>()
         );
-        tables.extend(read.into_iter().map(|t| t.table));
+        tables.extend(read.into_iter().map(|t| (t.table, Some(t.cut))));
     }
-    let tables = join_tables(tables);
+    let tables = join_cut_tables(tables);
     eprintln!(
         "{} table(s), {cells} cells OCRed in {:.2}s, grid finding {:.3}s",
         tables.len(),

@@ -66,7 +66,7 @@ pub fn process_file(
     sha256: String,
     page_done: &(dyn Fn() + Sync),
 ) -> Result<Processed, DocError> {
-    let (pages, thumbs, mut scan_tables) = match input.kind {
+    let (pages, thumbs, scan_tables) = match input.kind {
         InputKind::Text => {
             let pages = text_pages(&input.path)?;
             let n = pages.len();
@@ -89,9 +89,17 @@ pub fn process_file(
     }
     doc.summarize_restoration();
     doc.metadata = vanban_extract::extract_metadata(&doc);
-    scan_tables.extend(vanban_extract::extract_text_tables(&doc));
-    vanban_extract::attach_titles(&doc, &mut scan_tables);
-    doc.tables = vanban_extract::join_tables(scan_tables);
+    // Tables of page images know where their ruling is cut by a page break; text tables do not.
+    let (mut tables, mut cuts): (Vec<Table>, Vec<Option<vanban_extract::Cut>>) = scan_tables
+        .into_iter()
+        .map(|(t, cut)| (t, Some(cut)))
+        .unzip();
+    for t in vanban_extract::extract_text_tables(&doc) {
+        tables.push(t);
+        cuts.push(None);
+    }
+    vanban_extract::attach_titles(&doc, &mut tables);
+    doc.tables = vanban_extract::join_cut_tables(tables.into_iter().zip(cuts).collect());
     Ok(Processed { doc, thumbs })
 }
 
@@ -152,13 +160,16 @@ pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
     Ok(vanban_doc::pages_from_text(&text))
 }
 
-type PageResult = (Page, Option<GrayImage>, Vec<Table>);
+/// A page's table, with where its ruling is cut by the page break.
+type PageTable = (Table, vanban_extract::Cut);
+
+type PageResult = (Page, Option<GrayImage>, Vec<PageTable>);
 
 fn image_pages(
     engines: &Engines,
     input: &InputFile,
     page_done: &(dyn Fn() + Sync),
-) -> Result<(Vec<Page>, Vec<Option<GrayImage>>, Vec<Table>), DocError> {
+) -> Result<(Vec<Page>, Vec<Option<GrayImage>>, Vec<PageTable>), DocError> {
     let src = engines.open_pages(input)?;
     // Pages read from a text layer are rendered too, only to find ruled tables (opened on first need).
     let rendered: std::sync::OnceLock<Option<vanban_pages::PageSource>> =
@@ -256,7 +267,7 @@ fn scan_page(
     number: u32,
     image: &GrayImage,
     dpi: u32,
-) -> Result<(Vec<Line>, Vec<Table>), DocError> {
+) -> Result<(Vec<Line>, Vec<PageTable>), DocError> {
     let ocr_err = |e: vanban_ocr::OcrError| DocError::Ocr {
         page: number,
         msg: e.to_string(),
@@ -300,7 +311,7 @@ fn scan_page(
     let mut tables = Vec::with_capacity(scanned.len());
     for t in scanned {
         vanban_extract::insert_table_lines(&mut lines, t.bbox, t.lines);
-        tables.push(t.table);
+        tables.push((t.table, t.cut));
     }
     Ok((lines, tables))
 }

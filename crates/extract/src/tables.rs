@@ -143,7 +143,8 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
             .skip(usize::from(has_header))
             .all(|r| r.get(c).map_or(true, String::is_empty))
     };
-    if has_header {
+    let two_rows = has_header && rows.len() > 2 && is_sub_header(&rows[0], &rows[1]);
+    if has_header && !two_rows {
         let mut c = 0;
         while c + 1 < ncols {
             let h = &rows[0];
@@ -190,16 +191,18 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
             });
         }
     }
-    let header = if has_header {
+    let header = if two_rows {
+        let (top, sub) = (pad(rows[0].clone(), ncols), pad(rows[1].clone(), ncols));
+        cells.retain(|c| c.row >= 2);
+        cells.splice(0..0, sub_header_cells(&top, &sub));
+        sub_header_columns(&top, &sub)
+    } else if has_header {
         pad(rows[0].clone(), ncols)
     } else {
         Vec::new()
     };
-    let body = rows
-        .into_iter()
-        .skip(usize::from(has_header))
-        .map(|r| pad(r, ncols))
-        .collect();
+    let skip = if two_rows { 2 } else { usize::from(has_header) };
+    let body = rows.into_iter().skip(skip).map(|r| pad(r, ncols)).collect();
     Table {
         title: None,
         pages: Vec::new(),
@@ -207,6 +210,74 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
         rows: body,
         cells,
     }
+}
+
+/// True when text row `sub` is the second row of a two-row header under `top`: its first field is
+/// empty, it has two headings or more and no figures, and one of them stands under an empty field
+/// of `top` (the columns a parent heading spans).
+fn is_sub_header(top: &[String], sub: &[String]) -> bool {
+    let filled: Vec<&String> = sub.iter().filter(|s| !s.trim().is_empty()).collect();
+    sub.first().is_some_and(|s| s.trim().is_empty())
+        && filled.len() >= 2
+        && filled
+            .iter()
+            .all(|s| !s.chars().any(|c| c.is_ascii_digit()))
+        && sub
+            .iter()
+            .enumerate()
+            .any(|(c, s)| !s.trim().is_empty() && top.get(c).map_or(true, |t| t.trim().is_empty()))
+}
+
+/// For each column with a heading in `sub`, the column of its parent in `top`: the same column
+/// when `top` has text there, else the nearest one to the left with text.
+fn parent_col(top: &[String], c: usize) -> Option<usize> {
+    (0..=c).rev().find(|&p| !top[p].trim().is_empty())
+}
+
+/// One heading per column of a two-row text header: the parent and the column's own heading
+/// joined by [`HEADER_JOIN`], or the parent alone over a column with nothing under it.
+fn sub_header_columns(top: &[String], sub: &[String]) -> Vec<String> {
+    (0..top.len())
+        .map(|c| {
+            let own = sub[c].trim();
+            match parent_col(top, c) {
+                Some(p) if !own.is_empty() => format!("{}{HEADER_JOIN}{own}", top[p].trim()),
+                Some(p) if p == c => top[c].trim().to_string(),
+                _ => own.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The cells of a two-row text header with their spans: a top heading spans the columns to its
+/// right that are empty on top and headed below, and both rows when nothing is under it.
+fn sub_header_cells(top: &[String], sub: &[String]) -> Vec<Cell> {
+    let n = top.len();
+    let cell = |row: usize, col: usize, row_span: u32, col_span: usize, text: &str| Cell {
+        row: row as u32,
+        col: col as u32,
+        row_span,
+        col_span: col_span as u32,
+        text: text.trim().to_string(),
+        conf: 1.0,
+    };
+    let mut out = Vec::new();
+    for c in (0..n).filter(|&c| !top[c].trim().is_empty()) {
+        let span = 1
+            + (c + 1..n)
+                .take_while(|&k| top[k].trim().is_empty() && !sub[k].trim().is_empty())
+                .count();
+        let rows = if span == 1 && sub[c].trim().is_empty() {
+            2
+        } else {
+            1
+        };
+        out.push(cell(0, c, rows, span, &top[c]));
+    }
+    for c in (0..n).filter(|&c| !sub[c].trim().is_empty()) {
+        out.push(cell(1, c, 1, 1, &sub[c]));
+    }
+    out
 }
 
 fn pad(mut r: Vec<String>, n: usize) -> Vec<String> {
@@ -1150,6 +1221,42 @@ mod tests {
             t.rows,
             vec![vec!["1", "CÔNG TÁC"], vec!["1.1", "Thực hiện"]]
         );
+    }
+
+    #[test]
+    fn a_two_row_text_header_gives_one_heading_per_column() {
+        let split = |l: &str| l.split('\t').map(str::to_string).collect::<Vec<_>>();
+        let rows = vec![
+            split("STT\tNội dung\tKinh phí (triệu đồng)\t\t\tGhi chú"),
+            split("\t\tTổng\tNgân sách tỉnh\tKhác\t"),
+            split("1\tMáy tính\t375\t375\t0\t"),
+            split("2\tHệ thống\t850\t600\t250\tChuyển tiếp"),
+        ];
+        let t = table_from_rows(rows);
+        assert_eq!(
+            t.header,
+            [
+                "STT",
+                "Nội dung",
+                "Kinh phí (triệu đồng) - Tổng",
+                "Kinh phí (triệu đồng) - Ngân sách tỉnh",
+                "Kinh phí (triệu đồng) - Khác",
+                "Ghi chú"
+            ]
+        );
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0], ["1", "Máy tính", "375", "375", "0", ""]);
+        let spans = |text: &str| {
+            t.cells
+                .iter()
+                .find(|c| c.text == text)
+                .map(|c| (c.row, c.col, c.row_span, c.col_span))
+        };
+        assert_eq!(spans("STT"), Some((0, 0, 2, 1)));
+        assert_eq!(spans("Kinh phí (triệu đồng)"), Some((0, 2, 1, 3)));
+        assert_eq!(spans("Khác"), Some((1, 4, 1, 1)));
+        assert_eq!(spans("Ghi chú"), Some((0, 5, 2, 1)));
+        assert_eq!(spans("850").map(|s| s.0), Some(3));
     }
 
     #[test]

@@ -312,14 +312,9 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     }
     // Vertical runs, kept open per column, over the whole page: an open row cut by the page break
     // has verticals beyond the table's first or last rule.
-    let (y_start, y_end) = (0u32, h);
     let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
     let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
-    let rows = raw
-        .chunks_exact(w as usize)
-        .skip(y_start as usize)
-        .take((y_end - y_start) as usize);
-    for (y, row) in (y_start..).zip(rows) {
+    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
         for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
             if p < t {
                 if open.0 == u32::MAX {
@@ -509,15 +504,20 @@ fn open_ends(ys: &mut Vec<u32>, xs: &[u32], vs: &[Rule], tol: u32, open: u32) ->
         return Cut::default();
     };
     let outer = |x: u32| vs.iter().filter(move |v| v.cx().abs_diff(x) <= tol);
-    // How far up (down) the outer verticals reach: the shorter of the two sides.
-    let top = outer(left)
-        .map(|v| v.b.y0)
-        .min()
-        .max(outer(right).map(|v| v.b.y0).min());
-    let bottom = outer(left)
-        .map(|v| v.b.y1)
-        .max()
-        .min(outer(right).map(|v| v.b.y1).max());
+    // How far up (down) the outer verticals reach: the shorter of the two sides, both needed.
+    let both = |a: Option<u32>, b: Option<u32>, pick: fn(u32, u32) -> u32| {
+        a.zip(b).map(|(a, b)| pick(a, b))
+    };
+    let top = both(
+        outer(left).map(|v| v.b.y0).min(),
+        outer(right).map(|v| v.b.y0).min(),
+        u32::max,
+    );
+    let bottom = both(
+        outer(left).map(|v| v.b.y1).max(),
+        outer(right).map(|v| v.b.y1).max(),
+        u32::min,
+    );
     let mut cut = Cut::default();
     if let (Some(top), Some(&first)) = (top, ys.first()) {
         if top + open <= first {

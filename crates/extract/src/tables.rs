@@ -1150,6 +1150,55 @@ mod tests {
         assert_eq!(j[0].rows.len(), 3);
     }
 
+    proptest::proptest! {
+        /// Joining the parts of a table, cut rows and all, loses and repeats no word: the joined
+        /// rows and cells hold exactly the words of the parts' body rows, every row as wide as
+        /// the table, every cell inside it.
+        #[test]
+        fn joining_keeps_every_word_once(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof!["", "[1-9](\\.[1-9])?", "[a-e]{1,3}( [a-e]{1,3})?", "Tổng cộng"], 3),
+                1..12),
+            parts in proptest::collection::vec(1usize..5, 1..4),
+            cuts in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY), 4),
+        ) {
+            let mut tables = Vec::new();
+            let (mut at, mut page) = (0, 3);
+            for (k, n) in parts.iter().enumerate() {
+                let end = (at + n).min(rows.len());
+                if at >= end {
+                    break;
+                }
+                let body: Vec<[&str; 3]> = rows[at..end].iter().map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str()]).collect();
+                let body: Vec<&[&str]> = body.iter().map(|r| &r[..]).collect();
+                let header: &[&str] = if k == 0 { &["STT", "Nội dung", "Ghi chú"] } else { &[] };
+                let (known, top, bottom) = cuts[k];
+                tables.push((table(page, header, &body), known.then_some(Cut { top, bottom })));
+                at = end;
+                page += 1;
+            }
+            let words = |rows: &mut dyn Iterator<Item = &String>| {
+                let mut w: Vec<String> = rows.flat_map(|c| c.split_whitespace().map(str::to_string)).collect();
+                w.sort();
+                w
+            };
+            let want = words(&mut tables.iter().flat_map(|(t, _)| t.rows.iter().flatten()));
+            let joined = join_cut_tables(tables);
+            proptest::prop_assert_eq!(joined.len(), 1);
+            let t = &joined[0];
+            proptest::prop_assert!(t.rows.iter().all(|r| r.len() == 3));
+            // Item numbers may be put right, so compare the words of the other columns and count.
+            let got = words(&mut t.rows.iter().flatten());
+            proptest::prop_assert_eq!(got.len(), want.len());
+            let rest = |ws: &[String]| ws.iter().filter(|w| !w.chars().any(|c| c.is_ascii_digit())).cloned().collect::<Vec<_>>();
+            proptest::prop_assert_eq!(rest(&got), rest(&want));
+            let body_cells = words(&mut t.cells.iter().filter(|c| c.row >= 1).map(|c| &c.text));
+            proptest::prop_assert_eq!(body_cells.len(), want.len());
+            let height = header_rows(t) + t.rows.len() as u32;
+            proptest::prop_assert!(t.cells.iter().all(|c| c.row + c.row_span <= height && c.col + c.col_span <= 3));
+        }
+    }
+
     #[test]
     fn misread_roman_section_numbers_follow_their_sequence() {
         fn sec<'a>(n: &'a str, title: &'a str) -> [&'a str; 4] {

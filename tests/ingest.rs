@@ -150,6 +150,15 @@ fn every_table_of_every_fixture_is_found_with_exact_rows_and_columns() {
     for f in index["fixtures"].as_array().expect("fixtures") {
         let name = f["name"].as_str().expect("name");
         let doc = read_json(&out_file(name, "json"));
+        let want = read_json(&truth(&format!("{name}.expected.json")));
+        for (k, w) in want["tables"].as_array().into_iter().flatten().enumerate() {
+            assert_eq!(
+                doc["tables"][k]["title"],
+                w["title"],
+                "{name} table {}: title",
+                k + 1
+            );
+        }
         for (k, (acc, _)) in table_cell_accuracy(&doc, name).iter().enumerate() {
             assert!(
                 *acc >= 0.95,

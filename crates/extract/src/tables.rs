@@ -469,16 +469,7 @@ fn continues_row(prev: &Table, prev_cut: Option<Cut>, next: &Table, next_cut: Op
     if open {
         return !is_stt(first_cell) || last_cell.is_empty();
     }
-    let numbered = {
-        let firsts: Vec<&str> = prev
-            .rows
-            .iter()
-            .filter_map(|r| r.first().map(|s| s.trim()))
-            .filter(|s| !s.is_empty())
-            .collect();
-        firsts.len() >= 2 && firsts.iter().filter(|s| is_stt(s)).count() * 5 >= firsts.len() * 3
-    };
-    numbered
+    numbers_its_rows(prev, 2)
         && is_stt(last_cell)
         && first_cell.is_empty()
         && first.iter().any(|c| !c.trim().is_empty())
@@ -682,16 +673,22 @@ fn fix_section_numbers(t: &mut Table) {
     }
 }
 
+/// True when a table numbers its body rows: at least `min` first cells with text, three in five
+/// of them item numbers.
+fn numbers_its_rows(t: &Table, min: usize) -> bool {
+    let (mut filled, mut numbered) = (0usize, 0usize);
+    for s in t.rows.iter().filter_map(|r| r.first().map(|s| s.trim())) {
+        if !s.is_empty() {
+            filled += 1;
+            numbered += usize::from(is_stt(s));
+        }
+    }
+    filled >= min && numbered * 5 >= filled * 3
+}
+
 /// The dotted item numbers step of [`fix_item_numbers`].
 fn fix_dotted_numbers(t: &mut Table) {
-    let first: Vec<&str> = t
-        .rows
-        .iter()
-        .filter_map(|r| r.first().map(|s| s.trim()))
-        .filter(|s| !s.is_empty())
-        .collect();
-    let numbered = first.iter().filter(|s| is_stt(s)).count();
-    if first.len() < 3 || numbered * 5 < first.len() * 3 {
+    if !numbers_its_rows(t, 3) {
         return;
     }
     let values: Vec<Option<String>> = t

@@ -165,11 +165,14 @@ type PageTable = (Table, vanban_extract::Cut);
 
 type PageResult = (Page, Option<GrayImage>, Vec<PageTable>);
 
+/// The pages of an image document, their thumbnails and their tables.
+type ImagePages = (Vec<Page>, Vec<Option<GrayImage>>, Vec<PageTable>);
+
 fn image_pages(
     engines: &Engines,
     input: &InputFile,
     page_done: &(dyn Fn() + Sync),
-) -> Result<(Vec<Page>, Vec<Option<GrayImage>>, Vec<PageTable>), DocError> {
+) -> Result<ImagePages, DocError> {
     let src = engines.open_pages(input)?;
     // Pages read from a text layer are rendered too, only to find ruled tables (opened on first need).
     let rendered: std::sync::OnceLock<Option<vanban_pages::PageSource>> =

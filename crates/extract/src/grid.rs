@@ -2,7 +2,9 @@
 //! vertical, joined into connected components so that a slightly skewed line stays one line), the
 //! lines that cross each other form a table, their positions give the grid, and a missing piece of
 //! ruling between two grid slots merges them into one cell (a section row spanning the columns, a
-//! cell spanning rows). Each cell's inner region is then read by a [`CellReader`].
+//! cell spanning rows). A table whose outer verticals run on past its first or last horizontal rule
+//! is open there: a row cut by the page break, whose part on this page becomes a row of the grid
+//! (see [`Cut`]). Each cell's inner region is then read by a [`CellReader`].
 
 use image::GrayImage;
 use vanban_doc::{BBox, Cell, Line, Table, Word};
@@ -87,11 +89,24 @@ pub struct GridCell {
     pub region: BBox,
 }
 
+/// Where a table's ruling is open: a row cut by the page break runs on past the page's bottom
+/// (`bottom`) or comes in from the page before (`top`). The outer verticals go on beyond the
+/// last (first) horizontal rule by at least a text line, and no rule closes the row there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// The first row continues a row cut at the foot of the previous page.
+    pub top: bool,
+    /// The last row is cut by the page's foot and continues on the next page.
+    pub bottom: bool,
+}
+
 /// A table's grid found in a page image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grid {
-    /// The table's outer box.
+    /// The table's outer box (an open row included).
     pub bbox: BBox,
+    /// Whether the ruling is open at the top or the bottom (a row cut by a page break).
+    pub cut: Cut,
     /// Row boundaries, top to bottom (rows + 1 values).
     pub ys: Vec<u32>,
     /// Column boundaries, left to right (columns + 1 values).
@@ -285,29 +300,21 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
         })
         .filter(|r| r.b.height() <= r.b.width() / 8 + 2 * tol)
         .collect();
-    // Rows spanned by pairs of rules that overlap across at least half the shorter one.
-    let mut span: Option<(u32, u32)> = None;
-    for (i, a) in hs.iter().enumerate() {
-        for b in &hs[i + 1..] {
+    // A table needs two rules above each other that overlap across at least half the shorter one.
+    let paired = hs.iter().enumerate().any(|(i, a)| {
+        hs[i + 1..].iter().any(|b| {
             let overlap = a.b.x1.min(b.b.x1).saturating_sub(a.b.x0.max(b.b.x0));
-            if overlap * 2 >= a.b.width().min(b.b.width()) && a.cy().abs_diff(b.cy()) >= min_v / 2 {
-                let (lo, hi) = (a.b.y0.min(b.b.y0), a.b.y1.max(b.b.y1));
-                span = Some(span.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
-            }
-        }
-    }
-    let Some((span0, span1)) = span else {
+            overlap * 2 >= a.b.width().min(b.b.width()) && a.cy().abs_diff(b.cy()) >= min_v / 2
+        })
+    });
+    if !paired {
         return Vec::new();
-    };
-    // Vertical runs, kept open per column, over those rows only.
-    let (y_start, y_end) = (span0.saturating_sub(tol), (span1 + tol).min(h));
+    }
+    // Vertical runs, kept open per column, over the whole page: an open row cut by the page break
+    // has verticals beyond the table's first or last rule.
     let mut vruns: Vec<Vec<(u32, u32)>> = vec![Vec::new(); w as usize];
     let mut vopen: Vec<(u32, u32)> = vec![(u32::MAX, 0); w as usize]; // (start, last dark)
-    let rows = raw
-        .chunks_exact(w as usize)
-        .skip(y_start as usize)
-        .take((y_end - y_start) as usize);
-    for (y, row) in (y_start..).zip(rows) {
+    for (y, row) in (0u32..).zip(raw.chunks_exact(w as usize)) {
         for ((&p, open), runs) in row.iter().zip(vopen.iter_mut()).zip(vruns.iter_mut()) {
             if p < t {
                 if open.0 == u32::MAX {
@@ -371,7 +378,7 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let mut grids: Vec<Grid> = groups
         .into_values()
         .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
-        .filter_map(|(h, v)| build_grid(&h, &v, tol, image))
+        .filter_map(|(h, v)| build_grid(&h, &v, tol, (dpi / 12.0) as u32, image))
         .collect();
     grids.sort_by_key(|g| (g.bbox.y0, g.bbox.x0));
     grids
@@ -394,12 +401,15 @@ fn cluster(mut v: Vec<u32>, tol: u32) -> Vec<u32> {
     out.into_iter().map(|(s, c, _)| (s / c) as u32).collect()
 }
 
-fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<Grid> {
-    let ys = cluster(hs.iter().map(Rule::cy).collect(), tol);
+/// The grid of one table from its horizontal and vertical rules. `open` is how far (in pixels) the
+/// outer verticals must run on past the first or last horizontal rule for the table to be open there.
+fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, open: u32, image: &GrayImage) -> Option<Grid> {
+    let mut ys = cluster(hs.iter().map(Rule::cy).collect(), tol);
     let xs = cluster(vs.iter().map(Rule::cx).collect(), tol);
     if ys.len() < 2 || xs.len() < 2 {
         return None;
     }
+    let cut = open_ends(&mut ys, &xs, vs, tol, open);
     let (nr, nc) = (ys.len() - 1, xs.len() - 1);
     // Is there ruling between slot (r, c) and (r, c + 1)? Between (r, c) and (r + 1, c)?
     let vwall = |r: usize, c: usize| {
@@ -473,6 +483,7 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<G
         })
         .collect();
     Some(Grid {
+        cut,
         bbox: BBox {
             x0: xs[0],
             y0: ys[0],
@@ -483,6 +494,44 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, image: &GrayImage) -> Option<G
         xs,
         cells,
     })
+}
+
+/// Adds a row boundary where both outer verticals (at the first and last column boundary) run on
+/// by at least `open` pixels past the first (last) horizontal rule: the row there is open, cut by
+/// the page break. Returns which ends are open.
+fn open_ends(ys: &mut Vec<u32>, xs: &[u32], vs: &[Rule], tol: u32, open: u32) -> Cut {
+    let (Some(&left), Some(&right)) = (xs.first(), xs.last()) else {
+        return Cut::default();
+    };
+    let outer = |x: u32| vs.iter().filter(move |v| v.cx().abs_diff(x) <= tol);
+    // How far up (down) the outer verticals reach: the shorter of the two sides, both needed.
+    let both = |a: Option<u32>, b: Option<u32>, pick: fn(u32, u32) -> u32| {
+        a.zip(b).map(|(a, b)| pick(a, b))
+    };
+    let top = both(
+        outer(left).map(|v| v.b.y0).min(),
+        outer(right).map(|v| v.b.y0).min(),
+        u32::max,
+    );
+    let bottom = both(
+        outer(left).map(|v| v.b.y1).max(),
+        outer(right).map(|v| v.b.y1).max(),
+        u32::min,
+    );
+    let mut cut = Cut::default();
+    if let (Some(top), Some(&first)) = (top, ys.first()) {
+        if top + open <= first {
+            ys.insert(0, top);
+            cut.top = true;
+        }
+    }
+    if let (Some(bottom), Some(&last)) = (bottom, ys.last()) {
+        if last + open <= bottom {
+            ys.push(bottom);
+            cut.bottom = true;
+        }
+    }
+    cut
 }
 
 fn clamp_box(b: BBox, image: &GrayImage) -> BBox {
@@ -570,27 +619,31 @@ pub struct ScanTable {
     pub table: Table,
     /// The table's outer box in the page image.
     pub bbox: BBox,
+    /// Whether a row of it is cut by the page break (for [`join_cut_tables`](crate::join_cut_tables)).
+    pub cut: Cut,
     /// The table's text for the page's reading order: one line per grid row, the words of its
     /// cells left to right (a cell's own lines one after the other).
     pub lines: Vec<Line>,
 }
 
 /// Finds the ruled tables on a page image, reads every non-empty cell with `reader`, and returns
-/// them as tables of that page (row 0 is a header when its first cell is not an STT value and no
-/// cell of it spans columns).
+/// them as tables of that page, each with where its ruling is cut by the page break (the header
+/// is found as [`read_grids`] says).
 pub fn extract_scan_tables(
     page_number: u32,
     image: &GrayImage,
     reader: &mut dyn CellReader,
-) -> Vec<Table> {
+) -> Vec<(Table, Cut)> {
     read_grids(page_number, image, &find_grids(image), reader)
         .into_iter()
-        .map(|t| t.table)
+        .map(|t| (t.table, t.cut))
         .collect()
 }
 
 /// Reads the cells of `grids` (found by [`find_grids`] on `image`) with `reader`: one
-/// [`ScanTable`] per grid, in the grids' order.
+/// [`ScanTable`] per grid, in the grids' order. The first rows are a header when the first cell
+/// is text that is not an item number and does not span columns; a header cell spanning two rows
+/// (`STT`, `Nội dung` beside `Kinh phí` over `Tổng | Ngân sách tỉnh`) makes a two-row header.
 pub fn read_grids(
     page_number: u32,
     image: &GrayImage,
@@ -692,6 +745,7 @@ pub fn read_grids(
         out.push(ScanTable {
             table,
             bbox: g.bbox,
+            cut: g.cut,
             lines,
         });
     }
@@ -960,7 +1014,7 @@ mod tests {
             .0
             .iter()
             .any(|b| b.x0 > 200 && b.x0 < 215 && b.x1 > 1090 && b.x1 < 1100));
-        let t = &t[0];
+        let t = &t[0].0;
         assert_eq!(t.pages, vec![3]);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0][2], "", "spanned column is empty: {:?}", t.rows[0]);
@@ -1000,7 +1054,7 @@ mod tests {
         };
         let t = extract_scan_tables(1, &img, &mut PageWordsReader::new(&p));
         assert_eq!(
-            t[0].header[..2],
+            t[0].0.header[..2],
             ["STT".to_string(), "Nội dung".to_string()]
         );
     }
@@ -1061,6 +1115,54 @@ mod tests {
         assert_eq!((merged.row_span, merged.col_span), (2, 1));
         assert_eq!(g[0].cells.len(), 8);
         assert_eq!(g[1].cells.len(), 4);
+    }
+
+    #[test]
+    fn a_two_row_header_and_rows_cut_by_the_page_edges() {
+        // 150 dpi. Header: columns 0 and 1 span both header rows, column 2's heading spans columns
+        // 2-3 over `Tổng | Khác`. The verticals run on 200 px above the first rule (a row coming in
+        // from the page before) and 150 px below the last (a row going on to the next page).
+        let mut img = GrayImage::from_pixel(1240, 1754, Luma([240]));
+        let xs = [100u32, 200, 600, 850, 1100];
+        let ys = [500u32, 560, 620, 700, 780];
+        for (r, &y) in ys.iter().enumerate() {
+            for c in 0..4 {
+                // No rule under `STT` and `Nội dung` between the two header rows.
+                if !(r == 1 && c < 2) {
+                    rect(&mut img, xs[c], y, xs[c + 1] + 2, y + 2);
+                }
+            }
+        }
+        for (i, &x) in xs.iter().enumerate() {
+            // No wall between columns 2 and 3 in header row 0.
+            let top = if i == 3 { ys[1] } else { ys[0] - 200 };
+            if i == 3 {
+                rect(&mut img, x, ys[0] - 200, x + 2, ys[0]);
+            }
+            rect(&mut img, x, top, x + 2, ys[4] + 150);
+        }
+        let g = find_grids(&img);
+        assert_eq!(g.len(), 1, "{g:?}");
+        let g = &g[0];
+        assert_eq!(
+            g.cut,
+            Cut {
+                top: true,
+                bottom: true
+            }
+        );
+        assert_eq!((g.xs.len(), g.ys.len()), (5, 7), "{:?}", g.ys);
+        assert!(g.bbox.y0 <= 305 && g.bbox.y1 >= 925, "{:?}", g.bbox);
+        let at = |r, c| g.cells.iter().find(|x| x.row == r && x.col == c);
+        // Row 0 is the open part above; the header is rows 1-2.
+        assert_eq!(at(1, 0).map(|c| (c.row_span, c.col_span)), Some((2, 1)));
+        assert_eq!(at(1, 2).map(|c| (c.row_span, c.col_span)), Some((1, 2)));
+        assert_eq!(at(2, 3).map(|c| (c.row_span, c.col_span)), Some((1, 1)));
+        assert_eq!(at(0, 3).map(|c| c.col_span), Some(1));
+        assert_eq!(at(5, 0).map(|c| c.row_span), Some(1));
+        // A closed table is not cut.
+        let closed = find_grids(&page());
+        assert_eq!(closed[0].cut, Cut::default());
     }
 
     #[test]

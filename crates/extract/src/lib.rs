@@ -6,8 +6,9 @@
 //!   columns, signature block at bottom right, recipients at bottom left).
 //! - [`extract_text_tables`] finds tab-separated tables in text inputs.
 //! - [`extract_scan_tables`] finds ruled tables in a page image, builds their grid (merged cells
-//!   included) and reads each cell through a [`CellReader`]; [`join_tables`] joins a table that
-//!   runs on over the next page; [`attach_titles`] gives tables the caption of their appendix;
+//!   included, a header of two rows) and reads each cell through a [`CellReader`];
+//!   [`join_cut_tables`] joins a table that runs on over the next page, a row cut by the page
+//!   break ([`Cut`]) made one again; [`attach_titles`] gives tables the caption of their appendix;
 //!   [`PageWordsReader`] reads cells from words a page already has (a PDF's text layer).
 //! - On a scan the pipeline reads each cell on its own: [`find_grids`] first, [`blank_grids`]
 //!   before the page's OCR, [`read_grids`] with an [`OcrCells`] reader that OCRs each [`CellCrop`], and
@@ -51,11 +52,11 @@ mod text;
 pub use cells::{CellMode, OcrCells, NUMBERING_CHARS};
 pub use grid::{
     blank_grids, extract_scan_tables, find_grids, insert_table_lines, read_grids, CellCrop,
-    CellHint, CellReader, Grid, GridCell, PageWordsReader, ScanTable,
+    CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,
 };
 pub use meta::extract_metadata;
 pub use tables::{
-    attach_titles, extract_text_tables, fix_item_numbers, join_tables, table_to_csv,
-    write_table_csvs, ExtractError,
+    attach_titles, extract_text_tables, fix_item_numbers, join_cut_tables, join_tables,
+    table_to_csv, write_table_csvs, ExtractError, HEADER_JOIN,
 };
 pub use text::{normalize, sentence_case, title_case_position};

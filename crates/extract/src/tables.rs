@@ -1,9 +1,14 @@
-//! Tables: tab-separated tables of text inputs, the table built from a scanned grid's cells, the
-//! join of a table that continues on the next page, appendix captions as titles, and CSV output.
+//! Tables: tab-separated tables of text inputs, the table built from a scanned grid's cells (a
+//! header of one or two rows), the join of a table that continues on the next page (a row cut by
+//! the page break made one again), appendix captions as titles, and CSV output.
 
 use vanban_doc::{Cell, Document, Origin, Table};
 
-use crate::grid::is_stt;
+use crate::grid::{is_stt, Cut};
+
+/// Between the texts of the header cells over one column (a spanning parent, then the column's
+/// own heading): `Kinh phí (triệu đồng) - Tổng`.
+pub const HEADER_JOIN: &str = " - ";
 use crate::text::{fold, normalize};
 
 /// The line's text as given, tabs kept (words may hold tabs, or be tabs).
@@ -138,7 +143,8 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
             .skip(usize::from(has_header))
             .all(|r| r.get(c).map_or(true, String::is_empty))
     };
-    if has_header {
+    let two_rows = has_header && rows.len() > 2 && is_sub_header(&rows[0], &rows[1]);
+    if has_header && !two_rows {
         let mut c = 0;
         while c + 1 < ncols {
             let h = &rows[0];
@@ -185,16 +191,18 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
             });
         }
     }
-    let header = if has_header {
+    let header = if two_rows {
+        let (top, sub) = (pad(rows[0].clone(), ncols), pad(rows[1].clone(), ncols));
+        cells.retain(|c| c.row >= 2);
+        cells.splice(0..0, sub_header_cells(&top, &sub));
+        sub_header_columns(&top, &sub)
+    } else if has_header {
         pad(rows[0].clone(), ncols)
     } else {
         Vec::new()
     };
-    let body = rows
-        .into_iter()
-        .skip(usize::from(has_header))
-        .map(|r| pad(r, ncols))
-        .collect();
+    let skip = if two_rows { 2 } else { usize::from(has_header) };
+    let body = rows.into_iter().skip(skip).map(|r| pad(r, ncols)).collect();
     Table {
         title: None,
         pages: Vec::new(),
@@ -204,13 +212,85 @@ fn table_from_rows(mut rows: Vec<Vec<String>>) -> Table {
     }
 }
 
+/// True when text row `sub` is the second row of a two-row header under `top`: its first field is
+/// empty, it has two headings or more and no figures, and one of them stands under an empty field
+/// of `top` (the columns a parent heading spans).
+fn is_sub_header(top: &[String], sub: &[String]) -> bool {
+    let filled: Vec<&String> = sub.iter().filter(|s| !s.trim().is_empty()).collect();
+    sub.first().is_some_and(|s| s.trim().is_empty())
+        && filled.len() >= 2
+        && filled
+            .iter()
+            .all(|s| !s.chars().any(|c| c.is_ascii_digit()))
+        && sub
+            .iter()
+            .enumerate()
+            .any(|(c, s)| !s.trim().is_empty() && top.get(c).map_or(true, |t| t.trim().is_empty()))
+}
+
+/// For each column with a heading in `sub`, the column of its parent in `top`: the same column
+/// when `top` has text there, else the nearest one to the left with text.
+fn parent_col(top: &[String], c: usize) -> Option<usize> {
+    (0..=c).rev().find(|&p| !top[p].trim().is_empty())
+}
+
+/// One heading per column of a two-row text header: the parent and the column's own heading
+/// joined by [`HEADER_JOIN`], or the parent alone over a column with nothing under it.
+fn sub_header_columns(top: &[String], sub: &[String]) -> Vec<String> {
+    (0..top.len())
+        .map(|c| {
+            let own = sub[c].trim();
+            match parent_col(top, c) {
+                Some(p) if !own.is_empty() => format!("{}{HEADER_JOIN}{own}", top[p].trim()),
+                Some(p) if p == c => top[c].trim().to_string(),
+                _ => own.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The cells of a two-row text header with their spans: a top heading spans the columns to its
+/// right that are empty on top and headed below, and both rows when nothing is under it.
+fn sub_header_cells(top: &[String], sub: &[String]) -> Vec<Cell> {
+    let n = top.len();
+    let cell = |row: usize, col: usize, row_span: u32, col_span: usize, text: &str| Cell {
+        row: row as u32,
+        col: col as u32,
+        row_span,
+        col_span: col_span as u32,
+        text: text.trim().to_string(),
+        conf: 1.0,
+    };
+    let mut out = Vec::new();
+    for c in (0..n).filter(|&c| !top[c].trim().is_empty()) {
+        let span = 1
+            + (c + 1..n)
+                .take_while(|&k| top[k].trim().is_empty() && !sub[k].trim().is_empty())
+                .count();
+        let rows = if span == 1 && sub[c].trim().is_empty() {
+            2
+        } else {
+            1
+        };
+        out.push(cell(0, c, rows, span, &top[c]));
+    }
+    for c in (0..n).filter(|&c| !sub[c].trim().is_empty()) {
+        out.push(cell(1, c, 1, 1, &sub[c]));
+    }
+    out
+}
+
 fn pad(mut r: Vec<String>, n: usize) -> Vec<String> {
     r.resize(n, String::new());
     r
 }
 
-/// A table from a grid's read cells: row 0 is the header when its first cell is not an STT value
-/// and none of its cells spans columns; a spanning cell's text goes in its first slot.
+/// A table from a grid's read cells; a spanning cell's text goes in its first slot. The first
+/// rows are the header when the first cell is text that is not an item number and spans no
+/// columns (a section row spans them); as many rows as that row's tallest cell spans (a two-row
+/// header: `STT` and `Nội dung` span both rows, `Kinh phí` spans the columns of the second row's
+/// `Tổng | Ngân sách tỉnh`). Each column's heading is the texts of the header cells over it, top
+/// to bottom, joined by [`HEADER_JOIN`].
 pub(crate) fn table_from_cells(page: u32, nrows: usize, ncols: usize, cells: Vec<Cell>) -> Table {
     let mut grid = vec![vec![String::new(); ncols]; nrows];
     for c in &cells {
@@ -221,20 +301,42 @@ pub(crate) fn table_from_cells(page: u32, nrows: usize, ncols: usize, cells: Vec
             *slot = c.text.clone();
         }
     }
-    let row0: Vec<&Cell> = cells.iter().filter(|c| c.row == 0).collect();
+    let row0 = cells.iter().filter(|c| c.row == 0).count();
     let has_header = nrows > 1
-        && row0.len() >= 2
-        && row0.iter().all(|c| c.col_span == 1 && c.row_span == 1)
-        && row0
+        && row0 >= 2
+        && cells
             .iter()
-            .find(|c| c.col == 0)
-            .is_some_and(|c| !c.text.is_empty() && !is_stt(&c.text));
-    let header = if has_header {
-        grid[0].clone()
+            .find(|c| c.row == 0 && c.col == 0)
+            .is_some_and(|c| c.col_span == 1 && !c.text.is_empty() && !is_stt(&c.text));
+    let header_rows = if has_header {
+        cells
+            .iter()
+            .filter(|c| c.row == 0)
+            .map(|c| c.row_span as usize)
+            .max()
+            .unwrap_or(1)
+            .clamp(1, nrows - 1)
     } else {
-        Vec::new()
+        0
     };
-    let rows = grid.into_iter().skip(usize::from(has_header)).collect();
+    let header = (0..ncols)
+        .filter(|_| has_header)
+        .map(|col| {
+            let mut over: Vec<&Cell> = cells
+                .iter()
+                .filter(|c| {
+                    (c.row as usize) < header_rows
+                        && c.col as usize <= col
+                        && col < (c.col + c.col_span) as usize
+                        && !c.text.is_empty()
+                })
+                .collect();
+            over.sort_by_key(|c| c.row);
+            let texts: Vec<&str> = over.iter().map(|c| c.text.as_str()).collect();
+            texts.join(HEADER_JOIN)
+        })
+        .collect();
+    let rows = grid.into_iter().skip(header_rows).collect();
     Table {
         title: None,
         pages: vec![page],
@@ -242,6 +344,20 @@ pub(crate) fn table_from_cells(page: u32, nrows: usize, ncols: usize, cells: Vec
         rows,
         cells,
     }
+}
+
+/// Rows the header of `t` takes in its cells: 0 without a header, else the tallest span of the
+/// cells of row 0 (2 for a two-row header).
+fn header_rows(t: &Table) -> u32 {
+    if t.header.is_empty() {
+        return 0;
+    }
+    t.cells
+        .iter()
+        .filter(|c| c.row == 0)
+        .map(|c| c.row_span)
+        .max()
+        .unwrap_or(1)
 }
 
 /// Gives each untitled table the caption of the appendix that starts on its first page (each
@@ -285,9 +401,24 @@ pub fn attach_titles(doc: &Document, tables: &mut [Table]) {
 
 /// Joins tables that continue on the next page: same number of columns, starting on the page
 /// after the previous table ends, untitled (or titled the same), and with no header or the same
-/// header repeated (which is dropped). Item numbers of the joined tables are then checked
-/// against their sequence ([`fix_item_numbers`]).
+/// header repeated (which is dropped). A row cut by the page break is made one again (see
+/// [`join_cut_tables`]; here the ruling is not known, so only the text decides). Item numbers of
+/// the joined tables are then checked against their sequence ([`fix_item_numbers`]).
 pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
+    join_cut_tables(tables.into_iter().map(|t| (t, None)).collect())
+}
+
+/// [`join_tables`] for tables whose ruling may be known ([`Cut`], from a page image). When a table
+/// goes on over the next page, the continuation's first row is joined to the last row before the
+/// break, cell by cell (their texts in order), when
+/// - the ruling says so: the table is open at the foot of its page or at the top of the next
+///   (the row has no rule where the page cut it), and the first row does not start with an item
+///   number of its own; or
+/// - whatever the ruling, the text says so: the table numbers its rows (most first cells are item
+///   numbers), the last row before the break has one, the first row after it has an empty first
+///   cell and some text, and is not a total row (`Tổng cộng`, `Cộng`: those stand alone with an
+///   empty item number).
+pub fn join_cut_tables(tables: Vec<(Table, Option<Cut>)>) -> Vec<Table> {
     let mut out = join(tables);
     for t in &mut out {
         fix_item_numbers(t);
@@ -295,10 +426,10 @@ pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
     out
 }
 
-fn join(tables: Vec<Table>) -> Vec<Table> {
-    let mut out: Vec<Table> = Vec::with_capacity(tables.len());
-    for t in tables {
-        if let Some(prev) = out.last_mut() {
+fn join(tables: Vec<(Table, Option<Cut>)>) -> Vec<Table> {
+    let mut out: Vec<(Table, Option<Cut>)> = Vec::with_capacity(tables.len());
+    for (t, cut) in tables {
+        if let Some((prev, prev_cut)) = out.last_mut() {
             let width = |x: &Table| x.header.len().max(x.rows.first().map_or(0, Vec::len));
             let next_page = match (prev.pages.last(), t.pages.first()) {
                 (Some(a), Some(b)) => *b == a + 1,
@@ -312,21 +443,100 @@ fn join(tables: Vec<Table>) -> Vec<Table> {
                 && width(prev) == width(&t)
                 && !prev.rows.is_empty()
             {
-                let offset = (prev.rows.len() + usize::from(!prev.header.is_empty())) as u32;
-                let skip = u32::from(!t.header.is_empty());
-                prev.cells
-                    .extend(t.cells.into_iter().filter(|c| c.row >= skip).map(|mut c| {
-                        c.row = c.row - skip + offset;
-                        c
-                    }));
-                prev.rows.extend(t.rows);
-                prev.pages.extend(t.pages);
+                let split = continues_row(prev, *prev_cut, &t, cut);
+                append(prev, t, split);
+                *prev_cut = cut.map(|c| Cut {
+                    top: prev_cut.is_some_and(|p| p.top),
+                    bottom: c.bottom,
+                });
                 continue;
             }
         }
-        out.push(t);
+        out.push((t, cut));
     }
-    out
+    out.into_iter().map(|(t, _)| t).collect()
+}
+
+/// True when the first body row of `next` is the rest of the last row of `prev`, cut by the page
+/// break (the rule is in [`join_cut_tables`]).
+fn continues_row(prev: &Table, prev_cut: Option<Cut>, next: &Table, next_cut: Option<Cut>) -> bool {
+    let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
+        return false;
+    };
+    let first_cell = first.first().map_or("", |s| s.trim());
+    let last_cell = last.first().map_or("", |s| s.trim());
+    let open = prev_cut.is_some_and(|c| c.bottom) || next_cut.is_some_and(|c| c.top);
+    if open {
+        return !is_stt(first_cell) || last_cell.is_empty();
+    }
+    numbers_its_rows(prev, 2)
+        && is_stt(last_cell)
+        && first_cell.is_empty()
+        && first.iter().any(|c| !c.trim().is_empty())
+        && !is_total_row(first)
+}
+
+/// True for a total row: its first text is `Tổng cộng`, `Tổng số`, `Cộng` and the like.
+fn is_total_row(row: &[String]) -> bool {
+    row.iter()
+        .map(|c| fold(c.trim()))
+        .find(|c| !c.is_empty())
+        .is_some_and(|c| c.starts_with("tong") || c == "cong" || c.starts_with("cong "))
+}
+
+/// Appends `next` (the same table on the next page) to `prev`: a repeated header is dropped, and
+/// with `split` its first body row is joined to `prev`'s last row cell by cell.
+fn append(prev: &mut Table, next: Table, split: bool) {
+    let offset = header_rows(prev) + prev.rows.len() as u32;
+    let skip = header_rows(&next);
+    let mut rows = next.rows.into_iter();
+    if split {
+        if let (Some(last), Some(first)) = (prev.rows.last_mut(), rows.next()) {
+            for (a, b) in last.iter_mut().zip(first) {
+                join_text(a, &b);
+            }
+        }
+    }
+    let last_row = offset.saturating_sub(1);
+    let shift = u32::from(split);
+    for mut c in next.cells.into_iter().filter(|c| c.row >= skip) {
+        if split && c.row == skip {
+            // The rest of a cut cell: onto the cell of the last row over the same column.
+            let under = prev.cells.iter_mut().find(|p| {
+                p.row <= last_row
+                    && last_row < p.row + p.row_span
+                    && p.col <= c.col
+                    && c.col < p.col + p.col_span
+            });
+            match under {
+                Some(p) => {
+                    join_text(&mut p.text, &c.text);
+                    p.conf = p.conf.min(c.conf);
+                }
+                None => {
+                    c.row = last_row;
+                    prev.cells.push(c);
+                }
+            }
+            continue;
+        }
+        c.row = c.row - skip + offset - shift;
+        prev.cells.push(c);
+    }
+    prev.rows.extend(rows);
+    prev.pages.extend(next.pages);
+}
+
+/// Appends `more` to `text` with a space between (either may be empty).
+fn join_text(text: &mut String, more: &str) {
+    let more = more.trim();
+    if more.is_empty() {
+        return;
+    }
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(more);
 }
 
 /// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`); empty when
@@ -383,16 +593,102 @@ fn number_like(text: &str) -> bool {
 /// may follow the previous item, but is one character (two, when it is not a number at all) from
 /// exactly one of them, becomes that one, provided the next item is then (within one character)
 /// a number that may follow it. Applied only when most first-column values of the body are item
-/// numbers; values without a digit (`a`, `II`, section titles) are left alone.
+/// numbers; values without a digit (`a`, `II`, section titles) are left alone by this step.
+/// Roman numbers of section rows are then put in sequence ([`fix_section_numbers`]).
 pub fn fix_item_numbers(t: &mut Table) {
-    let first: Vec<&str> = t
-        .rows
-        .iter()
-        .filter_map(|r| r.first().map(|s| s.trim()))
-        .filter(|s| !s.is_empty())
+    fix_dotted_numbers(t);
+    fix_section_numbers(t);
+}
+
+/// The value of a Roman number written the usual way (`I` to `XXXIX`), else None.
+fn roman_value(s: &str) -> Option<u32> {
+    let s = s.trim().trim_end_matches('.');
+    (1..40).find(|&n| roman(n) == s)
+}
+
+/// `n` (1 to 39) in Roman numerals.
+fn roman(n: u32) -> String {
+    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    let tens = "X".repeat((n / 10) as usize);
+    tens + ONES[(n % 10) as usize]
+}
+
+/// Puts right the Roman numbers of section rows (`I | HẠ TẦNG SỐ`, the other cells empty) that OCR
+/// misread: a serif `II` often comes out as `H`, or `III` as `II`. When most of the section rows
+/// that read as Roman numbers agree on one sequence (the k-th section is number k + offset), a
+/// section number that is off that sequence, short and written only with letters that look like
+/// Roman digits (`H`, `l`, `1`, `|`), becomes the number of its place.
+fn fix_section_numbers(t: &mut Table) {
+    let sections: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| {
+            let r = &t.rows[i];
+            r.len() >= 3
+                && r.first().is_some_and(|c| {
+                    !c.trim().is_empty() && !c.chars().any(|ch| ch.is_ascii_digit())
+                        || roman_value(c).is_some()
+                })
+                && r.get(1).is_some_and(|c| !c.trim().is_empty())
+                && r[2..].iter().all(|c| c.trim().is_empty())
+        })
         .collect();
-    let numbered = first.iter().filter(|s| is_stt(s)).count();
-    if first.len() < 3 || numbered * 5 < first.len() * 3 {
+    let mut votes: std::collections::BTreeMap<i64, usize> = Default::default();
+    for (pos, &i) in sections.iter().enumerate() {
+        if let Some(v) = roman_value(&t.rows[i][0]) {
+            *votes.entry(i64::from(v) - pos as i64).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(usize, i64)> = votes.into_iter().map(|(o, n)| (n, o)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    // One sequence most agree on, and no other as popular.
+    let offset = match ranked.as_slice() {
+        [(n, o), rest @ ..]
+            if *n >= 2 && *n * 2 >= sections.len() && rest.first().map_or(true, |r| r.0 < *n) =>
+        {
+            *o
+        }
+        _ => return,
+    };
+    let body_row0 = header_rows(t);
+    for (pos, &i) in sections.iter().enumerate() {
+        let Ok(want) = u32::try_from(pos as i64 + offset) else {
+            continue;
+        };
+        if !(1..40).contains(&want) {
+            continue;
+        }
+        let want = roman(want);
+        let have = t.rows[i][0].trim().to_string();
+        let looks_roman = have.chars().count() <= 4
+            && fold(&have)
+                .chars()
+                .all(|c| matches!(c, 'i' | 'v' | 'x' | 'h' | 'l' | 'j' | '1' | '|' | '!' | 'o'));
+        if have == want || !looks_roman || edit_distance(&have, &want) > 2 {
+            continue;
+        }
+        t.rows[i][0] = want.clone();
+        let r = body_row0 + i as u32;
+        if let Some(c) = t.cells.iter_mut().find(|c| c.row == r && c.col == 0) {
+            c.text = want;
+        }
+    }
+}
+
+/// True when a table numbers its body rows: at least `min` first cells with text, three in five
+/// of them item numbers.
+fn numbers_its_rows(t: &Table, min: usize) -> bool {
+    let (mut filled, mut numbered) = (0usize, 0usize);
+    for s in t.rows.iter().filter_map(|r| r.first().map(|s| s.trim())) {
+        if !s.is_empty() {
+            filled += 1;
+            numbered += usize::from(is_stt(s));
+        }
+    }
+    filled >= min && numbered * 5 >= filled * 3
+}
+
+/// The dotted item numbers step of [`fix_item_numbers`].
+fn fix_dotted_numbers(t: &mut Table) {
+    if !numbers_its_rows(t, 3) {
         return;
     }
     let values: Vec<Option<String>> = t
@@ -417,7 +713,7 @@ pub fn fix_item_numbers(t: &mut Table) {
             _ => None,
         }
     };
-    let body_row0 = u32::from(!t.header.is_empty());
+    let body_row0 = header_rows(t);
     let mut prev: Option<String> = None;
     for i in 0..values.len() {
         let Some(text) = values[i].as_deref() else {
@@ -717,6 +1013,234 @@ mod tests {
         assert_eq!(u.rows[1][0], "1,2");
     }
 
+    fn cell(row: u32, col: u32, row_span: u32, col_span: u32, text: &str) -> Cell {
+        Cell {
+            row,
+            col,
+            row_span,
+            col_span,
+            text: text.to_string(),
+            conf: 0.9,
+        }
+    }
+
+    /// A budget table's part on one page: a two-row header (when `header`), then `rows` of three
+    /// cells (STT, Nội dung, Tổng, Khác).
+    fn budget(page: u32, header: bool, rows: &[[&str; 4]]) -> Table {
+        let mut cells = Vec::new();
+        let h = if header {
+            cells.extend([
+                cell(0, 0, 2, 1, "STT"),
+                cell(0, 1, 2, 1, "Nội dung"),
+                cell(0, 2, 1, 2, "Kinh phí"),
+                cell(1, 2, 1, 1, "Tổng"),
+                cell(1, 3, 1, 1, "Khác"),
+            ]);
+            2
+        } else {
+            0
+        };
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                cells.push(cell(h + r as u32, c as u32, 1, 1, text));
+            }
+        }
+        table_from_cells(page, h as usize + rows.len(), 4, cells)
+    }
+
+    #[test]
+    fn a_header_cell_spanning_two_rows_makes_a_two_row_header() {
+        let t = budget(5, true, &[["1", "Máy tính", "375", "0"]]);
+        assert_eq!(
+            t.header,
+            ["STT", "Nội dung", "Kinh phí - Tổng", "Kinh phí - Khác"]
+        );
+        assert_eq!(t.rows, [["1", "Máy tính", "375", "0"]]);
+        assert_eq!(header_rows(&t), 2);
+        // The header cells keep their spans.
+        assert!(t
+            .cells
+            .iter()
+            .any(|c| c.text == "Kinh phí" && c.col_span == 2));
+        // A continuation page whose first row is a section row spanning from column 0 has no
+        // header; nor has one starting with an item number.
+        let sec = table_from_cells(
+            6,
+            2,
+            3,
+            vec![
+                cell(0, 0, 1, 3, "B. NHIỆM VỤ THƯỜNG XUYÊN"),
+                cell(1, 0, 1, 1, "4"),
+                cell(1, 1, 1, 2, "AN TOÀN"),
+            ],
+        );
+        assert!(sec.header.is_empty());
+        assert_eq!(sec.rows.len(), 2);
+    }
+
+    #[test]
+    fn a_row_cut_by_the_page_break_becomes_one_row() {
+        let a = || {
+            budget(
+                5,
+                true,
+                &[
+                    ["1", "Máy tính", "375", "0"],
+                    ["2", "Xây dựng hệ thống", "850", "250"],
+                ],
+            )
+        };
+        let b = || {
+            budget(
+                6,
+                false,
+                &[
+                    ["", "báo cáo của tỉnh", "", ""],
+                    ["3", "Tập huấn", "90", "0"],
+                ],
+            )
+        };
+        let open = Cut {
+            top: false,
+            bottom: true,
+        };
+        let closed = Cut::default();
+        for (ca, cb) in [
+            (Some(open), Some(closed)),
+            (None, None),
+            (Some(closed), Some(closed)),
+        ] {
+            let j = join_cut_tables(vec![(a(), ca), (b(), cb)]);
+            assert_eq!(j.len(), 1);
+            let t = &j[0];
+            assert_eq!(t.pages, [5, 6]);
+            assert_eq!(
+                t.rows,
+                [
+                    ["1", "Máy tính", "375", "0"],
+                    ["2", "Xây dựng hệ thống báo cáo của tỉnh", "850", "250"],
+                    ["3", "Tập huấn", "90", "0"]
+                ],
+                "{ca:?} {cb:?}"
+            );
+            // Cells: the cut cell holds both parts; the next row follows at once.
+            assert!(t.cells.iter().any(
+                |c| (c.row, c.col) == (3, 1) && c.text == "Xây dựng hệ thống báo cáo của tỉnh"
+            ));
+            assert!(t
+                .cells
+                .iter()
+                .any(|c| (c.row, c.col) == (4, 0) && c.text == "3"));
+            assert_eq!(t.cells.iter().map(|c| c.row).max(), Some(4));
+        }
+        // A total row with an empty item number at the top of the next page is a row of its own
+        // (unless the ruling shows the row was cut).
+        let total = || budget(6, false, &[["", "Tổng cộng", "1.225", "250"]]);
+        for cut in [None, Some(closed)] {
+            let j = join_cut_tables(vec![(a(), cut), (total(), cut)]);
+            assert_eq!(j[0].rows.len(), 3);
+            assert_eq!(j[0].rows[2][1], "Tổng cộng");
+        }
+        // A first row with an item number of its own is never joined, even with open ruling.
+        let next = || budget(6, false, &[["3", "Tập huấn", "90", "0"]]);
+        let j = join_cut_tables(vec![(a(), Some(open)), (next(), Some(closed))]);
+        assert_eq!(j[0].rows.len(), 3);
+    }
+
+    proptest::proptest! {
+        /// Joining the parts of a table, cut rows and all, loses and repeats no word: the joined
+        /// rows and cells hold exactly the words of the parts' body rows, every row as wide as
+        /// the table, every cell inside it.
+        #[test]
+        fn joining_keeps_every_word_once(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof!["", "[1-9](\\.[1-9])?", "[a-e]{1,3}( [a-e]{1,3})?", "Tổng cộng"], 3),
+                1..12),
+            parts in proptest::collection::vec(1usize..5, 1..4),
+            cuts in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY), 4),
+        ) {
+            let mut tables = Vec::new();
+            let (mut at, mut page) = (0, 3);
+            for (k, n) in parts.iter().enumerate() {
+                let end = (at + n).min(rows.len());
+                if at >= end {
+                    break;
+                }
+                let body: Vec<[&str; 3]> = rows[at..end].iter().map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str()]).collect();
+                let body: Vec<&[&str]> = body.iter().map(|r| &r[..]).collect();
+                let header: &[&str] = if k == 0 { &["STT", "Nội dung", "Ghi chú"] } else { &[] };
+                let (known, top, bottom) = cuts[k];
+                tables.push((table(page, header, &body), known.then_some(Cut { top, bottom })));
+                at = end;
+                page += 1;
+            }
+            let words = |rows: &mut dyn Iterator<Item = &String>| {
+                let mut w: Vec<String> = rows.flat_map(|c| c.split_whitespace().map(str::to_string)).collect();
+                w.sort();
+                w
+            };
+            let want = words(&mut tables.iter().flat_map(|(t, _)| t.rows.iter().flatten()));
+            let joined = join_cut_tables(tables);
+            proptest::prop_assert_eq!(joined.len(), 1);
+            let t = &joined[0];
+            proptest::prop_assert!(t.rows.iter().all(|r| r.len() == 3));
+            // Item numbers may be put right, so compare the words of the other columns and count.
+            let got = words(&mut t.rows.iter().flatten());
+            proptest::prop_assert_eq!(got.len(), want.len());
+            let rest = |ws: &[String]| ws.iter().filter(|w| !w.chars().any(|c| c.is_ascii_digit())).cloned().collect::<Vec<_>>();
+            proptest::prop_assert_eq!(rest(&got), rest(&want));
+            let body_cells = words(&mut t.cells.iter().filter(|c| c.row >= 1).map(|c| &c.text));
+            proptest::prop_assert_eq!(body_cells.len(), want.len());
+            let height = header_rows(t) + t.rows.len() as u32;
+            proptest::prop_assert!(t.cells.iter().all(|c| c.row + c.row_span <= height && c.col + c.col_span <= 3));
+        }
+    }
+
+    #[test]
+    fn misread_roman_section_numbers_follow_their_sequence() {
+        fn sec<'a>(n: &'a str, title: &'a str) -> [&'a str; 4] {
+            [n, title, "", ""]
+        }
+        fn row(n: &str) -> [&str; 4] {
+            [n, "việc", "10", "0"]
+        }
+        let mut t = budget(
+            5,
+            true,
+            &[
+                sec("I", "HẠ TẦNG SỐ"),
+                row("1"),
+                sec("Hộ", "DỮ LIỆU SỐ"),
+                row("2"),
+                sec("II", "ỨNG DỤNG SỐ"),
+                row("3"),
+                sec("IV", "ĐÀO TẠO"),
+                row("4"),
+            ],
+        );
+        fix_item_numbers(&mut t);
+        let col: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(col, ["I", "1", "II", "2", "III", "3", "IV", "4"]);
+        assert!(t
+            .cells
+            .iter()
+            .any(|c| (c.row, c.col) == (4, 0) && c.text == "II"));
+        // Letters that are not Roman look-alikes, or no agreed sequence, are left alone.
+        let mut u = budget(
+            1,
+            true,
+            &[
+                sec("A.", "PHẦN MỘT"),
+                sec("I", "X"),
+                sec("B.", "PHẦN HAI"),
+                sec("III", "Y"),
+            ],
+        );
+        fix_item_numbers(&mut u);
+        let col: Vec<&str> = u.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(col, ["A.", "I", "B.", "III"]);
+    }
+
     #[test]
     fn csv_quotes_as_rfc4180() {
         let t = table(
@@ -743,6 +1267,42 @@ mod tests {
             t.rows,
             vec![vec!["1", "CÔNG TÁC"], vec!["1.1", "Thực hiện"]]
         );
+    }
+
+    #[test]
+    fn a_two_row_text_header_gives_one_heading_per_column() {
+        let split = |l: &str| l.split('\t').map(str::to_string).collect::<Vec<_>>();
+        let rows = vec![
+            split("STT\tNội dung\tKinh phí (triệu đồng)\t\t\tGhi chú"),
+            split("\t\tTổng\tNgân sách tỉnh\tKhác\t"),
+            split("1\tMáy tính\t375\t375\t0\t"),
+            split("2\tHệ thống\t850\t600\t250\tChuyển tiếp"),
+        ];
+        let t = table_from_rows(rows);
+        assert_eq!(
+            t.header,
+            [
+                "STT",
+                "Nội dung",
+                "Kinh phí (triệu đồng) - Tổng",
+                "Kinh phí (triệu đồng) - Ngân sách tỉnh",
+                "Kinh phí (triệu đồng) - Khác",
+                "Ghi chú"
+            ]
+        );
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0], ["1", "Máy tính", "375", "375", "0", ""]);
+        let spans = |text: &str| {
+            t.cells
+                .iter()
+                .find(|c| c.text == text)
+                .map(|c| (c.row, c.col, c.row_span, c.col_span))
+        };
+        assert_eq!(spans("STT"), Some((0, 0, 2, 1)));
+        assert_eq!(spans("Kinh phí (triệu đồng)"), Some((0, 2, 1, 3)));
+        assert_eq!(spans("Khác"), Some((1, 4, 1, 1)));
+        assert_eq!(spans("Ghi chú"), Some((0, 5, 2, 1)));
+        assert_eq!(spans("850").map(|s| s.0), Some(3));
     }
 
     #[test]

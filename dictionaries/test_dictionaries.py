@@ -76,7 +76,7 @@ class DataFiles(unittest.TestCase):
             s, n, flags = f
             self.assertEqual(s, unicodedata.normalize("NFC", s).lower(), f"line {i}")
             self.assertTrue(n.isdigit(), f"line {i}")
-            self.assertTrue(flags and set(flags) <= set("bhc"), f"line {i}")
+            self.assertTrue(flags and set(flags) <= set("bc"), f"line {i}")
             self.assertNotIn(s, seen, f"duplicate {s}")
             seen[s] = int(n)
         self.assertGreater(len(seen), 7000)

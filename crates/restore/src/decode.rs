@@ -323,6 +323,26 @@ fn roman_repair(core: &str) -> Option<String> {
     valid.contains(&fixed.as_str()).then_some(fixed)
 }
 
+/// `Quý 11/2024` → `Quý II/2024`: a quarter is I–IV, so figures read for it after `Quý` are a
+/// Roman numeral with `1` for `I` (cell OCR of the plan fixture's schedule column). A lone `1`
+/// (`Quý 1/2024`, as some offices write quarters) is left alone.
+fn quarter_repair(prev: &str, core: &str) -> Option<String> {
+    let (_, before, _) = split_edges(prev);
+    if skeleton(before) != "quy" {
+        return None;
+    }
+    let (q, year) = match core.split_once('/') {
+        Some((q, y)) if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => (q, Some(y)),
+        Some(_) => return None,
+        None => (core, None),
+    };
+    let fixed = roman_repair(q).filter(|r| matches!(r.as_str(), "I" | "II" | "III" | "IV"))?;
+    Some(match year {
+        Some(y) => format!("{fixed}/{y}"),
+        None => fixed,
+    })
+}
+
 impl Worker {
     /// A fresh worker.
     pub fn new() -> Worker {
@@ -410,6 +430,12 @@ impl Worker {
                 .then(|| roman_repair(core))
                 .flatten()
                 .filter(|_| upper_line || !core.chars().any(|c| c.is_ascii_digit()))
+            {
+                kind = Kind::Inert;
+                self.push_fixed(Out::Fixed(r));
+            } else if let Some(r) = ti
+                .checked_sub(1)
+                .and_then(|p| quarter_repair(tokens[p], core))
             {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Fixed(r));
@@ -1273,6 +1299,18 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quarters_read_in_figures_become_roman() {
+        assert_eq!(
+            super::quarter_repair("Quý", "11/2024").as_deref(),
+            Some("II/2024")
+        );
+        assert_eq!(super::quarter_repair("quý", "111").as_deref(), Some("III"));
+        assert_eq!(super::quarter_repair("Quý", "1/2024"), None);
+        assert_eq!(super::quarter_repair("Quý", "12/2024"), None);
+        assert_eq!(super::quarter_repair("Tháng", "11/2024"), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -30,6 +30,10 @@ pub const GARBLE_VOWEL: i32 = 400;
 pub const GARBLE_CONSONANT: i32 = 500;
 /// Cost of dropping a digit or symbol inside a word.
 pub const GARBLE_DEL: i32 = 350;
+/// Cost of a letter followed by an OCR symbol (`¥`, `©`, `£`…) read for one marked vowel: the
+/// English model splits a vowel with a horn and a hook into two glyphs (`st¥a` for `sửa`; the
+/// measured channel has `i¥` for `ử`, and the ocr-eng fixture `t¥`).
+pub const GARBLE_PAIR: i32 = 500;
 /// Cost of a vowel read for another, marked vowel (the English model's usual confusion).
 pub const VOWEL_SUB: i32 = 450;
 /// Cost of a consonant read for a marked vowel.
@@ -526,6 +530,13 @@ impl Channel {
                 if i < n {
                     relax(i + 1, j, Self::del(plan.chars[i]), dp, &mut reach);
                 }
+                if j < m && garble_pair_at(&plan.chars, i) {
+                    if let Some(lt) = letter(cand.full[j]) {
+                        if is_vowel(lt.base) && (lt.modi != 0 || lt.tone != 0) {
+                            relax(i + 2, j + 1, GARBLE_PAIR, dp, &mut reach);
+                        }
+                    }
+                }
                 if j < m {
                     relax(i, j + 1, INS, dp, &mut reach);
                     for &(l, c) in &ins[ins_off[j] as usize..ins_off[j + 1] as usize] {
@@ -649,6 +660,13 @@ impl Walk<'_> {
                 self.go(i + 1, next, cost + c, edits + 1);
             }
         }
+        if garble_pair_at(&plan.chars, i) && cost + GARBLE_PAIR <= self.limit {
+            for (b, next) in trie.children(node) {
+                if is_vowel(b) {
+                    self.go(i + 2, next, cost + GARBLE_PAIR, edits + 1);
+                }
+            }
+        }
         let gens = plan.gen_off[i] as usize..plan.gen_off[i + 1] as usize;
         for &(_, k, ci) in &plan.gen[gens] {
             for (sk, c) in &ch.chunks[ci as usize].gen {
@@ -696,6 +714,18 @@ fn bucket(c: char) -> usize {
 
 fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+/// A symbol the English model writes for a piece of a Vietnamese letter: neither a letter, a digit
+/// nor ASCII punctuation (`¥`, `©`, `®`, `£`, `¢`, `§`).
+fn is_garble_symbol(c: char) -> bool {
+    !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace()
+}
+
+/// True when characters `i` and `i + 1` of an OCR token are a letter and a garble symbol.
+fn garble_pair_at(chars: &[char], i: usize) -> bool {
+    chars.get(i).is_some_and(|&c| letter(c).is_some())
+        && chars.get(i + 1).is_some_and(|&c| is_garble_symbol(c))
 }
 
 #[cfg(test)]

@@ -115,15 +115,4 @@ pub fn read_json(p: &Path) -> serde_json::Value {
 }
 
 /// The Decree 30 fields of a document's `metadata`, as the schema names them.
-pub const METADATA_FIELDS: [&str; 10] = [
-    "document_type",
-    "number",
-    "issued_date",
-    "place",
-    "issuer",
-    "parent_issuer",
-    "subject",
-    "signer",
-    "recipients",
-    "references",
-];
+pub use vanban_doc::METADATA_FIELDS;

@@ -11,7 +11,7 @@ mod io;
 mod meta;
 
 pub use io::{write_atomic, WriteError};
-pub use meta::{Cell, Metadata, Reference, Section, Signer, Table};
+pub use meta::{Cell, Metadata, Reference, Section, Signer, Table, METADATA_FIELDS};
 
 use serde::{Deserialize, Serialize};
 

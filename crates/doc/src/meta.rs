@@ -41,6 +41,20 @@ pub struct Section {
     pub children: Vec<Section>,
 }
 
+/// The JSON names of the Decree 30 fields of [`Metadata`] (the required keys), in order.
+pub const METADATA_FIELDS: [&str; 10] = [
+    "document_type",
+    "number",
+    "issued_date",
+    "place",
+    "issuer",
+    "parent_issuer",
+    "subject",
+    "signer",
+    "recipients",
+    "references",
+];
+
 /// Decree 30 metadata of a document; every field is null when it was not found.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Metadata {
@@ -105,4 +119,20 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Every cell with its span.
     pub cells: Vec<Cell>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_list_names_keys_the_metadata_json_has() {
+        let json = serde_json::to_value(Metadata::default()).unwrap();
+        for k in METADATA_FIELDS {
+            assert!(
+                json.get(k).is_some(),
+                "{k} is not a key of the metadata JSON"
+            );
+        }
+    }
 }

@@ -92,18 +92,7 @@ fn main() {
                     std::process::exit(2);
                 }
             };
-        let keys = [
-            "document_type",
-            "number",
-            "issued_date",
-            "place",
-            "issuer",
-            "parent_issuer",
-            "subject",
-            "signer",
-            "recipients",
-            "references",
-        ];
+        let keys = vanban_doc::METADATA_FIELDS;
         let mut right = 0;
         for k in keys {
             if got[k] == want[k] {

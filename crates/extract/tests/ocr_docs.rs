@@ -12,18 +12,7 @@ use vanban_doc::Document;
 use vanban_extract::extract_metadata;
 
 /// The ten metadata fields an expected file gives.
-const FIELDS: [&str; 10] = [
-    "document_type",
-    "number",
-    "issued_date",
-    "place",
-    "issuer",
-    "parent_issuer",
-    "subject",
-    "signer",
-    "recipients",
-    "references",
-];
+const FIELDS: [&str; 10] = vanban_doc::METADATA_FIELDS;
 
 /// Fields whose printed words restoration got wrong in the stored document, so that no extractor
 /// can give them: `ocr-eng`'s subject reads `ta chia trù sẽ` for `sửa chữa trụ sở`. Reported,

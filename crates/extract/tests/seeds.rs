@@ -55,18 +55,7 @@ fn actual(doc: &Document) -> Value {
 
 fn check_fields(name: &str, got: &Value, want: &Value) {
     let mut bad = Vec::new();
-    for k in [
-        "document_type",
-        "number",
-        "issued_date",
-        "place",
-        "issuer",
-        "parent_issuer",
-        "subject",
-        "signer",
-        "recipients",
-        "references",
-    ] {
+    for k in vanban_doc::METADATA_FIELDS {
         if got[k] != want[k] {
             bad.push(format!("  {k}:\n    want {}\n    got  {}", want[k], got[k]));
         }

@@ -1330,17 +1330,7 @@ mod tests {
         assert_eq!(m.subject.as_deref(), Some(subject));
         // The restorer made a word of the OCR's `7y`: the raw reading still says V/v.
         let mut doc = doc;
-        for w in doc
-            .pages
-            .iter_mut()
-            .flat_map(|p| &mut p.lines)
-            .flat_map(|l| &mut l.words)
-        {
-            if w.text == "ý" {
-                w.raw = "7y".into();
-                w.text = "ty".into();
-            }
-        }
+        read_as(&mut doc, "ý", "7y", "ty");
         assert_eq!(extract_metadata(&doc).subject.as_deref(), Some(subject));
     }
 
@@ -1362,16 +1352,7 @@ mod tests {
             ("", "Nguyễn Văn Hóa"),
         ]);
         let mut doc = doc;
-        for w in doc
-            .pages
-            .iter_mut()
-            .flat_map(|p| &mut p.lines)
-            .flat_map(|l| &mut l.words)
-        {
-            if w.text == "Hóa" {
-                w.raw = "Hòa".into();
-            }
-        }
+        read_as(&mut doc, "Hóa", "Hòa", "Hóa");
         let m = extract_metadata(&doc);
         let name = m.signer.and_then(|s| s.name);
         assert_eq!(name.as_deref(), Some("Nguyễn Văn Hòa"));
@@ -1487,6 +1468,20 @@ mod tests {
         assert!(!is_person_name("PHÓ CHỦ TỊCH"));
         assert!(!is_person_name("Sở Nội vụ;"));
         assert!(!is_person_name("Lưu: VT."));
+    }
+
+    /// Every word whose text is `text` becomes one OCR read as `raw` and restoration made `restored`.
+    fn read_as(doc: &mut Document, text: &str, raw: &str, restored: &str) {
+        for w in doc
+            .pages
+            .iter_mut()
+            .flat_map(|p| &mut p.lines)
+            .flat_map(|l| &mut l.words)
+            .filter(|w| w.text == text)
+        {
+            w.raw = raw.into();
+            w.text = restored.into();
+        }
     }
 
     /// A scanned page as OCR gives it: each printed row one line, the two columns' words on the

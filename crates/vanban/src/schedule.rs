@@ -107,7 +107,7 @@ struct Reading {
 
 struct Slot<M> {
     open: Arc<OpenDoc>,
-    meta: Option<M>,
+    meta: M,
     pages: Vec<Option<PageResult>>,
     /// Pages not finished yet.
     left: u32,
@@ -162,7 +162,7 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                         doc,
                         Slot {
                             open: Arc::new(open),
-                            meta: Some(meta),
+                            meta,
                             pages: (0..count).map(|_| None).collect(),
                             left: count,
                             error: None,
@@ -313,9 +313,8 @@ fn complete<M>(
     if slot.left > 0 {
         return None;
     }
-    let mut slot = st.slots.remove(&doc)?;
-    let meta = slot.meta.take()?;
-    let result = match slot.error.take() {
+    let slot = st.slots.remove(&doc)?;
+    let result = match slot.error {
         Some(e) => Err(e),
         None => slot
             .pages
@@ -323,7 +322,7 @@ fn complete<M>(
             .collect::<Option<Vec<_>>>()
             .ok_or(DocError::Interrupted),
     };
-    Some((doc, meta, result))
+    Some((doc, slot.meta, result))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

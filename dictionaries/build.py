@@ -142,7 +142,9 @@ _canon_cache = {}
 
 def norm_token(tok):
     """Map one corpus token to its n-gram symbol: '<num>' for anything with a digit, the canonical
-    lowercase syllable for Vietnamese syllables, the lowercase token for other words, None for punctuation."""
+    lowercase syllable for Vietnamese syllables, '<abbr>' for an acronym (`UBND`, `NV`: two or more
+    capitals that spell no syllable and no Roman numeral), the lowercase token for other words, None
+    for punctuation."""
     c = _canon_cache.get(tok)
     if c is not None:
         return c
@@ -152,7 +154,9 @@ def norm_token(tok):
         c = ""
     else:
         low = tok.lower()
-        c = vn.canon_syllable(low) or low
+        c = vn.canon_syllable(low)
+        if c is None:
+            c = "<abbr>" if len(tok) > 1 and tok.isalpha() and tok.isupper() and not is_roman(tok) else low
     if len(_canon_cache) < 2_000_000:
         _canon_cache[tok] = c
     return c
@@ -280,7 +284,7 @@ def prune_write(path, counter, max_bytes, keep):
 
 def build_ngrams(bi, tri, syllables):
     def keep(k):
-        return all(t == "<num>" or t in syllables for t in k)
+        return all(t in ("<num>", "<abbr>") or t in syllables for t in k)
     prune_write(os.path.join(DATA, "bigrams.tsv"), bi, BIGRAM_MAX_BYTES, keep)
     prune_write(os.path.join(DATA, "trigrams.tsv"), tri, TRIGRAM_MAX_BYTES, keep)
 
@@ -328,6 +332,66 @@ def build_words(a, uni, bi, syllables):
     rows = [(" ".join(w), counts.get(w, 0), ",".join(sorted(src))) for w, src in words.items()]
     rows.sort(key=lambda r: (-r[1], r[0]))
     write_tsv(os.path.join(DATA, "words.tsv"), rows)
+
+
+# ---------------------------------------------------------------- person names
+
+PERSON_MIDDLE_MARKERS = ("Văn", "Thị")  # a capitalised word before these is a surname
+MIN_SURNAME_NAMES = 5  # ... when it starts this many different `X Văn Y` / `X Thị Y` names
+
+
+def build_persons(a, uni, bi, syllables):
+    """Per syllable, in how many different person names it is the surname, a middle syllable or the
+    given name (`person_names.tsv`): names of three or four capitalised syllables found in the corpora
+    that start with a surname, plus vn-fullname-generator's lists (one name each). The restorer reads a
+    line that is a name alone (a signature) with these counts instead of the word-sequence model, which
+    has only seen `phạm thì` (`vi phạm thì`), never the name `Phạm Thị`."""
+    base = "vn_fullname_generator/data/"
+    listed_sur = [vn.retone_text(x.strip()) for x in
+                  wheel_member(a.cache, "vn-fullname-generator", base + "first.name").splitlines() if x.strip()]
+    given = []
+    for member in ("male.name", "female.name"):
+        given += [vn.retone_text(" ".join(x.split())) for x in
+                  wheel_member(a.cache, "vn-fullname-generator", base + member).splitlines() if x.strip()]
+
+    def title_syllable(t):
+        return t[:1].isupper() and t[1:].islower() and t.isalpha() and vn.canon_syllable(t.lower()) is not None
+    runs_seen = set()
+    for _, text in corpus_texts(a.shared):
+        for line in unicodedata.normalize("NFC", text).split("\n"):
+            toks = [m.group(0) for m in TOKEN_RE.finditer(line)]
+            i = 0
+            while i < len(toks):
+                if not title_syllable(toks[i]):
+                    i += 1
+                    continue
+                j = i
+                while j < len(toks) and title_syllable(toks[j]):
+                    j += 1
+                if 3 <= j - i <= 4:
+                    runs_seen.add(tuple(vn.retone_text(t) for t in toks[i:j]))
+                i = j
+    starts = collections.Counter(r[0] for r in set(r[:3] for r in runs_seen) if r[1] in PERSON_MIDDLE_MARKERS)
+    import admin
+    units = {w for t in admin.UNIT_TYPES for w in t.split()}  # `Huyện Văn Yên` is a district, not a name
+    surnames = (set(listed_sur) | {s for s, n in starts.items() if n >= MIN_SURNAME_NAMES}) - units
+    counts = collections.defaultdict(lambda: [0, 0, 0])
+    names = [r for r in runs_seen if r[0] in surnames]
+    log(f"person names: {len(surnames)} surnames, {len(names)} names in the corpora, {len(given)} listed given names")
+    for s in listed_sur:
+        counts[s][0] += 1
+    for g in given:
+        p = g.split()
+        for m in p[:-1]:
+            counts[m][1] += 1
+        counts[p[-1]][2] += 1
+    for r in names:
+        counts[r[0]][0] += 1
+        for m in r[1:-1]:
+            counts[m][1] += 1
+        counts[r[-1]][2] += 1
+    rows = sorted((s, *c) for s, c in counts.items() if vn.canon_syllable(s.lower()) in syllables)
+    write_tsv(os.path.join(DATA, "person_names.tsv"), rows)
 
 
 # ---------------------------------------------------------------- names, doctypes, protected
@@ -528,7 +592,7 @@ def main():
     os.makedirs(a.cache, exist_ok=True)
     os.makedirs(DATA, exist_ok=True)
     steps = set(a.only.split(",")) if a.only else {"syllables", "ngrams", "words", "names", "protected",
-                                                    "wordfreq"}
+                                                    "wordfreq", "persons"}
     for name in DEBS:  # fetch and verify every source first: fail before the long counting
         fetch(a.cache, "deb", name)
     for name in WHEELS:
@@ -538,7 +602,7 @@ def main():
     syllables = build_syllables(a.cache, uni, place_syllables)
     if "ngrams" in steps:
         build_ngrams(bi, tri, syllables)
-    for step in ("words", "protected", "wordfreq"):
+    for step in ("words", "protected", "wordfreq", "persons"):
         if step in steps:
             globals()["build_" + step](a, uni, bi, syllables)
 

@@ -79,6 +79,26 @@ fn extract_prints_the_metadata_of_a_text_file() {
 }
 
 #[test]
+fn extract_restores_the_archived_english_ocr_of_seed_004_and_gets_every_field() {
+    // `Pham Thi Anh Thu` (a signature: the person-name model, not `vi phạm thì`) and
+    // `Cac phong NV` (`phòng` before an acronym) are the hard ones.
+    let shared =
+        vanban_restore::eval::shared_dir(&root()).expect("shared/seeds beside the project");
+    let mut c = vanban();
+    c.arg("extract")
+        .arg(shared.join("seeds/004_e3e329324efb5d2f.txt"));
+    let got: serde_json::Value = serde_json::from_str(&stdout_of(c)).unwrap();
+    let want =
+        read_json(&root().join("crates/extract/tests/expected/004_e3e329324efb5d2f.gt.json"));
+    let wrong: Vec<String> = METADATA_FIELDS
+        .iter()
+        .filter(|k| got[**k] != want[**k])
+        .map(|k| format!("{k}: got {} want {}", got[*k], want[*k]))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
 fn diff_marks_changed_words_and_plain_output_has_no_colour_codes() {
     let mut c = vanban();
     c.arg("diff").arg(fixture("ocr-eng.txt")).arg("--no-color");

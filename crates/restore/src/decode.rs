@@ -2,9 +2,11 @@
 //! syllable bigram model plus the channel cost, best path found by Viterbi, confidence from
 //! max-marginals (forward + backward best-path costs through each candidate).
 //!
-//! Tokens are classified first: punctuation, numbers (the `<num>` state of the language model),
-//! protected tokens and codes (kept, with known code repairs such as `ND-CP` → `NĐ-CP`), and
-//! words, which get candidates. A line in which most words already are accented syllables is
+//! Tokens are classified first: punctuation, numbers and acronyms (the `<num>` and `<abbr>`
+//! states of the language model), protected tokens and codes (kept, with known code repairs such
+//! as `ND-CP` → `NĐ-CP`), and words, which get candidates. A line that is a person's name alone
+//! (`Pham Thi Anh Thu` under a signature) is read with the person-name model instead of the
+//! word-sequence model, which knows `vi phạm thì` but not the name `Phạm Thị`. A line in which most words already are accented syllables is
 //! treated as correct text: its valid syllables keep their reading unless the evidence against
 //! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers between lines,
 //! and the [`Cache`] (one per restorer, shared by its threads) keeps the candidate list of every
@@ -37,6 +39,8 @@ const OOV_GARBLED: i32 = 2000;
 const LONE_GLYPH: i32 = 200;
 /// Bonus for two capitalised tokens that spell a known name together.
 const NAME_BONUS: i32 = 300;
+/// Cost of a reading that is not a syllable on a person-name line (a kept unknown word).
+const NAME_OOV: i32 = 1500;
 /// Bonus for a clerk-confirmed word.
 const USER_BONUS: i32 = 500;
 /// Extra channel cost of reading a capital `I` as a lowercase `l` (none: on fixtures/dev the
@@ -96,8 +100,8 @@ pub struct Cand {
 enum Kind {
     /// Nothing to restore, not part of the language model (punctuation, codes, protected).
     Inert,
-    /// A number: the `<num>` state.
-    Number,
+    /// A token the model knows by its class only: a number (`<num>`) or an acronym (`<abbr>`).
+    Class,
     /// A word with candidates.
     Word,
 }
@@ -109,6 +113,9 @@ struct Slot {
     cap: bool,
     /// Context is cut before this token.
     cut_before: bool,
+    /// On a person-name line: the slot's part of the name (0 surname, 1 middle, 2 given), whose
+    /// cost replaces the language model's.
+    name_part: Option<u8>,
     start: usize,
     end: usize,
 }
@@ -274,6 +281,32 @@ fn glue_glyph(core: &str, trail: &str) -> Option<char> {
 }
 
 /// Roman numerals that also spell a syllable (`VI` for `VỊ` in `ĐƠN VỊ`, `XI` for `XÍ`).
+/// True when a token is an acronym the model knows as `<abbr>`: two or more capitals that spell
+/// neither a syllable nor a Roman numeral (`UBND`, `NV`, `HĐND`).
+fn is_acronym(m: &Model, core: &str) -> bool {
+    let mut n = 0;
+    for c in core.chars() {
+        if !c.is_uppercase() {
+            return false;
+        }
+        n += 1;
+    }
+    n > 1
+        && !core
+            .chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+        && !m.ids.contains_key(&core.to_lowercase())
+}
+
+/// The part of a person's name the `i`-th of `n` words is: surname first, given name last.
+fn name_part(i: usize, n: usize) -> usize {
+    match i {
+        0 => 0,
+        _ if i + 1 == n => 2,
+        _ => 1,
+    }
+}
+
 fn roman_word(core: &str) -> bool {
     matches!(core, "VI" | "XI")
 }
@@ -422,7 +455,7 @@ impl Worker {
             let start = self.cands.len();
             let glue = glue_glyph(core, trail);
             let mut cut_before = cut_next || !lead.is_empty();
-            let kind;
+            let mut kind;
             if core.is_empty() {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Keep);
@@ -440,7 +473,7 @@ impl Worker {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Fixed(r));
             } else if is_number(core) && !is_lone_glyph(m, core) {
-                kind = Kind::Number;
+                kind = Kind::Class;
                 self.cands.push(Cand {
                     out: Out::Keep,
                     id: Some(m.num_id),
@@ -476,8 +509,13 @@ impl Worker {
             } else if m.protected.contains(core)
                 && !(ti > own.start && roman_word(core) && !after_heading_word(tokens[ti - 1]))
             {
-                kind = Kind::Inert;
-                self.push_fixed(Out::Keep);
+                if is_acronym(m, core) {
+                    kind = Kind::Class;
+                    self.push_acronym(m);
+                } else {
+                    kind = Kind::Inert;
+                    self.push_fixed(Out::Keep);
+                }
             } else if is_code(core) {
                 kind = Kind::Inert;
                 let fixed = repair_code(m, core);
@@ -499,7 +537,10 @@ impl Worker {
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
                 let lone_letter = accented_line && core.chars().count() == 1 && !known;
-                if acronym || lone_letter {
+                if acronym && is_acronym(m, core) {
+                    kind = Kind::Class;
+                    self.push_acronym(m);
+                } else if acronym || lone_letter {
                     self.push_fixed(Out::Keep);
                 } else {
                     // a known marked syllable in a line of accented text is only re-marked:
@@ -560,12 +601,64 @@ impl Worker {
                 kind,
                 cap: case_of(core) != Case::Lower,
                 cut_before,
+                name_part: None,
                 start,
                 end: self.cands.len(),
             });
         }
+        self.read_as_name(m, tokens, own.clone());
         self.viterbi(m);
         self.emit(m, tokens, own)
+    }
+
+    /// When the line is a person's name alone (three or four capitalised words, the first of
+    /// which can be read as a surname and every other as a name syllable), its slots are cut
+    /// from one another and from the lines around, and each candidate carries the person-name
+    /// model's cost of its part instead of the language model's.
+    fn read_as_name(&mut self, m: &Model, tokens: &[&str], own: std::ops::Range<usize>) {
+        let n = own.len();
+        if self.upper_line || !(3..=4).contains(&n) {
+            return;
+        }
+        for (i, t) in own.clone().enumerate() {
+            let (lead, core, trail) = split_edges(tokens[t]);
+            let s = &self.slots[t];
+            let part = name_part(i, n);
+            if s.kind != Kind::Word
+                || !lead.is_empty()
+                || !trail.is_empty()
+                || case_of(core) != Case::Title
+                || !self.cands[s.start..s.end].iter().any(|c| {
+                    c.id.is_some_and(|id| m.person(id, part) < m.person_floor(part))
+                })
+            {
+                return;
+            }
+        }
+        for (i, t) in own.clone().enumerate() {
+            let part = name_part(i, n);
+            let s = &mut self.slots[t];
+            s.cut_before = true;
+            s.name_part = Some(part as u8);
+            for c in &mut self.cands[s.start..s.end] {
+                c.local += c.id.map_or(NAME_OOV, |id| m.person(id, part));
+            }
+        }
+        if let Some(after) = self.slots.get_mut(own.end) {
+            after.cut_before = true;
+        }
+    }
+
+    /// A candidate for an acronym: kept as it is, the `<abbr>` state of the model.
+    fn push_acronym(&mut self, m: &Model) {
+        self.cands.push(Cand {
+            out: Out::Keep,
+            id: Some(m.abbr_id),
+            local: 0,
+            oov: 0,
+            glued: false,
+            lowered: false,
+        });
     }
 
     /// The candidate list of a word, from the cache or generated (and cached).
@@ -814,6 +907,17 @@ impl Worker {
         }
     }
 
+    /// What a candidate costs at a slot whose context is cut: its unigram, or nothing on a
+    /// person-name line (the name model's cost is in its local cost).
+    #[inline]
+    fn entry(m: &Model, s: &Slot, cur: &Cand) -> i32 {
+        if s.name_part.is_some() {
+            0
+        } else {
+            Self::trans(m, None, cur)
+        }
+    }
+
     /// The least a transition into the candidate can cost, name bonus aside (its cost outside
     /// the model, or the syllable's cheapest entry from any predecessor).
     #[inline]
@@ -929,7 +1033,7 @@ impl Worker {
                 };
                 for ci in s.start..s.end {
                     let cand = &self.cands[ci];
-                    self.alpha[ci] = best + Self::trans(m, None, cand) + cand.local;
+                    self.alpha[ci] = best + Self::entry(m, &s, cand) + cand.local;
                 }
                 continue;
             }
@@ -977,7 +1081,7 @@ impl Worker {
                 let best = (nx.start..nx.end)
                     .map(|ni| {
                         let c = &self.cands[ni];
-                        Self::trans(m, None, c) + c.local + self.beta[ni]
+                        Self::entry(m, &nx, c) + c.local + self.beta[ni]
                     })
                     .min()
                     .unwrap_or(0);
@@ -1078,7 +1182,7 @@ impl Worker {
                 for &c in &live[live_c] {
                     let c = c as usize;
                     let cand = &self.cands[s.start + c];
-                    self.delta[off[t] + c] = best_prev.1 + Self::trans(m, None, cand) + cand.local;
+                    self.delta[off[t] + c] = best_prev.1 + Self::entry(m, &s, cand) + cand.local;
                     self.dback[off[t] + c] = best_prev.0;
                 }
                 continue;

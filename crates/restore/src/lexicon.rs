@@ -25,7 +25,7 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
@@ -58,7 +58,8 @@ pub struct ChannelRule {
 /// Everything the restorer knows, as stored in the blob.
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 pub struct Dict {
-    /// Syllable strings by id (lowercase NFC, new tone placement); the last one is `<num>`.
+    /// Syllable strings by id (lowercase NFC, new tone placement); the last two are the classes
+    /// `<num>` (any number) and `<abbr>` (any acronym: `UBND`, `NV`).
     pub syl: Vec<String>,
     /// `FLAG_*` bits per syllable.
     pub flags: Vec<u8>,
@@ -89,6 +90,9 @@ pub struct Dict {
     pub tri_cost: Vec<u16>,
     /// Back-off cost per stored bigram context (same order as `bi_next`) for unseen trigrams.
     pub tri_backoff: Vec<u16>,
+    /// Per syllable, the cost of it as a person's surname, middle syllable and given name
+    /// (`person_names.tsv`, smoothed: a syllable never seen in a name costs the floor).
+    pub person: Vec<[u16; 3]>,
 }
 
 fn cost(p: f64) -> u16 {
@@ -208,6 +212,10 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
     syl.push("<num>".into());
     counts.push(0);
     ids.insert("<num>".into(), num_id);
+    let abbr_id = syl.len() as u32;
+    syl.push("<abbr>".into());
+    counts.push(0);
+    ids.insert("<abbr>".into(), abbr_id);
     let flags: Vec<u8> = syl
         .iter()
         .map(|s| {
@@ -233,10 +241,12 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         }
         Ok(())
     })?;
-    // <num> has no unigram count of its own: use its bigram mass as a left context.
-    let num_left: u64 = pairs.iter().filter(|p| p.0 == num_id).map(|p| p.2).sum();
-    let num_right: u64 = pairs.iter().filter(|p| p.1 == num_id).map(|p| p.2).sum();
-    counts[num_id as usize] = num_left.max(num_right).max(1);
+    // <num> and <abbr> have no unigram count of their own: use their bigram mass.
+    for class in [num_id, abbr_id] {
+        let left: u64 = pairs.iter().filter(|p| p.0 == class).map(|p| p.2).sum();
+        let right: u64 = pairs.iter().filter(|p| p.1 == class).map(|p| p.2).sum();
+        counts[class as usize] = left.max(right).max(1);
+    }
 
     let total: u64 = counts.iter().sum::<u64>().max(1);
     let v = syl.len() as f64;
@@ -408,6 +418,7 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
     })?;
 
     let channel = read_channel(data_dir)?;
+    let person = read_persons(data_dir, &ids, syl.len())?;
     Ok(Dict {
         syl,
         flags,
@@ -424,7 +435,38 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         tri_key,
         tri_cost,
         tri_backoff,
+        person,
     })
+}
+
+/// Reads `person_names.tsv` (`syllable⇥surname⇥middle⇥given`, counts of distinct names) into
+/// smoothed costs per syllable id: -ln((count + ½) / (total + ½·syllables)).
+fn read_persons(
+    dir: &Path,
+    ids: &HashMap<String, u32>,
+    n: usize,
+) -> Result<Vec<[u16; 3]>, RestoreError> {
+    let mut counts = vec![[0u64; 3]; n];
+    each_row(dir, "person_names.tsv", |f, _| {
+        if f.len() < 4 {
+            return Err("expected syllable, surname, middle and given counts".into());
+        }
+        if let Some(&id) = ids.get(&normalize_word(f[0]).to_lowercase()) {
+            for k in 0..3 {
+                counts[id as usize][k] += count_field(f.get(k + 1))?;
+            }
+        }
+        Ok(())
+    })?;
+    let mut out = vec![[0u16; 3]; n];
+    for k in 0..3 {
+        let total: u64 = counts.iter().map(|c| c[k]).sum();
+        let denom = total as f64 + 0.5 * n as f64;
+        for (o, c) in out.iter_mut().zip(&counts) {
+            o[k] = cost((c[k] as f64 + 0.5) / denom);
+        }
+    }
+    Ok(out)
 }
 
 /// Reads `channel.tsv` into rules with costs -ln P(truth | ocr) per model.
@@ -527,6 +569,7 @@ pub fn decode_blob(bytes: &[u8]) -> Result<Dict, String> {
         || dict.bi_next.iter().any(|&b| b as usize >= n)
         || dict.tri_key.len() != dict.tri_cost.len()
         || dict.tri_backoff.len() != dict.bi_next.len()
+        || dict.person.len() != n
         || dict.tri_key.iter().any(|&k| {
             [k >> 42, (k >> 21) & 0x1f_ffff, k & 0x1f_ffff]
                 .iter()

@@ -73,6 +73,10 @@ pub struct Model {
     pub code_repair: FxMap<String, String>,
     /// Id of `<num>`.
     pub num_id: u32,
+    /// Id of `<abbr>` (any acronym).
+    pub abbr_id: u32,
+    /// Per part of a person's name, the cost of a syllable never seen there.
+    person_floor: [i32; 3],
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
     /// Stored word pairs: cost and the back-off of the triples they start.
@@ -128,6 +132,13 @@ impl Model {
             }
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
+        let abbr_id = ids.get("<abbr>").copied().unwrap_or(num_id);
+        let mut person_floor = [0i32; 3];
+        for costs in &dict.person {
+            for (f, &c) in person_floor.iter_mut().zip(costs) {
+                *f = (*f).max(i32::from(c));
+            }
+        }
         let names: FxSet<u64> = dict.name_pairs.iter().copied().collect();
         let pairs = PairTable::new(
             (0..dict.syl.len())
@@ -188,6 +199,8 @@ impl Model {
             protected,
             code_repair,
             num_id,
+            abbr_id,
+            person_floor,
             names,
             pairs,
             entry_floor,
@@ -242,6 +255,24 @@ impl Model {
     #[inline]
     pub fn exit_floor(&self, a: u32) -> i32 {
         self.exit_floor[a as usize]
+    }
+
+    /// Back-off cost of `a`.
+    #[inline]
+    pub fn backoff(&self, a: u32) -> i32 {
+        i32::from(self.dict.backoff[a as usize])
+    }
+
+    /// Cost of syllable `id` as a person's surname (`part` 0), middle syllable (1) or given
+    /// name (2).
+    #[inline]
+    pub fn person(&self, id: u32, part: usize) -> i32 {
+        i32::from(self.dict.person[id as usize][part])
+    }
+
+    /// What a syllable never seen in that part of a name costs there (the most any costs).
+    pub fn person_floor(&self, part: usize) -> i32 {
+        self.person_floor[part]
     }
 
     /// Cost of `b` after `a`.

@@ -334,3 +334,31 @@ fn words_glued_at_a_speck_are_read_as_two() {
         assert_eq!(out[0].text, keep, "{keep}");
     }
 }
+
+#[test]
+fn a_name_alone_on_its_line_is_read_with_the_person_name_model() {
+    let r = full();
+    // the word-sequence model alone says `Phạm Thì Anh Thư` (`vi phạm thì`, `Anh Thư` listed)
+    assert_eq!(r.restore_text("Pham Thi Anh Thu"), "Phạm Thị Anh Thu");
+    assert_eq!(r.restore_text("Nguyen Van Nam"), "Nguyễn Văn Nam");
+    // the same words in a sentence are read with the word-sequence model
+    assert_eq!(
+        r.restore_text("neu vi pham thi bi xu ly"),
+        "nếu vi phạm thì bị xử lý"
+    );
+    // correct names pass unchanged, including one whose given name no list holds
+    for name in ["Phạm Thị Anh Thư", "Trần Thị Thu Hà", "Lê Văn Quýnh", "Hoàng Đình Thì"] {
+        assert_eq!(r.restore_text(name), name);
+    }
+}
+
+#[test]
+fn an_acronym_is_context_for_the_words_around_it() {
+    let r = full();
+    // `các phong` (`các phong trào`) outnumbers `các phòng`, but a department comes before its code
+    assert_eq!(r.restore_text("- Cac phong NV;"), "- Các phòng NV;");
+    let out = r.restore_line(&["UBND", "tinh"]);
+    assert_eq!(out[0].text, "UBND");
+    assert!(!out[0].changed);
+    assert_eq!(out[1].text, "tỉnh");
+}

@@ -452,8 +452,8 @@ fn read_persons(
             return Err("expected syllable, surname, middle and given counts".into());
         }
         if let Some(&id) = ids.get(&normalize_word(f[0]).to_lowercase()) {
-            for k in 0..3 {
-                counts[id as usize][k] += count_field(f.get(k + 1))?;
+            for (k, c) in counts[id as usize].iter_mut().enumerate() {
+                *c += count_field(f.get(k + 1))?;
             }
         }
         Ok(())

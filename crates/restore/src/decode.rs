@@ -16,7 +16,8 @@ use crate::channel::Plan;
 use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
 use crate::model::{FxHasher, FxMap, Model};
 use crate::text::{
-    case_of, has_marks, normalize_word, push_cased, skeleton, skeleton_into, split_edges, Case,
+    case_of, has_marks, is_vowel_letter, normalize_word, push_cased, skeleton, skeleton_into,
+    split_edges, Case,
 };
 use crate::trie::Trie;
 use crate::Token;
@@ -230,6 +231,12 @@ pub struct Worker {
     nodes: Vec<(i32, u32)>,
     /// Scratch: candidates sorted by a cost.
     order: Vec<u64>,
+    /// Cost of the best reading of the last line decoded (its context included).
+    cost: i32,
+    /// The last line decoded is mostly accented syllables the dictionary knows.
+    accented_line: bool,
+    /// Per token of the last line decoded: a word that spells no syllable the dictionary knows.
+    unknown: Vec<bool>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -237,11 +244,6 @@ fn is_number(core: &str) -> bool {
         && core
             .bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'/' | b':' | b'-' | b'%'))
-}
-
-/// True for a vowel letter, marked or not.
-fn is_vowel_letter(c: char) -> bool {
-    crate::text::letter(c).is_some_and(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
 }
 
 /// Codes, dates, e-mails, URLs: separators between characters (`52/KH-SNgV`, `a@b.vn`, `3.5`).
@@ -427,7 +429,10 @@ impl Worker {
         }
         let upper_line = words > 0 && upper * 2 > words;
         self.upper_line = upper_line;
+        self.unknown.clear();
+        self.unknown.resize(tokens.len(), false);
         let accented_line = words > 0 && accented * 2 >= words;
+        self.accented_line = accented_line;
         // A line whose every word already spells a known syllable skeleton shows no sign of OCR
         // damage: its words are only re-marked, never rewritten. A word with marks that spell no
         // syllable (`diép`, `liéu`: the English model's accents) is such a sign.
@@ -532,6 +537,7 @@ impl Worker {
                     .get(&lower)
                     .is_some_and(|&i| m.dict.flags[i as usize] & FLAG_SYLLABLE != 0)
                     || m.user.contains_key(&lower);
+                self.unknown[ti] = !known;
                 let acronym = case == Case::Upper
                     && !upper_line
                     && core.chars().all(|c| c.is_ascii_alphabetic())
@@ -609,6 +615,23 @@ impl Worker {
         self.read_as_name(m, tokens, own.clone());
         self.viterbi(m);
         self.emit(m, tokens, own)
+    }
+
+    /// Cost of the best reading of the last line decoded, context included: comparable between
+    /// two readings of the same line with the same context.
+    pub fn last_cost(&self) -> i32 {
+        self.cost
+    }
+
+    /// True when most words of the last line decoded were accented syllables the dictionary
+    /// knows (text already read by a Vietnamese model, or correct).
+    pub fn accented_line(&self) -> bool {
+        self.accented_line
+    }
+
+    /// True when token `t` of the last line decoded is a word that spells no known syllable.
+    pub fn unknown_word(&self, t: usize) -> bool {
+        self.unknown.get(t).copied().unwrap_or(false)
     }
 
     /// When the line is a person's name alone (three or four capitalised words, the first of
@@ -1258,6 +1281,7 @@ impl Worker {
         let mut k = (off[n - 1]..off[n])
             .min_by_key(|&k| self.delta[k])
             .unwrap_or(off[n - 1]);
+        self.cost = self.delta.get(k).copied().unwrap_or(0);
         for t in (0..n).rev() {
             let c_n = self.slots[t].end - self.slots[t].start;
             chosen[t] = self.slots[t].start + (k - off[t]) % c_n.max(1);

@@ -36,7 +36,9 @@ use std::path::Path;
 pub struct Token {
     /// The token as given.
     pub raw: String,
-    /// The restored token (punctuation kept around it).
+    /// The restored token (punctuation kept around it): two words with a space between them
+    /// when OCR ran them together (`kinhtế` → `kinh tế`), empty when the token is the second
+    /// piece of a word OCR cut in two (`thu Ong` → `thường`, ``).
     pub text: String,
     /// Confidence of the reading, 0..1.
     pub conf: f32,
@@ -117,12 +119,68 @@ impl Restorer {
             self.restore_unglued(&all, own)
         } else {
             WORKER.with(|w| {
-                w.borrow_mut()
-                    .restore_line(&self.model, &self.cache, &all, own)
+                let mut w = w.borrow_mut();
+                let out = w.restore_line(&self.model, &self.cache, &all, own.clone());
+                let (cost, accented) = (w.last_cost(), w.accented_line());
+                let edits: Vec<Rebreak> = own
+                    .clone()
+                    .filter_map(|i| {
+                        rebreak_at(
+                            &self.model,
+                            &all,
+                            own.clone(),
+                            i,
+                            accented && w.unknown_word(i),
+                        )
+                    })
+                    .collect();
+                drop(w);
+                if edits.is_empty() {
+                    out
+                } else {
+                    self.restore_rebroken(&all, own, out, cost, &edits)
+                }
             })
         };
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
+        }
+        out
+    }
+
+    /// Reads the line again with each possible repair of OCR's word breaks (see [`Rebreak`]):
+    /// two tokens that may be one word cut in two (`thu Ong` for `thường`: the English model cuts
+    /// words at a horn), one token that may be two words run together (`CƠQUAN` for `CƠ QUAN`: the
+    /// Vietnamese model on a faint scan). A repair is kept when the line's best reading with it,
+    /// plus the repair's cost ([`JOIN_COST`], [`SPLIT_COST`]), costs less than without it.
+    fn restore_rebroken(
+        &self,
+        all: &[&str],
+        own: std::ops::Range<usize>,
+        mut out: Vec<Token>,
+        mut cost: i32,
+        edits: &[Rebreak],
+    ) -> Vec<Token> {
+        let m = &self.model;
+        let mut kept: Vec<Rebreak> = Vec::new();
+        for &edit in edits {
+            if kept.last().is_some_and(|k| k.last() >= edit.first()) {
+                continue;
+            }
+            let mut trial = kept.clone();
+            trial.push(edit);
+            let (pieces, own_pieces) = rebreak(all, own.clone(), &trial);
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let (read, c) = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                let read = w.restore_line(m, &self.cache, &refs, own_pieces);
+                (read, w.last_cost())
+            });
+            if c + edit.cost() < cost {
+                cost = c;
+                kept = trial;
+                out = spread_rebroken(all, own.clone(), &kept, read);
+            }
         }
         out
     }
@@ -306,12 +364,199 @@ fn glued_at_dot(m: &Model, tok: &str) -> Option<usize> {
         .then_some(lead.len() + dot)
 }
 
-/// A line with its tokens replaced by their restored text, the whitespace between them kept.
+/// What reading two tokens as one word costs: set on fixtures/dev above the dearest wrong join
+/// seen there (`tra ng` → `trang` where `trả nợ` was printed gains 783; the channel's price of
+/// a space OCR added, 1.2 % of the English model's spaces, would be 530 and take it). OCR of
+/// dev and eval cuts no word in two.
+const JOIN_COST: i32 = 1000;
+/// What reading one token as two words costs: the channel's price of a space OCR lost (the
+/// Vietnamese model lost 55 of 42,258 spaces: -ln 0.0013 = 6.65 nats, times the channel weight).
+const SPLIT_COST: i32 = 800;
+
+/// A repair of OCR's word breaks at a token index of the line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rebreak {
+    /// Tokens `i - 1` and `i` are one word.
+    Join(usize),
+    /// Token `i` is two words, the second starting at byte `at`.
+    Split(usize, usize),
+}
+
+impl Rebreak {
+    fn cost(self) -> i32 {
+        match self {
+            Rebreak::Join(_) => JOIN_COST,
+            Rebreak::Split(..) => SPLIT_COST,
+        }
+    }
+    fn first(self) -> usize {
+        match self {
+            Rebreak::Join(i) => i - 1,
+            Rebreak::Split(i, _) => i,
+        }
+    }
+    fn last(self) -> usize {
+        match self {
+            Rebreak::Join(i) | Rebreak::Split(i, _) => i,
+        }
+    }
+}
+
+/// A syllable the dictionary knows, as written (marks and all).
+fn known_syllable(m: &Model, w: &str) -> bool {
+    let lower = text::normalize_word(w).to_lowercase();
+    m.ids
+        .get(&lower)
+        .is_some_and(|&i| m.dict.flags[i as usize] & lexicon::FLAG_SYLLABLE != 0)
+}
+
+/// The repair of word breaks worth trying at token `i`, if any:
+/// - a join of `i - 1` and `i` when `i - 1` is unmarked letters, `i` a piece of at most two
+///   lowercase consonants (`thu c`) or a capitalised piece after a lowercase one (`thu Ong`),
+///   and the two together have the letters of a syllable;
+/// - when `may_split` (an unknown word in a line of accented text), a split of `i` into two
+///   known syllables of at least two letters each, in the same case (`CƠQUAN`).
+fn rebreak_at(
+    m: &Model,
+    all: &[&str],
+    own: std::ops::Range<usize>,
+    i: usize,
+    may_split: bool,
+) -> Option<Rebreak> {
+    let letters = |w: &str| !w.is_empty() && w.chars().all(text::is_alpha);
+    let (_, core, trail) = text::split_edges(all[i]);
+    if !letters(core) {
+        return None;
+    }
+    if i > own.start {
+        let (_, a_core, a_trail) = text::split_edges(all[i - 1]);
+        let lead_free = all[i].len() - trail.len() == core.len();
+        let (na, nb) = (a_core.chars().count(), core.chars().count());
+        let a_lower_end = a_core.chars().last().is_some_and(char::is_lowercase);
+        // (a lowercase piece with a vowel is most often a word of its own: `ở`, `à`, `em`)
+        let piece = (nb <= 2
+            && core
+                .chars()
+                .all(|c| c.is_lowercase() && !text::is_vowel_letter(c)))
+            || (nb <= 3 && a_lower_end && text::case_of(core) == text::Case::Title);
+        if a_trail.is_empty()
+            && lead_free
+            && piece
+            && na + nb <= 7
+            && letters(a_core)
+            && !m.protected.contains(core)
+        {
+            let mut whole = text::normalize_word(a_core).to_lowercase();
+            if !text::has_marks(&whole) && !m.protected.contains(a_core) {
+                whole.push_str(&text::normalize_word(core).to_lowercase());
+                if m.skel.contains_key(&text::skeleton(&whole)) {
+                    return Some(Rebreak::Join(i));
+                }
+            }
+        }
+    }
+    if may_split && core.chars().count() >= 4 && !m.protected.contains(core) {
+        let lead = all[i].len() - trail.len() - core.len();
+        let case = text::case_of(core);
+        for (at, _) in core.char_indices().skip(2) {
+            let (a, b) = (&core[..at], &core[at..]);
+            if b.chars().count() >= 2
+                && known_syllable(m, a)
+                && known_syllable(m, b)
+                && (case != text::Case::Upper || text::case_of(b) == text::Case::Upper)
+            {
+                return Some(Rebreak::Split(i, lead + at));
+            }
+        }
+    }
+    None
+}
+
+/// The tokens with the repairs made; and where `own` lies among them.
+fn rebreak(
+    all: &[&str],
+    own: std::ops::Range<usize>,
+    edits: &[Rebreak],
+) -> (Vec<String>, std::ops::Range<usize>) {
+    let mut pieces: Vec<String> = Vec::with_capacity(all.len() + edits.len());
+    let mut own_pieces = 0..0;
+    for (i, t) in all.iter().enumerate() {
+        if i == own.start {
+            own_pieces.start = pieces.len();
+        }
+        match edits.iter().find(|e| e.last() == i) {
+            Some(Rebreak::Join(_)) => {
+                if let Some(last) = pieces.last_mut() {
+                    last.push_str(t);
+                }
+            }
+            Some(&Rebreak::Split(_, at)) => {
+                pieces.push(t[..at].to_string());
+                pieces.push(t[at..].to_string());
+            }
+            None => pieces.push((*t).to_string()),
+        }
+        if i + 1 == own.end {
+            own_pieces.end = pieces.len();
+        }
+    }
+    (pieces, own_pieces)
+}
+
+/// One token per token of `all[own]` from the reading of the repaired pieces: a joined word on
+/// the first token of its pair (the second gets an empty text), a split word's two readings
+/// with a space between them.
+fn spread_rebroken(
+    all: &[&str],
+    own: std::ops::Range<usize>,
+    edits: &[Rebreak],
+    read: Vec<Token>,
+) -> Vec<Token> {
+    let mut it = read.into_iter();
+    let mut out: Vec<Token> = Vec::with_capacity(own.len());
+    let changed = |raw: &str, text: String, conf: f32, alternatives| Token {
+        raw: raw.to_string(),
+        text,
+        conf,
+        alternatives,
+        changed: true,
+        uncertain: conf < decode::UNCERTAIN_BELOW,
+    };
+    for i in own {
+        match edits.iter().find(|e| e.first() == i || e.last() == i) {
+            Some(&Rebreak::Join(j)) if j == i => {
+                let conf = out.last().map_or(1.0, |t| t.conf);
+                out.push(changed(all[i], String::new(), conf, Vec::new()));
+            }
+            Some(Rebreak::Join(_)) => {
+                let Some(t) = it.next() else { break };
+                out.push(changed(all[i], t.text, t.conf, t.alternatives));
+            }
+            Some(Rebreak::Split(..)) => {
+                let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                    break;
+                };
+                let text = format!("{} {}", a.text, b.text);
+                out.push(changed(all[i], text, a.conf.min(b.conf), Vec::new()));
+            }
+            None => {
+                let Some(t) = it.next() else { break };
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// A line with its tokens replaced by their restored text, the whitespace between them kept (a
+/// token whose text is empty, joined to the one before, takes the space before it along).
 fn rebuild(line: &str, spans: &[(usize, usize)], restored: &[Token]) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 4);
     let mut prev = 0;
     for (&(a, b), t) in spans.iter().zip(restored) {
-        out.push_str(&line[prev..a]);
+        if !(t.text.is_empty() && t.changed) {
+            out.push_str(&line[prev..a]);
+        }
         out.push_str(&t.text);
         prev = b;
     }

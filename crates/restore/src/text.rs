@@ -497,6 +497,11 @@ pub fn is_syllable_shape(s: &str) -> bool {
     !rest.is_empty() && rest.len() <= 3 && rest.chars().all(is_vowel)
 }
 
+/// True for a vowel letter, marked or not, either case.
+pub fn is_vowel_letter(c: char) -> bool {
+    letter(c).is_some_and(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }

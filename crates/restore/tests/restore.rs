@@ -347,7 +347,12 @@ fn a_name_alone_on_its_line_is_read_with_the_person_name_model() {
         "nếu vi phạm thì bị xử lý"
     );
     // correct names pass unchanged, including one whose given name no list holds
-    for name in ["Phạm Thị Anh Thư", "Trần Thị Thu Hà", "Lê Văn Quýnh", "Hoàng Đình Thì"] {
+    for name in [
+        "Phạm Thị Anh Thư",
+        "Trần Thị Thu Hà",
+        "Lê Văn Quýnh",
+        "Hoàng Đình Thì",
+    ] {
         assert_eq!(r.restore_text(name), name);
     }
 }
@@ -361,4 +366,29 @@ fn an_acronym_is_context_for_the_words_around_it() {
     assert_eq!(out[0].text, "UBND");
     assert!(!out[0].changed);
     assert_eq!(out[1].text, "tỉnh");
+}
+
+#[test]
+fn a_word_cut_in_two_or_run_together_by_ocr_is_read_whole() {
+    let r = full();
+    // the English model cut `thường` at its horn: one word, its text on the first token
+    assert_eq!(
+        r.restore_text("Ban hanh thu Ong xuyen"),
+        "Ban hành thường xuyên"
+    );
+    let out = r.restore_line(&["thu", "Ong", "xuyen"]);
+    assert_eq!(out.len(), 3);
+    assert_eq!((out[0].raw.as_str(), out[0].text.as_str()), ("thu", "thường"));
+    assert_eq!((out[1].raw.as_str(), out[1].text.as_str()), ("Ong", ""));
+    assert!(out[1].changed);
+    // the Vietnamese model ran two words together on a faint scan
+    assert_eq!(
+        r.restore_text("phát triển kinhtế xã hội"),
+        "phát triển kinh tế xã hội"
+    );
+    // `tra ng` is `trả nợ` with its horn lost, not `trang`
+    assert_eq!(
+        r.restore_text("kha nang tra ng cua dia phuong"),
+        "khả năng trả nợ của địa phương"
+    );
 }

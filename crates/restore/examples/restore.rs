@@ -1,6 +1,7 @@
 //! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`,
 //! `restore cands DICT WORD..`, `restore lm DICT "s1 s2 .."`, `restore score GT HYP` (the metric, in Rust),
-//! `restore speed DICT [ROOT]` (the three mixes, cold and warm, one core), `restore dump DICT FILES..`.
+//! `restore speed DICT [ROOT]` (the three mixes, cold and warm, one core), `restore corpus DICT DIR [N]`
+//! (one restorer over the bench corpus DIR, N times, for a profiler), `restore dump DICT FILES..`.
 
 use std::io::Read;
 use std::path::Path;
@@ -64,6 +65,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for mix in vanban_restore::speed::mixes(root)? {
                 let s = vanban_restore::speed::measure(&dict, &mix, 5)?;
                 println!("{} ({} tokens)", s.line(), s.tokens);
+            }
+        }
+        Some("corpus") => {
+            // one restorer over the bench corpus (`make.py --bench DIR`), N times in a row on
+            // fresh restorers (for a profiler): restore corpus DICT DIR [N]
+            let dict = std::fs::read(&args[2])?;
+            let mix = vanban_restore::speed::corpus(Path::new(&args[3]))?;
+            for _ in 0..args.get(4).map_or(Ok(1), |n| n.parse::<usize>())? {
+                println!(
+                    "{}",
+                    vanban_restore::speed::measure_corpus(&dict, &mix)?.line()
+                );
             }
         }
         Some("cold") => {

@@ -212,6 +212,10 @@ pub struct Worker {
     /// Per pair of candidates in context: the back-off cost of the triples the pair starts, or
     /// `u32::MAX` when the pair is not stored (no triple can follow it).
     pair_ctx: Vec<u32>,
+    /// Pair costs between candidate lists met before, kept from line to line.
+    pair_cache: crate::paircache::PairCache,
+    /// Per slot: its candidate list's number in `pair_cache`.
+    list_no: Vec<u32>,
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
@@ -857,9 +861,10 @@ impl Worker {
 
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
     /// two slots in context, the bigram cost (name bonus included) and the triple back-off of a
-    /// stored pair, so that the passes below look nothing up twice.
+    /// stored pair, so that the passes below look nothing up twice; the pairs of two syllables
+    /// come from the pair cache when the two candidate lists met before.
     #[inline(never)]
-    fn fill_pairs(&mut self) {
+    fn fill_pairs(&mut self, m: &Model) {
         self.pair_off.clear();
         let mut total = 0;
         for t in 0..self.slots.len() {
@@ -876,6 +881,42 @@ impl Worker {
         self.pair_cost.resize(total, UNSET);
         self.pair_ctx.clear();
         self.pair_ctx.resize(total, u32::MAX);
+        self.pair_cache.bind(m.uid);
+        self.list_no.clear();
+        for s in &self.slots {
+            let ids = self.cands[s.start..s.end].iter().map(|c| c.id);
+            self.list_no.push(self.pair_cache.name(ids));
+        }
+        for t in 1..self.slots.len() {
+            let (p, s) = (&self.slots[t - 1], &self.slots[t]);
+            // (a pair that may earn the name bonus keeps it in its cost: not shared)
+            if s.cut_before || Self::bonus_slack(p, s) != 0 {
+                continue;
+            }
+            let at = self.pair_off[t];
+            if let Some((cost, ctx)) = self.pair_cache.get(self.list_no[t - 1], self.list_no[t]) {
+                self.pair_cost[at..at + cost.len()].copy_from_slice(cost);
+                self.pair_ctx[at..at + ctx.len()].copy_from_slice(ctx);
+                continue;
+            }
+            // the lists meet for the first time: every pair of two syllables is looked up
+            let (cost, ctx) =
+                self.pair_cache
+                    .put(self.list_no[t - 1], self.list_no[t], UNSET, u32::MAX);
+            let width = s.end - s.start;
+            for (i, pc) in self.cands[p.start..p.end].iter().enumerate() {
+                let Some(a) = pc.id else { continue };
+                for (j, c) in self.cands[s.start..s.end].iter().enumerate() {
+                    let Some(b) = c.id else { continue };
+                    let (v, backoff) = m.bigram_at(a, b);
+                    let k = i * width + j;
+                    cost[k] = v;
+                    ctx[k] = backoff.map_or(u32::MAX, u32::from);
+                }
+            }
+            self.pair_cost[at..at + cost.len()].copy_from_slice(cost);
+            self.pair_ctx[at..at + ctx.len()].copy_from_slice(ctx);
+        }
     }
 
     /// The transition cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`, in context):
@@ -911,7 +952,7 @@ impl Worker {
 
     #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
-        self.fill_pairs();
+        self.fill_pairs(m);
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod model;
 pub mod ngram;
+pub mod paircache;
 pub mod speed;
 pub mod text;
 pub mod trie;

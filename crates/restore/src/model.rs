@@ -13,6 +13,7 @@ use crate::text::{normalize_word, skeleton};
 use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -55,6 +56,9 @@ pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 /// The shared, read-only model.
 #[derive(Debug)]
 pub struct Model {
+    /// A number no other model built by this process has (caches kept outside the model, such
+    /// as a worker's [`crate::paircache::PairCache`], say whose costs they hold with it).
+    pub uid: u64,
     /// The compiled tables.
     pub dict: Dict,
     /// Syllable → id.
@@ -178,7 +182,9 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
+        static MODELS: AtomicU64 = AtomicU64::new(1);
         Model {
+            uid: MODELS.fetch_add(1, Ordering::Relaxed),
             dict,
             ids,
             skel,

@@ -49,7 +49,7 @@ const SKELETON_MARGIN: i32 = 500;
 /// Most skeletons scored per token.
 const MAX_SKELETONS: usize = 16;
 /// Candidates dearer (channel + unigram) than the best by more than this are dropped.
-const CAND_MARGIN: i32 = 1000;
+const CAND_MARGIN: i32 = 900;
 /// Most candidates kept per token.
 const MAX_CANDS: usize = 16;
 /// Candidates whose best first-order path is dearer than the slot's best by more than this are

@@ -1,7 +1,6 @@
 //! The loaded model: the compiled dictionary plus the indexes built from it at load time
 //! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens, the
-//! pair and triple tables of [`crate::ngram`], and per-syllable bounds on pair costs that let
-//! the decoder skip work that cannot change its result).
+//! pair and triple tables of [`crate::ngram`]).
 //!
 //! It is immutable once built and shared by all threads; everything mutable lives in the
 //! per-thread [`crate::decode::Worker`].
@@ -81,12 +80,6 @@ pub struct Model {
     pub names: FxSet<u64>,
     /// Stored word pairs: cost and the back-off of the triples they start.
     pub pairs: PairTable,
-    /// Per syllable: the least its entry can cost after anything (no predecessor, a stored pair,
-    /// or the back-off), a bound that lets the decoder skip predecessors that cannot win.
-    pub entry_floor: Vec<i32>,
-    /// Per syllable: the least a syllable after it can cost (a stored pair, or the back-off);
-    /// zero where the successor may be a word outside the model.
-    pub exit_floor: Vec<i32>,
     /// Stored word triples: cost.
     pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
@@ -143,30 +136,6 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
-        let min_backoff = dict.backoff.iter().copied().min().map_or(0, i32::from);
-        let mut entry_floor: Vec<i32> = dict
-            .uni
-            .iter()
-            .zip(&dict.cont)
-            .map(|(&u, &c)| i32::from(u).min(min_backoff + i32::from(c)))
-            .collect();
-        for (&b, &c) in dict.bi_next.iter().zip(&dict.bi_cost) {
-            if let Some(f) = entry_floor.get_mut(b as usize) {
-                *f = (*f).min(i32::from(c));
-            }
-        }
-        let min_cont = dict.cont.iter().copied().min().map_or(0, i32::from);
-        let exit_floor: Vec<i32> = (0..dict.syl.len())
-            .map(|a| {
-                let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
-                let stored = dict.bi_cost[lo..hi]
-                    .iter()
-                    .copied()
-                    .min()
-                    .map_or(i32::MAX, i32::from);
-                stored.min(i32::from(dict.backoff[a]) + min_cont)
-            })
-            .collect();
         let triples = TripleTable::new(
             dict.tri_key
                 .iter()
@@ -196,8 +165,6 @@ impl Model {
             num_id,
             names,
             pairs,
-            entry_floor,
-            exit_floor,
             triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
@@ -236,18 +203,6 @@ impl Model {
     #[inline]
     pub fn uni(&self, id: u32) -> i32 {
         i32::from(self.dict.uni[id as usize])
-    }
-
-    /// The least `b` can cost after anything ([`Model::entry_floor`]).
-    #[inline]
-    pub fn entry_floor(&self, b: u32) -> i32 {
-        self.entry_floor[b as usize]
-    }
-
-    /// The least a syllable can cost after `a` ([`Model::exit_floor`]).
-    #[inline]
-    pub fn exit_floor(&self, a: u32) -> i32 {
-        self.exit_floor[a as usize]
     }
 
     /// Cost of `b` after `a`.

@@ -119,8 +119,9 @@ pub struct Cache {
     shards: Vec<Shard>,
 }
 
-/// Line flags (keep, clean, lowercase) a candidate list depends on: 3 bits.
-const FLAG_SETS: usize = 8;
+/// Line flags (keep, clean, lowercase) and the word's case (all capitals) a candidate list
+/// depends on: 4 bits.
+const FLAG_SETS: usize = 16;
 
 /// One shard of the candidate cache: lowercase word → candidate list per set of line flags.
 type Shard = RwLock<FxMap<Box<str>, [Option<Arc<[Cand]>>; FLAG_SETS]>>;
@@ -580,6 +581,9 @@ impl Worker {
         flags: u8,
         case: Case,
     ) -> Arc<[Cand]> {
+        // (a word in capitals and the same word with one capital keep it differently when it has
+        // no vowel: the list must not depend on which of them came first)
+        let flags = flags | u8::from(case == Case::Upper) << 3;
         match cache.get(lower, flags) {
             Some(list) => list,
             None => {

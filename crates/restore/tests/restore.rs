@@ -334,3 +334,25 @@ fn words_glued_at_a_speck_are_read_as_two() {
         assert_eq!(out[0].text, keep, "{keep}");
     }
 }
+
+#[test]
+fn a_words_reading_does_not_depend_on_the_casing_it_was_first_seen_in() {
+    // a word without a vowel is kept differently in capitals (an acronym) and with one capital
+    // (garbled): a restorer that met `Tp` first must read `TP` as a fresh one does
+    let bytes = vanban_restore::compile(&data()).expect("fixture data compiles");
+    for (title, upper) in [
+        ("Tp ban hanh", "TP BAN HANH"),
+        ("Ng dan", "NG DAN"),
+        ("Th so", "TH SO"),
+        ("Ch doanh", "CH DOANH"),
+    ] {
+        let fresh = Restorer::from_bytes(&bytes).expect("blob loads");
+        let seen = Restorer::from_bytes(&bytes).expect("blob loads");
+        seen.restore_text(title);
+        assert_eq!(
+            seen.restore_text(upper),
+            fresh.restore_text(upper),
+            "{upper}"
+        );
+    }
+}

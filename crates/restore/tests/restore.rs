@@ -356,3 +356,14 @@ fn a_words_reading_does_not_depend_on_the_casing_it_was_first_seen_in() {
         );
     }
 }
+
+#[test]
+fn context_beyond_a_cut_changes_nothing() {
+    let r = tiny();
+    let own = ["hai", "long", "cua"];
+    let alone = r.restore_line_in_context(&["."], &own, &[";"]);
+    let with = r.restore_line_in_context(&["Chi", "so."], &own, &["(nguoi", "dan"]);
+    assert_eq!(with, alone);
+    let joined = r.restore_line_in_context(&["Chi", "so"], &own, &["nguoi", "dan"]);
+    assert_eq!(joined.len(), 3);
+}

@@ -271,6 +271,7 @@ impl Restorer {
 
     /// Forgets the candidate lists of the words seen so far (they are kept, shared by all threads,
     /// because archives repeat their words; a benchmark clears them to measure a first pass).
+    /// The word-pair costs each thread keeps ([`paircache`]) stay: they depend on the model only.
     pub fn clear_cache(&self) {
         self.cache.clear();
     }

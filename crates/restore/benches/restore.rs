@@ -6,7 +6,8 @@
 //! from the blob, so every word is new to it, as on the first pass over an archive) and warm
 //! (second and later passes). Criterion measures wall time; `vanban eval` and the example
 //! `restore speed` also give the CPU time of the measuring thread, which load on a shared machine
-//! does not spoil.
+//! does not spoil. Last, when it has been made (`fixtures/eval/make.py --bench target/bench-eng`),
+//! the realistic measure: one restorer over 574 KB of distinct English-model OCR.
 
 use criterion::{criterion_main, BatchSize, Criterion, Throughput};
 use std::path::PathBuf;
@@ -56,6 +57,27 @@ fn bench(c: &mut Criterion) {
         g.bench_function("warm", |b| b.iter(|| speed::pass(&r, &lines)));
         g.finish();
     }
+    // one restorer, loaded once, over the bench corpus (when `make.py --bench` has made it)
+    let Ok(corpus) = speed::corpus(&root().join(vanban_restore::eval::BENCH_CORPUS)) else {
+        eprintln!("no bench corpus: `python3 fixtures/eval/make.py --bench target/bench-eng`");
+        return;
+    };
+    let lines: Vec<Vec<&str>> = corpus
+        .text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let mut g = c.benchmark_group("restore one core, bench corpus");
+    g.throughput(Throughput::Bytes(corpus.text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("one restorer", |b| {
+        b.iter_batched_ref(
+            || Restorer::from_bytes(&blob).expect("dictionary loads"),
+            |r| speed::pass(r, &lines),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
 }
 
 #[allow(missing_docs)]

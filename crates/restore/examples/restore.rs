@@ -1,6 +1,7 @@
 //! Developer tool: `restore build DATA_DIR OUT`, `restore text DICT < in > out`, `restore eval REPO_ROOT`,
 //! `restore cands DICT WORD..`, `restore lm DICT "s1 s2 .."`, `restore score GT HYP` (the metric, in Rust),
-//! `restore speed DICT [ROOT]` (the three mixes, cold and warm, one core), `restore dump DICT FILES..`.
+//! `restore speed DICT [ROOT]` (the three mixes, cold and warm, one core), `restore corpus DICT DIR [N]`
+//! (one restorer over the bench corpus DIR, N times, for a profiler), `restore dump DICT FILES..`.
 
 use std::io::Read;
 use std::path::Path;
@@ -65,6 +66,66 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let s = vanban_restore::speed::measure(&dict, &mix, 5)?;
                 println!("{} ({} tokens)", s.line(), s.tokens);
             }
+        }
+        Some("corpus") => {
+            // one restorer over the bench corpus (`make.py --bench DIR`), N times in a row on
+            // fresh restorers (for a profiler): restore corpus DICT DIR [N]
+            let dict = std::fs::read(&args[2])?;
+            let mix = vanban_restore::speed::corpus(Path::new(&args[3]))?;
+            for _ in 0..args.get(4).map_or(Ok(1), |n| n.parse::<usize>())? {
+                println!(
+                    "{}",
+                    vanban_restore::speed::measure_corpus(&dict, &mix)?.line()
+                );
+            }
+        }
+        Some("pages") => {
+            // accuracy over a bench corpus (`make.py --bench DIR`), scored page by page (48 lines,
+            // as rendered; whole laws are too long for the metric's quadratic alignment):
+            // restore pages DICT DIR
+            let r = vanban_restore::Restorer::load(Path::new(&args[2]))?;
+            let mut names: Vec<_> = std::fs::read_dir(&args[3])?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".eng.txt"))
+                .collect();
+            names.sort();
+            let (mut raw, mut restored) = ((0, 0), (0, 0));
+            for p in names {
+                let gt_path = p.to_string_lossy().replace(".eng.txt", ".gt.txt");
+                let (gt, eng) = (
+                    std::fs::read_to_string(gt_path)?,
+                    std::fs::read_to_string(&p)?,
+                );
+                let (gt, eng): (Vec<&str>, Vec<&str>) =
+                    (gt.lines().collect(), eng.lines().collect());
+                for (g, e) in gt.chunks(48).zip(eng.chunks(48)) {
+                    let lines: Vec<Vec<&str>> =
+                        e.iter().map(|l| l.split_whitespace().collect()).collect();
+                    let out: Vec<String> = r
+                        .restore_lines(&lines)
+                        .iter()
+                        .map(|l| {
+                            l.iter()
+                                .map(|t| t.text.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .collect();
+                    let g = g.join("\n");
+                    for (acc, hyp) in [(&mut raw, e.join("\n")), (&mut restored, out.join("\n"))] {
+                        let s = vanban_restore::score(&g, &hyp);
+                        acc.0 += s.errors;
+                        acc.1 += s.tokens;
+                    }
+                }
+            }
+            let acc = |(e, n): (usize, usize)| 1.0 - e as f64 / n.max(1) as f64;
+            println!(
+                "bench corpus pages: {} tokens, raw {:.4}, restored {:.4}",
+                raw.1,
+                acc(raw),
+                acc(restored)
+            );
         }
         Some("cold") => {
             // N cold passes over mix K (0 eng, 1 stripped, 2 correct), for a profiler:

@@ -54,14 +54,12 @@ const SKELETON_MARGIN: i32 = 500;
 /// Most skeletons scored per token.
 const MAX_SKELETONS: usize = 16;
 /// Candidates dearer (channel + unigram) than the best by more than this are dropped.
-const CAND_MARGIN: i32 = 1000;
+const CAND_MARGIN: i32 = 900;
 /// Most candidates kept per token.
 const MAX_CANDS: usize = 16;
 /// Candidates whose best first-order path is dearer than the slot's best by more than this are
 /// left out of the second-order search.
 const PRUNE_MARGIN: i32 = 700;
-/// A transition cost not looked up yet.
-const UNSET: i32 = i32::MIN;
 /// Changes below this confidence are flagged uncertain.
 pub const UNCERTAIN_BELOW: f32 = 0.7;
 /// Softness of the confidence (cost units per e-fold).
@@ -129,8 +127,9 @@ pub struct Cache {
     shards: Vec<Shard>,
 }
 
-/// Line flags (keep, clean, lowercase) a candidate list depends on: 3 bits.
-const FLAG_SETS: usize = 8;
+/// Line flags (keep, clean, lowercase) and the word's case (all capitals) a candidate list
+/// depends on: 4 bits.
+const FLAG_SETS: usize = 16;
 
 /// One shard of the candidate cache: lowercase word → candidate list per set of line flags.
 type Shard = RwLock<FxMap<Box<str>, [Option<Arc<[Cand]>>; FLAG_SETS]>>;
@@ -214,12 +213,15 @@ pub struct Worker {
     delta: Vec<i32>,
     dback: Vec<u32>,
     pair_off: Vec<usize>,
-    /// Per pair of candidates in context: the bigram cost less the name bonus ([`UNSET`] until
-    /// looked up).
+    /// Per pair of candidates in context: the bigram cost less the name bonus.
     pair_cost: Vec<i32>,
     /// Per pair of candidates in context: the back-off cost of the triples the pair starts, or
     /// `u32::MAX` when the pair is not stored (no triple can follow it).
     pair_ctx: Vec<u32>,
+    /// Pair costs between candidate lists met before, kept from line to line.
+    pair_cache: crate::paircache::PairCache,
+    /// Per slot: its candidate list's number in `pair_cache`.
+    list_no: Vec<u32>,
     upper_line: bool,
     live: Vec<u32>,
     live_off: Vec<usize>,
@@ -237,6 +239,8 @@ pub struct Worker {
     accented_line: bool,
     /// Per token of the last line decoded: a word that spells no syllable the dictionary knows.
     unknown: Vec<bool>,
+    /// Scratch: per candidate of a slot, the cost of the best path after it.
+    rest: Vec<i32>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -693,6 +697,9 @@ impl Worker {
         flags: u8,
         case: Case,
     ) -> Arc<[Cand]> {
+        // (a word in capitals and the same word with one capital keep it differently when it has
+        // no vowel: the list must not depend on which of them came first)
+        let flags = flags | u8::from(case == Case::Upper) << 3;
         match cache.get(lower, flags) {
             Some(list) => list,
             None => {
@@ -941,21 +948,6 @@ impl Worker {
         }
     }
 
-    /// The least a transition into the candidate can cost, name bonus aside (its cost outside
-    /// the model, or the syllable's cheapest entry from any predecessor).
-    #[inline]
-    fn entry_floor(m: &Model, c: &Cand) -> i32 {
-        c.id.map_or(c.oov, |b| m.entry_floor(b))
-    }
-
-    /// The least a transition out of the candidate can cost, name bonus aside, into a syllable
-    /// (nothing is known for a word outside the model; a successor outside the model costs its
-    /// own price, at least zero).
-    #[inline]
-    fn exit_floor(m: &Model, c: &Cand) -> i32 {
-        c.id.map_or(0, |a| m.exit_floor(a))
-    }
-
     /// The most a transition from slot `p` to the next slot `s` can fall below zero: the name
     /// bonus where it may apply, nothing elsewhere (costs are never negative).
     #[inline]
@@ -983,10 +975,11 @@ impl Worker {
     }
 
     /// Fills the per-slot transition tables: for each pair (previous candidate, candidate) of
-    /// two slots in context, the bigram cost (name bonus included) and the triple back-off of a
-    /// stored pair, so that the passes below look nothing up twice.
+    /// two slots in context, the transition cost (name bonus included) and the triple back-off
+    /// of a stored pair, so that the passes below look nothing up. The costs between two
+    /// syllables come from the pair cache when the two candidate lists met before.
     #[inline(never)]
-    fn fill_pairs(&mut self) {
+    fn fill_pairs(&mut self, m: &Model) {
         self.pair_off.clear();
         let mut total = 0;
         for t in 0..self.slots.len() {
@@ -1000,33 +993,75 @@ impl Worker {
         }
         self.pair_off.push(total);
         self.pair_cost.clear();
-        self.pair_cost.resize(total, UNSET);
+        self.pair_cost.resize(total, 0);
         self.pair_ctx.clear();
         self.pair_ctx.resize(total, u32::MAX);
+        self.pair_cache.bind(m.uid);
+        self.list_no.clear();
+        for s in &self.slots {
+            let ids = self.cands[s.start..s.end].iter().map(|c| c.id);
+            self.list_no.push(self.pair_cache.name(ids));
+        }
+        for t in 1..self.slots.len() {
+            let (p, s) = (&self.slots[t - 1], &self.slots[t]);
+            if s.cut_before {
+                continue;
+            }
+            let (at, width) = (self.pair_off[t], s.end - s.start);
+            let cost = &mut self.pair_cost[at..self.pair_off[t + 1]];
+            let ctx = &mut self.pair_ctx[at..self.pair_off[t + 1]];
+            let (prev, cur) = (&self.cands[p.start..p.end], &self.cands[s.start..s.end]);
+            // (a pair that may earn the name bonus has it in its cost: not shared)
+            let shared = Self::bonus_slack(p, s) == 0;
+            let lists = (self.list_no[t - 1], self.list_no[t]);
+            match self.pair_cache.get(lists.0, lists.1).filter(|_| shared) {
+                Some((c, x)) => {
+                    cost.copy_from_slice(c);
+                    ctx.copy_from_slice(x);
+                }
+                None => {
+                    // every pair of two syllables is looked up
+                    for (i, pc) in prev.iter().enumerate() {
+                        let Some(a) = pc.id else { continue };
+                        for (j, c) in cur.iter().enumerate() {
+                            let Some(b) = c.id else { continue };
+                            let (v, backoff) = m.bigram_at(a, b);
+                            cost[i * width + j] = v;
+                            ctx[i * width + j] = backoff.map_or(u32::MAX, u32::from);
+                        }
+                    }
+                    if shared {
+                        let (c, x) = self.pair_cache.put(lists.0, lists.1, 0, u32::MAX);
+                        c.copy_from_slice(cost);
+                        x.copy_from_slice(ctx);
+                    }
+                }
+            }
+            // pairs with a word outside the model (never shared: their cost may depend on more
+            // than the ids a list is named by)
+            for (i, pc) in prev.iter().enumerate() {
+                for (j, c) in cur.iter().enumerate() {
+                    if pc.id.is_none() || c.id.is_none() {
+                        cost[i * width + j] = Self::trans(m, pc.id, c);
+                    }
+                }
+            }
+            if !shared {
+                for pi in p.start..p.end {
+                    for ci in s.start..s.end {
+                        let bonus = self.name_bonus(m, t, pi, ci);
+                        self.pair_cost[at + (pi - p.start) * width + (ci - s.start)] -= bonus;
+                    }
+                }
+            }
+        }
     }
 
     /// The transition cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`, in context):
-    /// bigram cost less the name bonus; looked up on first use, and the triple back-off of a
-    /// stored pair noted in `pair_ctx`.
-    fn pair_val(&mut self, m: &Model, t: usize, pi: usize, ci: usize) -> i32 {
-        let k = self.pair(t, pi, ci);
-        let v = self.pair_cost[k];
-        if v != UNSET {
-            return v;
-        }
-        let pid = self.cands[pi].id;
-        let c = &self.cands[ci];
-        let (cost, ctx) = match (pid, c.id) {
-            (Some(a), Some(b)) => {
-                let (cost, backoff) = m.bigram_at(a, b);
-                (cost, backoff.map_or(u32::MAX, u32::from))
-            }
-            _ => (Self::trans(m, pid, c), u32::MAX),
-        };
-        let v = cost - self.name_bonus(m, t, pi, ci);
-        self.pair_cost[k] = v;
-        self.pair_ctx[k] = ctx;
-        v
+    /// bigram cost less the name bonus (the triple back-off of a stored pair is in `pair_ctx`).
+    #[inline]
+    fn pair_val(&self, t: usize, pi: usize, ci: usize) -> i32 {
+        self.pair_cost[self.pair(t, pi, ci)]
     }
 
     /// Bigram cost from candidate `pi` (slot `t - 1`) to `ci` (slot `t`), slot `t` in context.
@@ -1038,7 +1073,7 @@ impl Worker {
 
     #[inline(never)]
     fn viterbi(&mut self, m: &Model) {
-        self.fill_pairs();
+        self.fill_pairs(m);
         let n = self.cands.len();
         self.alpha.clear();
         self.alpha.resize(n, i32::MAX / 4);
@@ -1060,35 +1095,22 @@ impl Worker {
                 }
                 continue;
             }
-            // predecessors cheapest first: no transition costs less than minus the name bonus
-            // (or zero where no bonus can apply), so the scan stops at the first one that cannot
-            // win (the minimum stays exact)
+            // every pair's cost is in the table: a plain minimum, predecessor by predecessor,
+            // over the contiguous row of its costs into this slot
             let p = self.slots[t - 1].clone();
-            let slack = Self::bonus_slack(&p, &s);
-            let mut order = std::mem::take(&mut self.order);
-            order.clear();
-            // (ordered by what they cost at the least, way out included)
-            order.extend(
-                (p.start..p.end)
-                    .map(|pi| rank(self.alpha[pi] + Self::exit_floor(m, &self.cands[pi]), pi)),
-            );
-            order.sort_unstable();
-            for ci in s.start..s.end {
-                let mut best = i32::MAX / 4;
-                let floor = Self::entry_floor(m, &self.cands[ci]) - slack;
-                for (least, pi) in order.iter().map(|&k| unrank(k)) {
-                    if least - slack >= best {
-                        break;
-                    }
-                    let a = self.alpha[pi];
-                    if a + floor >= best {
-                        continue;
-                    }
-                    best = best.min(a + self.pair_val(m, t, pi, ci));
+            let (at, width) = (self.pair_off[t], s.end - s.start);
+            let (before, after) = self.alpha.split_at_mut(s.start);
+            let acc = &mut after[..width];
+            acc.fill(i32::MAX / 4);
+            for (i, &a) in before[p.start..p.end].iter().enumerate() {
+                let row = &self.pair_cost[at + i * width..at + (i + 1) * width];
+                for (x, &c) in acc.iter_mut().zip(row) {
+                    *x = (*x).min(a + c);
                 }
-                self.alpha[ci] = best + self.cands[ci].local;
             }
-            self.order = order;
+            for (x, c) in acc.iter_mut().zip(&self.cands[s.start..s.end]) {
+                *x += c.local;
+            }
         }
         // first order, backward
         for t in (0..self.slots.len()).rev() {
@@ -1113,27 +1135,24 @@ impl Worker {
                 }
                 continue;
             }
-            let slack = Self::bonus_slack(&s, &nx);
-            let mut order = std::mem::take(&mut self.order);
-            order.clear();
-            // (ordered by what they cost at the least, entry included)
-            order.extend((nx.start..nx.end).map(|ni| {
-                let c = &self.cands[ni];
-                rank(c.local + self.beta[ni] + Self::entry_floor(m, c), ni)
-            }));
-            order.sort_unstable();
+            // (the rest of the path after each candidate of the next slot, then per candidate
+            // a plain minimum over its contiguous row of costs into the next slot)
+            let (at, width) = (self.pair_off[t + 1], nx.end - nx.start);
+            self.rest.clear();
+            self.rest.extend(
+                self.cands[nx.start..nx.end]
+                    .iter()
+                    .zip(&self.beta[nx.start..nx.end])
+                    .map(|(c, &b)| c.local + b),
+            );
             for ci in s.start..s.end {
-                let mut best = i32::MAX / 4;
-                for (least, ni) in order.iter().map(|&k| unrank(k)) {
-                    if least - slack >= best {
-                        break;
-                    }
-                    let rest = self.cands[ni].local + self.beta[ni];
-                    best = best.min(self.pair_val(m, t + 1, ci, ni) + rest);
-                }
-                self.beta[ci] = best;
+                let i = ci - s.start;
+                let row = &self.pair_cost[at + i * width..at + (i + 1) * width];
+                self.beta[ci] = row
+                    .iter()
+                    .zip(&self.rest)
+                    .fold(i32::MAX / 4, |best, (&c, &r)| best.min(c + r));
             }
-            self.order = order;
         }
     }
 
@@ -1238,7 +1257,7 @@ impl Worker {
                     let c = c as usize;
                     let ci = s.start + c;
                     let cand_id = self.cands[ci].id;
-                    let bi = self.pair_val(m, t, p_slot.start + p, ci);
+                    let bi = self.pair_val(t, p_slot.start + p, ci);
                     let mut best = i32::MAX / 4;
                     let mut arg = u32::MAX;
                     for (prev, q) in order.iter().map(|&k| unrank(k)) {
@@ -1249,7 +1268,6 @@ impl Worker {
                         let mut tr = bi;
                         if q_in_context {
                             let qi = self.slots[t - 2].start + q;
-                            self.pair_val(m, t - 1, qi, p_slot.start + p);
                             let ctx = self.pair_ctx[self.pair(t - 1, qi, p_slot.start + p)];
                             if let (Some(a), Some(b), Some(cc), true) =
                                 (self.cands[qi].id, pid, cand_id, ctx != u32::MAX)

@@ -352,8 +352,17 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
         let s = crate::speed::measure(&blob, &mix, SPEED_RUNS)?;
         w(out, format!("{}\n", s.line()))?;
     }
+    // and one restorer over the bench corpus, when it has been made
+    if let Ok(mix) = crate::speed::corpus(&repo_root.join(BENCH_CORPUS)) {
+        let s = crate::speed::measure_corpus(&blob, &mix)?;
+        w(out, format!("{}\n", s.line()))?;
+    }
     Ok(rows)
 }
+
+/// Where `fixtures/eval/make.py --bench` is told to put the bench corpus (under the project
+/// folder; not committed).
+pub const BENCH_CORPUS: &str = "target/bench-eng";
 
 /// Passes of each kind the evaluation's speed lines take the best of.
 const SPEED_RUNS: usize = 3;

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod model;
 pub mod ngram;
+pub mod paircache;
 pub mod speed;
 pub mod text;
 pub mod trie;
@@ -108,8 +109,26 @@ impl Restorer {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let before = &before[before.len().saturating_sub(CONTEXT)..];
-        let after = &after[..after.len().min(CONTEXT)];
+        // context only up to where the decoder would cut it anyway: tokens beyond a cut cannot
+        // change the line's readings, and decoding them costs as much as the line's own
+        let mut from = before.len();
+        while from > before.len().saturating_sub(CONTEXT)
+            && !cut_between(before[from - 1], before.get(from).unwrap_or(&tokens[0]))
+        {
+            from -= 1;
+        }
+        let before = &before[from..];
+        let mut to = 0;
+        while to < after.len().min(CONTEXT)
+            && !cut_between(
+                to.checked_sub(1)
+                    .map_or(tokens[tokens.len() - 1], |i| after[i]),
+                after[to],
+            )
+        {
+            to += 1;
+        }
+        let after = &after[..to];
         let mut all: Vec<&str> = Vec::with_capacity(before.len() + tokens.len() + after.len());
         all.extend_from_slice(before);
         all.extend_from_slice(tokens);
@@ -310,6 +329,7 @@ impl Restorer {
 
     /// Forgets the candidate lists of the words seen so far (they are kept, shared by all threads,
     /// because archives repeat their words; a benchmark clears them to measure a first pass).
+    /// The word-pair costs each thread keeps ([`paircache`]) stay: they depend on the model only.
     pub fn clear_cache(&self) {
         self.cache.clear();
     }
@@ -322,6 +342,16 @@ impl Restorer {
 
 /// Tokens of context taken from each neighbouring line.
 const CONTEXT: usize = 2;
+
+/// True when the decoder surely cuts the context between two neighbouring tokens: the second
+/// starts with punctuation, or the first ends with punctuation other than a comma that OCR may
+/// not have made of a mark (`t?` may be `ử`, see `decode::glue_glyph`). Other cuts (after
+/// codes, numbers in some places) are left to the decoder.
+fn cut_between(first: &str, second: &str) -> bool {
+    let (_, _, trail) = text::split_edges(first);
+    let (lead, _, _) = text::split_edges(second);
+    !lead.is_empty() || trail.chars().any(|c| !matches!(c, ',' | '?' | '’' | '\''))
+}
 
 /// Byte spans of the whitespace-separated tokens of a line.
 fn token_spans(line: &str) -> Vec<(usize, usize)> {
@@ -635,5 +665,20 @@ fn apply_user_phrases(phrases: &[(Vec<String>, Vec<String>)], toks: &mut [Token]
         if !advanced {
             i += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_between;
+
+    #[test]
+    fn the_context_is_cut_at_sure_punctuation_only() {
+        assert!(cut_between("dân.", "Điều"));
+        assert!(cut_between("sau:", "a"));
+        assert!(cut_between("dân", "(a)"));
+        assert!(!cut_between("dân,", "tổ"), "a comma does not cut");
+        assert!(!cut_between("t?", "a"), "`t?` may be `ử`");
+        assert!(!cut_between("người", "dân"));
     }
 }

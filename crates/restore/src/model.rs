@@ -1,7 +1,6 @@
 //! The loaded model: the compiled dictionary plus the indexes built from it at load time
 //! (syllable ids, skeleton index, skeleton prefixes, confusion table, protected tokens, the
-//! pair and triple tables of [`crate::ngram`], and per-syllable bounds on pair costs that let
-//! the decoder skip work that cannot change its result).
+//! pair and triple tables of [`crate::ngram`]).
 //!
 //! It is immutable once built and shared by all threads; everything mutable lives in the
 //! per-thread [`crate::decode::Worker`].
@@ -13,6 +12,7 @@ use crate::text::{normalize_word, skeleton};
 use crate::trie::Trie;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A small fast hasher for integer keys (the Firefox/rustc "Fx" mix); not DoS-resistant, which
 /// does not matter for keys that come from our own dictionary.
@@ -55,6 +55,9 @@ pub type FxSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 /// The shared, read-only model.
 #[derive(Debug)]
 pub struct Model {
+    /// A number no other model built by this process has (caches kept outside the model, such
+    /// as a worker's [`crate::paircache::PairCache`], say whose costs they hold with it).
+    pub uid: u64,
     /// The compiled tables.
     pub dict: Dict,
     /// Syllable → id.
@@ -81,12 +84,6 @@ pub struct Model {
     pub names: FxSet<u64>,
     /// Stored word pairs: cost and the back-off of the triples they start.
     pub pairs: PairTable,
-    /// Per syllable: the least its entry can cost after anything (no predecessor, a stored pair,
-    /// or the back-off), a bound that lets the decoder skip predecessors that cannot win.
-    pub entry_floor: Vec<i32>,
-    /// Per syllable: the least a syllable after it can cost (a stored pair, or the back-off);
-    /// zero where the successor may be a word outside the model.
-    pub exit_floor: Vec<i32>,
     /// Stored word triples: cost.
     pub triples: TripleTable,
     /// Clerk-confirmed words (lowercase) → skeleton.
@@ -150,30 +147,6 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
-        let min_backoff = dict.backoff.iter().copied().min().map_or(0, i32::from);
-        let mut entry_floor: Vec<i32> = dict
-            .uni
-            .iter()
-            .zip(&dict.cont)
-            .map(|(&u, &c)| i32::from(u).min(min_backoff + i32::from(c)))
-            .collect();
-        for (&b, &c) in dict.bi_next.iter().zip(&dict.bi_cost) {
-            if let Some(f) = entry_floor.get_mut(b as usize) {
-                *f = (*f).min(i32::from(c));
-            }
-        }
-        let min_cont = dict.cont.iter().copied().min().map_or(0, i32::from);
-        let exit_floor: Vec<i32> = (0..dict.syl.len())
-            .map(|a| {
-                let (lo, hi) = (dict.bi_off[a] as usize, dict.bi_off[a + 1] as usize);
-                let stored = dict.bi_cost[lo..hi]
-                    .iter()
-                    .copied()
-                    .min()
-                    .map_or(i32::MAX, i32::from);
-                stored.min(i32::from(dict.backoff[a]) + min_cont)
-            })
-            .collect();
         let triples = TripleTable::new(
             dict.tri_key
                 .iter()
@@ -189,7 +162,9 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
+        static MODELS: AtomicU64 = AtomicU64::new(1);
         Model {
+            uid: MODELS.fetch_add(1, Ordering::Relaxed),
             dict,
             ids,
             skel,
@@ -203,8 +178,6 @@ impl Model {
             person_floor,
             names,
             pairs,
-            entry_floor,
-            exit_floor,
             triples,
             user: HashMap::new(),
             user_skel: HashMap::new(),
@@ -243,24 +216,6 @@ impl Model {
     #[inline]
     pub fn uni(&self, id: u32) -> i32 {
         i32::from(self.dict.uni[id as usize])
-    }
-
-    /// The least `b` can cost after anything ([`Model::entry_floor`]).
-    #[inline]
-    pub fn entry_floor(&self, b: u32) -> i32 {
-        self.entry_floor[b as usize]
-    }
-
-    /// The least a syllable can cost after `a` ([`Model::exit_floor`]).
-    #[inline]
-    pub fn exit_floor(&self, a: u32) -> i32 {
-        self.exit_floor[a as usize]
-    }
-
-    /// Back-off cost of `a`.
-    #[inline]
-    pub fn backoff(&self, a: u32) -> i32 {
-        i32::from(self.dict.backoff[a as usize])
     }
 
     /// Cost of syllable `id` as a person's surname (`part` 0), middle syllable (1) or given

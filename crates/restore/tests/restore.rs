@@ -358,6 +358,28 @@ fn a_name_alone_on_its_line_is_read_with_the_person_name_model() {
 }
 
 #[test]
+fn a_words_reading_does_not_depend_on_the_casing_it_was_first_seen_in() {
+    // a word without a vowel is kept differently in capitals (an acronym) and with one capital
+    // (garbled): a restorer that met `Tp` first must read `TP` as a fresh one does
+    let bytes = vanban_restore::compile(&data()).expect("fixture data compiles");
+    for (title, upper) in [
+        ("Tp ban hanh", "TP BAN HANH"),
+        ("Ng dan", "NG DAN"),
+        ("Th so", "TH SO"),
+        ("Ch doanh", "CH DOANH"),
+    ] {
+        let fresh = Restorer::from_bytes(&bytes).expect("blob loads");
+        let seen = Restorer::from_bytes(&bytes).expect("blob loads");
+        seen.restore_text(title);
+        assert_eq!(
+            seen.restore_text(upper),
+            fresh.restore_text(upper),
+            "{upper}"
+        );
+    }
+}
+
+#[test]
 fn an_acronym_is_context_for_the_words_around_it() {
     let r = full();
     // `các phong` (`các phong trào`) outnumbers `các phòng`, but a department comes before its code
@@ -378,7 +400,10 @@ fn a_word_cut_in_two_or_run_together_by_ocr_is_read_whole() {
     );
     let out = r.restore_line(&["thu", "Ong", "xuyen"]);
     assert_eq!(out.len(), 3);
-    assert_eq!((out[0].raw.as_str(), out[0].text.as_str()), ("thu", "thường"));
+    assert_eq!(
+        (out[0].raw.as_str(), out[0].text.as_str()),
+        ("thu", "thường")
+    );
     assert_eq!((out[1].raw.as_str(), out[1].text.as_str()), ("Ong", ""));
     assert!(out[1].changed);
     // the Vietnamese model ran two words together on a faint scan
@@ -391,4 +416,15 @@ fn a_word_cut_in_two_or_run_together_by_ocr_is_read_whole() {
         r.restore_text("kha nang tra ng cua dia phuong"),
         "khả năng trả nợ của địa phương"
     );
+}
+
+#[test]
+fn context_beyond_a_cut_changes_nothing() {
+    let r = tiny();
+    let own = ["hai", "long", "cua"];
+    let alone = r.restore_line_in_context(&["."], &own, &[";"]);
+    let with = r.restore_line_in_context(&["Chi", "so."], &own, &["(nguoi", "dan"]);
+    assert_eq!(with, alone);
+    let joined = r.restore_line_in_context(&["Chi", "so"], &own, &["nguoi", "dan"]);
+    assert_eq!(joined.len(), 3);
 }

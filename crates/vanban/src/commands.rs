@@ -66,6 +66,10 @@ pub struct EvalArgs {
     /// The project folder holding fixtures/eval (default: found from the binary or the current folder).
     #[arg(long)]
     pub root: Option<PathBuf>,
+    /// Instead of the table: the speed of one restorer over the bench corpus in this folder
+    /// (its `*.eng.txt`, made by `python3 fixtures/eval/make.py --bench DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub speed_corpus: Option<PathBuf>,
 }
 
 /// `vanban dict` subcommands.
@@ -231,6 +235,17 @@ pub fn eval(g: &Global, a: EvalArgs) -> Result<u8> {
             .context("fixtures/eval not found: run from the project folder or pass --root")?,
     };
     let _ = g;
+    if let Some(dir) = a.speed_corpus {
+        let dict = root.join("dictionaries/vanban.dict");
+        let blob =
+            std::fs::read(&dict).with_context(|| format!("{}: cannot read", dict.display()))?;
+        let mix = vanban_restore::speed::corpus(&dir)?;
+        println!(
+            "{}",
+            vanban_restore::speed::measure_corpus(&blob, &mix)?.line()
+        );
+        return Ok(EXIT_OK);
+    }
     vanban_restore::run_eval(&root, &mut std::io::stdout().lock())?;
     Ok(EXIT_OK)
 }

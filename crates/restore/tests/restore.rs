@@ -195,6 +195,51 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Words cut in two or run together, as OCR does, in stripped or accented lines: one token
+    /// per token, a joined word's second piece empty and marked changed, and the text rebuilt
+    /// with no doubled or lost space.
+    #[test]
+    fn cut_and_glued_words_keep_tokens_and_spacing(
+        picks in proptest::collection::vec((0usize..WORDS.len(), 0u8..4, 1usize..4), 1..10),
+        stripped in any::<bool>(),
+    ) {
+        static FULL: OnceLock<Restorer> = OnceLock::new();
+        let r = FULL.get_or_init(full);
+        let mut toks: Vec<String> = Vec::new();
+        for &(i, how, at) in &picks {
+            let w = if stripped { strip_marks(WORDS[i]) } else { WORDS[i].to_string() };
+            let cut = w.char_indices().nth(at).map(|(b, _)| b).filter(|&b| b > 0);
+            match (how, cut) {
+                (0, Some(b)) => {
+                    toks.push(w[..b].to_string());
+                    toks.push(w[b..].to_string());
+                }
+                (1, _) if !toks.is_empty() => {
+                    let last = toks.len() - 1;
+                    toks[last].push_str(&w);
+                }
+                _ => toks.push(w),
+            }
+        }
+        let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
+        let out = r.restore_line(&refs);
+        prop_assert_eq!(out.len(), refs.len());
+        for (k, o) in out.iter().enumerate() {
+            prop_assert_eq!(&o.raw, &toks[k]);
+            if o.text.is_empty() {
+                prop_assert!(o.changed && k > 0 && !out[k - 1].text.is_empty());
+            }
+        }
+        let text = r.restore_text(&toks.join(" "));
+        prop_assert!(!text.contains("  ") && !text.starts_with(' ') && !text.ends_with(' '), "{:?}", text);
+        let words = out.iter().map(|o| o.text.split(' ').filter(|w| !w.is_empty()).count()).sum::<usize>();
+        prop_assert_eq!(text.split(' ').count(), words);
+    }
+}
+
 /// The full dictionary: `dictionaries/vanban.dict`, or compiled from `dictionaries/data`.
 fn full() -> Restorer {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

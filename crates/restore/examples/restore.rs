@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for _ in 0..args.get(4).map_or(Ok(1), |n| n.parse::<usize>())? {
                 println!(
                     "{}",
-                    vanban_restore::speed::measure_corpus(&dict, &mix)?.line()
+                    vanban_restore::speed::measure_corpus(&dict, &mix, 1)?.line()
                 );
             }
         }

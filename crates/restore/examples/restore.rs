@@ -133,11 +133,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let dict = std::fs::read(&args[2])?;
             let mixes = vanban_restore::speed::mixes(Path::new(&args[3]))?;
             let mix = &mixes[args[4].parse::<usize>()?];
-            let lines: Vec<Vec<&str>> = mix
-                .text
-                .lines()
-                .map(|l| l.split_whitespace().collect())
-                .collect();
+            let lines = mix.lines();
             // `warm` after N: one restorer for all passes; `cleared`: the same, its cache emptied
             // before each pass (cold passes without the loads, for a profile)
             let warm = vanban_restore::Restorer::from_bytes(&dict)?;

@@ -31,6 +31,16 @@ pub struct Mix {
     pub text: String,
 }
 
+impl Mix {
+    /// The text's lines, each as its whitespace-separated tokens (what a pass restores).
+    pub fn lines(&self) -> Vec<Vec<&str>> {
+        self.text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect()
+    }
+}
+
 /// Best times of a kind of pass.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pass {
@@ -194,11 +204,7 @@ impl Stream {
 /// passes, each on a restorer newly built (the load and the two times are each the least seen:
 /// other work on a shared machine only ever adds to them).
 pub fn measure_corpus(dict: &[u8], mix: &Mix, runs: usize) -> Result<Stream, RestoreError> {
-    let lines: Vec<Vec<&str>> = mix
-        .text
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let lines = mix.lines();
     let mut best: Option<Stream> = None;
     for _ in 0..runs.max(1) {
         let t0 = Instant::now();
@@ -251,11 +257,7 @@ pub fn pass(r: &Restorer, lines: &[Vec<&str>]) -> usize {
 /// restorer newly built from the blob) and of `runs` warm ones (on one restorer, after a first
 /// pass).
 pub fn measure(dict: &[u8], mix: &Mix, runs: usize) -> Result<Speed, RestoreError> {
-    let lines: Vec<Vec<&str>> = mix
-        .text
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let lines = mix.lines();
     let timed = |r: &Restorer| {
         let (w0, c0) = (Instant::now(), ThreadTime::now());
         let n = pass(r, &lines);

@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for _ in 0..args.get(4).map_or(Ok(1), |n| n.parse::<usize>())? {
                 println!(
                     "{}",
-                    vanban_restore::speed::measure_corpus(&dict, &mix)?.line()
+                    vanban_restore::speed::measure_corpus(&dict, &mix, 1)?.line()
                 );
             }
         }
@@ -133,11 +133,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let dict = std::fs::read(&args[2])?;
             let mixes = vanban_restore::speed::mixes(Path::new(&args[3]))?;
             let mix = &mixes[args[4].parse::<usize>()?];
-            let lines: Vec<Vec<&str>> = mix
-                .text
-                .lines()
-                .map(|l| l.split_whitespace().collect())
-                .collect();
+            let lines = mix.lines();
             // `warm` after N: one restorer for all passes; `cleared`: the same, its cache emptied
             // before each pass (cold passes without the loads, for a profile)
             let warm = vanban_restore::Restorer::from_bytes(&dict)?;

@@ -1317,6 +1317,8 @@ impl Worker {
         let chosen = self.second_order(m);
         let mut out = Vec::with_capacity(own.len());
         let first = own.start;
+        // (each alternative is written here first: only the new ones are kept)
+        let mut alt = String::new();
         for (t, tok) in tokens.iter().enumerate().take(own.end).skip(own.start) {
             let s = &self.slots[t];
             let (lead, core, trail) = split_edges(tok);
@@ -1326,12 +1328,12 @@ impl Worker {
             };
             let core_n = normalize_word(core);
             let core_lower = self.lowers[t].as_str();
-            let render = |c: &Cand| -> String {
+            let render = |c: &Cand, out: &mut String| {
                 let trail = match trail.chars().next() {
                     Some(g) if c.glued => &trail[g.len_utf8()..],
                     _ => trail,
                 };
-                let mut out = String::with_capacity(lead.len() + core.len() + 8 + trail.len());
+                out.clear();
                 out.push_str(lead);
                 match &c.out {
                     Out::Keep => out.push_str(&core_n),
@@ -1340,7 +1342,7 @@ impl Worker {
                         if w == core_lower {
                             out.push_str(&core_n);
                         } else {
-                            push_cased(&mut out, w, case);
+                            push_cased(out, w, case);
                         }
                     }
                     Out::Syl(i) => {
@@ -1349,17 +1351,17 @@ impl Worker {
                             out.push_str(&core_n);
                         } else if c.lowered {
                             let lc = if t == first { Case::Title } else { Case::Lower };
-                            push_cased(&mut out, w, lc);
+                            push_cased(out, w, lc);
                         } else {
-                            push_cased(&mut out, w, case);
+                            push_cased(out, w, case);
                         }
                     }
                 }
                 out.push_str(trail);
-                out
             };
             let ci = chosen[t];
-            let text = render(&self.cands[ci]);
+            let mut text = String::with_capacity(tok.len() + 8);
+            render(&self.cands[ci], &mut text);
             // max-marginal confidence
             let mm = |i: usize| self.alpha[i] + self.beta[i];
             let best = mm(ci);
@@ -1377,9 +1379,9 @@ impl Worker {
             others.sort_unstable();
             let mut alternatives: Vec<String> = Vec::new();
             for (_, i) in others.iter().map(|&k| unrank(k)) {
-                let a = render(&self.cands[i]);
-                if a != text && !alternatives.contains(&a) {
-                    alternatives.push(a);
+                render(&self.cands[i], &mut alt);
+                if alt != text && !alternatives.contains(&alt) {
+                    alternatives.push(alt.clone());
                 }
                 if alternatives.len() == 3 {
                     break;

@@ -354,7 +354,7 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
     }
     // and one restorer over the bench corpus, when it has been made
     if let Ok(mix) = crate::speed::corpus(&repo_root.join(BENCH_CORPUS)) {
-        let s = crate::speed::measure_corpus(&blob, &mix)?;
+        let s = crate::speed::measure_corpus(&blob, &mix, SPEED_RUNS)?;
         w(out, format!("{}\n", s.line()))?;
     }
     Ok(rows)

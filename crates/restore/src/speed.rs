@@ -31,6 +31,16 @@ pub struct Mix {
     pub text: String,
 }
 
+impl Mix {
+    /// The text's lines, each as its whitespace-separated tokens (what a pass restores).
+    pub fn lines(&self) -> Vec<Vec<&str>> {
+        self.text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect()
+    }
+}
+
 /// Best times of a kind of pass.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pass {
@@ -167,13 +177,15 @@ pub struct Stream {
     pub pass: Pass,
     /// Distinct words the restorer's candidate cache held at the end.
     pub words: usize,
+    /// Passes measured (the times are the least of them).
+    pub runs: usize,
 }
 
 impl Stream {
     /// One line of report.
     pub fn line(&self) -> String {
         format!(
-            "speed {:<18} {:>7} B  {} tokens  load {:.0} ms  one restorer: {:.2} MB/s CPU ({:.2} wall, {:.2} s CPU)  {} words cached  one core",
+            "speed {:<18} {:>7} B  {} tokens  load {:.0} ms  one restorer: {:.2} MB/s CPU ({:.2} wall, {:.2} s CPU)  {} words cached  one core, best of {}",
             "bench corpus",
             self.bytes,
             self.tokens,
@@ -182,33 +194,51 @@ impl Stream {
             self.pass.wall_mbs(self.bytes),
             self.pass.cpu.as_secs_f64(),
             self.words,
+            self.runs,
         )
     }
 }
 
 /// One restorer, built once from the blob `dict`, restores all of `mix` on the calling thread,
-/// line after line (as a batch of `vanban ingest` shares one restorer).
-pub fn measure_corpus(dict: &[u8], mix: &Mix) -> Result<Stream, RestoreError> {
-    let lines: Vec<Vec<&str>> = mix
-        .text
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    let t0 = Instant::now();
-    let r = Restorer::from_bytes(dict)?;
-    let load = t0.elapsed();
-    let (w0, c0) = (Instant::now(), ThreadTime::now());
-    let tokens = pass(&r, &lines);
-    let pass = Pass {
-        wall: w0.elapsed(),
-        cpu: c0.elapsed(),
-    };
-    Ok(Stream {
-        bytes: mix.text.len(),
-        tokens,
-        load,
-        pass,
-        words: r.cache.len(),
+/// line after line (as a batch of `vanban ingest` shares one restorer); the best of `runs` such
+/// passes, each on a restorer newly built (the load and the two times are each the least seen:
+/// other work on a shared machine only ever adds to them).
+pub fn measure_corpus(dict: &[u8], mix: &Mix, runs: usize) -> Result<Stream, RestoreError> {
+    let lines = mix.lines();
+    let mut best: Option<Stream> = None;
+    for _ in 0..runs.max(1) {
+        let t0 = Instant::now();
+        let r = Restorer::from_bytes(dict)?;
+        let load = t0.elapsed();
+        let (w0, c0) = (Instant::now(), ThreadTime::now());
+        let tokens = pass(&r, &lines);
+        let pass = Pass {
+            wall: w0.elapsed(),
+            cpu: c0.elapsed(),
+        };
+        let s = Stream {
+            bytes: mix.text.len(),
+            tokens,
+            load,
+            pass,
+            words: r.cache.len(),
+            runs: best.as_ref().map_or(1, |b| b.runs + 1),
+        };
+        best = Some(match best {
+            None => s,
+            Some(b) => Stream {
+                load: b.load.min(s.load),
+                pass: Pass {
+                    wall: b.pass.wall.min(s.pass.wall),
+                    cpu: b.pass.cpu.min(s.pass.cpu),
+                },
+                ..s
+            },
+        });
+    }
+    best.ok_or_else(|| RestoreError::Eval {
+        path: PathBuf::from("<bench corpus>"),
+        cause: "no pass measured".into(),
     })
 }
 
@@ -227,11 +257,7 @@ pub fn pass(r: &Restorer, lines: &[Vec<&str>]) -> usize {
 /// restorer newly built from the blob) and of `runs` warm ones (on one restorer, after a first
 /// pass).
 pub fn measure(dict: &[u8], mix: &Mix, runs: usize) -> Result<Speed, RestoreError> {
-    let lines: Vec<Vec<&str>> = mix
-        .text
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let lines = mix.lines();
     let timed = |r: &Restorer| {
         let (w0, c0) = (Instant::now(), ThreadTime::now());
         let n = pass(r, &lines);
@@ -308,7 +334,7 @@ mod tests {
         std::fs::write(dir.path().join("b.gt.txt"), "của người dân\n").expect("write");
         let mix = corpus(dir.path()).expect("corpus");
         assert_eq!(mix.text, "Chi so hai long\n\ncua nguoi dan\n\n");
-        let s = measure_corpus(&blob(), &mix).expect("measures");
+        let s = measure_corpus(&blob(), &mix, 2).expect("measures");
         assert_eq!((s.bytes, s.tokens), (mix.text.len(), 7));
         assert!(s.words >= 7 && s.pass.cpu > Duration::ZERO && s.load > Duration::ZERO);
         assert!(s.line().contains("one restorer"), "{}", s.line());

@@ -473,3 +473,50 @@ fn context_beyond_a_cut_changes_nothing() {
     let joined = r.restore_line_in_context(&["Chi", "so"], &own, &["nguoi", "dan"]);
     assert_eq!(joined.len(), 3);
 }
+
+fn blob() -> &'static [u8] {
+    static B: OnceLock<Vec<u8>> = OnceLock::new();
+    B.get_or_init(|| vanban_restore::compile(&data()).expect("fixture data compiles"))
+}
+
+/// A line of stripped, garbled or capitalised dictionary words and vowel-less abbreviations
+/// from `picks`.
+fn garbled_line(picks: &[(usize, u8)]) -> String {
+    let words: Vec<String> = picks
+        .iter()
+        .map(|&(i, how)| {
+            let w = strip_marks(WORDS[i % WORDS.len()]);
+            match how % 5 {
+                0 => w,
+                4 => ["Tp", "TP", "Ng", "NG", "Th", "TH"][i % 6].to_string(),
+                1 => w.to_uppercase(),
+                2 => w.replacen('o', "6", 1).replacen('a', "@", 1),
+                _ => {
+                    let mut c = w.chars();
+                    c.next()
+                        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+                }
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn what_a_restorer_met_before_does_not_change_a_reading(
+        before in proptest::collection::vec((0usize..64, any::<u8>()), 0..30),
+        line in proptest::collection::vec((0usize..64, any::<u8>()), 1..12),
+    ) {
+        // the caches a restorer keeps (candidate lists, word-pair costs) only save work
+        let fresh = Restorer::from_bytes(blob()).expect("blob loads");
+        let used = Restorer::from_bytes(blob()).expect("blob loads");
+        let (before, line) = (garbled_line(&before), garbled_line(&line));
+        used.restore_text(&before);
+        used.restore_text(&line);
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        prop_assert_eq!(used.restore_line(&toks), fresh.restore_line(&toks));
+    }
+}

@@ -242,7 +242,7 @@ pub fn eval(g: &Global, a: EvalArgs) -> Result<u8> {
         let mix = vanban_restore::speed::corpus(&dir)?;
         println!(
             "{}",
-            vanban_restore::speed::measure_corpus(&blob, &mix)?.line()
+            vanban_restore::speed::measure_corpus(&blob, &mix, 3)?.line()
         );
         return Ok(EXIT_OK);
     }

@@ -1689,43 +1689,16 @@ mod tests {
 
     #[test]
     fn headings_nest() {
-        let flat = vec![
+        let sec = |depth: u8, label: &str| {
             (
-                1,
+                depth,
                 Section {
-                    label: "I".into(),
+                    label: label.into(),
                     ..Default::default()
                 },
-            ),
-            (
-                2,
-                Section {
-                    label: "1".into(),
-                    ..Default::default()
-                },
-            ),
-            (
-                7,
-                Section {
-                    label: "-".into(),
-                    ..Default::default()
-                },
-            ),
-            (
-                2,
-                Section {
-                    label: "2".into(),
-                    ..Default::default()
-                },
-            ),
-            (
-                1,
-                Section {
-                    label: "II".into(),
-                    ..Default::default()
-                },
-            ),
-        ];
+            )
+        };
+        let flat = vec![sec(1, "I"), sec(2, "1"), sec(7, "-"), sec(2, "2"), sec(1, "II")];
         let t = build_tree(flat);
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].children.len(), 2);

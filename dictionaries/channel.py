@@ -323,9 +323,35 @@ def count_line(ocr, truth, chars, tokens):
     return True
 
 
+def read_right(model, ocr_lines, rows):
+    """Rows `ocr = truth` for every OCR side longer than one character: how often OCR wrote that
+    string and it was right, so that the restorer's P(truth | ocr) has the right denominator.
+    Single characters get theirs from the alignment; a string such as `tr` was only counted when it
+    was wrong, so a lone `tr`→`n` made `tr` read as `n` for sure. Its occurrences in the OCR lines
+    used, less the times it was read for something else, are the times it was right (`tr` is
+    written thousands of times, and `n` was meant once)."""
+    wrong = collections.Counter()
+    for m, o, t, n in rows:
+        if m == model and len(o) > 1 and o != t:
+            wrong[o] += n
+    short = {o for o in wrong if len(o) <= 3}
+    seen = collections.Counter()
+    for line in ocr_lines:
+        for k in (2, 3):
+            for i in range(len(line) - k + 1):
+                w = line[i:i + k]
+                if w in short:
+                    seen[w] += 1
+        for tok in line.split():
+            if tok in wrong and tok not in short:
+                seen[tok] += 1
+    return [(model, o, o, seen[o] - n) for o, n in wrong.items() if seen[o] > n]
+
+
 def count(min_token=1):
     chars = {"eng": collections.Counter(), "vie": collections.Counter()}
     tokens = {"eng": collections.Counter(), "vie": collections.Counter()}
+    used = {"eng": [], "vie": []}
     stats = collections.Counter()
     with gzip.open(RAW, "rt", encoding="utf-8") as f:
         for line in f:
@@ -334,6 +360,8 @@ def count(min_token=1):
                 for o, t in align_lines(rec[model], rec["truth"]):
                     ok = count_line(o, t, chars[model], tokens[model])
                     stats[(model, ok)] += 1
+                    if ok:
+                        used[model].append(unicodedata.normalize("NFC", " ".join(o.split())))
     rows = []
     for model in ("eng", "vie"):
         for (o, t), n in chars[model].items():
@@ -341,6 +369,7 @@ def count(min_token=1):
         for (o, t), n in tokens[model].items():
             if n >= min_token and (len(o) > 3 or len(t) > 3):
                 rows.append((model, o, t, n))
+        rows += read_right(model, used[model], rows)
     rows.sort(key=lambda r: (r[0], -r[3], r[2], r[1]))
     path = os.path.join(DATA, "channel.tsv")
     with open(path, "w", encoding="utf-8", newline="\n") as out:

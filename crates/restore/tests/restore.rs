@@ -520,3 +520,22 @@ proptest! {
         prop_assert_eq!(used.restore_line(&toks), fresh.restore_line(&toks));
     }
 }
+
+#[test]
+fn a_valid_word_is_not_rewritten_by_a_confusion_seen_once() {
+    // `tr` was read for `n` once in the channel scans, among 1,363 correct `tr`: it must cost
+    // what it is worth, or `tram`, `trang`, `tren` all become `năm`, `năng`, `nên`
+    let r = full();
+    assert_eq!(
+        r.restore_text("Bon tram tam muoi sau trieu dong"),
+        "Bốn trăm tám mươi sáu triệu đồng"
+    );
+    assert_eq!(
+        r.restore_text("Trang thong tin dien tu"),
+        "Trang thông tin điện tử"
+    );
+    assert!(r
+        .candidates("tram")
+        .first()
+        .is_some_and(|(w, ch, _)| w.starts_with("tr") && *ch == 0));
+}

@@ -68,6 +68,11 @@ POSITIONS = [
 ]
 SIGNING = [("TM.", "thay mặt"), ("KT.", "ký thay"), ("TL.", "thừa lệnh"), ("TUQ.", "thừa ủy quyền"),
            ("Q.", "quyền")]
+# the fixed formulas of the Decree 30 layout (Appendix I) that the training corpora (laws, Wikipedia)
+# hardly ever print: `Kính gửi` occurs 3 times there, but heads every official letter
+FORMULAS = ["Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập - Tự do - Hạnh phúc", "Kính gửi", "Nơi nhận",
+            "Như trên", "Kính trình"]
+
 UNIT_TYPES = ["Tỉnh", "Thành phố", "Quận", "Huyện", "Thị xã", "Phường", "Xã", "Thị trấn", "Thôn", "Ấp",
               "Bản", "Buôn", "Tổ dân phố", "Khu phố", "Khu", "Xóm", "Đặc khu"]
 

@@ -422,6 +422,8 @@ def build_names(a, uni, bi, syllables):
         add(t, "doctype")
     for abbr, _ in admin.SIGNING:
         add(abbr, "signing")
+    for t in admin.FORMULAS:
+        add(t, "formula")
     base = "vn_fullname_generator/data/"
     for member, kind in (("first.name", "person-surname"), ("male.name", "person-given"),
                          ("female.name", "person-given")):
@@ -433,7 +435,7 @@ def build_names(a, uni, bi, syllables):
             seen.add(r)
             out.append(r)
     kinds = ["province", "district", "ward", "unit-type", "agency", "position", "doctype", "signing",
-             "person-surname", "person-given"]
+             "formula", "person-surname", "person-given"]
     out.sort(key=lambda r: (kinds.index(r[1]), r[0]))
     write_tsv(os.path.join(DATA, "names.tsv"), out)
     doc = [(abbr, vn.retone_text(full)) for abbr, full in admin.DOCTYPES]

@@ -539,3 +539,13 @@ fn a_valid_word_is_not_rewritten_by_a_confusion_seen_once() {
         .first()
         .is_some_and(|(w, ch, _)| w.starts_with("tr") && *ch == 0));
 }
+
+#[test]
+fn the_fixed_formulas_of_the_decree_30_layout_are_known() {
+    // the corpora print `kính gửi` 3 times; every official letter prints it once
+    let r = full();
+    assert!(r
+        .restore_text("Kinh gti: Uy ban nhan dan huyen Son Tinh.")
+        .starts_with("Kính gửi: Ủy ban nhân dân huyện"));
+    assert_eq!(r.restore_text("Noi nhan:"), "Nơi nhận:");
+}

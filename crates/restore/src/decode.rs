@@ -918,7 +918,13 @@ impl Worker {
                     // digits or symbols among letters, or no vowel at all: not a word as it is
                     OOV_GARBLED
                 } else if case == Case::Lower {
-                    OOV_LOWER
+                    if crate::text::is_syllable_shape(lower) {
+                        OOV_LOWER
+                    } else {
+                        // letters no Vietnamese syllable is made of (`chtra`), in a word the
+                        // dictionaries do not know as English either: damage, not a word
+                        OOV_GARBLED
+                    }
                 } else {
                     OOV_UPPER
                 },

@@ -1698,7 +1698,13 @@ mod tests {
                 },
             )
         };
-        let flat = vec![sec(1, "I"), sec(2, "1"), sec(7, "-"), sec(2, "2"), sec(1, "II")];
+        let flat = vec![
+            sec(1, "I"),
+            sec(2, "1"),
+            sec(7, "-"),
+            sec(2, "2"),
+            sec(1, "II"),
+        ];
         let t = build_tree(flat);
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].children.len(), 2);

@@ -6,14 +6,14 @@
 //! states of the language model), protected tokens and codes (kept, with known code repairs such
 //! as `ND-CP` → `NĐ-CP`), and words, which get candidates. A line that is a person's name alone
 //! (`Pham Thi Anh Thu` under a signature) is read with the person-name model instead of the
-//! word-sequence model, which knows `vi phạm thì` but not the name `Phạm Thị`. A line in which most words already are accented syllables is
-//! treated as correct text: its valid syllables keep their reading unless the evidence against
-//! them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers between lines,
+//! word-sequence model, which knows `vi phạm thì` but not the name `Phạm Thị`. A line in which
+//! most words already are accented syllables is treated as correct text: its valid syllables
+//! keep their reading unless the evidence against them is strong. All costs are scaled integers; the [`Worker`] keeps its buffers between lines,
 //! and the [`Cache`] (one per restorer, shared by its threads) keeps the candidate list of every
 //! word already seen: archives repeat their words massively.
 
 use crate::channel::Plan;
-use crate::lexicon::{COST_SCALE, FLAG_SYLLABLE};
+use crate::lexicon::COST_SCALE;
 use crate::model::{FxHasher, FxMap, Model};
 use crate::text::{
     case_of, has_marks, is_vowel_letter, normalize_word, push_cased, skeleton, skeleton_into,
@@ -536,11 +536,7 @@ impl Worker {
                 kind = Kind::Word;
                 let case = case_of(core);
                 let lower = std::mem::take(&mut self.lowers[ti]);
-                let known = m
-                    .ids
-                    .get(&lower)
-                    .is_some_and(|&i| m.dict.flags[i as usize] & FLAG_SYLLABLE != 0)
-                    || m.user.contains_key(&lower);
+                let known = m.is_syllable(&lower) || m.user.contains_key(&lower);
                 self.unknown[ti] = !known;
                 let acronym = case == Case::Upper
                     && !upper_line

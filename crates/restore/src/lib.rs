@@ -134,32 +134,25 @@ impl Restorer {
         all.extend_from_slice(tokens);
         all.extend_from_slice(after);
         let own = before.len()..before.len() + tokens.len();
-        let mut out = if all.iter().any(|t| glued_at_dot(&self.model, t).is_some()) {
-            self.restore_unglued(&all, own)
+        // words glued at a speck read as a dot (`hưởng.theo`) are always read as two
+        let glued: Vec<Rebreak> = (0..all.len())
+            .filter_map(|i| glued_at_dot(&self.model, all[i]).map(|dot| Rebreak::Split(i, dot, 1)))
+            .collect();
+        let mut out = if glued.is_empty() {
+            let (out, cost, edits) = self.decode(&all, own.clone(), |w, i| {
+                let may_split = w.accented_line() && w.unknown_word(i);
+                rebreak_at(&self.model, &all, own.clone(), i, may_split)
+            });
+            if edits.is_empty() {
+                out
+            } else {
+                self.restore_rebroken(&all, own, out, cost, &edits)
+            }
         } else {
-            WORKER.with(|w| {
-                let mut w = w.borrow_mut();
-                let out = w.restore_line(&self.model, &self.cache, &all, own.clone());
-                let (cost, accented) = (w.last_cost(), w.accented_line());
-                let edits: Vec<Rebreak> = own
-                    .clone()
-                    .filter_map(|i| {
-                        rebreak_at(
-                            &self.model,
-                            &all,
-                            own.clone(),
-                            i,
-                            accented && w.unknown_word(i),
-                        )
-                    })
-                    .collect();
-                drop(w);
-                if edits.is_empty() {
-                    out
-                } else {
-                    self.restore_rebroken(&all, own, out, cost, &edits)
-                }
-            })
+            let (pieces, own_pieces) = rebreak(&all, own.clone(), &glued);
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let (read, _, _) = self.decode(&refs, own_pieces, |_, _| None::<()>);
+            spread_rebroken(&all, own, &glued, read)
         };
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
@@ -180,7 +173,6 @@ impl Restorer {
         mut cost: i32,
         edits: &[Rebreak],
     ) -> Vec<Token> {
-        let m = &self.model;
         let mut kept: Vec<Rebreak> = Vec::new();
         for &edit in edits {
             if kept.last().is_some_and(|k| k.last() >= edit.first()) {
@@ -190,11 +182,14 @@ impl Restorer {
             trial.push(edit);
             let (pieces, own_pieces) = rebreak(all, own.clone(), &trial);
             let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let (read, c) = WORKER.with(|w| {
-                let mut w = w.borrow_mut();
-                let read = w.restore_line(m, &self.cache, &refs, own_pieces);
-                (read, w.last_cost())
-            });
+            let (read, c, _) = self.decode(&refs, own_pieces, |_, _| None::<()>);
+            tracing::debug!(
+                token = all[edit.last()],
+                gain = cost - c,
+                price = edit.cost(),
+                kept = c + edit.cost() < cost,
+                "word-break repair tried"
+            );
             if c + edit.cost() < cost {
                 cost = c;
                 kept = trial;
@@ -204,58 +199,21 @@ impl Restorer {
         out
     }
 
-    /// Restores `all[own]` where some tokens are two words glued at a dot (`hưởng.theo`): each
-    /// such token is restored as its two words, and its restored text is the two words with a
-    /// space between them (the dot was a speck).
-    fn restore_unglued(&self, all: &[&str], own: std::ops::Range<usize>) -> Vec<Token> {
-        let mut pieces: Vec<&str> = Vec::with_capacity(all.len() + 2);
-        let mut split = Vec::with_capacity(all.len());
-        let mut own_pieces = 0..0;
-        for (i, t) in all.iter().enumerate() {
-            if i == own.start {
-                own_pieces.start = pieces.len();
-            }
-            match glued_at_dot(&self.model, t) {
-                Some(dot) => {
-                    pieces.push(&t[..dot]);
-                    pieces.push(&t[dot + 1..]);
-                    split.push(true);
-                }
-                None => {
-                    pieces.push(t);
-                    split.push(false);
-                }
-            }
-            if i + 1 == own.end {
-                own_pieces.end = pieces.len();
-            }
-        }
-        let restored = WORKER.with(|w| {
-            w.borrow_mut()
-                .restore_line(&self.model, &self.cache, &pieces, own_pieces)
-        });
-        let mut it = restored.into_iter();
-        let mut out = Vec::with_capacity(own.len());
-        for i in own {
-            let Some(first) = it.next() else { break };
-            if !split[i] {
-                out.push(first);
-                continue;
-            }
-            let Some(second) = it.next() else { break };
-            let text = format!("{} {}", first.text, second.text);
-            let conf = first.conf.min(second.conf);
-            let changed = text != all[i];
-            out.push(Token {
-                raw: all[i].to_string(),
-                text,
-                conf,
-                alternatives: Vec::new(),
-                changed,
-                uncertain: changed && conf < decode::UNCERTAIN_BELOW,
-            });
-        }
-        out
+    /// Decodes `all` on this thread's worker: the readings of `all[own]`, the cost of the line's
+    /// best reading, and what `look` finds at each token of `own` while the worker still holds
+    /// the line's facts ([`Worker::accented_line`], [`Worker::unknown_word`]).
+    fn decode<T>(
+        &self,
+        all: &[&str],
+        own: std::ops::Range<usize>,
+        look: impl Fn(&Worker, usize) -> Option<T>,
+    ) -> (Vec<Token>, i32, Vec<T>) {
+        WORKER.with(|w| {
+            let mut w = w.borrow_mut();
+            let read = w.restore_line(&self.model, &self.cache, all, own.clone());
+            let found = own.filter_map(|i| look(&w, i)).collect();
+            (read, w.last_cost(), found)
+        })
     }
 
     /// Restores many lines (in parallel), each with the end of the line before and the start of
@@ -385,20 +343,18 @@ fn glued_at_dot(m: &Model, tok: &str) -> Option<usize> {
             return false;
         }
         let lower = text::normalize_word(w).to_lowercase();
-        m.ids
-            .get(&lower)
-            .is_some_and(|&i| m.dict.flags[i as usize] & lexicon::FLAG_SYLLABLE != 0)
-            || (!text::has_marks(&lower) && m.skel.contains_key(&lower))
+        m.is_syllable(&lower) || (!text::has_marks(&lower) && m.skel.contains_key(&lower))
     };
     (right.chars().next().is_some_and(char::is_lowercase) && syllable(left) && syllable(right))
         .then_some(lead.len() + dot)
 }
 
 /// What reading two tokens as one word costs: set on fixtures/dev above the dearest wrong join
-/// seen there (`tra ng` → `trang` where `trả nợ` was printed gains 783; the channel's price of
-/// a space OCR added, 1.2 % of the English model's spaces, would be 530 and take it). OCR of
-/// dev, eval and the 574 KB bench corpus cuts no word in two; lowercase pieces are not tried
-/// at all (`so ng` there is `số nợ`, and would have been read `song`).
+/// seen there while lowercase pieces were still tried (commit 09b4fc5: `tra ng` → `trang` where
+/// `trả nợ` was printed gained 783; the channel's price of a space OCR added, 1.2 % of the
+/// English model's spaces, would be 530 and take it). OCR of dev, eval and the 574 KB bench
+/// corpus cuts no word in two; lowercase pieces are no longer tried (`so ng` in the bench
+/// corpus is `số nợ`, and was read `song`). Each trial is logged at debug level.
 const JOIN_COST: i32 = 1000;
 /// What reading one token as two words costs: the channel's price of a space OCR lost (the
 /// Vietnamese model lost 55 of 42,258 spaces: -ln 0.0013 = 6.65 nats, times the channel weight).
@@ -409,8 +365,9 @@ const SPLIT_COST: i32 = 800;
 enum Rebreak {
     /// Tokens `i - 1` and `i` are one word.
     Join(usize),
-    /// Token `i` is two words, the second starting at byte `at`.
-    Split(usize, usize),
+    /// Token `i` is two words: the first ends at byte `at`, the second starts `skip` bytes
+    /// later (0 for words run together, 1 for a speck read as a dot between them).
+    Split(usize, usize, usize),
 }
 
 impl Rebreak {
@@ -423,22 +380,19 @@ impl Rebreak {
     fn first(self) -> usize {
         match self {
             Rebreak::Join(i) => i - 1,
-            Rebreak::Split(i, _) => i,
+            Rebreak::Split(i, ..) => i,
         }
     }
     fn last(self) -> usize {
         match self {
-            Rebreak::Join(i) | Rebreak::Split(i, _) => i,
+            Rebreak::Join(i) | Rebreak::Split(i, ..) => i,
         }
     }
 }
 
 /// A syllable the dictionary knows, as written (marks and all).
 fn known_syllable(m: &Model, w: &str) -> bool {
-    let lower = text::normalize_word(w).to_lowercase();
-    m.ids
-        .get(&lower)
-        .is_some_and(|&i| m.dict.flags[i as usize] & lexicon::FLAG_SYLLABLE != 0)
+    m.is_syllable(&text::normalize_word(w).to_lowercase())
 }
 
 /// The repair of word breaks worth trying at token `i`, if any:
@@ -456,20 +410,19 @@ fn rebreak_at(
     may_split: bool,
 ) -> Option<Rebreak> {
     let letters = |w: &str| !w.is_empty() && w.chars().all(text::is_alpha);
-    let (_, core, trail) = text::split_edges(all[i]);
+    let (lead, core, _) = text::split_edges(all[i]);
     if !letters(core) {
         return None;
     }
     if i > own.start {
         let (_, a_core, a_trail) = text::split_edges(all[i - 1]);
-        let lead_free = all[i].len() - trail.len() == core.len();
         let (na, nb) = (a_core.chars().count(), core.chars().count());
         let a_lower_end = a_core.chars().last().is_some_and(char::is_lowercase);
         // (a lowercase piece is most often a word of its own, even one of consonants only: in
         // the bench corpus `so ng` is `số nợ` with its vowel lost, never a cut `song`)
         let piece = nb <= 3 && a_lower_end && text::case_of(core) == text::Case::Title;
         if a_trail.is_empty()
-            && lead_free
+            && lead.is_empty()
             && piece
             && na + nb <= 7
             && letters(a_core)
@@ -485,7 +438,6 @@ fn rebreak_at(
         }
     }
     if may_split && core.chars().count() >= 4 && !m.protected.contains(core) {
-        let lead = all[i].len() - trail.len() - core.len();
         let case = text::case_of(core);
         for (at, _) in core.char_indices().skip(2) {
             let (a, b) = (&core[..at], &core[at..]);
@@ -494,7 +446,7 @@ fn rebreak_at(
                 && known_syllable(m, b)
                 && (case != text::Case::Upper || text::case_of(b) == text::Case::Upper)
             {
-                return Some(Rebreak::Split(i, lead + at));
+                return Some(Rebreak::Split(i, lead.len() + at, 0));
             }
         }
     }
@@ -519,9 +471,9 @@ fn rebreak(
                     last.push_str(t);
                 }
             }
-            Some(&Rebreak::Split(_, at)) => {
+            Some(&Rebreak::Split(_, at, skip)) => {
                 pieces.push(t[..at].to_string());
-                pieces.push(t[at..].to_string());
+                pieces.push(t[at + skip..].to_string());
             }
             None => pieces.push((*t).to_string()),
         }

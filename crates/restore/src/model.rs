@@ -212,6 +212,15 @@ impl Model {
         }
     }
 
+    /// True when a lowercase NFC word is a Vietnamese syllable of the dictionary (not `<num>`,
+    /// `<abbr>` or a foreign word the corpora counted).
+    #[inline]
+    pub fn is_syllable(&self, lower: &str) -> bool {
+        self.ids
+            .get(lower)
+            .is_some_and(|&i| self.dict.flags[i as usize] & crate::lexicon::FLAG_SYLLABLE != 0)
+    }
+
     /// Unigram cost of a syllable.
     #[inline]
     pub fn uni(&self, id: u32) -> i32 {

@@ -288,8 +288,9 @@ fn glue_glyph(core: &str, trail: &str) -> Option<char> {
 
 /// Roman numerals that also spell a syllable (`VI` for `VỊ` in `ĐƠN VỊ`, `XI` for `XÍ`).
 /// True when a token is an acronym the model knows as `<abbr>`: two or more capitals that spell
-/// neither a syllable nor a Roman numeral (`UBND`, `NV`, `HĐND`).
-fn is_acronym(m: &Model, core: &str) -> bool {
+/// neither a syllable nor a Roman numeral (`UBND`, `NV`, `HĐND`); `lower` is the token's
+/// lowercase form, already made for the line.
+fn is_acronym(m: &Model, core: &str, lower: &str) -> bool {
     let mut n = 0;
     for c in core.chars() {
         if !c.is_uppercase() {
@@ -301,7 +302,7 @@ fn is_acronym(m: &Model, core: &str) -> bool {
         && !core
             .chars()
             .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
-        && !m.ids.contains_key(&core.to_lowercase())
+        && !m.ids.contains_key(lower)
 }
 
 /// The part of a person's name the `i`-th of `n` words is: surname first, given name last.
@@ -518,7 +519,7 @@ impl Worker {
             } else if m.protected.contains(core)
                 && !(ti > own.start && roman_word(core) && !after_heading_word(tokens[ti - 1]))
             {
-                if is_acronym(m, core) {
+                if is_acronym(m, core, &self.lowers[ti]) {
                     kind = Kind::Class;
                     self.push_acronym(m);
                 } else {
@@ -543,7 +544,7 @@ impl Worker {
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
                 let lone_letter = accented_line && core.chars().count() == 1 && !known;
-                if acronym && is_acronym(m, core) {
+                if acronym && is_acronym(m, core, &lower) {
                     kind = Kind::Class;
                     self.push_acronym(m);
                 } else if acronym || lone_letter {

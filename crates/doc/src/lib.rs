@@ -11,12 +11,15 @@ mod io;
 mod meta;
 
 pub use io::{write_atomic, WriteError};
-pub use meta::{Cell, Metadata, Reference, Section, Signer, Table, METADATA_FIELDS};
+pub use meta::{
+    Cell, DateParts, DigitalSignature, Evidence, Handwritten, Metadata, NumberParts, Received,
+    Reference, Section, Signer, Table, METADATA_FIELDS,
+};
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the `<stem>.json` layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "2.0";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]

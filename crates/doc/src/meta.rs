@@ -11,8 +11,82 @@ pub struct Signer {
     pub name: Option<String>,
     /// Title of the person who signs, e.g. `Phó Chủ tịch`.
     pub position: Option<String>,
-    /// `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` or null.
+    /// `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` or null; the last one when layered (`TL. … KT. …` gives `KT.`).
     pub authority: Option<String>,
+    /// A rank printed before the name (`Trung tá`, `Đại tá`), kept out of the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<String>,
+}
+
+/// The parts of a document number as printed: the sequence digits (often handwritten into the
+/// blank) and the typed symbol.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct NumberParts {
+    /// The digits before the first `/` (`729`), null when blank or unread.
+    pub seq: Option<String>,
+    /// Everything after the digits' `/` (`QĐ-TTg`, `2026/TT-BCA`).
+    pub symbol: Option<String>,
+}
+
+/// The parts of the issue date as printed: any of them may be handwritten or left blank.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DateParts {
+    /// Day of the month, null when blank or unread.
+    pub day: Option<u32>,
+    /// Month, null when blank or unread.
+    pub month: Option<u32>,
+    /// Year, null when blank or unread.
+    pub year: Option<u32>,
+}
+
+/// Handwritten digits read in a typed template's blank (`Số: 729 /QĐ-TTg`, `ngày 23 tháng`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Handwritten {
+    /// Which part: `number.seq`, `issued_date.day` or `issued_date.month`.
+    pub part: String,
+    /// The digits read, null when nothing could be read.
+    pub text: Option<String>,
+    /// How sure the reading is, 0..1.
+    pub conf: f32,
+    /// True when the reading passed the threshold and was put into the field.
+    pub accepted: bool,
+    /// Where the blank is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// Where a field was read: the page, the box on the page image and the text there.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Evidence {
+    /// Page, from 1.
+    pub page: u32,
+    /// Box in page-image pixels (absent for text inputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<crate::BBox>,
+    /// The text the field was read from.
+    pub text: String,
+}
+
+/// A receipt stamp (`ĐẾN  Số: … Ngày: …`) put on the page by the office that received it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Received {
+    /// The arrival number written into the stamp, if read.
+    pub number: Option<String>,
+    /// ISO date of arrival, if read.
+    pub date: Option<String>,
+    /// The stamp's text as read.
+    pub stamp_text: String,
+}
+
+/// A digital-signature box (`Ký bởi: … Cơ quan: … Thời gian ký: …`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DigitalSignature {
+    /// Who signed (a person or an office).
+    pub signer: Option<String>,
+    /// The organisation named in the box.
+    pub organisation: Option<String>,
+    /// The signing time as printed (ISO 8601 when it could be read as a date and time).
+    pub time: Option<String>,
 }
 
 /// Another document cited in the text.
@@ -83,6 +157,27 @@ pub struct Metadata {
     /// Heading tree of the body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<Section>,
+    /// The number's parts; present when a `Số:` line was found, even with its digits blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_parts: Option<NumberParts>,
+    /// The issue date's parts; present when a place-and-date line was found, even partly blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_parts: Option<DateParts>,
+    /// Handwritten digits read in the number's and the date's blanks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handwritten: Vec<Handwritten>,
+    /// `Hỏa tốc`, `Thượng khẩn` or `Khẩn` when the page carries an urgency mark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<String>,
+    /// The receipt stamp, when the page carries one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<Received>,
+    /// Digital-signature boxes on the pages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digital_signatures: Vec<DigitalSignature>,
+    /// Where each field was read, by field name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub evidence: std::collections::BTreeMap<String, Evidence>,
     /// Confidence of each field found, 0..1, by field name.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub confidence: std::collections::BTreeMap<String, f32>,

@@ -46,6 +46,7 @@ mod gazetteer;
 mod grid;
 mod lines;
 mod meta;
+mod parts;
 mod tables;
 mod text;
 

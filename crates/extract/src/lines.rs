@@ -53,6 +53,20 @@ impl TLine {
         }
     }
 
+    /// The same line with each word as OCR read it, before restoration (digits written by hand
+    /// are read from this: the restorer takes `04tháng` for a damaged `tháng`).
+    pub fn raw_line(&self) -> TLine {
+        let words = self
+            .words
+            .iter()
+            .map(|w| TWord {
+                text: w.raw.clone(),
+                ..w.clone()
+            })
+            .collect();
+        TLine::new(self.page, self.page_width, self.block, words)
+    }
+
     /// True when the line has no letters or digits.
     pub fn is_blank(&self) -> bool {
         !self.text.chars().any(char::is_alphanumeric)

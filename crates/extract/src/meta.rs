@@ -16,6 +16,7 @@ use vanban_doc::{Document, Metadata, Reference, Section, Signer};
 
 use crate::gazetteer::{is_surname, snap_agency, snap_person, snap_place, snap_territories};
 use crate::lines::{doc_lines, TLine};
+use crate::parts;
 use crate::text::{fold, sentence_case, title_case_position};
 
 /// Document types: folded name → name as written.
@@ -361,34 +362,40 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
     };
     let cols = split_header(&lines[..zone_end]);
 
-    // Place and date: in the right column, else anywhere in the header.
-    let dated = cols
-        .right
+    // Place and date: in the right column, else a `<place>, ngày` line of the left one, else such
+    // a line read out of order (after the title) before the body starts. Never a date of the body.
+    let body_guard = lines[..limit]
         .iter()
-        .chain(cols.left.iter())
-        .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
-        .or_else(|| {
-            // Read out of order (the date line after the title): `<place>, ngày ...` anywhere near
-            // the top.
-            lines[..limit]
-                .iter()
-                .filter(|l| PLACE_DATE.is_match(&l.fold.s))
-                .find_map(|l| date_in(&l.fold.s).map(|d| (l, d)))
-        });
-    if let Some((l, (date, start))) = dated {
-        m.issued_date = Some(date);
-        conf.insert("issued_date".into(), l.conf() * SURE);
-        let place = l.text[..l.fold.orig(start)]
-            .trim_end_matches([',', '.', ' '])
-            .trim();
-        let place = place_start(l)
+        .position(|l| BODY_START.is_match(&l.fold.s))
+        .unwrap_or(limit);
+    let late: Vec<TLine> = lines[zone_end.min(body_guard)..body_guard]
+        .iter()
+        .filter(|l| has_place_prefix(l))
+        .cloned()
+        .collect();
+    let page_top = &lines[..limit];
+    let dated = place_date_line(&cols.right, false, page_top)
+        .or_else(|| place_date_line(&cols.left, true, page_top))
+        .or_else(|| place_date_line(&late, true, page_top));
+    if let Some((l, d)) = dated {
+        m.issued_date = parts::whole_date(&d.parts);
+        if m.issued_date.is_some() {
+            conf.insert("issued_date".into(), d.conf * l.conf() * SURE);
+        }
+        let ev = parts::line_evidence(&l);
+        m.evidence.insert("issued_date".into(), ev.clone());
+        let place = l.text[..d.start].trim_end_matches([',', '.', ' ']).trim();
+        let place = place_start(&l)
             .map(|s| &l.text[l.fold.orig(s).min(place.len())..place.len()])
             .unwrap_or(place)
             .trim();
-        if !place.is_empty() {
+        if place.starts_with(char::is_uppercase) {
             m.place = Some(snap_place(place));
             conf.insert("place".into(), l.conf() * SURE);
+            m.evidence.insert("place".into(), ev);
         }
+        m.date_parts = Some(d.parts);
+        m.handwritten.extend(d.hand);
     }
 
     // Left column: names, then `Số:`, then `V/v`.
@@ -423,15 +430,68 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 }
             }
         }
-        match parse_number(&rest) {
-            NumberField::Found(n) => {
-                m.number = Some(n);
-                conf.insert("number".into(), l.conf() * SURE);
+        // `Số:` alone on its line, the symbol on the next: `Số:` / `/QĐ-UBND`.
+        if rest.trim().is_empty() {
+            if let Some(next) = cols.left.get(i + 1) {
+                if next.text.trim_start().starts_with('/') {
+                    rest = next.text.clone();
+                }
             }
-            NumberField::Blank => {
-                conf.insert("number".into(), l.conf() * SURE);
+        }
+        let rest_start = l.fold.orig(cut);
+        m.evidence
+            .insert("number".into(), parts::line_evidence(l));
+        // The digits as OCR read them (the restorer makes words of handwriting: `9B` → `Sự`), the
+        // symbol as restored (`QD-TTg` → `QĐ-TTg`).
+        let restored = parts::read_number(l, rest_start, &rest);
+        let raw = {
+            let rl = l.raw_line();
+            NUMBER_LINE.find(&rl.fold.s).and_then(|x| {
+                let c = x.end() - usize::from(x.as_str().ends_with(|c: char| c.is_ascii_digit()));
+                let start = rl.fold.orig(c);
+                let mut raw_rest = rl.text[start..].to_string();
+                if raw_rest.trim().is_empty() {
+                    raw_rest = rest.clone();
+                }
+                parts::read_number(&rl, start, &raw_rest)
+            })
+        };
+        let read = match (raw, restored) {
+            (Some(mut a), Some(b)) => {
+                a.parts.symbol = b.parts.symbol.or(a.parts.symbol);
+                a.whole = a
+                    .parts
+                    .seq
+                    .as_ref()
+                    .zip(a.parts.symbol.as_ref())
+                    .map(|(s, y)| format!("{s}/{y}"));
+                Some(a)
             }
-            NumberField::None => {}
+            (a, b) => a.or(b),
+        };
+        if let Some(r) = read {
+            m.number = r.whole;
+            if m.number.is_some() {
+                conf.insert("number".into(), r.conf * l.conf().max(r.conf) * SURE);
+            }
+            m.number_parts = Some(r.parts);
+            m.handwritten.extend(r.hand);
+        } else {
+            match parse_number(&rest) {
+                NumberField::Found(n) => {
+                    let (seq, symbol) = n.split_once('/').unwrap_or((&n, ""));
+                    m.number_parts = Some(vanban_doc::NumberParts {
+                        seq: Some(seq.to_string()),
+                        symbol: (!symbol.is_empty()).then(|| symbol.to_string()),
+                    });
+                    m.number = Some(n);
+                    conf.insert("number".into(), l.conf() * SURE);
+                }
+                NumberField::Blank => {
+                    m.number_parts = Some(vanban_doc::NumberParts::default());
+                }
+                NumberField::None => {}
+            }
         }
     }
 
@@ -529,7 +589,104 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
     if let Some(n) = &m.number {
         m.number = Some(snap_symbol(n, m.document_type.as_deref()));
     }
+    if let Some(p) = m.number_parts.as_mut() {
+        if let Some(sym) = &p.symbol {
+            let snapped = snap_symbol(&format!("0/{sym}"), m.document_type.as_deref());
+            p.symbol = Some(snapped[2..].to_string());
+        }
+    }
     HeaderEnd { body_start }
+}
+
+/// A line that opens with a place and `ngày`: one to four capitalised words, then a comma.
+fn has_place_prefix(l: &TLine) -> bool {
+    let Some(i) = l.fold.s.find(" ngay").or_else(|| l.fold.s.find(",ngay")) else {
+        return false;
+    };
+    let before = l.text[..l.fold.orig(i)].trim();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && before.ends_with(',')
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
+}
+
+/// The first place-and-date line of a column, a line cut after `ngày` joined with the next
+/// (`Hà Nội, ngày` / `tháng năm 2026`); in the left column (`need_place`) only a line that opens
+/// with a place. On scans the rest of a cut line may have been read as a line of its own further
+/// on (`tháng năm 2026` after the title): a line of `all` on the same row, right of it, joins it.
+fn place_date_line(
+    col: &[TLine],
+    need_place: bool,
+    all: &[TLine],
+) -> Option<(TLine, parts::DateRead)> {
+    for (i, l) in col.iter().enumerate() {
+        if need_place && !has_place_prefix(l) {
+            continue;
+        }
+        if let Some(d) = read_date_raw(l) {
+            return Some((l.clone(), d));
+        }
+        let f = l.fold.s.trim_end();
+        let cut_after_ngay = f.ends_with("ngay") || f.ends_with("ngay,");
+        if !cut_after_ngay {
+            continue;
+        }
+        let same_row = all.iter().find(|o| o.page == l.page && same_row_after(l, o));
+        for next in same_row.into_iter().chain(col.get(i + 1)) {
+            let mut words = l.words.clone();
+            words.extend(next.words.iter().cloned());
+            let joined = TLine::new(l.page, l.page_width, l.block, words);
+            if let Some(d) = read_date_raw(&joined) {
+                return Some((joined, d));
+            }
+        }
+    }
+    None
+}
+
+/// The date's parts read from OCR's own digits (the restorer turns handwriting into words), with
+/// the place's end from the restored line.
+fn read_date_raw(l: &TLine) -> Option<parts::DateRead> {
+    let restored = parts::read_date(l);
+    let Some(mut raw) = parts::read_date(&l.raw_line()) else {
+        return restored;
+    };
+    match restored {
+        Some(r) => {
+            raw.start = r.start;
+            Some(raw)
+        }
+        // No date in the restored line: the place is cut from the raw line's offsets.
+        None => {
+            let words = l.text.split(' ').count();
+            let raw_words = l.raw_line().text[..raw.start].split(' ').count();
+            (words >= raw_words).then(|| {
+                raw.start = l
+                    .text
+                    .split(' ')
+                    .take(raw_words.saturating_sub(1))
+                    .map(|w| w.len() + 1)
+                    .sum();
+                raw
+            })
+        }
+    }
+}
+
+/// True when `o` stands on the same printed row as `l`, to its right (boxes overlap by half a
+/// line's height).
+fn same_row_after(l: &TLine, o: &TLine) -> bool {
+    let bb = |t: &TLine| {
+        t.words
+            .iter()
+            .filter_map(|w| w.bbox)
+            .reduce(|a, b| a.union(b))
+    };
+    let (Some(a), Some(b)) = (bb(l), bb(o)) else {
+        return false;
+    };
+    let overlap = a.y1.min(b.y1).saturating_sub(a.y0.max(b.y0));
+    b.x0 >= a.x1 && overlap * 2 >= a.height().min(b.height())
 }
 
 /// Joins wrapped lines with single spaces.
@@ -813,7 +970,13 @@ fn parse_signature(
         start -= 1;
         back += 1;
     }
-    let zone = &lines[start..appendix];
+    // The block stands on one page: a plan or an appendix that follows on the next page (with a
+    // header of its own) is not part of it.
+    let zone_end = lines[start..appendix]
+        .iter()
+        .position(|l| l.page != lines[start].page)
+        .map_or(appendix, |i| start + i);
+    let zone = &lines[start..zone_end];
     // Split into the recipients' column and the signer's column.
     let mut left: Vec<TLine> = Vec::new();
     let mut right: Vec<TLine> = Vec::new();
@@ -867,7 +1030,9 @@ fn parse_signature(
     // Recipients.
     let mut items: Vec<(String, f32)> = Vec::new();
     let mut open = false; // the last item is still running on
-    let mut seen_noi = noi.is_none();
+    // Recipients are the items under `Nơi nhận`; a page without it has none.
+    let mut seen_noi = false;
+    let mut after_luu = false;
     for l in &left {
         let f = l.fold.s.trim_start();
         if let Some(x) = NOI_NHAN.find(f) {
@@ -883,7 +1048,20 @@ fn parse_signature(
             continue;
         }
         let t = l.text.trim();
+        if after_luu && t.starts_with(['-', '+', '~', '•', '*']) {
+            // `Lưu:` closes the list.
+            break;
+        }
+        if t.starts_with('(') {
+            // A note set beside the items it belongs to: `(để b/c)`.
+            if let Some(last) = items.last_mut() {
+                last.0.push(' ');
+                last.0.push_str(t);
+            }
+            continue;
+        }
         if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
+            after_luu = fold(r.trim_start()).starts_with("luu");
             items.push((r.trim().to_string(), l.conf()));
             open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
         } else if let (true, Some(last)) = (open, items.last_mut()) {

@@ -32,6 +32,7 @@
 //! - TIFF (multi-page, bilevel/grey/RGB, any compression the `tiff` crate reads, G4 included), PNG
 //!   and JPEG pages give their pixels, dpi from the file's metadata or 300 assumed.
 
+mod color;
 mod error;
 mod pdf;
 mod prepare;
@@ -42,6 +43,7 @@ mod textlayer;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use color::{ink_gray, INK_SATURATION};
 pub use error::{PagesError, PDFIUM_HELP};
 pub use image::GrayImage;
 pub use pdf::{

@@ -338,7 +338,7 @@ fn embedded_scan(page: &PdfPage, w_pt: f32, h_pt: f32) -> Result<Option<PageCont
     {
         return Ok(None);
     }
-    let gray = img.get_raw_image()?.into_luma8();
+    let gray = crate::color::ink_gray(img.get_raw_image()?);
     if gray.width() != iw as u32 || gray.height() != ih as u32 {
         return Ok(None);
     }
@@ -407,8 +407,8 @@ fn render(
             path: path.to_path_buf(),
             page: number,
             detail: format!("cannot read the rendered bitmap: {e}"),
-        })?
-        .into_luma8();
+        })?;
+    let image = crate::color::ink_gray(image);
     Ok(PageContent::Image {
         image,
         dpi: use_dpi,

@@ -140,10 +140,7 @@ pub(crate) fn single_page(path: &Path, format: ImageFormat) -> Result<PageConten
     check_size(path, 1, w, h, 4)?;
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format);
     reader.no_limits();
-    let image = reader
-        .decode()
-        .map_err(|e| image_error(path, e))?
-        .into_luma8();
+    let image = crate::color::ink_gray(reader.decode().map_err(|e| image_error(path, e))?);
     Ok(PageContent::Image {
         image,
         dpi: dpi_or_assumed(path, found),

@@ -10,6 +10,7 @@ mod engines;
 mod ingest;
 mod locate;
 mod process;
+mod reread;
 mod schedule;
 
 use std::path::PathBuf;

@@ -321,6 +321,12 @@ impl ScanPage {
         }
         let (mut lines, tables) =
             scan_page(engines, self.number, &self.image, self.dpi, &self.grids)?;
+        crate::reread::reread_weak_lines(engines, &self.image, self.dpi, &mut lines).map_err(
+            |e| DocError::Ocr {
+                page: self.number,
+                msg: e.to_string(),
+            },
+        )?;
         reread_filing_line(engines, &self.image, self.dpi, &mut lines).map_err(|e| {
             DocError::Ocr {
                 page: self.number,

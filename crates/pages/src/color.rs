@@ -1,0 +1,58 @@
+//! Colour pages to grey for OCR with coloured ink dropped out: a red seal stamped over the signer's
+//! name, blue pen over printed text. Printed text is black or grey (its red, green and blue are
+//! close); seal and pen ink are saturated. A saturated pixel takes its brightest channel (red ink is
+//! bright in red, blue ink in blue), which turns the ink into light paper and leaves the black
+//! print under it; every other pixel takes its luma.
+
+use image::{DynamicImage, GrayImage};
+
+/// Spread between a pixel's brightest and darkest channel above which it is coloured ink. Scanner
+/// noise on black print and grey paper stays under 40; seal red and pen blue measure 90 and more.
+pub const INK_SATURATION: u8 = 60;
+
+/// A page image in grey, coloured ink dropped out (grey and bilevel images are only converted).
+pub fn ink_gray(img: DynamicImage) -> GrayImage {
+    let rgb = match img {
+        DynamicImage::ImageLuma8(g) => return g,
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other if !other.color().has_color() => return other.into_luma8(),
+        other => other.into_rgb8(),
+    };
+    let (w, h) = rgb.dimensions();
+    let pixels: Vec<u8> = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| {
+            let (r, g, b) = (p[0], p[1], p[2]);
+            let max = r.max(g).max(b);
+            let min = r.min(g).min(b);
+            if max - min > INK_SATURATION {
+                max
+            } else {
+                // ITU-R BT.601 luma, as `image` computes it.
+                ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114 + 500) / 1000) as u8
+            }
+        })
+        .collect();
+    GrayImage::from_raw(w, h, pixels).unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    #[test]
+    fn red_seal_and_blue_pen_become_paper_black_print_stays() {
+        let mut img = RgbImage::from_pixel(4, 1, Rgb([250, 250, 250]));
+        img.put_pixel(0, 0, Rgb([20, 20, 25])); // black print
+        img.put_pixel(1, 0, Rgb([210, 40, 50])); // seal red
+        img.put_pixel(2, 0, Rgb([30, 50, 200])); // pen blue
+        img.put_pixel(3, 0, Rgb([120, 118, 125])); // grey print
+        let g = ink_gray(DynamicImage::ImageRgb8(img));
+        assert!(g.get_pixel(0, 0).0[0] < 40);
+        assert!(g.get_pixel(1, 0).0[0] > 200);
+        assert!(g.get_pixel(2, 0).0[0] > 190);
+        assert!(g.get_pixel(3, 0).0[0] < 130);
+    }
+}

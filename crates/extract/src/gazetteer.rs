@@ -6,7 +6,7 @@
 //! marked.
 //!
 //! Regenerate the data after a change of names.tsv:
-//! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"||$2=="agency"'
+//! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"||$2=="agency"||$2=="position"'
 //! dictionaries/data/names.tsv > crates/extract/data/gazetteer.tsv`
 
 use std::collections::HashMap;
@@ -35,6 +35,8 @@ pub(crate) enum Kind {
     Surname,
     /// Agencies and their units (`Phòng Tài chính - Kế hoạch`, `Sở Ngoại vụ`).
     Agency,
+    /// Titles of those who sign (`Phó Chủ tịch`, `Chánh Văn phòng`).
+    Position,
 }
 
 /// Names by kind, keyed by their folded form (no marks, lower case).
@@ -60,6 +62,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             "ward" => Kind::Ward,
             "person-surname" => Kind::Surname,
             "agency" => Kind::Agency,
+            "position" => Kind::Position,
             _ => continue,
         };
         add(kind, name);
@@ -69,6 +72,21 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     }
     Gazetteer { by_fold }
 });
+
+/// The listed position that the words at the end of `line` spell (`CTKHỦÚ TƯỚNG` gives nothing,
+/// `KT CHỦ TICH` gives `Chủ tịch`, `PHÓ CHÁNH VĂN PHÒNG` gives `Phó Chánh Văn phòng`): the longest
+/// such run of words, matched without marks or case.
+pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (0..words.len()).find_map(|i| {
+        let tail = fold(&words[i..].join(" "));
+        let tail = tail.trim_matches(|c: char| !c.is_alphanumeric());
+        GAZETTEER
+            .by_fold
+            .get(&(Kind::Position, tail.to_string()))
+            .and_then(|v| v.first().copied())
+    })
+}
 
 /// The listed form of `name` in the first tier of kinds that knows its letters: `name` itself
 /// when it is listed as written (in any case), the one form with the same letters when there is
@@ -355,7 +373,12 @@ mod tests {
                 l.split_once('\t').is_some_and(|(_, k)| {
                     matches!(
                         k,
-                        "province" | "district" | "ward" | "person-surname" | "agency"
+                        "province"
+                            | "district"
+                            | "ward"
+                            | "person-surname"
+                            | "agency"
+                            | "position"
                     )
                 })
             })

@@ -14,7 +14,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use vanban_doc::{Document, Metadata, Reference, Section, Signer};
 
-use crate::gazetteer::{is_surname, snap_agency, snap_person, snap_place, snap_territories};
+use crate::gazetteer::{
+    is_surname, position_suffix, snap_agency, snap_person, snap_place, snap_territories,
+};
 use crate::lines::{doc_lines, TLine};
 use crate::parts;
 use crate::text::{fold, sentence_case, title_case_position};
@@ -143,7 +145,7 @@ re!(VV, r#"^(?:[vy'‘’"“”`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*"#);
 // of `v`, `y` and the marks OCR reads for the slash (`7y`, `y`, `v:`), then the subject.
 re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
 re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
-re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)\s*\.\s*");
+re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
 re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
 re!(
@@ -1092,10 +1094,13 @@ fn parse_signature(
         conf.insert("recipients".into(), c * SURE);
     }
 
-    // Signer: authority, title lines, then the name.
+    // Signer: the authority (the last of layered ones: `TM. … KT. …`), the position (the lowest
+    // line whose last words are a listed position), the name (a person's name at the end of a
+    // line under them: a seal or a signature read as junk before it is left out).
     let mut authority = None;
-    let mut titles: Vec<&TLine> = Vec::new();
-    let mut name: Option<&TLine> = None;
+    let mut position: Option<(&'static str, bool, f32)> = None; // (title, on the authority line, conf)
+    let mut free_title: Option<&TLine> = None;
+    let mut name: Option<(String, Option<String>, &TLine)> = None;
     for l in &right {
         let f = l.fold.s.trim_start();
         if let Some(c) = AUTHORITY.captures(f) {
@@ -1106,39 +1111,55 @@ fn parse_signature(
                 "tuq" => "TUQ.",
                 _ => "Q.",
             });
-            titles.push(l);
-        } else if is_person_name(&l.text) {
-            name = Some(l);
-        } else if is_caps(&l.text) && name.is_none() {
-            titles.push(l);
+            if let Some(p) = position_suffix(&l.text) {
+                position = Some((p, true, l.conf()));
+            }
+            free_title.get_or_insert(l);
+        } else if let Some((n, rank)) = name_in(l) {
+            name = Some((n, rank, l));
+        } else if name.is_none() {
+            if let Some(p) = position_suffix(&l.text) {
+                position = Some((p, false, l.conf()));
+            } else if is_caps(&l.text) && clean_title(l) {
+                free_title = Some(l);
+            }
         }
     }
-    if authority.is_some() || !titles.is_empty() || name.is_some() {
+    if authority.is_some() || position.is_some() || free_title.is_some() || name.is_some() {
         let mut s = Signer::default();
         let mut c: f32 = 1.0;
-        if let Some(t) = titles.last() {
-            let f = t.fold.s.trim_start();
-            let cut = AUTHORITY
-                .find(f)
-                .map_or(0, |x| x.end() + (t.fold.s.len() - f.len()));
-            let pos = t.text[t.fold.orig(cut)..].trim();
-            if !pos.is_empty() {
-                let mut p = title_case_position(pos);
+        match (position, free_title) {
+            (Some((p, on_auth, pc)), _) => {
+                let mut p = p.to_string();
                 // `KT. CHỦ TỊCH` with the title line under it unread: the deputy signs.
-                if authority == Some("KT.") && cut > 0 && !fold(&p).starts_with("pho ") {
+                if authority == Some("KT.") && on_auth && !fold(&p).starts_with("pho ") {
                     p = format!("Phó {p}");
                     c = c.min(FALLBACK);
                 }
                 s.position = Some(p);
+                c = c.min(pc);
             }
-            c = c.min(t.conf());
+            (None, Some(t)) => {
+                let f = t.fold.s.trim_start();
+                let cut = AUTHORITY
+                    .find(f)
+                    .map_or(0, |x| x.end() + (t.fold.s.len() - f.len()));
+                let pos = t.text[t.fold.orig(cut)..].trim();
+                if !pos.is_empty() {
+                    s.position = Some(title_case_position(pos));
+                }
+                c = c.min(t.conf() * FALLBACK);
+            }
+            (None, None) => {}
         }
         s.authority = authority.map(str::to_string);
-        if let Some(n) = name {
-            let name = snap_person(&signer_name_text(n));
-            c = c.min(n.conf());
-            let sure = is_surname(name.split(' ').next().unwrap_or(""));
-            s.name = Some(name);
+        if let Some((n, rank, l)) = name {
+            c = c.min(l.conf());
+            let sure = is_surname(n.split(' ').next().unwrap_or(""));
+            s.name = Some(n);
+            s.rank = rank;
+            m.evidence
+                .insert("signer".into(), parts::line_evidence(l));
             conf.insert("signer".into(), c * if sure { SURE } else { FALLBACK });
         } else {
             conf.insert("signer".into(), c * FALLBACK);
@@ -1242,6 +1263,44 @@ fn luu_item(item: &str) -> Option<String> {
         }
     }
     Some(format!("Lưu: {}", codes.join(", ")))
+}
+
+/// Military and police ranks printed before a signer's name.
+const RANKS: [&str; 12] = [
+    "thieu uy", "trung uy", "thuong uy", "dai uy", "thieu ta", "trung ta", "thuong ta", "dai ta",
+    "thieu tuong", "trung tuong", "thuong tuong", "dai tuong",
+];
+
+/// The person's name a signature-block line ends with, and a rank before it (`Trung tá Ngô Văn
+/// Công`): the whole line when it is a name, else its longest last run of two to five
+/// capitalised words that starts with a family name (`=.‹ Lê Minh Hưng`).
+fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
+    let words: Vec<&str> = l.text.split_whitespace().collect();
+    let text = if is_person_name(&l.text) {
+        signer_name_text(l)
+    } else {
+        let n = words.len();
+        let start = (n.saturating_sub(5)..n.saturating_sub(1))
+            .find(|&i| is_person_name(&words[i..].join(" ")) && is_surname(words[i]))?;
+        words[start..].join(" ")
+    };
+    let ws: Vec<&str> = text.split(' ').collect();
+    if ws.len() >= 4 {
+        let head = fold(&ws[..2].join(" "));
+        if RANKS.contains(&head.as_str()) {
+            return Some((snap_person(&ws[2..].join(" ")), Some(ws[..2].join(" "))));
+        }
+    }
+    Some((snap_person(&text), None))
+}
+
+/// A title line read cleanly: every word of two letters or more, OCR sure of it.
+fn clean_title(l: &TLine) -> bool {
+    l.conf() >= 0.85
+        && l
+            .text
+            .split_whitespace()
+            .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || w == "-")
 }
 
 /// True for a line like `Hoàng Minh Cường`: 2 to 5 capitalised words, no digits or punctuation.

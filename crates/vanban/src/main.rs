@@ -7,6 +7,7 @@
 mod bench;
 mod commands;
 mod engines;
+mod evaldocs;
 mod ingest;
 mod locate;
 mod process;
@@ -88,6 +89,9 @@ enum Command {
     ApplyReview(commands::ApplyReviewArgs),
     /// Token accuracy of the restorer on the evaluation sets.
     Eval(commands::EvalArgs),
+    /// Score a batch's outputs against truth: page text accuracy and every Decree 30 field by
+    /// its visibility (typed, handwritten, stamped, absent).
+    EvalDocs(evaldocs::EvalDocsArgs),
     /// Pages per minute and memory, against the Tesseract command line on the same pages.
     Bench(bench::BenchArgs),
     /// Dictionary tools.
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => commands::diff(&cli.global, a),
         Command::ApplyReview(a) => commands::apply_review(&cli.global, a),
         Command::Eval(a) => commands::eval(&cli.global, a),
+        Command::EvalDocs(a) => evaldocs::run(&cli.global, a),
         Command::Bench(a) => bench::run(&cli.global, a),
         Command::Dict(c) => commands::dict(&cli.global, c),
     };

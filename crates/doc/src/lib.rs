@@ -210,6 +210,21 @@ pub struct Document {
     /// Tables found in the document (filled in by extraction).
     #[serde(default)]
     pub tables: Vec<Table>,
+    /// Lines of stamps put on the page after it was signed (receipt and urgency stamps), taken out
+    /// of the pages' lines so that they stay out of the text and of the other fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stamps: Vec<StampLine>,
+}
+
+/// A line of a stamp, as read, with where it stood.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StampLine {
+    /// Page, from 1.
+    pub page: u32,
+    /// `received` (a receipt stamp: `ĐẾN Số … Ngày …`) or `urgency` (`HỎA TỐC`, `KHẨN`).
+    pub kind: String,
+    /// The line as it was on the page.
+    pub line: Line,
 }
 
 impl Document {
@@ -223,6 +238,7 @@ impl Document {
             restoration: RestoreSummary::default(),
             metadata: Metadata::default(),
             tables: Vec::new(),
+            stamps: Vec::new(),
         };
         d.text = d.render_text();
         d

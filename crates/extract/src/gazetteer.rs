@@ -373,12 +373,7 @@ mod tests {
                 l.split_once('\t').is_some_and(|(_, k)| {
                     matches!(
                         k,
-                        "province"
-                            | "district"
-                            | "ward"
-                            | "person-surname"
-                            | "agency"
-                            | "position"
+                        "province" | "district" | "ward" | "person-surname" | "agency" | "position"
                     )
                 })
             })

@@ -47,6 +47,7 @@ mod grid;
 mod lines;
 mod meta;
 mod parts;
+mod stamps;
 mod tables;
 mod text;
 
@@ -56,6 +57,7 @@ pub use grid::{
     CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,
 };
 pub use meta::extract_metadata;
+pub use stamps::{read_stamps, take_stamps};
 pub use tables::{
     attach_titles, extract_text_tables, fix_item_numbers, join_cut_tables, join_tables,
     table_to_csv, write_table_csvs, ExtractError, HEADER_JOIN,

@@ -191,6 +191,7 @@ pub fn extract_metadata(doc: &Document) -> Metadata {
         conf.insert("references".into(), SURE);
     }
     m.sections = sections(&lines[header.body_start..tail.body_end]);
+    crate::stamps::read_stamps(doc, &mut m);
     m.confidence = conf;
     m
 }
@@ -441,8 +442,7 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             }
         }
         let rest_start = l.fold.orig(cut);
-        m.evidence
-            .insert("number".into(), parts::line_evidence(l));
+        m.evidence.insert("number".into(), parts::line_evidence(l));
         // The digits as OCR read them (the restorer makes words of handwriting: `9B` → `Sự`), the
         // symbol as restored (`QD-TTg` → `QĐ-TTg`).
         let restored = parts::read_number(l, rest_start, &rest);
@@ -633,7 +633,9 @@ fn place_date_line(
         if !cut_after_ngay {
             continue;
         }
-        let same_row = all.iter().find(|o| o.page == l.page && same_row_after(l, o));
+        let same_row = all
+            .iter()
+            .find(|o| o.page == l.page && same_row_after(l, o));
         for next in same_row.into_iter().chain(col.get(i + 1)) {
             let mut words = l.words.clone();
             words.extend(next.words.iter().cloned());
@@ -1032,7 +1034,7 @@ fn parse_signature(
     // Recipients.
     let mut items: Vec<(String, f32)> = Vec::new();
     let mut open = false; // the last item is still running on
-    // Recipients are the items under `Nơi nhận`; a page without it has none.
+                          // Recipients are the items under `Nơi nhận`; a page without it has none.
     let mut seen_noi = false;
     let mut after_luu = false;
     for l in &left {
@@ -1158,8 +1160,7 @@ fn parse_signature(
             let sure = is_surname(n.split(' ').next().unwrap_or(""));
             s.name = Some(n);
             s.rank = rank;
-            m.evidence
-                .insert("signer".into(), parts::line_evidence(l));
+            m.evidence.insert("signer".into(), parts::line_evidence(l));
             conf.insert("signer".into(), c * if sure { SURE } else { FALLBACK });
         } else {
             conf.insert("signer".into(), c * FALLBACK);
@@ -1267,8 +1268,18 @@ fn luu_item(item: &str) -> Option<String> {
 
 /// Military and police ranks printed before a signer's name.
 const RANKS: [&str; 12] = [
-    "thieu uy", "trung uy", "thuong uy", "dai uy", "thieu ta", "trung ta", "thuong ta", "dai ta",
-    "thieu tuong", "trung tuong", "thuong tuong", "dai tuong",
+    "thieu uy",
+    "trung uy",
+    "thuong uy",
+    "dai uy",
+    "thieu ta",
+    "trung ta",
+    "thuong ta",
+    "dai ta",
+    "thieu tuong",
+    "trung tuong",
+    "thuong tuong",
+    "dai tuong",
 ];
 
 /// The person's name a signature-block line ends with, and a rank before it (`Trung tá Ngô Văn
@@ -1280,10 +1291,16 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
         signer_name_text(l)
     } else {
         let n = words.len();
-        let start = (n.saturating_sub(5)..n.saturating_sub(1))
+        // Three words at least: a seal hides the family name more often than a name has two.
+        let start = (n.saturating_sub(5)..n.saturating_sub(2))
             .find(|&i| is_person_name(&words[i..].join(" ")) && is_surname(words[i]))?;
         words[start..].join(" ")
     };
+    // A name OCR was unsure of is no name (a wrong signer is worse than none).
+    let k = text.split(' ').count();
+    if l.words.iter().rev().take(k).any(|w| w.conf < 0.5) {
+        return None;
+    }
     let ws: Vec<&str> = text.split(' ').collect();
     if ws.len() >= 4 {
         let head = fold(&ws[..2].join(" "));
@@ -1297,8 +1314,7 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
 /// A title line read cleanly: every word of two letters or more, OCR sure of it.
 fn clean_title(l: &TLine) -> bool {
     l.conf() >= 0.85
-        && l
-            .text
+        && l.text
             .split_whitespace()
             .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || w == "-")
 }

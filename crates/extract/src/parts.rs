@@ -37,8 +37,10 @@ pub(crate) struct DateRead {
 }
 
 static DATE_PARTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ng[a-z]{1,3}(?P<d>.{0,14}?)th[a-z]{2,4}(?P<m>.{0,14}?)n[a-z]{1,3}\b\s*(?P<y>\d{4})?")
-        .expect("built-in pattern compiles")
+    Regex::new(
+        r"ng[a-z]{1,3}(?P<d>.{0,14}?)th[a-z]{2,4}(?P<m>.{0,14}?)n[a-z]{1,3}\b\s*(?P<y>\d{4})?",
+    )
+    .expect("built-in pattern compiles")
 });
 
 static NG_WORD: LazyLock<Regex> =
@@ -148,7 +150,11 @@ pub(crate) fn read_date(l: &TLine) -> Option<DateRead> {
     if let Some(y) = c.name("y") {
         let words = words_in(l, y.start(), y.end());
         let conf = words.iter().map(|w| w.conf).fold(1.0, f32::min);
-        r.parts.year = y.as_str().parse().ok().filter(|y| (1945..=2100).contains(y));
+        r.parts.year = y
+            .as_str()
+            .parse()
+            .ok()
+            .filter(|y| (1945..=2100).contains(y));
         r.conf = r.conf.min(conf);
     }
     for (name, key, max) in [("d", "issued_date.day", 31), ("m", "issued_date.month", 12)] {
@@ -238,9 +244,7 @@ pub(crate) fn read_number(l: &TLine, rest_start: usize, rest: &str) -> Option<Nu
         }
         pos += t.len() + 1;
     }
-    let sym_conf = rest_words
-        .last()
-        .map_or(1.0, |w| w.conf);
+    let sym_conf = rest_words.last().map_or(1.0, |w| w.conf);
     r.conf = sym_conf;
     if head.is_empty() {
         return Some(r);
@@ -254,7 +258,11 @@ pub(crate) fn read_number(l: &TLine, rest_start: usize, rest: &str) -> Option<Nu
     };
     let conf = head_words.iter().map(|w| w.conf).fold(1.0, f32::min);
     let digits = !head.is_empty() && head.chars().all(|c| c.is_ascii_digit()) && head.len() <= 6;
-    let need = if separate { SEPARATE_SEQ_CONF } else { TYPED_CONF };
+    let need = if separate {
+        SEPARATE_SEQ_CONF
+    } else {
+        TYPED_CONF
+    };
     if digits && conf >= need {
         r.parts.seq = Some(head.to_string());
         r.conf = r.conf.min(conf);
@@ -395,7 +403,12 @@ mod tests {
         assert_eq!(r.parts.symbol.as_deref(), Some("BC-UBND"));
         assert_eq!(r.hand.unwrap().part, "number.seq");
 
-        let l = line(&[("Số:", 0.96), ("3ƒ", 0.76), ("-", 0.44), ("/2026/TT-BCA", 0.72)]);
+        let l = line(&[
+            ("Số:", 0.96),
+            ("3ƒ", 0.76),
+            ("-", 0.44),
+            ("/2026/TT-BCA", 0.72),
+        ]);
         let r = read_number(&l, 5, "3ƒ - /2026/TT-BCA").unwrap();
         assert_eq!(r.parts.symbol.as_deref(), Some("2026/TT-BCA"));
         assert_eq!(r.whole, None);

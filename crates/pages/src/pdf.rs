@@ -401,13 +401,11 @@ fn render(
             page: number,
             detail: format!("cannot render the page: {e}"),
         })?;
-    let image = bitmap
-        .as_image()
-        .map_err(|e| PagesError::Page {
-            path: path.to_path_buf(),
-            page: number,
-            detail: format!("cannot read the rendered bitmap: {e}"),
-        })?;
+    let image = bitmap.as_image().map_err(|e| PagesError::Page {
+        path: path.to_path_buf(),
+        page: number,
+        detail: format!("cannot read the rendered bitmap: {e}"),
+    })?;
     let image = crate::color::ink_gray(image);
     Ok(PageContent::Image {
         image,

@@ -128,7 +128,10 @@ pub fn run(_g: &Global, a: EvalDocsArgs) -> Result<u8> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(EXIT_OK);
     }
-    println!("{:<28} {:<18} {:<12} {:<8} truth | got", "document", "field", "visibility", "verdict");
+    println!(
+        "{:<28} {:<18} {:<12} {:<8} truth | got",
+        "document", "field", "visibility", "verdict"
+    );
     for f in &report.fields {
         println!(
             "{:<28} {:<18} {:<12} {:<8} {} | {}",
@@ -142,7 +145,10 @@ pub fn run(_g: &Global, a: EvalDocsArgs) -> Result<u8> {
     }
     println!();
     for t in &report.text {
-        println!("text {:<28} acc={:.4} tokens={}", t.doc, t.accuracy, t.tokens);
+        println!(
+            "text {:<28} acc={:.4} tokens={}",
+            t.doc, t.accuracy, t.tokens
+        );
     }
     println!();
     let mut parts = Vec::new();
@@ -215,7 +221,9 @@ fn load_truths(dir: &Path) -> Result<BTreeMap<String, Truth>> {
             &std::fs::read(&meta).with_context(|| format!("{}", meta.display()))?,
         )
         .with_context(|| format!("{}: not JSON", meta.display()))?;
-        let docs = v["docs"].as_object().context("metadata.json: no `docs` object")?;
+        let docs = v["docs"]
+            .as_object()
+            .context("metadata.json: no `docs` object")?;
         for (stem, d) in docs {
             let mut fields = BTreeMap::new();
             for k in FIELDS {
@@ -223,11 +231,7 @@ fn load_truths(dir: &Path) -> Result<BTreeMap<String, Truth>> {
             }
             let visibility = d["visibility"]
                 .as_object()
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| (k.clone(), as_text(v)))
-                        .collect()
-                })
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), as_text(v))).collect())
                 .unwrap_or_default();
             let date_typed = d["date_typed_parts"]
                 .as_object()
@@ -255,8 +259,12 @@ fn load_truths(dir: &Path) -> Result<BTreeMap<String, Truth>> {
     let mut any = false;
     for e in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
         let p = e?.path();
-        let Some(name) = p.file_name().and_then(|n| n.to_str()) else { continue };
-        let Some(stem) = name.strip_suffix(".expected.json") else { continue };
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".expected.json") else {
+            continue;
+        };
         any = true;
         let d: Value = serde_json::from_slice(&std::fs::read(&p)?)
             .with_context(|| format!("{}: not JSON", p.display()))?;
@@ -271,11 +279,7 @@ fn load_truths(dir: &Path) -> Result<BTreeMap<String, Truth>> {
                     .as_array()
                     .map_or(Value::Null, |a| Value::from(a.len())),
                 "references" => d["references"].as_array().map_or(Value::Null, |a| {
-                    Value::from(
-                        a.iter()
-                            .map(|r| r["number"].clone())
-                            .collect::<Vec<_>>(),
-                    )
+                    Value::from(a.iter().map(|r| r["number"].clone()).collect::<Vec<_>>())
                 }),
                 k => d[k].clone(),
             };
@@ -403,7 +407,11 @@ pub fn evaluate(out: &Path, truth_dir: &Path) -> Result<Report> {
                     );
                     let seq = tt.split('/').next().unwrap_or("").to_string();
                     let got_seq = as_text(&m["number_parts"]["seq"]);
-                    let mut v = verdict(&Value::from(seq.clone()), &Value::from(got_seq.clone()), false);
+                    let mut v = verdict(
+                        &Value::from(seq.clone()),
+                        &Value::from(got_seq.clone()),
+                        false,
+                    );
                     if !gt.is_empty() && norm(&gt) != norm(&tt) {
                         v = Verdict::Wrong;
                     }
@@ -446,7 +454,11 @@ pub fn evaluate(out: &Path, truth_dir: &Path) -> Result<Report> {
                     } else {
                         verdict(&truth, &got, absent)
                     };
-                    let vis = if vis == "partly-handwritten" { "handwritten" } else { vis };
+                    let vis = if vis == "partly-handwritten" {
+                        "handwritten"
+                    } else {
+                        vis
+                    };
                     push(k, vis, tt, gt, v);
                 }
             }
@@ -455,7 +467,13 @@ pub fn evaluate(out: &Path, truth_dir: &Path) -> Result<Report> {
             let got = m["urgency"].clone();
             let absent = u.is_null();
             let vis = if absent { "absent" } else { "stamped" };
-            push("urgency", vis, as_text(u), as_text(&got), verdict(u, &got, absent));
+            push(
+                "urgency",
+                vis,
+                as_text(u),
+                as_text(&got),
+                verdict(u, &got, absent),
+            );
         }
         if let Some(d) = &t.received_date {
             let got = m["received"]["date"].clone();
@@ -467,9 +485,21 @@ pub fn evaluate(out: &Path, truth_dir: &Path) -> Result<Report> {
             let text = h["text"].as_str().unwrap_or("");
             let part = h["part"].as_str().unwrap_or("");
             let truth_digits = match part {
-                "number.seq" => as_text(&t.fields["number"]).split('/').next().unwrap_or("").to_string(),
-                "issued_date.day" => as_text(&t.fields["issued_date"]).rsplit('-').next().unwrap_or("").to_string(),
-                "issued_date.month" => as_text(&t.fields["issued_date"]).split('-').nth(1).unwrap_or("").to_string(),
+                "number.seq" => as_text(&t.fields["number"])
+                    .split('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                "issued_date.day" => as_text(&t.fields["issued_date"])
+                    .rsplit('-')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                "issued_date.month" => as_text(&t.fields["issued_date"])
+                    .split('-')
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string(),
                 _ => String::new(),
             };
             let same = text.trim_start_matches('0') == truth_digits.trim_start_matches('0');
@@ -518,7 +548,13 @@ mod tests {
             verdict(&Value::from("Hà Nội"), &Value::Null, false),
             Verdict::Empty
         );
-        assert_eq!(verdict(&Value::Null, &Value::from("x"), true), Verdict::Wrong);
-        assert_eq!(verdict(&Value::from("453/TB-UBND"), &Value::Null, true), Verdict::Right);
+        assert_eq!(
+            verdict(&Value::Null, &Value::from("x"), true),
+            Verdict::Wrong
+        );
+        assert_eq!(
+            verdict(&Value::from("453/TB-UBND"), &Value::Null, true),
+            Verdict::Right
+        );
     }
 }

@@ -115,6 +115,7 @@ pub fn finish_document(
         pages: pages.len() as u32,
     };
     let mut doc = Document::new(source, pages);
+    vanban_extract::take_stamps(&mut doc);
     if let Some(r) = &engines.restorer {
         for page in &mut doc.pages {
             restore_lines(r, &mut page.lines);
@@ -322,6 +323,12 @@ impl ScanPage {
         let (mut lines, tables) =
             scan_page(engines, self.number, &self.image, self.dpi, &self.grids)?;
         crate::reread::reread_weak_lines(engines, &self.image, self.dpi, &mut lines).map_err(
+            |e| DocError::Ocr {
+                page: self.number,
+                msg: e.to_string(),
+            },
+        )?;
+        crate::reread::reread_signature_block(engines, &self.image, self.dpi, &mut lines).map_err(
             |e| DocError::Ocr {
                 page: self.number,
                 msg: e.to_string(),

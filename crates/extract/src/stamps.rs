@@ -1,0 +1,200 @@
+//! Stamps put on a page after it was signed: the receipt stamp of the office that received it
+//! (`CÔNG VĂN ĐẾN` / `ĐẾN  Số: …  Ngày: …  Chuyển: …`) and the urgency mark (`HỎA TỐC`,
+//! `THƯỢNG KHẨN`, `KHẨN`). [`take_stamps`] moves their lines out of the pages (so that they are in
+//! neither the text nor another field) into [`Document::stamps`]; [`read_stamps`] reads the
+//! `received` and `urgency` fields from them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use vanban_doc::{Document, Line, Metadata, Received, StampLine};
+
+use crate::text::fold;
+
+static DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+        .expect("built-in pattern compiles")
+});
+
+/// Letters and digits of a line folded, words single-spaced.
+fn letters(l: &Line) -> String {
+    fold(&l.raw_text())
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The urgency a line spells alone, if any.
+fn urgency_of(l: &Line) -> Option<&'static str> {
+    match letters(l).as_str() {
+        "hoa toc" => Some("Hỏa tốc"),
+        "thuong khan" => Some("Thượng khẩn"),
+        "khan" => Some("Khẩn"),
+        _ => None,
+    }
+}
+
+/// True for the working line of a receipt stamp: `ĐẾN` with its blanks (`Số`, `Ngày`, `Giờ`) or a
+/// date, or its `Chuyển:` line.
+fn is_receipt_line(l: &Line) -> bool {
+    let f = letters(l);
+    let words: Vec<&str> = f.split(' ').collect();
+    if words.len() > 10 {
+        return false;
+    }
+    let den = words.first() == Some(&"den")
+        && (words.len() == 1
+            || words[1..].iter().any(|w| {
+                matches!(*w, "so" | "ngay" | "gio" | "luc") || w.chars().any(|c| c.is_ascii_digit())
+            }));
+    den || f.starts_with("cong van den") || f.starts_with("chuyen ") && words.len() <= 6
+}
+
+/// A receipt stamp's heading: the name of the receiving office or `CÔNG VĂN ĐẾN`, right above.
+fn is_receipt_head(l: &Line) -> bool {
+    let f = letters(l);
+    f.starts_with("cong van den")
+        || (f.split(' ').count() <= 9
+            && l.raw_text()
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| !c.is_lowercase()))
+}
+
+/// Moves the stamp lines of the first page's upper half out of the pages into `doc.stamps`.
+pub fn take_stamps(doc: &mut Document) {
+    let Some(page) = doc.pages.first_mut() else {
+        return;
+    };
+    let half = page.height / 2;
+    let upper = |l: &Line| page.height == 0 || l.bbox.is_some_and(|b| b.y1 <= half);
+    let mut take = vec![false; page.lines.len()];
+    let mut kinds = vec![""; page.lines.len()];
+    for (i, l) in page.lines.iter().enumerate() {
+        if !upper(l) {
+            continue;
+        }
+        if urgency_of(l).is_some() {
+            take[i] = true;
+            kinds[i] = "urgency";
+        } else if is_receipt_line(l) {
+            take[i] = true;
+            kinds[i] = "received";
+            if i > 0
+                && !take[i - 1]
+                && is_receipt_head(&page.lines[i - 1])
+                && upper(&page.lines[i - 1])
+            {
+                // Only a heading that is no part of the document's own header: not the issuer's
+                // name on the first lines, not the national title.
+                let f = letters(&page.lines[i - 1]);
+                let own = i - 1 < 2 || f.contains("cong hoa") || f.contains("doc lap");
+                if !own {
+                    take[i - 1] = true;
+                    kinds[i - 1] = "received";
+                }
+            }
+        }
+    }
+    if !take.contains(&true) {
+        return;
+    }
+    let number = page.number;
+    let lines = std::mem::take(&mut page.lines);
+    for (i, l) in lines.into_iter().enumerate() {
+        if take[i] {
+            doc.stamps.push(StampLine {
+                page: number,
+                kind: kinds[i].to_string(),
+                line: l,
+            });
+        } else {
+            page.lines.push(l);
+        }
+    }
+    doc.text = doc.render_text();
+}
+
+/// The `received` and `urgency` fields from the stamps taken out of the pages.
+pub fn read_stamps(doc: &Document, m: &mut Metadata) {
+    let mut text = Vec::new();
+    for s in &doc.stamps {
+        match s.kind.as_str() {
+            "urgency" => {
+                if m.urgency.is_none() {
+                    m.urgency = urgency_of(&s.line).map(str::to_string);
+                }
+            }
+            _ => text.push(s.line.raw_text()),
+        }
+    }
+    if text.is_empty() {
+        return;
+    }
+    let joined = text.join(" | ");
+    let date = DMY
+        .captures_iter(&joined)
+        .find_map(|c| crate::meta::iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    m.received = Some(Received {
+        number: None,
+        date,
+        stamp_text: joined,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vanban_doc::{BBox, Origin, Page, Source, Word};
+
+    fn line(t: &str, y: u32) -> Line {
+        Line {
+            bbox: Some(BBox {
+                x0: 10,
+                y0: y,
+                x1: 400,
+                y1: y + 30,
+            }),
+            block: 0,
+            words: t.split(' ').map(|w| Word::new(w, None, 0.9)).collect(),
+        }
+    }
+
+    #[test]
+    fn receipt_and_urgency_stamps_leave_the_text() {
+        let page = Page {
+            number: 1,
+            width: 1600,
+            height: 2400,
+            dpi: 200,
+            origin: Origin::Ocr,
+            lines: vec![
+                line("THỦ TƯỚNG CHÍNH PHỦ", 100),
+                line("HỎA TỐC", 150),
+                line("Số: 729/QĐ-TTg", 200),
+                line("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", 250),
+                line("ĐẾN Giờ: C Ngày: 23/4/2026", 280),
+                line("QUYẾT ĐỊNH", 400),
+                line(
+                    "Đến ngày 15/5/2026 các đơn vị báo cáo kết quả thực hiện",
+                    1500,
+                ),
+            ],
+        };
+        let src = Source {
+            path: "a.pdf".into(),
+            sha256: String::new(),
+            pages: 1,
+        };
+        let mut doc = Document::new(src, vec![page]);
+        take_stamps(&mut doc);
+        assert_eq!(doc.stamps.len(), 3);
+        assert!(!doc.text.contains("ĐẾN") && !doc.text.contains("HỎA"));
+        assert!(doc.text.contains("Số: 729/QĐ-TTg") && doc.text.contains("Đến ngày 15/5/2026"));
+        let mut m = Metadata::default();
+        read_stamps(&doc, &mut m);
+        assert_eq!(m.urgency.as_deref(), Some("Hỏa tốc"));
+        assert_eq!(m.received.unwrap().date.as_deref(), Some("2026-04-23"));
+    }
+}

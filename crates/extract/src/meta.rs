@@ -163,6 +163,12 @@ re!(
     r"\b(bo luat|luat|phap lenh|hien phap)\s+([^;:()]{3,100}?)\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
 );
 
+// `số 1187/BTC-ĐT ngày 24/01/2025`, `số 212-TB/TU` (a party document's number) on folded text.
+re!(
+    SO_NUMBER,
+    r"\bs[o0]\s*:?\s+(\d{1,5}(?:/\d{4})?(?:/|-)[a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)+)(?:\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
+);
+
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let mut types: Vec<&str> = TYPES.iter().map(|t| t.0).collect();
     types.sort_by_key(|t| std::cmp::Reverse(t.len()));
@@ -216,20 +222,28 @@ fn is_caps(s: &str) -> bool {
 
 /// The document type named by a whole line (the centred title), if it is one.
 fn type_of_title(l: &TLine) -> Option<&'static str> {
-    if !is_caps(&l.text) {
-        return None;
-    }
-    let letters: String = l
+    let words: Vec<&str> = l
         .fold
         .s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    TYPES
-        .iter()
-        .find(|(f, _)| *f == letters)
-        .map(|(_, name)| *name)
+        .collect();
+    // The title may follow a speck or a stamp's edge read as one or two letters (`¬- h QUYẾT ĐỊNH`):
+    // the words after at most two letters of junk, in capitals.
+    for skip in 0..words.len().min(3) {
+        let junk: usize = words[..skip].iter().map(|w| w.chars().count()).sum();
+        if junk > 2 {
+            break;
+        }
+        let letters = words[skip..].join(" ");
+        if let Some((_, name)) = TYPES.iter().find(|(f, _)| *f == letters) {
+            let tail_start = l.fold.s.find(words[skip]).unwrap_or(0);
+            if is_caps(&l.text[l.fold.orig(tail_start)..]) {
+                return Some(name);
+            }
+        }
+    }
+    None
 }
 
 /// Header lines sorted into the two columns.
@@ -474,7 +488,7 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         if let Some(r) = read {
             m.number = r.whole;
             if m.number.is_some() {
-                conf.insert("number".into(), r.conf * l.conf().max(r.conf) * SURE);
+                conf.insert("number".into(), r.conf.min(l.conf()) * SURE);
             }
             m.number_parts = Some(r.parts);
             m.handwritten.extend(r.hand);
@@ -758,7 +772,16 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
     }
     // Rules and smudges read as a leading `_` or `-` are not part of the name.
     let name = |g: &[&TLine]| {
-        let joined = join_lines(g.iter().map(|l| l.text.as_str()));
+        // A speck read as a full stop at a line's end (`SỞ THÔNG TIN.` / `VÀ TRUYỀN THÔNG`) is no
+        // part of the name; an abbreviation's stop (`TP.`) is.
+        let joined = join_lines(g.iter().map(|l| {
+            let t = l.text.trim_end();
+            match t.strip_suffix('.') {
+                // `TP.`, `Q.`, `TX.`: two letters at most.
+                Some(s) if s.rsplit(' ').next().is_some_and(|w| w.chars().count() > 2) => s,
+                _ => t,
+            }
+        }));
         snap_agency(&snap_territories(&sentence_case(
             joined.trim_start_matches(|c: char| !c.is_alphanumeric()),
         )))
@@ -1379,10 +1402,12 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             },
         ));
     }
+    let mut cited: Vec<std::ops::Range<usize>> = Vec::new();
     for c in REFERENCE.captures_iter(&f.s) {
         let (Some(t), Some(n)) = (c.get(1), c.get(2)) else {
             continue;
         };
+        cited.push(n.range());
         let number: String = text[f.orig(n.start())..f.orig(n.end())]
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -1415,6 +1440,43 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
                 number: Some(number),
                 document_type,
                 issued_date,
+            },
+        ));
+    }
+    // `các Công văn: Số 1060/BTC-QLGCS …; số 1187/BTC-ĐT`, `Thông báo số 212-TB/TU`: a number after
+    // `số` with a symbol in capitals, of the type named last before it in the same sentence.
+    for c in SO_NUMBER.captures_iter(&f.s) {
+        let Some(n) = c.get(1) else { continue };
+        if cited.iter().any(|r| r.contains(&n.start())) {
+            continue;
+        }
+        let number: String = text[f.orig(n.start())..f.orig(n.end())]
+            .trim_end_matches(['.', ',', ';', '-', '/'])
+            .to_string();
+        let symbol = number.split(['/', '-']).nth(1).unwrap_or("");
+        if !symbol.chars().next().is_some_and(char::is_uppercase)
+            || Some(number.as_str()) == own
+            || found
+                .iter()
+                .any(|(_, r)| r.number.as_deref() == Some(number.as_str()))
+        {
+            continue;
+        }
+        let sentence = f.s[..n.start()].rfind(['.', ';']).map_or(0, |i| i + 1);
+        let document_type = TYPES
+            .iter()
+            .filter_map(|(k, v)| f.s[sentence..n.start()].rfind(k).map(|i| (i, *v)))
+            .max_by_key(|(i, _)| *i)
+            .map(|(_, v)| v.to_string());
+        let Some(document_type) = document_type else {
+            continue;
+        };
+        found.push((
+            n.start(),
+            Reference {
+                number: Some(number),
+                document_type: Some(document_type),
+                issued_date: c.get(2).and_then(|d| parse_ref_date(d.as_str())),
             },
         ));
     }

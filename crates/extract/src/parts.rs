@@ -17,6 +17,9 @@ pub(crate) const TYPED_CONF: f32 = 0.85;
 /// A number's digits set apart from the symbol by a space (`729 /QĐ-TTg`) stand in a template's
 /// blank: typed ones are read at 0.91–0.97 on the real scans, handwritten ones at 0.25–0.76.
 pub(crate) const SEPARATE_SEQ_CONF: f32 = 0.9;
+/// Digits printed against the symbol (`86/KH-STTTT`) are typed: no blank was left for a hand to
+/// fill. A degraded scan reads them at 0.6 and up.
+pub(crate) const GLUED_SEQ_CONF: f32 = 0.6;
 /// A handwritten reading is put into its field only at or above this confidence. Tesseract's word
 /// confidence on handwritten digits in the real set ran from 0.17 to 0.76 with right and wrong
 /// readings mixed (`23` at 0.57 right, `82` for 22 at 0.75 wrong): below 0.9 a reading is reported,
@@ -222,7 +225,25 @@ pub(crate) fn read_number(l: &TLine, rest_start: usize, rest: &str) -> Option<Nu
     let m = SYMBOL.captures(rest)?;
     let sym_all = m.get(0)?;
     let symbol: String = m[1].chars().filter(|c| !c.is_whitespace()).collect();
-    let head = rest[..sym_all.start()].trim();
+    // Superscript digits (`47¹²`) are digits.
+    let head: String = rest[..sym_all.start()]
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '⁰' => '0',
+            '¹' => '1',
+            '²' => '2',
+            '³' => '3',
+            '⁴' => '4',
+            '⁵' => '5',
+            '⁶' => '6',
+            '⁷' => '7',
+            '⁸' => '8',
+            '⁹' => '9',
+            c => c,
+        })
+        .collect();
+    let head = head.as_str();
     let mut r = NumberRead {
         conf: 1.0,
         parts: NumberParts {
@@ -261,7 +282,7 @@ pub(crate) fn read_number(l: &TLine, rest_start: usize, rest: &str) -> Option<Nu
     let need = if separate {
         SEPARATE_SEQ_CONF
     } else {
-        TYPED_CONF
+        GLUED_SEQ_CONF
     };
     if digits && conf >= need {
         r.parts.seq = Some(head.to_string());

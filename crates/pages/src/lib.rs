@@ -51,7 +51,7 @@ pub use pdf::{
 };
 pub use prepare::{estimate_skew, prepare, rotate, Prepare};
 pub use raster::ASSUMED_DPI;
-pub use scale::downscale;
+pub use scale::{downscale, working_resolution, MIN_WORKING_DPI, WORKING_DPI};
 pub use textlayer::{garbled_share, group as group_glyphs, Glyph};
 
 /// How pages are produced.

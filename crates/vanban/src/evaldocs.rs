@@ -356,6 +356,8 @@ fn refs_text(v: &Value) -> String {
         .as_array()
         .map(|a| a.iter().map(|x| norm(&as_text(x))).collect())
         .unwrap_or_default();
+    // A law cited by name and date has no number.
+    all.retain(|x| !x.is_empty());
     all.sort();
     all.dedup();
     all.join(", ")

@@ -283,6 +283,7 @@ impl OpenDoc {
                 Ok(ReadPage::Done((page, None, tables)))
             }
             PageContent::Image { image, dpi } => {
+                let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
                 let image = vanban_pages::prepare(image, dpi);
                 let grids = vanban_extract::find_grids(&image);
                 let cost = ink_estimate(&image, dpi);

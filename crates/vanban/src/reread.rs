@@ -30,6 +30,10 @@ fn mean_conf(l: &Line) -> f32 {
         / chars as f32
 }
 
+/// A word under this confidence makes a header line weak (the header's fields are read from
+/// single words: `Số: †0X SP TTg` has a mean of 0.71 but its symbol is lost).
+const WEAK_WORD_CONF: f32 = 0.6;
+
 /// Reads the page's weak lines again, one crop each, and keeps the better readings.
 pub fn reread_weak_lines(
     engines: &Engines,
@@ -38,12 +42,15 @@ pub fn reread_weak_lines(
     lines: &mut [Line],
 ) -> Result<usize, OcrError> {
     let min_h = dpi / 20; // a line lower than 1.3 mm is a speck
+    let header_end = image.height() * 3 / 10;
+    let in_header = |l: &Line| l.bbox.is_some_and(|b| b.y1 <= header_end);
+    let has_weak_word = |l: &Line| l.words.iter().any(|w| w.conf < WEAK_WORD_CONF);
     let mut weak: Vec<(usize, f32)> = lines
         .iter()
         .enumerate()
         .filter(|(_, l)| l.bbox.is_some_and(|b| b.height() >= min_h) && !l.words.is_empty())
         .map(|(i, l)| (i, mean_conf(l)))
-        .filter(|(_, c)| *c < WEAK_LINE_CONF)
+        .filter(|&(i, c)| c < WEAK_LINE_CONF || (in_header(&lines[i]) && has_weak_word(&lines[i])))
         .collect();
     weak.sort_by(|a, b| a.1.total_cmp(&b.1));
     weak.truncate(MAX_REREADS);

@@ -1,0 +1,109 @@
+//! End to end on real archive scans (`../shared/real`, beside the project in CI): `vanban ingest`
+//! on every scan, then `vanban eval-docs` against their truth. What a user checks: no field is
+//! filled from the wrong place (an absent number or a cited document's date), no handwritten digit
+//! is given as sure and wrong, the typed fields and the page text reach the figures measured when
+//! the header, stamp and signature-block reading was built.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+
+fn real() -> PathBuf {
+    let p = root().join("../shared/real");
+    assert!(
+        p.join("truth/metadata.json").is_file(),
+        "{}: the real scans with truth are not beside the project (CI has ../shared)",
+        p.display()
+    );
+    p
+}
+
+/// One ingest of every real scan and its eval-docs report, shared by the tests.
+fn report() -> &'static Value {
+    static R: OnceLock<Value> = OnceLock::new();
+    R.get_or_init(|| {
+        let out = tempfile::tempdir().expect("temp dir").keep();
+        let mut c = vanban();
+        c.arg("ingest")
+            .arg(real().join("scans"))
+            .arg("--out")
+            .arg(&out);
+        let o = run(c);
+        assert!(
+            o.status.success(),
+            "ingest of the real scans failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut c = vanban();
+        c.arg("eval-docs")
+            .arg(&out)
+            .arg(real().join("truth"))
+            .arg("--json");
+        let o = run(c);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
+    })
+}
+
+fn tally(vis: &str, what: &str) -> u64 {
+    report()["by_visibility"][vis][what].as_u64().unwrap_or(0)
+}
+
+fn fields_where(pred: impl Fn(&Value) -> bool) -> Vec<String> {
+    report()["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| pred(f))
+        .map(|f| format!("{} {}: {} | {}", f["doc"], f["field"], f["truth"], f["got"]))
+        .collect()
+}
+
+#[test]
+fn no_field_is_filled_where_the_page_has_none() {
+    let wrong = fields_where(|f| f["visibility"] == "absent" && f["verdict"] != "right");
+    assert!(wrong.is_empty(), "fields filled from nowhere: {wrong:#?}");
+}
+
+#[test]
+fn no_issue_date_or_number_is_wrong() {
+    // A cited document's date (`Căn cứ Luật … ngày 19 tháng 02 năm 2025`) or a handwritten number
+    // read wrong must never become the document's own.
+    let wrong = fields_where(|f| {
+        let name = f["field"].as_str().unwrap_or("");
+        (name.starts_with("issued_date") || name.starts_with("number") || name == "place")
+            && f["verdict"] == "wrong"
+    });
+    assert!(wrong.is_empty(), "wrong numbers or dates: {wrong:#?}");
+    assert_eq!(report()["sure_wrong_handwritten"], 0);
+}
+
+#[test]
+fn typed_fields_and_page_text_reach_the_measured_figures() {
+    let (right, empty, wrong) = (
+        tally("typed", "right"),
+        tally("typed", "empty"),
+        tally("typed", "wrong"),
+    );
+    let total = right + empty + wrong;
+    eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
+    // Measured 62 of 74 right, 8 wrong (mostly cited-document lists with an OCR-damaged number),
+    // when this test was written; before this work: 30 of 74.
+    assert!(right >= 60, "typed fields right: {right}/{total}");
+    assert!(wrong <= 9, "typed fields wrong: {wrong}/{total}");
+    let signer_right = fields_where(|f| {
+        f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "right"
+    })
+    .len();
+    assert!(
+        signer_right >= 19,
+        "signer fields right: {signer_right} of 24"
+    );
+    let mean = report()["text_mean"].as_f64().unwrap();
+    eprintln!("page text mean accuracy {mean:.4}");
+    assert!(mean >= 0.88, "page text mean accuracy {mean:.4}");
+}

@@ -596,3 +596,31 @@ fn every_metadata_field_of_the_fixtures_is_right_through_the_pipeline() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn eval_docs_scores_every_fixture_field_right() {
+    let mut c = vanban();
+    c.arg("eval-docs")
+        .arg(&ingested().0)
+        .arg(root().join("fixtures/truth"))
+        .arg("--json");
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    let typed = &r["by_visibility"]["typed"];
+    eprintln!("fixtures: typed {typed}, text mean {}", r["text_mean"]);
+    let not_right: Vec<String> = r["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] != "right")
+        .map(|f| format!("{} {}: {} | {}", f["doc"], f["field"], f["truth"], f["got"]))
+        .collect();
+    assert!(
+        not_right.is_empty(),
+        "fixture fields not right: {not_right:#?}"
+    );
+    assert!(typed["right"].as_u64().unwrap() >= 70);
+    // The whole-document figures of the README (0.8639 for the English-model OCR text input).
+    assert!(r["text_mean"].as_f64().unwrap() >= 0.97);
+}

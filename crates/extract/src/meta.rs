@@ -1311,7 +1311,13 @@ const RANKS: [&str; 12] = [
 fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
     let words: Vec<&str> = l.text.split_whitespace().collect();
     let text = if is_person_name(&l.text) {
-        signer_name_text(l)
+        let t = signer_name_text(l);
+        // `Văn Thắng`, `Thị Lan`: a name whose family name a seal hid.
+        let first = fold(t.split(' ').next().unwrap_or(""));
+        if first == "van" || first == "thi" {
+            return None;
+        }
+        t
     } else {
         let n = words.len();
         // Three words at least: a seal hides the family name more often than a name has two.
@@ -1371,12 +1377,25 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
             continue;
         }
-        if !text.is_empty() {
+        // A number cut at the line's end (`131/CĐ-` / `TTg`) runs on without a space.
+        if !text.is_empty() && !text.ends_with(['-', '/']) {
             text.push(' ');
         }
         text.push_str(&l.text);
     }
     let f = crate::text::Folded::new(&text);
+    // An appendix caption whose `Kèm theo` opens a line before cites the document itself.
+    let in_caption = |at: usize| {
+        let mut from = at.saturating_sub(100);
+        while !f.s.is_char_boundary(from) {
+            from -= 1;
+        }
+        let pre = &f.s[from..at];
+        // `(Kèm theo …`: capitalised, as a caption opens; `gửi kèm theo Công văn số …` is a citation.
+        pre.rfind("kem theo").is_some_and(|k| {
+            !pre[k..].contains([')', '.']) && text[f.orig(from + k)..].starts_with('K')
+        })
+    };
     let mut found: Vec<(usize, Reference)> = Vec::new();
     // Laws are cited by name and date: `Luật Bảo vệ môi trường ngày 23 tháng 6 năm 2014`.
     for c in LAW.captures_iter(&f.s) {
@@ -1416,6 +1435,7 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             .to_string();
         if !number.chars().next().is_some_and(|c| c.is_ascii_digit())
             || Some(number.as_str()) == own
+            || in_caption(t.start())
         {
             continue;
         }
@@ -1462,15 +1482,25 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         {
             continue;
         }
-        let sentence = f.s[..n.start()].rfind(['.', ';']).map_or(0, |i| i + 1);
-        let document_type = TYPES
-            .iter()
-            .filter_map(|(k, v)| f.s[sentence..n.start()].rfind(k).map(|i| (i, *v)))
-            .max_by_key(|(i, _)| *i)
-            .map(|(_, v)| v.to_string());
-        let Some(document_type) = document_type else {
+        if in_caption(n.start()) {
             continue;
-        };
+        }
+        // The type: its abbreviation in the symbol (Decree 30, appendix III), else the type named
+        // last before it in the same sentence, else a công văn (whose symbol names no type).
+        let sentence = f.s[..n.start()].rfind(['.', ';']).map_or(0, |i| i + 1);
+        let abbr = symbol.split('-').next().unwrap_or("");
+        let document_type = TYPE_ABBR
+            .iter()
+            .find(|(_, a)| *a == abbr)
+            .map(|(t, _)| t.to_string())
+            .or_else(|| {
+                TYPES
+                    .iter()
+                    .filter_map(|(k, v)| f.s[sentence..n.start()].rfind(k).map(|i| (i, *v)))
+                    .max_by_key(|(i, _)| *i)
+                    .map(|(_, v)| v.to_string())
+            })
+            .unwrap_or_else(|| "Công văn".to_string());
         found.push((
             n.start(),
             Reference {

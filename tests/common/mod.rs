@@ -115,4 +115,5 @@ pub fn read_json(p: &Path) -> serde_json::Value {
 }
 
 /// The Decree 30 fields of a document's `metadata`, as the schema names them.
+#[allow(unused_imports)]
 pub use vanban_doc::METADATA_FIELDS;

@@ -50,7 +50,7 @@ static NG_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bng[a-z]{1,3}").expect("built-in pattern compiles"));
 
 /// Words of a line overlapping the folded byte range `a..b`, by the original text's offsets.
-fn words_in<'a>(l: &'a TLine, a: usize, b: usize) -> Vec<&'a TWord> {
+fn words_in(l: &TLine, a: usize, b: usize) -> Vec<&TWord> {
     let (oa, ob) = (l.fold.orig(a), l.fold.orig(b));
     let mut out = Vec::new();
     let mut pos = 0;

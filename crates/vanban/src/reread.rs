@@ -231,7 +231,7 @@ pub fn reread_signature_block(
         .iter()
         .rposition(|l| !inside(l) && l.bbox.is_some_and(|b| b.y0 >= z.y0))
         .map(|i| i + 1)
-        .or_else(|| lines.iter().position(|l| inside(l)))
+        .or_else(|| lines.iter().position(&inside))
         .unwrap_or(lines.len());
     let kept_before: Vec<Line> = lines[..at].iter().filter(|l| !inside(l)).cloned().collect();
     let kept_after: Vec<Line> = lines[at..].iter().filter(|l| !inside(l)).cloned().collect();

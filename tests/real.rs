@@ -24,7 +24,12 @@ fn real() -> PathBuf {
 
 /// One ingest of every real scan and its eval-docs report, shared by the tests.
 fn report() -> &'static Value {
-    static R: OnceLock<Value> = OnceLock::new();
+    &ingest().1
+}
+
+/// The output folder of that ingest and the report.
+fn ingest() -> &'static (PathBuf, Value) {
+    static R: OnceLock<(PathBuf, Value)> = OnceLock::new();
     R.get_or_init(|| {
         let out = tempfile::tempdir().expect("temp dir").keep();
         let mut c = vanban();
@@ -45,7 +50,8 @@ fn report() -> &'static Value {
             .arg("--json");
         let o = run(c);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
+        let v = serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON");
+        (out, v)
     })
 }
 
@@ -106,4 +112,29 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     let mean = report()["text_mean"].as_f64().unwrap();
     eprintln!("page text mean accuracy {mean:.4}");
     assert!(mean >= 0.88, "page text mean accuracy {mean:.4}");
+}
+
+#[test]
+fn digital_signature_boxes_are_read_from_the_signed_pdfs() {
+    // The signing tools' boxes (form-field appearances over the scan) of the three signed files.
+    let doc = |stem: &str| read_json(&ingest().0.join(format!("{stem}.json")));
+    let d = doc("real_qd_707_ttg");
+    let sigs = d["metadata"]["digital_signatures"]
+        .as_array()
+        .expect("signatures");
+    assert_eq!(sigs.len(), 1);
+    assert_eq!(sigs[0]["organisation"], "VĂN PHÒNG CHÍNH PHỦ");
+    assert_eq!(sigs[0]["time"], "2026-04-24T16:36:42+07:00");
+    // The signing time is not the issue date (22 April, handwritten).
+    assert_ne!(d["metadata"]["issued_date"], "2026-04-24");
+    let d = doc("ubnd_quangngai_23_BC_2025");
+    let sigs = d["metadata"]["digital_signatures"]
+        .as_array()
+        .expect("signatures");
+    assert!(sigs
+        .iter()
+        .any(|s| s["signer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+            && s["time"] == "2025-01-24T14:23:43"));
+    // Unsigned scans have none.
+    assert!(doc("real_qd_729_ttg")["metadata"]["digital_signatures"].is_null());
 }

@@ -47,6 +47,7 @@ mod grid;
 mod lines;
 mod meta;
 mod parts;
+mod signatures;
 mod stamps;
 mod tables;
 mod text;
@@ -57,6 +58,7 @@ pub use grid::{
     CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,
 };
 pub use meta::extract_metadata;
+pub use signatures::digital_signatures;
 pub use stamps::{read_stamps, take_stamps};
 pub use tables::{
     attach_titles, extract_text_tables, fix_item_numbers, join_cut_tables, join_tables,

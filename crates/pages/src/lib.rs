@@ -225,6 +225,16 @@ impl PageSource {
         self.count
     }
 
+    /// The text of a PDF page's text layer and annotations, whatever the page is read from (the
+    /// digital-signature box over a signed scan); `None` for images and pages without text. It
+    /// flattens the page's annotations in the loaded document: use a source of its own for it.
+    pub fn layer_text(&self, index: u32) -> Option<String> {
+        match &self.inner {
+            Inner::Pdf(src) if index < self.count => src.layer_text(index),
+            _ => None,
+        }
+    }
+
     /// Reads page `index` (from 0; errors name it from 1). Safe to call from several threads.
     pub fn page(&self, index: u32) -> Result<PageContent, PagesError> {
         if index >= self.count {

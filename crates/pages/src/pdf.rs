@@ -216,6 +216,26 @@ impl PdfSource {
     }
 }
 
+impl PdfSource {
+    /// The text of page `index`'s text layer whatever the page is, with its annotations flattened
+    /// into it first (on a signed scan, the digital-signature box: `Ký bởi: … Thời gian ký: …`),
+    /// lines separated by newlines; `None` when the page has no text. The flattening changes the
+    /// loaded document, so a source used for this should not then be read for page images.
+    pub(crate) fn layer_text(&self, index: u32) -> Option<String> {
+        let _guard = lock();
+        let doc = self.doc.as_ref()?;
+        let mut page = doc.pages().get(PdfPageIndex::try_from(index).ok()?).ok()?;
+        // Signature boxes are form-field appearances, outside the page's text until flattened
+        // (in this loaded copy only; the file is never written).
+        if let Err(e) = page.flatten() {
+            tracing::debug!("page {}: cannot flatten its annotations: {e}", index + 1);
+        }
+        let text = page.text().ok()?.all();
+        let text = text.replace('\r', "\n");
+        (!text.trim().is_empty()).then_some(text)
+    }
+}
+
 /// Turns a PDFium load error into a plain-words error naming the file.
 fn load_error(path: &Path, e: PdfiumError) -> PagesError {
     let path = path.to_path_buf();

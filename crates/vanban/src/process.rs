@@ -124,6 +124,7 @@ pub fn finish_document(
     }
     doc.summarize_restoration();
     doc.metadata = vanban_extract::extract_metadata(&doc);
+    doc.metadata.digital_signatures = signature_boxes(engines, input);
     // Tables of page images know where their ruling is cut by a page break; text tables do not.
     let (mut tables, mut cuts): (Vec<Table>, Vec<Option<vanban_extract::Cut>>) = scan_tables
         .into_iter()
@@ -136,6 +137,21 @@ pub fn finish_document(
     vanban_extract::attach_titles(&doc, &mut tables);
     doc.tables = vanban_extract::join_cut_tables(tables.into_iter().zip(cuts).collect());
     Processed { doc, thumbs }
+}
+
+/// The digital signatures of a PDF: the signing tools' boxes in its pages' text layers (over a
+/// signed scan the layer holds only them; on a born-digital page they are read from the same layer).
+fn signature_boxes(engines: &Engines, input: &InputFile) -> Vec<vanban_doc::DigitalSignature> {
+    if input.kind != InputKind::Pdf {
+        return Vec::new();
+    }
+    let Ok(src) = engines.open_pages(input) else {
+        return Vec::new();
+    };
+    (0..src.page_count())
+        .filter_map(|i| src.layer_text(i))
+        .flat_map(|t| vanban_extract::digital_signatures(&t))
+        .collect()
 }
 
 /// Restores every line's words in place, recording what changed. Each line is read with the end

@@ -25,14 +25,26 @@ fn union(words: &[Word]) -> Option<BBox> {
     words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
 }
 
-/// Median word height of a line, at least 1.
+/// Median word height of a line, at least 1, measured on real words (two letters or digits or
+/// more): an accent read apart or a speck (`'`, `.`, `~`) is a few pixels high and would make a
+/// normal word gap look like a column gap.
 fn word_height(line: &Line) -> u32 {
+    let real = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
     let mut hs: Vec<u32> = line
         .words
         .iter()
+        .filter(real)
         .filter_map(|w| w.bbox)
         .map(BBox::height)
         .collect();
+    if hs.is_empty() {
+        hs = line
+            .words
+            .iter()
+            .filter_map(|w| w.bbox)
+            .map(BBox::height)
+            .collect();
+    }
     hs.sort_unstable();
     hs.get(hs.len() / 2).copied().unwrap_or(1).max(1)
 }
@@ -298,6 +310,27 @@ mod tests {
 
     fn texts(lines: &[Line]) -> Vec<(u32, String)> {
         lines.iter().map(|l| (l.block, l.raw_text())).collect()
+    }
+
+    #[test]
+    fn specks_do_not_set_the_word_height() {
+        // `Số:` and its number 1.2 word heights apart, with two accent specks read as words: the
+        // gap is a word gap, not a column gap.
+        let w = |t: &str, x0: u32, x1: u32, y0: u32, y1: u32| {
+            Word::new(t, Some(BBox { x0, y0, x1, y1 }), 0.9)
+        };
+        let line = Line {
+            bbox: None,
+            block: 0,
+            words: vec![
+                w("'", 90, 95, 100, 104),
+                w("Số:", 100, 160, 100, 140),
+                w("`", 170, 175, 100, 103),
+                w(".", 180, 183, 100, 103),
+                w("3722/VPCP-CN", 220, 480, 100, 140),
+            ],
+        };
+        assert_eq!(split(line).len(), 1);
     }
 
     #[test]

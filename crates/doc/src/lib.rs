@@ -9,6 +9,7 @@
 
 mod io;
 mod meta;
+pub mod zones;
 
 pub use io::{write_atomic, WriteError};
 pub use meta::{

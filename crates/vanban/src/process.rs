@@ -280,7 +280,7 @@ impl OpenDoc {
                 dpi,
                 lines,
             } => {
-                let page = Page {
+                let mut page = Page {
                     number,
                     width,
                     height,
@@ -288,6 +288,7 @@ impl OpenDoc {
                     origin: Origin::TextLayer,
                     lines,
                 };
+                vanban_doc::zones::reading_order(&mut page);
                 let tables = match self.render(engines, i) {
                     Some(img) => vanban_extract::extract_scan_tables(
                         number,
@@ -358,7 +359,7 @@ impl ScanPage {
             }
         })?;
         let (width, height) = self.image.dimensions();
-        let page = Page {
+        let mut page = Page {
             number: self.number,
             width,
             height,
@@ -366,6 +367,7 @@ impl ScanPage {
             origin: Origin::Ocr,
             lines,
         };
+        vanban_doc::zones::reading_order(&mut page);
         Ok((page, Some(thumbnail(&self.image)), tables))
     }
 }

@@ -104,18 +104,6 @@ pub fn reread_weak_lines(
     Ok(replaced)
 }
 
-/// Letters without marks, lower case (`Nơi nhận` → `noi nhan`), for finding template words.
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .map(|c| match c {
-            'đ' | 'Đ' => 'd',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
 /// Letters of the words OCR is sure of: how much readable text a reading holds.
 fn sure_letters(lines: &[Line]) -> usize {
     lines
@@ -130,11 +118,7 @@ fn sure_letters(lines: &[Line]) -> usize {
 /// Where a page's signature block stands: right of the page's middle, from the top of `Nơi nhận`
 /// (or the end of the body, `./.`) down to the foot of the page.
 fn signature_zone(lines: &[Line], width: u32, height: u32) -> Option<BBox> {
-    let noi = lines.iter().find(|l| {
-        let f = fold(&l.raw_text());
-        f.trim_start_matches(|c: char| !c.is_alphabetic())
-            .starts_with("noi nhan")
-    });
+    let noi = lines.iter().find(|l| vanban_doc::zones::is_noi_nhan(l));
     let end = lines.iter().rev().find(|l| l.raw_text().contains("./."));
     let line_h = noi.and_then(|l| l.bbox).map_or(height / 60, |b| b.height());
     // From half a line above `Nơi nhận` (the authority line stands level with it), never above the

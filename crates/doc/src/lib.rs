@@ -10,7 +10,7 @@
 mod io;
 mod meta;
 
-pub use io::{write_atomic, WriteError};
+pub use io::{is_temp_name, write_atomic, WriteError, TEMP_PREFIX, TEMP_SUFFIX};
 pub use meta::{Cell, Metadata, Reference, Section, Signer, Table, METADATA_FIELDS};
 
 use serde::{Deserialize, Serialize};

@@ -184,13 +184,8 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
 
 /// Pages of a plain-text input: form feeds separate pages, one line a line, words split on white space.
 pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
-    let bytes = std::fs::read(path).map_err(|e| DocError::Text(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        DocError::Text(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = vanban_input::read_text(path, vanban_input::MAX_TEXT_BYTES)
+        .map_err(|e| DocError::Text(e.to_string()))?;
     Ok(vanban_doc::pages_from_text(&text))
 }
 

@@ -72,7 +72,11 @@ fn create_temp(dir: &Path) -> std::io::Result<(PathBuf, fs::File)> {
             .map_or(0, |d| d.as_nanos());
         h.write_u128(nanos);
         let tmp = dir.join(format!("{TEMP_PREFIX}{:016x}{TEMP_SUFFIX}", h.finish()));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(f) => return Ok((tmp, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
@@ -108,8 +112,11 @@ mod tests {
         let out = dir.path().join("o");
         fs::create_dir(&out).unwrap();
         // The old predictable names, and a link where the output itself goes.
-        std::os::unix::fs::symlink(&victim, out.join(format!(".a.txt.{}.tmp", std::process::id())))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            &victim,
+            out.join(format!(".a.txt.{}.tmp", std::process::id())),
+        )
+        .unwrap();
         write_atomic(&out.join("a.txt"), b"new").unwrap();
         assert_eq!(fs::read(&victim).unwrap(), b"keep");
         assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"new");

@@ -795,7 +795,9 @@ pub fn table_to_csv(t: &Table) -> String {
         let rest = cell.get(1..).unwrap_or("");
         let number = !rest.is_empty()
             && rest.starts_with(|c: char| c.is_ascii_digit())
-            && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
             && !cell.starts_with(['\t', '\r', '@', '=']);
         let lone_sign = cell.len() == 1 && cell.starts_with(['-', '+']);
         if risky && !number && !lone_sign {

@@ -70,7 +70,9 @@ pub enum InputError {
     #[error("{0}: not a supported input (expected .pdf, .tif, .tiff, .png, .jpg, .jpeg or .txt)")]
     Unsupported(PathBuf),
     /// Every output name the input could take would replace an input file.
-    #[error("{path}: its outputs (stem {stem}) would overwrite an input file; choose another --out")]
+    #[error(
+        "{path}: its outputs (stem {stem}) would overwrite an input file; choose another --out"
+    )]
     OverwritesInput {
         /// The input left out.
         path: PathBuf,
@@ -258,10 +260,8 @@ fn settle_stems(d: &mut Discovery, found: Vec<Candidate>, out: Option<&Path>) {
                 }
                 stem = PathBuf::from(with_ext);
                 if stem_is_taken(out, &stem, &inputs) {
-                    d.problems.push(InputError::OverwritesInput {
-                        path: c.path,
-                        stem,
-                    });
+                    d.problems
+                        .push(InputError::OverwritesInput { path: c.path, stem });
                     continue;
                 }
             }
@@ -447,7 +447,12 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, TextError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if let Some(at) = body.iter().position(|&b| b == 0) {
         let sample = &body[..body.len().min(4096)];
-        let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let odd = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
         let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
         let half = sample.len() / 4;
         let why = if odd > half || even > half {

@@ -136,7 +136,10 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     let summary_path = args.out.join("summary.json");
     if let Err(e) = fs::remove_file(&summary_path) {
         if e.kind() != std::io::ErrorKind::NotFound {
-            anyhow::bail!("{}: cannot remove the last run's summary: {e}", summary_path.display());
+            anyhow::bail!(
+                "{}: cannot remove the last run's summary: {e}",
+                summary_path.display()
+            );
         }
     }
     let found = discover(&args.inputs, Some(&args.out));

@@ -203,9 +203,10 @@ fn restore_cells(r: &vanban_restore::Restorer, raws: &[&str]) -> Vec<vanban_rest
     };
     let mut out = Vec::with_capacity(raws.len());
     for cell in raws.split(|w| *w == vanban_doc::TAB_WORD) {
-        let numeric = cell
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation()));
+        let numeric = cell.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+        });
         if numeric {
             out.extend(cell.iter().map(|w| unchanged(w)));
         } else {

@@ -244,22 +244,19 @@ pub fn discover(args: &[PathBuf], out: Option<&Path>) -> Discovery {
 
 /// Gives each candidate its output stem (see [`discover`]) and reports collisions.
 fn settle_stems(d: &mut Discovery, found: Vec<Candidate>, out: Option<&Path>) {
-    let inputs: std::collections::HashSet<PathBuf> = found
-        .iter()
-        .filter_map(|c| c.path.canonicalize().ok())
-        .collect();
+    let taken = Taken::new(&found);
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     for c in found {
         let mut stem = c.stem.clone();
         if let Some(out) = out {
-            if stem_is_taken(out, &stem, &inputs) {
+            if taken.stem_is_taken(out, &stem) {
                 let mut with_ext = c.stem.clone().into_os_string();
                 if let Some(ext) = c.path.extension() {
                     with_ext.push(".");
                     with_ext.push(ext);
                 }
                 stem = PathBuf::from(with_ext);
-                if stem_is_taken(out, &stem, &inputs) {
+                if taken.stem_is_taken(out, &stem) {
                     d.problems
                         .push(InputError::OverwritesInput { path: c.path, stem });
                     continue;
@@ -285,31 +282,60 @@ fn settle_stems(d: &mut Discovery, found: Vec<Candidate>, out: Option<&Path>) {
     }
 }
 
-/// True when a document with output stem `stem` under `out` (canonical) would write over one of
-/// `inputs` (canonical paths) or over the batch's files.
-fn stem_is_taken(out: &Path, stem: &Path, inputs: &std::collections::HashSet<PathBuf>) -> bool {
-    let at_root = stem.parent().map_or(true, |p| p.as_os_str().is_empty());
-    let lower = stem.to_string_lossy().to_lowercase();
-    if at_root && RESERVED_STEMS.contains(&lower.as_str()) {
-        return true;
+/// The input files (canonical paths) that no output may replace, indexed for the output names.
+struct Taken {
+    /// Every input file.
+    files: std::collections::HashSet<PathBuf>,
+    /// `dir/<s>` for every input named `<s>.page-<N>.jpg` (a thumbnail's name).
+    page_bases: std::collections::HashSet<PathBuf>,
+}
+
+impl Taken {
+    fn new(found: &[Candidate]) -> Taken {
+        let files: std::collections::HashSet<PathBuf> = found
+            .iter()
+            .filter_map(|c| c.path.canonicalize().ok())
+            .collect();
+        let page_bases = files
+            .iter()
+            .filter_map(|p| {
+                let name = p.file_name()?.to_str()?;
+                let (s, rest) = name.rsplit_once(".page-")?;
+                is_output_suffix(&format!("page-{rest}")).then(|| p.with_file_name(s))
+            })
+            .collect();
+        Taken { files, page_bases }
     }
-    let base = out.join(stem);
-    let Some(name) = base.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return false;
-    };
-    // The output folder may not hold the stem's folder yet; resolve what exists of it.
-    let dir = base
-        .parent()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
-        .unwrap_or_default();
-    inputs.iter().any(|i| {
-        i.parent() == Some(dir.as_path())
-            && i.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_prefix(name.as_str()))
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(is_output_suffix)
-    })
+
+    /// True when a document with output stem `stem` under `out` (canonical) would write over an
+    /// input or over the batch's files.
+    fn stem_is_taken(&self, out: &Path, stem: &Path) -> bool {
+        let at_root = stem.parent().map_or(true, |p| p.as_os_str().is_empty());
+        let lower = stem.to_string_lossy().to_lowercase();
+        if at_root && RESERVED_STEMS.contains(&lower.as_str()) {
+            return true;
+        }
+        let base = out.join(stem);
+        let Some(name) = base.file_name().map(|n| n.to_os_string()) else {
+            return false;
+        };
+        // The output folder may not hold the stem's folder yet; resolve what exists of it.
+        let dir = base
+            .parent()
+            .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+            .unwrap_or_default();
+        let base = dir.join(&name);
+        let with = |suffix: &str| {
+            let mut s = base.clone().into_os_string();
+            s.push(".");
+            s.push(suffix);
+            PathBuf::from(s)
+        };
+        ["json", "txt", "review.html"]
+            .iter()
+            .any(|s| self.files.contains(&with(s)))
+            || self.page_bases.contains(&base)
+    }
 }
 
 /// True for the suffixes of [`OUTPUT_SUFFIXES`] (`table-3.csv`, `page-12.jpg`, `json`, …).
@@ -370,10 +396,11 @@ pub fn shown(path: &Path) -> String {
         .collect()
 }
 
-/// Largest text input read, in bytes (see [`read_text`]). A text input takes about 250 times its
+/// Largest text input read, in bytes (see [`read_text`]). A text input takes about 200 times its
 /// size in memory while it is restored (every word with its box, corrections and alternatives), so
-/// 4 MiB (about 1 GB at worst; some 1,300 pages of OCR text) bounds one worker's memory.
-pub const MAX_TEXT_BYTES: u64 = 4 << 20;
+/// 2 MiB (some 700 pages of OCR text) keeps one text document under about 500 MB (measured: 1 MB
+/// of OCR text peaks at 275 MB, 2 MB at 504 MB, against 104 MB for a one-line file).
+pub const MAX_TEXT_BYTES: u64 = 2 << 20;
 
 /// A text input that cannot be read as text (the message does not repeat the path).
 #[derive(Debug, thiserror::Error)]
@@ -557,6 +584,51 @@ mod tests {
         touch(&t.path().join("out/a.txt"));
         let d = discover(&[t.path().to_path_buf()], Some(&t.path().join("out")));
         assert_eq!(d.files.len(), 1);
+    }
+
+    #[test]
+    fn out_equal_to_the_input_folder_keeps_sources_and_skips_own_outputs() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path();
+        for f in ["a.txt", "b.pdf", "b.page-1.jpg", "summary.txt"] {
+            touch(&d.join(f));
+        }
+        // An earlier run's outputs of c.pdf: its .txt is not an input.
+        touch(&d.join("c.pdf"));
+        fs::write(
+            d.join("c.json"),
+            b"{\n  \"schema_version\": \"1\", \"source\": {\"sha256\": \"0\"}",
+        )
+        .unwrap();
+        touch(&d.join("c.txt"));
+        let found = discover(&[d.to_path_buf()], Some(d));
+        let stems: Vec<_> = found
+            .files
+            .iter()
+            .map(|f| f.stem.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            stems,
+            ["a.txt", "b.page-1", "b.pdf", "c", "summary.txt"],
+            "{found:?}"
+        );
+        assert!(found.problems.is_empty(), "{:?}", found.problems);
+    }
+
+    #[test]
+    fn text_decoding_takes_boms_and_refuses_nul_bytes() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFabc".to_vec()).unwrap(), "abc");
+        assert_eq!(decode_text(b"\xFF\xFEa\0b\0".to_vec()).unwrap(), "ab");
+        assert_eq!(decode_text(b"\xFE\xFF\0a\0b".to_vec()).unwrap(), "ab");
+        let e = decode_text(b"a\0b\0c\0".to_vec()).unwrap_err().to_string();
+        assert!(e.contains("UTF-16"), "{e}");
+        assert!(decode_text(b"\xC3(".to_vec()).is_err());
+    }
+
+    #[test]
+    fn shown_paths_stay_on_one_line() {
+        assert_eq!(shown(Path::new("a\nb.txt")), "a\\nb.txt");
+        assert_eq!(shown(Path::new("ổn.txt")), "ổn.txt");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! cannot run as formulas, text tables restored cell by cell, batch files that no input can take,
 //! damaged scans that fail instead of coming out partial, bounded memory, and the smaller cases.
 
+// The shared helpers re-export items this file does not use.
+#[allow(unused_imports)]
 mod common;
 
 use std::fs;
@@ -171,7 +173,7 @@ fn files_that_are_not_vanbans_are_kept() {
     let theirs = [
         out.join("sub/.a.tmp"),
         out.join(".notes.tmp"),
-        out.join(&format!(".a.txt.{}.tmp", std::process::id())),
+        out.join(format!(".a.txt.{}.tmp", std::process::id())),
     ];
     for p in &theirs {
         fs::write(p, "someone else's").unwrap();

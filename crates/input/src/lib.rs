@@ -538,7 +538,7 @@ mod tests {
         ] {
             touch(&root.join(f));
         }
-        let d = discover(&[root.clone()], None);
+        let d = discover(std::slice::from_ref(&root), None);
         let stems: Vec<_> = d
             .files
             .iter()

@@ -11,7 +11,7 @@ mod io;
 mod meta;
 pub mod zones;
 
-pub use io::{write_atomic, WriteError};
+pub use io::{is_temp_name, write_atomic, WriteError, TEMP_PREFIX, TEMP_SUFFIX};
 pub use meta::{
     Cell, DateParts, DigitalSignature, Evidence, Handwritten, Metadata, NumberParts, Received,
     Reference, Section, Signer, Table, METADATA_FIELDS,

@@ -784,7 +784,28 @@ pub fn write_table_csvs(
 }
 
 /// The table as RFC 4180 CSV: the header row (when there is one), then the body rows.
+///
+/// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be taken by a
+/// spreadsheet as a formula (`=HYPERLINK(…)` runs when a clerk opens the file), so it is written with
+/// a leading apostrophe (`'=HYPERLINK(…)`), which spreadsheets show as text. Plain numbers (`-5`,
+/// `+84`, `-1,5`) and a lone sign (`-`, a common "nothing" in tables) are left as they are.
 pub fn table_to_csv(t: &Table) -> String {
+    fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+        let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        let rest = cell.get(1..).unwrap_or("");
+        let number = !rest.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
+            && !cell.starts_with(['\t', '\r', '@', '=']);
+        let lone_sign = cell.len() == 1 && cell.starts_with(['-', '+']);
+        if risky && !number && !lone_sign {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        } else {
+            std::borrow::Cow::Borrowed(cell)
+        }
+    }
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::CRLF)
@@ -794,7 +815,7 @@ pub fn table_to_csv(t: &Table) -> String {
         .chain(t.rows.iter());
     for r in rows {
         // Writing to a Vec cannot fail; a record error would only come from the writer's state.
-        if let Err(e) = w.write_record(r) {
+        if let Err(e) = w.write_record(r.iter().map(|c| neutralise(c).into_owned())) {
             tracing::warn!("csv: {e}");
         }
     }

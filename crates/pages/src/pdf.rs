@@ -202,6 +202,14 @@ impl PdfSource {
                 }
             }
         }
+        // A page image cut short would be drawn with a grey band by PDFium, without a word.
+        if let Some(detail) = truncated_jpeg(&page) {
+            return Err(PagesError::Page {
+                path: path.to_path_buf(),
+                page: number,
+                detail,
+            });
+        }
         if upright {
             match embedded_scan(&page, w_pt, h_pt) {
                 Ok(Some(content)) => return Ok(content),
@@ -319,6 +327,28 @@ fn text_layer(glyphs: &[Glyph], w_pt: f32, h_pt: f32, dpi: u32) -> PageContent {
         dpi,
         lines,
     }
+}
+
+/// Why the page cannot be read whole, when one of its images is a JPEG (`DCTDecode`, its only
+/// filter) whose data is cut short.
+fn truncated_jpeg(page: &PdfPage) -> Option<String> {
+    for obj in page.objects().iter() {
+        let Some(img) = obj.as_image_object() else {
+            continue;
+        };
+        let filters: Vec<String> = img.filters().iter().map(|f| f.name().to_string()).collect();
+        if filters.len() != 1 || filters[0] != "DCTDecode" {
+            continue;
+        }
+        let data = img.get_raw_image_data().ok()?;
+        if !data.is_empty() && !crate::raster::jpeg_is_complete(&data) {
+            return Some(format!(
+                "its scanned image: {}",
+                crate::raster::JPEG_TRUNCATED
+            ));
+        }
+    }
+    None
 }
 
 /// The page as its one embedded image at native resolution, when the page is a scan.

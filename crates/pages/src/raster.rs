@@ -3,6 +3,12 @@
 //!
 //! When a file does not say its resolution, 300 dpi is assumed and a log line says so: every
 //! scanner writes it, so its absence usually means a screenshot or a converted file.
+//!
+//! Images are what their bytes say: the caller picks the decoder from the file's first bytes, and a
+//! file whose name says otherwise (a `.png` holding a JPEG) is read as what it is, with a warning.
+//! A page that decodes only in part is an error, never a page with a grey band: a JPEG whose data
+//! stops before its end-of-image marker (a scan cut short in a copy) is refused with that reason,
+//! where the decoder would fill the missing rows and say nothing.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -123,9 +129,60 @@ fn jpeg_dpi(bytes: &[u8]) -> Option<f64> {
     None
 }
 
+/// Warns when the file's name says another format than its bytes (it is read as its bytes say).
+pub(crate) fn warn_if_misnamed(path: &Path, actual: &str) {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let named = match ext.as_str() {
+        "png" => "PNG",
+        "jpg" | "jpeg" => "JPEG",
+        "tif" | "tiff" => "TIFF",
+        "pdf" => "PDF",
+        _ => return,
+    };
+    if named != actual {
+        tracing::warn!(
+            "{}: named as a {named} file but its content is a {actual} image; reading it as {actual}",
+            path.display()
+        );
+    }
+}
+
+/// True when JPEG data is whole: an end-of-image marker (`FF D9`) follows the last start-of-scan
+/// marker (`FF DA`). Inside entropy-coded data a `FF` byte is always followed by `00` or a restart
+/// marker, so both markers are found only where they stand; an EXIF thumbnail's own markers come
+/// before the main image's scans.
+pub(crate) fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let Some(sos) = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+/// The reason given for a JPEG cut short.
+pub(crate) const JPEG_TRUNCATED: &str = "the JPEG data is cut short (it stops before its \
+end-of-image marker): part of the page is missing; get a whole copy of the scan";
+
 /// Reads a PNG or JPEG file as one grey page.
 pub(crate) fn single_page(path: &Path, format: ImageFormat) -> Result<PageContent, PagesError> {
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+    warn_if_misnamed(
+        path,
+        if format == ImageFormat::Png {
+            "PNG"
+        } else {
+            "JPEG"
+        },
+    );
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(&bytes) {
+        return Err(PagesError::Page {
+            path: path.to_path_buf(),
+            page: 1,
+            detail: JPEG_TRUNCATED.into(),
+        });
+    }
     let found = match format {
         ImageFormat::Png => png_dpi(&bytes),
         _ => jpeg_dpi(&bytes),
@@ -196,6 +253,7 @@ fn open_tiff(path: &Path) -> Result<Decoder<BufReader<File>>, PagesError> {
 
 /// Counts the pages of a TIFF file without decoding them.
 pub(crate) fn tiff_count(path: &Path) -> Result<u32, PagesError> {
+    warn_if_misnamed(path, "TIFF");
     let mut dec = open_tiff(path)?;
     let mut n = 1u32;
     while dec.more_images() {
@@ -319,6 +377,41 @@ mod tests {
         assert!(to_gray(10, 10, ColorType::Gray(8), data).is_none());
         let data = DecodingResult::U8(vec![0; 1]);
         assert!(to_gray(10, 2, ColorType::Gray(1), data).is_none());
+    }
+
+    fn encoded(format: ImageFormat) -> Vec<u8> {
+        // A page-like image: white with dark rows, so the entropy-coded data is not trivial.
+        let img = GrayImage::from_fn(400, 300, |x, y| {
+            image::Luma([if (y / 7 + x / 13) % 5 == 0 { 20 } else { 240 }])
+        });
+        let mut buf = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut buf, format).unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn a_cut_jpeg_is_an_error_and_a_whole_one_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let jpeg = encoded(ImageFormat::Jpeg);
+        assert!(jpeg_is_complete(&jpeg));
+        let whole = dir.path().join("whole.jpg");
+        std::fs::write(&whole, &jpeg).unwrap();
+        assert!(single_page(&whole, ImageFormat::Jpeg).is_ok());
+        let cut = dir.path().join("cut.jpg");
+        std::fs::write(&cut, &jpeg[..jpeg.len() * 6 / 10]).unwrap();
+        let e = single_page(&cut, ImageFormat::Jpeg)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cut short"), "{e}");
+    }
+
+    #[test]
+    fn a_cut_png_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = encoded(ImageFormat::Png);
+        let cut = dir.path().join("cut.png");
+        std::fs::write(&cut, &png[..png.len() * 6 / 10]).unwrap();
+        assert!(single_page(&cut, ImageFormat::Png).is_err());
     }
 
     #[test]

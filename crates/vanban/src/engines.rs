@@ -72,10 +72,9 @@ impl Engines {
         })
     }
 
-    /// Opens an input's pages; a file whose content is not what its name says is refused.
+    /// Opens an input's pages. Its content decides how it is read: a file whose name says another
+    /// format (a `.png` holding a JPEG) is read as what it is, with a warning (issue 11).
     pub fn open_pages(&self, input: &InputFile) -> Result<PageSource, DocError> {
-        let src = PageSource::open(&input.path, &self.page_opts)
-            .map_err(|e| DocError::pages(&e, &input.path))?;
         let expected = match input.kind {
             InputKind::Pdf => FileKind::Pdf,
             InputKind::Tiff => FileKind::Tiff,
@@ -83,12 +82,15 @@ impl Engines {
             InputKind::Jpeg => FileKind::Jpeg,
             InputKind::Text => return Err(DocError::Text("a text file has no page images".into())),
         };
-        if src.kind() != expected {
-            return Err(DocError::Pages(format!(
-                "not a {} file, despite its name: its content is a {} image",
-                kind_name(expected),
-                kind_name(src.kind())
-            )));
+        let src = PageSource::open(&input.path, &self.page_opts)
+            .map_err(|e| DocError::pages(&e, &input.path))?;
+        // Image decoders warn themselves (vanban_pages::raster); a PDF under an image's name here.
+        if src.kind() != expected && src.kind() == FileKind::Pdf {
+            tracing::warn!(
+                "{}: named as a {} file but its content is a PDF; reading it as a PDF",
+                vanban_input::shown(&input.path),
+                kind_name(expected)
+            );
         }
         Ok(src)
     }

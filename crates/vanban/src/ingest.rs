@@ -93,12 +93,14 @@ struct Batch {
 
 impl Batch {
     fn fail(&self, path: &Path, reason: String) {
+        // One line each, whatever the file name or the cause holds.
+        let reason = one_line(&reason);
         let f = Failure {
             path: path.display().to_string(),
             reason,
         };
         self.bar
-            .suspend(|| eprintln!("vanban: {}: {}", f.path, f.reason));
+            .suspend(|| eprintln!("vanban: {}: {}", vanban_input::shown(path), f.reason));
         let mut g = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if let Ok(line) = serde_json::to_string(&f) {
             // The record is flushed line by line, so a killed run keeps what it found so far.
@@ -120,18 +122,44 @@ impl Batch {
 /// Runs `vanban ingest`.
 pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     let started = Instant::now();
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
+    fs::create_dir_all(&args.out).with_context(|| {
+        format!(
+            "{}: cannot create the output folder",
+            vanban_input::shown(&args.out)
+        )
+    })?;
+    // One run per output folder: held until this function returns.
+    let _lock = lock_out(&args.out)?;
     remove_stale_temp_files(&args.out);
+    // A summary.json present is always the last finished run's: the old one goes now, the new one
+    // is written at the end.
+    let summary_path = args.out.join("summary.json");
+    if let Err(e) = fs::remove_file(&summary_path) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            anyhow::bail!(
+                "{}: cannot remove the last run's summary: {e}",
+                summary_path.display()
+            );
+        }
+    }
     let found = discover(&args.inputs, Some(&args.out));
+    for note in &found.notes {
+        tracing::warn!("{note}");
+    }
     let needs_pdfium = found.files.iter().any(|f| f.kind == InputKind::Pdf);
     let needs_ocr = found.files.iter().any(|f| f.kind != InputKind::Text);
     let engines = Engines::load(g, needs_pdfium, needs_ocr)?;
 
-    let jobs = if args.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.jobs
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Each worker holds an OCR engine and warms 64 MiB of heap: more workers than cores cost
+    // memory without going faster (OCR is CPU-bound).
+    let jobs = match args.jobs {
+        0 => cores,
+        n if n > cores => {
+            tracing::warn!("--jobs {n}: this machine has {cores} cores; using {cores} workers");
+            cores
+        }
+        n => n,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -155,7 +183,7 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         ProgressBar::hidden()
     };
     let failures_path = args.out.join("failures.jsonl");
-    let failures_file = File::create(&failures_path)
+    let failures_file = create_batch_file(&failures_path)
         .with_context(|| format!("{}: cannot write", failures_path.display()))?;
     let batch = Batch {
         out: args.out.clone(),
@@ -249,14 +277,18 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             f.reason.clone(),
         ));
     }
+    // The cause is said once (a WriteError's message holds it already).
+    let plain = |e: vanban_doc::WriteError| anyhow::anyhow!("{e}");
     vanban_doc::write_atomic(
         &args.out.join("index.html"),
         vanban_review::index_html(&entries).as_bytes(),
-    )?;
+    )
+    .map_err(plain)?;
     vanban_doc::write_atomic(
         &args.out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
-    )?;
+    )
+    .map_err(plain)?;
     if !g.quiet {
         eprintln!(
             "vanban: {} documents: {} converted, {} skipped, {} failed; {} pages in {:.1} s ({:.1} pages/min){}",
@@ -324,7 +356,7 @@ impl schedule::Batch for Work<'_> {
                         "[{}/{}] {}: up to date, skipped",
                         i + 1,
                         self.total,
-                        input.path.display()
+                        vanban_input::shown(&input.path)
                     );
                 }
                 batch.bar.inc(1);
@@ -381,6 +413,7 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
     let outputs = Outputs::new(&batch.out, &input.stem);
     match outputs.write(&p) {
         Ok(()) => {
+            remove_stale_outputs(files, &outputs, &p);
             batch.converted.fetch_add(1, Ordering::Relaxed);
             let d = &p.doc;
             push_index(
@@ -396,7 +429,7 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
                 eprintln!(
                     "[{}/{total}] {}: {} pages, {} changes ({} uncertain), {:.1} s",
                     i + 1,
-                    input.path.display(),
+                    vanban_input::shown(&input.path),
                     d.source.pages,
                     d.restoration.changed,
                     d.restoration.uncertain,
@@ -440,12 +473,121 @@ fn install_interrupt_handler(stop: Arc<AtomicBool>) {
     }
 }
 
-/// Removes temporary files left by a killed run (`.<name>.<pid>.tmp`, see `vanban_doc::write_atomic`).
+/// Removes temporary files left by a killed vanban run: only names of vanban's own pattern
+/// (`.vanban-tmp-<random>.tmp`, see `vanban_doc::write_atomic`), never following links. Called once
+/// the lock is held, so no other run's files are in progress.
 fn remove_stale_temp_files(out: &Path) {
     for e in walkdir::WalkDir::new(out).into_iter().flatten() {
-        let name = e.file_name().to_string_lossy();
-        if e.file_type().is_file() && name.starts_with('.') && name.ends_with(".tmp") {
+        if e.file_type().is_file() && e.file_name().to_str().is_some_and(vanban_doc::is_temp_name) {
             let _ = fs::remove_file(e.path());
         }
     }
+}
+
+/// Name of the lock file at the root of `--out`.
+pub const LOCK_FILE: &str = ".vanban.lock";
+
+/// Takes the advisory lock of `--out` (`flock` on `<out>/.vanban.lock`, released by the system
+/// when the process ends, even when killed), or says which process holds it.
+fn lock_out(out: &Path) -> Result<File> {
+    use std::io::{Read, Seek};
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = out.join(LOCK_FILE);
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(&path)
+        .with_context(|| format!("{}: cannot open the lock file", vanban_input::shown(&path)))?;
+    if let Err(e) = rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        if e == rustix::io::Errno::WOULDBLOCK {
+            let mut holder = String::new();
+            let _ = f.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" (process {holder})")
+            };
+            anyhow::bail!(
+                "{}: another vanban ingest is writing to this folder{who}; wait for it to finish or choose another --out",
+                vanban_input::shown(out)
+            );
+        }
+        anyhow::bail!("{}: cannot lock: {e}", vanban_input::shown(&path));
+    }
+    f.set_len(0)?;
+    f.rewind()?;
+    write!(f, "{}", std::process::id())?;
+    Ok(f)
+}
+
+/// Creates (or truncates) a batch file at the root of `--out` without following a link planted
+/// under its name.
+fn create_batch_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
+/// Removes the `<stem>.table-N.csv` and `<stem>.page-N.jpg` of an earlier conversion of a document
+/// that the new one no longer has (never an input file).
+fn remove_stale_outputs(files: &[InputFile], outputs: &Outputs, p: &Processed) {
+    let json = outputs.path("json");
+    let (Some(dir), Some(name)) = (json.parent(), json.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Some(stem) = name.strip_suffix(".json") else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let tables = p.doc.tables.len();
+    let pages = p.thumbs.len();
+    let has_thumb = |n: usize| p.thumbs.get(n.wrapping_sub(1)).is_some_and(Option::is_some);
+    for e in entries.flatten() {
+        let fname = e.file_name();
+        let Some(rest) = fname.to_str().and_then(|f| f.strip_prefix(stem)) else {
+            continue;
+        };
+        let number = |prefix: &str, ext: &str| -> Option<usize> {
+            rest.strip_prefix(prefix)?.strip_suffix(ext)?.parse().ok()
+        };
+        let stale = match (number(".table-", ".csv"), number(".page-", ".jpg")) {
+            (Some(n), _) => n == 0 || n > tables,
+            (_, Some(n)) => n == 0 || n > pages || !has_thumb(n),
+            _ => false,
+        };
+        let path = e.path();
+        let is_input = || {
+            let c = path.canonicalize().ok();
+            files.iter().any(|f| f.path.canonicalize().ok() == c)
+        };
+        if stale && e.file_type().is_ok_and(|t| t.is_file()) && !is_input() {
+            tracing::debug!("{}: removed (stale output)", path.display());
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// A message on one line: line breaks and other control characters become spaces.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
 }

@@ -164,12 +164,20 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
             .iter()
             .map(|l| l.words.iter().map(|w| w.raw.as_str()).collect())
             .collect();
+        let has_tab = |i: usize| raws[i].contains(&vanban_doc::TAB_WORD);
         let same_block = |i: usize, j: usize| {
-            lines[i].block == lines[j].block && !raws[i].is_empty() && !raws[j].is_empty()
+            lines[i].block == lines[j].block
+                && !raws[i].is_empty()
+                && !raws[j].is_empty()
+                && !has_tab(i)
+                && !has_tab(j)
         };
         (0..lines.len())
             .into_par_iter()
             .map(|i| {
+                if has_tab(i) {
+                    return restore_cells(r, &raws[i]);
+                }
                 let before = match i.checked_sub(1) {
                     Some(j) if same_block(i, j) => &raws[j][..],
                     _ => &[],
@@ -199,15 +207,39 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
     }
 }
 
+/// Restores a tab-separated table row of a text input cell by cell: no word is read across a tab,
+/// the tabs stay, and a cell that is only a number (an STT) is kept as it is.
+fn restore_cells(r: &vanban_restore::Restorer, raws: &[&str]) -> Vec<vanban_restore::Token> {
+    let unchanged = |raw: &str| vanban_restore::Token {
+        raw: raw.to_string(),
+        text: raw.to_string(),
+        conf: 1.0,
+        alternatives: Vec::new(),
+        changed: false,
+        uncertain: false,
+    };
+    let mut out = Vec::with_capacity(raws.len());
+    for cell in raws.split(|w| *w == vanban_doc::TAB_WORD) {
+        let numeric = cell.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+        });
+        if numeric {
+            out.extend(cell.iter().map(|w| unchanged(w)));
+        } else {
+            out.extend(r.restore_line_in_context(&[], cell, &[]));
+        }
+        if out.len() < raws.len() {
+            out.push(unchanged(vanban_doc::TAB_WORD));
+        }
+    }
+    out
+}
+
 /// Pages of a plain-text input: form feeds separate pages, one line a line, words split on white space.
 pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
-    let bytes = std::fs::read(path).map_err(|e| DocError::Text(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        DocError::Text(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = vanban_input::read_text(path, vanban_input::MAX_TEXT_BYTES)
+        .map_err(|e| DocError::Text(e.to_string()))?;
     Ok(vanban_doc::pages_from_text(&text))
 }
 

@@ -24,9 +24,9 @@ use std::io::Write as _;
 use std::sync::OnceLock;
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
-use vanban_doc::{Document, Origin, Page};
+use vanban_doc::{BBox, Document, Origin, Page};
 
-use crate::{line_box, placed_words, PRODUCER};
+use crate::{placed_words, Placed, PRODUCER};
 
 /// The glyphless TrueType font (from Tesseract's tessdata `pdf.ttf`, Apache-2.0).
 const GLYPHLESS_TTF: &[u8] = include_bytes!("../data/glyphless.ttf");
@@ -159,44 +159,75 @@ fn num(v: f64) -> String {
     }
 }
 
+/// The words of a line split into runs that stand on one visual line: a table row read as one line
+/// holds cells of several lines each, and one baseline for all of them would run their words together.
+fn visual_runs(words: Vec<Placed>) -> Vec<(BBox, Vec<Placed>)> {
+    let mut runs: Vec<(BBox, Vec<Placed>)> = Vec::new();
+    for w in words {
+        let mid = (w.bbox.y0 + w.bbox.y1) / 2;
+        // Compared with the run's last word, not its whole box: a box grown word by word would
+        // reach down into the cell's next line.
+        let follows = |ws: &[Placed]| {
+            ws.last().is_some_and(|l| {
+                (l.bbox.y0..=l.bbox.y1).contains(&mid)
+                    && (l.bbox.y0..=l.bbox.y1).contains(&((l.bbox.y0 + l.bbox.y1) / 2).clamp(w.bbox.y0, w.bbox.y1))
+                    && w.bbox.x0 + 2 >= l.bbox.x1.min(l.bbox.x0 + 2)
+            })
+        };
+        match runs.last_mut() {
+            Some((b, ws)) if follows(ws) => {
+                *b = b.union(w.bbox);
+                ws.push(w);
+            }
+            _ => runs.push((w.bbox, vec![w])),
+        }
+    }
+    runs
+}
+
 /// The content stream drawing the page's corrected words invisibly; empty when it has none.
 fn text_layer(page: &Page, f: &Frame) -> Vec<u8> {
     let mut s = String::new();
     for line in &page.lines {
         let words = placed_words(line);
-        let Some(lb) = line_box(line, &words) else {
-            continue;
-        };
         if words.is_empty() {
             continue;
         }
-        // One baseline and size for the line, so that extractors keep its words on one line.
-        let size = (f64::from(lb.height()) * f.ky).max(1.0);
-        let base = f.height - f64::from(lb.y1) * f.ky;
-        s.push_str(&format!("/{FONT_NAME} {} Tf\n", num(size)));
-        for (i, w) in words.iter().enumerate() {
-            let next = words.get(i + 1).map(|n| n.bbox);
-            let mut text: Vec<u16> = w.text.encode_utf16().collect();
-            // The gap to the next word is a space of the word's, so copying keeps the words apart.
-            let span_px = match next {
-                Some(n) if n.x0 > w.bbox.x0 => {
+        let line_box = line.bbox.unwrap_or(words[0].bbox);
+        let runs = visual_runs(words);
+        let one_run = runs.len() == 1;
+        for (k, (run_box, words)) in runs.iter().enumerate() {
+            // One baseline and size for a visual line, so that extractors keep its words together.
+            let b = if one_run { line_box.union(*run_box) } else { *run_box };
+            let size = (f64::from(b.height()) * f.ky).max(1.0);
+            let base = f.height - f64::from(b.y1) * f.ky;
+            s.push_str(&format!("/{FONT_NAME} {} Tf\n", num(size)));
+            let last_run = k + 1 == runs.len();
+            for (i, w) in words.iter().enumerate() {
+                let next = words.get(i + 1).map(|n| n.bbox);
+                let mut text: Vec<u16> = w.text.encode_utf16().collect();
+                // Each word but the line's last carries a space, so copying keeps the words apart.
+                let span_px = match next {
+                    Some(n) if n.x0 > w.bbox.x0 => n.x0 - w.bbox.x0,
+                    _ => w.bbox.width(),
+                };
+                if next.is_some() || !last_run {
                     text.push(u16::from(b' '));
-                    n.x0 - w.bbox.x0
                 }
-                _ => w.bbox.width(),
-            };
-            let natural = text.len() as f64 * CHAR_ADVANCE * size;
-            let stretch = (100.0 * f64::from(span_px.max(1)) * f.kx / natural).clamp(0.1, 10_000.0);
-            s.push_str(&format!(
-                "1 0 0 1 {} {} Tm {} Tz <",
-                num(f64::from(w.bbox.x0) * f.kx),
-                num(base),
-                num(stretch)
-            ));
-            for u in text {
-                s.push_str(&format!("{u:04X}"));
+                let natural = text.len() as f64 * CHAR_ADVANCE * size;
+                let stretch =
+                    (100.0 * f64::from(span_px.max(1)) * f.kx / natural).clamp(0.1, 10_000.0);
+                s.push_str(&format!(
+                    "1 0 0 1 {} {} Tm {} Tz <",
+                    num(f64::from(w.bbox.x0) * f.kx),
+                    num(base),
+                    num(stretch)
+                ));
+                for u in text {
+                    s.push_str(&format!("{u:04X}"));
+                }
+                s.push_str("> Tj\n");
             }
-            s.push_str("> Tj\n");
         }
     }
     if s.is_empty() {

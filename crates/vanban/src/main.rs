@@ -9,6 +9,7 @@ mod commands;
 mod engines;
 mod ingest;
 mod locate;
+mod manifest;
 mod process;
 mod schedule;
 

@@ -26,7 +26,12 @@ fn main() {
     let hocr = vanban_output::hocr_html(&doc);
     let md = vanban_output::markdown(&doc);
     let t_rest = t.elapsed();
-    for (ext, bytes) in [("pdf", &pdf), ("alto.xml", &alto), ("hocr", &hocr), ("md", &md)] {
+    for (ext, bytes) in [
+        ("pdf", &pdf),
+        ("alto.xml", &alto),
+        ("hocr", &hocr),
+        ("md", &md),
+    ] {
         std::fs::write(format!("{dir}/{stem}.{ext}"), bytes).unwrap();
     }
     println!(

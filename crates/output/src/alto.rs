@@ -148,13 +148,18 @@ fn write_page(w: &mut Writer<Vec<u8>>, page: &Page) -> std::io::Result<()> {
                                                         wp.iter().map(|(k, v)| (*k, v.as_str())),
                                                     )
                                                     .with_attribute(("WC", wc.as_str()))
-                                                    .with_attribute(("CONTENT", word.text.as_str()));
+                                                    .with_attribute((
+                                                        "CONTENT",
+                                                        word.text.as_str(),
+                                                    ));
                                                 match &word.raw {
                                                     Some(raw) => {
                                                         e.write_inner_content(|w| {
                                                             w.create_element("ALTERNATIVE")
                                                                 .with_attribute(("PURPOSE", "ocr"))
-                                                                .write_text_content(BytesText::new(raw))?;
+                                                                .write_text_content(
+                                                                    BytesText::new(raw),
+                                                                )?;
                                                             Ok(())
                                                         })?;
                                                     }

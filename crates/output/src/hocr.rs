@@ -55,7 +55,10 @@ fn write(w: &mut Writer<Vec<u8>>, doc: &Document) -> std::io::Result<()> {
                 w.create_element("meta")
                     .with_attributes([
                         ("name", "ocr-capabilities"),
-                        ("content", "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf"),
+                        (
+                            "content",
+                            "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf",
+                        ),
                     ])
                     .write_empty()?;
                 Ok(())
@@ -71,7 +74,11 @@ fn write(w: &mut Writer<Vec<u8>>, doc: &Document) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_page(w: &mut Writer<Vec<u8>>, page: &vanban_doc::Page, source: &str) -> std::io::Result<()> {
+fn write_page(
+    w: &mut Writer<Vec<u8>>,
+    page: &vanban_doc::Page,
+    source: &str,
+) -> std::io::Result<()> {
     let n = page.number;
     let title = format!(
         "image \"{}\"; bbox 0 0 {} {}; ppageno {}; scan_res {} {}",
@@ -138,16 +145,19 @@ fn write_page(w: &mut Writer<Vec<u8>>, page: &vanban_doc::Page, source: &str) ->
                                                     (word.conf * 100.0).round() as u32
                                                 );
                                                 let id = format!("word_{n}_{word_no}");
-                                                let mut e = w.create_element("span").with_attributes([
-                                                    ("class", "ocrx_word"),
-                                                    ("id", id.as_str()),
-                                                    ("title", t.as_str()),
-                                                ]);
+                                                let mut e =
+                                                    w.create_element("span").with_attributes([
+                                                        ("class", "ocrx_word"),
+                                                        ("id", id.as_str()),
+                                                        ("title", t.as_str()),
+                                                    ]);
                                                 if let Some(raw) = &word.raw {
-                                                    e = e.with_attribute(("data-raw", raw.as_str()));
+                                                    e = e
+                                                        .with_attribute(("data-raw", raw.as_str()));
                                                 }
                                                 if word.uncertain {
-                                                    e = e.with_attribute(("data-uncertain", "true"));
+                                                    e = e
+                                                        .with_attribute(("data-uncertain", "true"));
                                                 }
                                                 e.write_text_content(BytesText::new(&word.text))?;
                                             }
@@ -174,11 +184,17 @@ mod tests {
         assert_eq!(html.matches("class=\"ocrx_word\"").count(), 6, "{html}");
         assert_eq!(html.matches("class=\"ocr_line\"").count(), 2);
         assert_eq!(html.matches("class=\"ocr_carea\"").count(), 2);
-        assert!(html.contains("title=\"bbox 0 0 1000 1400; ppageno 0; scan_res 100 100\"") || html.contains("bbox 0 0 1000 1400"));
+        assert!(
+            html.contains("title=\"bbox 0 0 1000 1400; ppageno 0; scan_res 100 100\"")
+                || html.contains("bbox 0 0 1000 1400")
+        );
         assert!(html.contains(
             r#"title="bbox 170 100 220 130; x_wconf 80" data-raw="sb" data-uncertain="true">số</span>"#
         ), "{html}");
-        assert!(html.contains(r#"x_wconf 99">&lt;cải&amp;&gt;</span>"#), "{html}");
+        assert!(
+            html.contains(r#"x_wconf 99">&lt;cải&amp;&gt;</span>"#),
+            "{html}"
+        );
         assert!(html.contains("<title>Kế hoạch số 67/KH-NV: Cải cách hành chính</title>"));
     }
 }

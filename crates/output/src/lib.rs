@@ -77,7 +77,12 @@ pub fn placed_words(line: &Line) -> Vec<Placed> {
             None => (w.conf, false),
         };
         let parts: Vec<&str> = text.split_whitespace().collect();
-        let total: usize = parts.iter().map(|p| p.chars().count() + 1).sum::<usize>().max(2) - 1;
+        let total: usize = parts
+            .iter()
+            .map(|p| p.chars().count() + 1)
+            .sum::<usize>()
+            .max(2)
+            - 1;
         let mut at = 0usize;
         for (k, part) in parts.iter().enumerate() {
             let n = part.chars().count();
@@ -85,7 +90,11 @@ pub fn placed_words(line: &Line) -> Vec<Placed> {
             let bbox = BBox {
                 x0: x(at),
                 y0: b.y0,
-                x1: if k + 1 == parts.len() { b.x1 } else { x(at + n).max(x(at) + 1) },
+                x1: if k + 1 == parts.len() {
+                    b.x1
+                } else {
+                    x(at + n).max(x(at) + 1)
+                },
                 y1: b.y1,
             };
             at += n + 1;
@@ -109,9 +118,7 @@ pub(crate) fn line_box(line: &Line, words: &[Placed]) -> Option<BBox> {
 
 /// The lines of a page grouped into its text blocks (runs of lines with the same block index).
 pub(crate) fn blocks(page: &Page) -> Vec<&[Line]> {
-    page.lines
-        .chunk_by(|a, b| a.block == b.block)
-        .collect()
+    page.lines.chunk_by(|a, b| a.block == b.block).collect()
 }
 
 /// True when a page has geometry (a page image size); text-file pages have none.
@@ -142,7 +149,11 @@ pub fn document_title(doc: &Document) -> String {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    nfc(title.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+    nfc(title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str())
 }
 
 #[cfg(test)]

@@ -129,7 +129,10 @@ fn heading_levels(sections: &[Section]) -> HashMap<String, usize> {
     fn walk(s: &[Section], depth: usize, out: &mut HashMap<String, usize>) {
         for sec in s {
             if sec.label != "-" && sec.label != "+" {
-                out.insert(key(&format!("{} {}", sec.label, sec.title)), (depth + 2).min(6));
+                out.insert(
+                    key(&format!("{} {}", sec.label, sec.title)),
+                    (depth + 2).min(6),
+                );
             }
             walk(&sec.children, depth + 1, out);
         }
@@ -232,11 +235,17 @@ mod tests {
     #[test]
     fn title_metadata_headings_and_tables() {
         let md = String::from_utf8(markdown(&crate::testdoc::doc())).unwrap();
-        assert!(md.starts_with("# Kế hoạch số 67/KH-NV: Cải cách hành chính\n"), "{md}");
+        assert!(
+            md.starts_with("# Kế hoạch số 67/KH-NV: Cải cách hành chính\n"),
+            "{md}"
+        );
         assert!(md.contains("- **Ngày ban hành:** 2024-03-05\n"));
         assert!(md.contains("\n## I. MỤC ĐÍCH\n"), "{md}");
         assert!(md.contains("Chỉ số \\<cải&>\n"), "{md}");
-        assert!(md.contains("| TT | Nội dung \\| ghi chú |\n| --- | --- |\n| 1 | Rà soát |\n"), "{md}");
+        assert!(
+            md.contains("| TT | Nội dung \\| ghi chú |\n| --- | --- |\n| 1 | Rà soát |\n"),
+            "{md}"
+        );
     }
 
     #[test]

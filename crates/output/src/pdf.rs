@@ -170,7 +170,8 @@ fn visual_runs(words: Vec<Placed>) -> Vec<(BBox, Vec<Placed>)> {
         let follows = |ws: &[Placed]| {
             ws.last().is_some_and(|l| {
                 (l.bbox.y0..=l.bbox.y1).contains(&mid)
-                    && (l.bbox.y0..=l.bbox.y1).contains(&((l.bbox.y0 + l.bbox.y1) / 2).clamp(w.bbox.y0, w.bbox.y1))
+                    && (l.bbox.y0..=l.bbox.y1)
+                        .contains(&((l.bbox.y0 + l.bbox.y1) / 2).clamp(w.bbox.y0, w.bbox.y1))
                     && w.bbox.x0 + 2 >= l.bbox.x1.min(l.bbox.x0 + 2)
             })
         };
@@ -193,14 +194,20 @@ fn text_layer(page: &Page, f: &Frame) -> Vec<u8> {
         if words.is_empty() {
             continue;
         }
-        let line_box = line.bbox.unwrap_or(words[0].bbox);
         let runs = visual_runs(words);
-        let one_run = runs.len() == 1;
-        for (k, (run_box, words)) in runs.iter().enumerate() {
-            // One baseline and size for a visual line, so that extractors keep its words together.
-            let b = if one_run { line_box.union(*run_box) } else { *run_box };
-            let size = (f64::from(b.height()) * f.ky).max(1.0);
-            let base = f.height - f64::from(b.y1) * f.ky;
+        for (k, (_, words)) in runs.iter().enumerate() {
+            // One baseline and size for a visual line, so that extractors keep its words together;
+            // from the words' boxes, not the line's, which can reach into the next line.
+            // Medians, not the run's box: one wrong box (a speck joined to a word) would stretch
+            // the line over its neighbours.
+            let median = |mut v: Vec<u32>| {
+                v.sort_unstable();
+                v[v.len() / 2]
+            };
+            let top = median(words.iter().map(|w| w.bbox.y0).collect());
+            let bottom = median(words.iter().map(|w| w.bbox.y1).collect()).max(top + 1);
+            let size = (f64::from(bottom - top) * f.ky).max(1.0);
+            let base = f.height - f64::from(bottom) * f.ky;
             s.push_str(&format!("/{FONT_NAME} {} Tf\n", num(size)));
             let last_run = k + 1 == runs.len();
             for (i, w) in words.iter().enumerate() {
@@ -265,7 +272,9 @@ fn to_unicode_cmap() -> Vec<u8> {
          /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
-    let hi: Vec<u32> = (0..=0xFFu32).filter(|h| !(0xD8..=0xDF).contains(h)).collect();
+    let hi: Vec<u32> = (0..=0xFFu32)
+        .filter(|h| !(0xD8..=0xDF).contains(h))
+        .collect();
     for chunk in hi.chunks(100) {
         s.push_str(&format!("{} beginbfrange\n", chunk.len()));
         for h in chunk {
@@ -297,7 +306,8 @@ fn add_font(pdf: &mut lopdf::Document) -> ObjectId {
     });
     let mut map_dict = Dictionary::new();
     map_dict.set("Filter", "FlateDecode");
-    let map = pdf.add_object(Stream::new(map_dict, cid_to_gid_map().to_vec()).with_compression(false));
+    let map =
+        pdf.add_object(Stream::new(map_dict, cid_to_gid_map().to_vec()).with_compression(false));
     let cid_font = pdf.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "CIDFontType2",
@@ -375,13 +385,22 @@ fn xmp(doc: &Document, pdfa: bool) -> Vec<u8> {
         xml_escape(&crate::document_title(doc))
     );
     if let Some(n) = &m.number {
-        dc.push_str(&format!("   <dc:identifier>{}</dc:identifier>\n", xml_escape(n)));
+        dc.push_str(&format!(
+            "   <dc:identifier>{}</dc:identifier>\n",
+            xml_escape(n)
+        ));
     }
     if let Some(d) = &m.issued_date {
-        dc.push_str(&format!("   <dc:date><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:date>\n", xml_escape(d)));
+        dc.push_str(&format!(
+            "   <dc:date><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:date>\n",
+            xml_escape(d)
+        ));
     }
     if let Some(i) = &m.issuer {
-        dc.push_str(&format!("   <dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n", xml_escape(i)));
+        dc.push_str(&format!(
+            "   <dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
+            xml_escape(i)
+        ));
     }
     if let Some(s) = &m.subject {
         dc.push_str(&format!(
@@ -442,7 +461,10 @@ fn finish_pdfa(pdf: &mut lopdf::Document, doc: &Document, pdfa: bool) -> Result<
     }
     pdf.trailer.remove(b"Info");
     let id: Vec<u8> = (0..16)
-        .map(|i| u8::from_str_radix(doc.source.sha256.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0))
+        .map(|i| {
+            u8::from_str_radix(doc.source.sha256.get(2 * i..2 * i + 2).unwrap_or("00"), 16)
+                .unwrap_or(0)
+        })
         .collect();
     let first = match pdf.trailer.get(b"ID").and_then(Object::as_array) {
         Ok(a) if !a.is_empty() => a[0].clone(),
@@ -477,7 +499,14 @@ fn rect(pdf: &lopdf::Document, o: &Object) -> Option<[f64; 4]> {
         .iter()
         .filter_map(|x| pdf.dereference(x).ok()?.1.as_float().ok().map(f64::from))
         .collect();
-    (v.len() == 4).then(|| [v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+    (v.len() == 4).then(|| {
+        [
+            v[0].min(v[2]),
+            v[1].min(v[3]),
+            v[0].max(v[2]),
+            v[1].max(v[3]),
+        ]
+    })
 }
 
 /// What stops a PDF source from being claimed PDF/A: encryption, LZW streams, fonts not embedded.
@@ -490,7 +519,9 @@ fn pdfa_blocker(pdf: &lopdf::Document, encrypted: bool) -> Option<&'static str> 
             Object::Stream(s) => {
                 let lzw = match s.dict.get(b"Filter") {
                     Ok(Object::Name(n)) => n == b"LZWDecode",
-                    Ok(Object::Array(a)) => a.iter().any(|f| matches!(f, Object::Name(n) if n == b"LZWDecode")),
+                    Ok(Object::Array(a)) => a
+                        .iter()
+                        .any(|f| matches!(f, Object::Name(n) if n == b"LZWDecode")),
                     _ => false,
                 };
                 if lzw {
@@ -626,7 +657,10 @@ fn image_stream(
 fn flate_image(img: image::DynamicImage) -> PageImage {
     use image::DynamicImage as D;
     let (w, h) = (img.width(), img.height());
-    let grey = matches!(img, D::ImageLuma8(_) | D::ImageLumaA8(_) | D::ImageLuma16(_) | D::ImageLumaA16(_));
+    let grey = matches!(
+        img,
+        D::ImageLuma8(_) | D::ImageLumaA8(_) | D::ImageLuma16(_) | D::ImageLumaA16(_)
+    );
     let has_alpha = img.color().has_alpha();
     if grey {
         let raw = if has_alpha {
@@ -668,7 +702,15 @@ fn jpeg_image(source: &[u8]) -> Result<PageImage, PdfError> {
         // CMYK and others: decoded and embedded losslessly from the decoded pixels.
         _ => return Ok(flate_image(image::load_from_memory(source).map_err(err)?)),
     };
-    Ok(image_stream(w, h, color, 8, source.to_vec(), "DCTDecode", false))
+    Ok(image_stream(
+        w,
+        h,
+        color,
+        8,
+        source.to_vec(),
+        "DCTDecode",
+        false,
+    ))
 }
 
 fn tiff_images(source: &[u8]) -> Result<Vec<PageImage>, PdfError> {
@@ -702,8 +744,12 @@ fn tiff_images(source: &[u8]) -> Result<Vec<PageImage>, PdfError> {
             }
             (c, DecodingResult::U8(v)) => {
                 let img = match c {
-                    ColorType::RGBA(8) => image::RgbaImage::from_raw(w, h, v).map(image::DynamicImage::from),
-                    ColorType::GrayA(8) => image::GrayAlphaImage::from_raw(w, h, v).map(image::DynamicImage::from),
+                    ColorType::RGBA(8) => {
+                        image::RgbaImage::from_raw(w, h, v).map(image::DynamicImage::from)
+                    }
+                    ColorType::GrayA(8) => {
+                        image::GrayAlphaImage::from_raw(w, h, v).map(image::DynamicImage::from)
+                    }
                     _ => None,
                 }
                 .ok_or_else(|| PdfError::Image(format!("TIFF pixel layout {c:?}")))?;
@@ -726,7 +772,11 @@ fn tiff_images(source: &[u8]) -> Result<Vec<PageImage>, PdfError> {
     Ok(out)
 }
 
-fn images_pdf(doc: &Document, source: &[u8], kind: SourceKind) -> Result<lopdf::Document, PdfError> {
+fn images_pdf(
+    doc: &Document,
+    source: &[u8],
+    kind: SourceKind,
+) -> Result<lopdf::Document, PdfError> {
     let images = match kind {
         SourceKind::Jpeg => vec![jpeg_image(source)?],
         SourceKind::Png => vec![flate_image(
@@ -788,7 +838,10 @@ mod tests {
     #[test]
     fn kinds_by_magic_bytes() {
         assert_eq!(source_kind(b"%PDF-1.4\n"), Some(SourceKind::Pdf));
-        assert_eq!(source_kind(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(SourceKind::Jpeg));
+        assert_eq!(
+            source_kind(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(SourceKind::Jpeg)
+        );
         assert_eq!(source_kind(b"II*\0...."), Some(SourceKind::Tiff));
         assert_eq!(source_kind(b"Chi so"), None);
     }
@@ -797,7 +850,11 @@ mod tests {
     fn words_are_invisible_utf16_at_their_boxes() {
         let d = crate::testdoc::doc();
         // 1000x1400 px at 100 dpi = 720x1008 pt.
-        let layer = String::from_utf8(text_layer(&d.pages[0], &Frame::plain(&d.pages[0], 720.0, 1008.0))).unwrap();
+        let layer = String::from_utf8(text_layer(
+            &d.pages[0],
+            &Frame::plain(&d.pages[0], 720.0, 1008.0),
+        ))
+        .unwrap();
         assert!(layer.contains("3 Tr"), "{layer}");
         // "Chỉ " = 0043 0068 1EC9 0020, at x = 100 px = 72 pt, baseline = 1008 - 130*0.72.
         assert!(layer.contains("1 0 0 1 72 914.4 Tm"), "{layer}");
@@ -809,13 +866,18 @@ mod tests {
     fn rotated_pages_map_the_displayed_frame() {
         let d = crate::testdoc::doc();
         let f = Frame::of_box(&d.pages[0], [0.0, 0.0, 1008.0, 720.0], 90);
-        assert_eq!((f.height, f.cm), (1008.0, [0.0, 1.0, -1.0, 0.0, 1008.0, 0.0]));
+        assert_eq!(
+            (f.height, f.cm),
+            (1008.0, [0.0, 1.0, -1.0, 0.0, 1008.0, 0.0])
+        );
     }
 
     #[test]
     fn xmp_names_title_number_and_date() {
         let x = String::from_utf8(xmp(&crate::testdoc::doc(), true)).unwrap();
-        assert!(x.contains("<rdf:li xml:lang=\"x-default\">Kế hoạch số 67/KH-NV: Cải cách hành chính</rdf:li>"));
+        assert!(x.contains(
+            "<rdf:li xml:lang=\"x-default\">Kế hoạch số 67/KH-NV: Cải cách hành chính</rdf:li>"
+        ));
         assert!(x.contains("<dc:identifier>67/KH-NV</dc:identifier>"));
         assert!(x.contains("<rdf:li>2024-03-05</rdf:li>"));
         assert!(x.contains("<pdfaid:part>2</pdfaid:part>"));
@@ -826,7 +888,11 @@ mod tests {
     fn a_jpeg_page_keeps_its_bytes() {
         let mut jpeg = Vec::new();
         let img = image::GrayImage::from_fn(1000, 1400, |x, _| image::Luma([(x % 256) as u8]));
-        img.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
         let pdf = searchable_pdf(&crate::testdoc::doc(), &jpeg).unwrap();
         let back = lopdf::Document::load_mem(&pdf).unwrap();
         let images: Vec<_> = back

@@ -178,7 +178,10 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         plain_log: !interactive && !g.quiet,
         started,
         manifest: Manifest::create(&args.out).with_context(|| {
-            format!("{}: cannot write", args.out.join(crate::manifest::MANIFEST).display())
+            format!(
+                "{}: cannot write",
+                args.out.join(crate::manifest::MANIFEST).display()
+            )
         })?,
         formats: args.formats,
     };

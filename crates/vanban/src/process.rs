@@ -679,10 +679,18 @@ impl Formats {
 impl Outputs {
     /// Every output file of `doc` that exists, in a fixed order.
     pub fn files(&self, doc: &Document) -> Vec<PathBuf> {
-        let mut suffixes: Vec<String> = ["json", "txt", "review.html", "pdf", "alto.xml", "hocr", "md"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut suffixes: Vec<String> = [
+            "json",
+            "txt",
+            "review.html",
+            "pdf",
+            "alto.xml",
+            "hocr",
+            "md",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         suffixes.extend((1..=doc.tables.len()).map(|i| format!("table-{i}.csv")));
         suffixes.extend((1..=doc.pages.len()).map(|i| format!("page-{i}.jpg")));
         suffixes

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use vanban_input::{discover, sha256_file, InputFile, InputKind};
 
 use crate::engines::Engines;
+use crate::manifest::{Entry, Manifest, Status};
 use crate::process::{self, DocError, OpenDoc, Outputs, PageResult, Processed};
 use crate::schedule;
 use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
@@ -42,6 +43,10 @@ pub struct IngestArgs {
     /// Redo documents whose outputs are complete and up to date.
     #[arg(long)]
     pub force: bool,
+    /// Output formats beside the JSON, text and review page: any of pdf (searchable PDF), alto
+    /// (ALTO v4), hocr, md (Markdown), comma-separated, or all or none.
+    #[arg(long, value_name = "LIST", default_value = "pdf,alto,hocr,md")]
+    pub formats: process::Formats,
 }
 
 /// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
@@ -89,6 +94,10 @@ struct Batch {
     bar: ProgressBar,
     plain_log: bool,
     started: Instant,
+    /// `documents.jsonl` (see [`crate::manifest`]).
+    manifest: Manifest,
+    /// The formats of `--formats`.
+    formats: process::Formats,
 }
 
 impl Batch {
@@ -101,6 +110,7 @@ impl Batch {
         };
         self.bar
             .suspend(|| eprintln!("vanban: {}: {}", vanban_input::shown(path), f.reason));
+        self.manifest.record(&Entry::failed(path, &f.reason));
         let mut g = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if let Ok(line) = serde_json::to_string(&f) {
             // The record is flushed line by line, so a killed run keeps what it found so far.
@@ -195,6 +205,13 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         bar,
         plain_log: !interactive && !g.quiet,
         started,
+        manifest: Manifest::create(&args.out).with_context(|| {
+            format!(
+                "{}: cannot write",
+                args.out.join(crate::manifest::MANIFEST).display()
+            )
+        })?,
+        formats: args.formats,
     };
     for p in &found.problems {
         let reason = p.to_string();
@@ -338,7 +355,7 @@ impl schedule::Batch for Work<'_> {
         let (batch, input) = (self.batch, &self.files[i]);
         let t0 = Instant::now();
         tracing::debug!("{}: started", input.path.display());
-        let outputs = Outputs::new(&batch.out, &input.stem);
+        let outputs = Outputs::new(&batch.out, &input.stem).with_formats(batch.formats);
         let sha = match sha256_file(&input.path) {
             Ok(s) => s,
             Err(e) => {
@@ -350,6 +367,10 @@ impl schedule::Batch for Work<'_> {
         if !self.force {
             if let Some(entry) = outputs.complete(&sha) {
                 batch.skipped.fetch_add(1, Ordering::Relaxed);
+                if let Some(doc) = outputs.read_document() {
+                    let e = Entry::done(Status::Skipped, &batch.out, &outputs, &doc);
+                    batch.manifest.record(&e);
+                }
                 push_index(batch, input, entry);
                 if batch.plain_log {
                     eprintln!(
@@ -410,12 +431,15 @@ impl Work<'_> {
 /// Writes a converted document's outputs (atomically, the JSON last) and reports it.
 fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): Finished) {
     let input = &files[i];
-    let outputs = Outputs::new(&batch.out, &input.stem);
+    let outputs = Outputs::new(&batch.out, &input.stem).with_formats(batch.formats);
     match outputs.write(&p) {
         Ok(()) => {
             remove_stale_outputs(files, &outputs, &p);
             batch.converted.fetch_add(1, Ordering::Relaxed);
             let d = &p.doc;
+            batch
+                .manifest
+                .record(&Entry::done(Status::Ok, &batch.out, &outputs, d));
             push_index(
                 batch,
                 input,

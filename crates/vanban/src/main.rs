@@ -10,6 +10,7 @@ mod engines;
 mod evaldocs;
 mod ingest;
 mod locate;
+mod manifest;
 mod process;
 mod reread;
 mod schedule;

@@ -42,6 +42,9 @@ pub enum DocError {
     /// Ctrl-C: the document was abandoned.
     #[error("interrupted")]
     Interrupted,
+    /// An output format could not be made (e.g. the searchable PDF from a damaged source).
+    #[error("{0}")]
+    Output(String),
 }
 
 impl DocError {
@@ -556,14 +559,22 @@ fn strip_path(msg: &str, path: &Path) -> String {
 /// The output files of one document.
 pub struct Outputs {
     base: PathBuf,
+    formats: Formats,
 }
 
 impl Outputs {
-    /// Outputs of the document with output stem `stem` under `out`.
+    /// Outputs of the document with output stem `stem` under `out`, every format on.
     pub fn new(out: &Path, stem: &Path) -> Outputs {
         Outputs {
             base: out.join(stem),
+            formats: Formats::default(),
         }
+    }
+
+    /// The same outputs with only `formats` of the optional formats.
+    pub fn with_formats(mut self, formats: Formats) -> Outputs {
+        self.formats = formats;
+        self
     }
 
     /// `<stem>.<suffix>`.
@@ -585,18 +596,30 @@ impl Outputs {
     /// a source with this hash by this schema version.
     pub fn complete(&self, sha256: &str) -> Option<(u32, u32, u32)> {
         #[derive(serde::Deserialize)]
+        struct PageHead {
+            width: u32,
+        }
+        #[derive(serde::Deserialize)]
         struct Head {
             schema_version: String,
             source: Source,
             #[serde(default)]
             restoration: vanban_doc::RestoreSummary,
+            #[serde(default)]
+            pages: Vec<PageHead>,
         }
         let json = std::fs::read(self.path("json")).ok()?;
         let head: Head = serde_json::from_slice(&json).ok()?;
+        let geometry = head.pages.iter().any(|p| p.width > 0);
         let ok = head.schema_version == vanban_doc::SCHEMA_VERSION
             && head.source.sha256 == sha256
             && self.path("txt").is_file()
-            && self.path("review.html").is_file();
+            && self.path("review.html").is_file()
+            && self
+                .formats
+                .suffixes(geometry)
+                .iter()
+                .all(|s| self.path(s).is_file());
         ok.then_some((
             head.source.pages,
             head.restoration.changed,
@@ -635,6 +658,7 @@ impl Outputs {
             vanban_review::review_html(doc, &images).as_bytes(),
         )?;
         vanban_doc::write_atomic(&self.path("txt"), doc.text.as_bytes())?;
+        self.write_formats(doc)?;
         let json = serde_json::to_vec_pretty(doc).map_err(|e| {
             DocError::Write(vanban_doc::WriteError {
                 path: self.path("json"),
@@ -646,10 +670,165 @@ impl Outputs {
     }
 }
 
+// ---- Output formats of issue 14 (searchable PDF, ALTO, hOCR, Markdown): rendered by vanban-output ----
+
+/// Which of the output formats rendered by `vanban-output` a batch writes (`--formats`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Formats {
+    /// `<stem>.pdf`: the source with an invisible text layer (scanned and PDF inputs).
+    pub pdf: bool,
+    /// `<stem>.alto.xml`: ALTO v4 (inputs with page images).
+    pub alto: bool,
+    /// `<stem>.hocr`: hOCR (inputs with page images).
+    pub hocr: bool,
+    /// `<stem>.md`: Markdown (every input).
+    pub md: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Formats {
+        Formats {
+            pdf: true,
+            alto: true,
+            hocr: true,
+            md: true,
+        }
+    }
+}
+
+impl std::str::FromStr for Formats {
+    type Err = String;
+
+    /// A comma-separated list of `pdf`, `alto`, `hocr`, `md`, or `all` or `none`.
+    fn from_str(s: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            pdf: false,
+            alto: false,
+            hocr: false,
+            md: false,
+        };
+        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name.to_ascii_lowercase().as_str() {
+                "pdf" => f.pdf = true,
+                "alto" => f.alto = true,
+                "hocr" => f.hocr = true,
+                "md" | "markdown" => f.md = true,
+                "all" => f = Formats::default(),
+                "none" => {}
+                other => {
+                    return Err(format!(
+                        "unknown format {other:?} (use pdf, alto, hocr, md, all or none)"
+                    ))
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
+impl Formats {
+    /// Suffixes of the files written for a document with page images (`geometry`) or without.
+    pub fn suffixes(&self, geometry: bool) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if geometry {
+            v.extend(self.pdf.then_some("pdf"));
+            v.extend(self.alto.then_some("alto.xml"));
+            v.extend(self.hocr.then_some("hocr"));
+        }
+        v.extend(self.md.then_some("md"));
+        v
+    }
+}
+
+impl Outputs {
+    /// Every output file of `doc` that exists, in a fixed order.
+    pub fn files(&self, doc: &Document) -> Vec<PathBuf> {
+        let mut suffixes: Vec<String> = [
+            "json",
+            "txt",
+            "review.html",
+            "pdf",
+            "alto.xml",
+            "hocr",
+            "md",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        suffixes.extend((1..=doc.tables.len()).map(|i| format!("table-{i}.csv")));
+        suffixes.extend((1..=doc.pages.len()).map(|i| format!("page-{i}.jpg")));
+        suffixes
+            .iter()
+            .map(|s| self.path(s))
+            .filter(|p| p.is_file())
+            .collect()
+    }
+
+    /// The finished document as written to `<stem>.json`.
+    pub fn read_document(&self) -> Option<Document> {
+        serde_json::from_slice(&std::fs::read(self.path("json")).ok()?).ok()
+    }
+
+    /// Writes the chosen formats of `vanban-output` (before the JSON, which marks the document done).
+    fn write_formats(&self, doc: &Document) -> Result<(), DocError> {
+        let geometry = doc.pages.iter().any(|p| p.width > 0 && p.height > 0);
+        if self.formats.pdf && geometry {
+            let out = self.path("pdf");
+            let src_path = Path::new(&doc.source.path);
+            let source = std::fs::read(src_path).map_err(|e| {
+                DocError::Output(format!("searchable PDF: cannot read the source: {e}"))
+            })?;
+            if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&source)) != doc.source.sha256 {
+                return Err(DocError::Output(
+                    "searchable PDF: the source changed while it was converted".into(),
+                ));
+            }
+            if std::fs::canonicalize(&out).ok() == std::fs::canonicalize(src_path).ok() {
+                return Err(DocError::Output(format!(
+                    "searchable PDF: {} is the source itself; choose another --out",
+                    out.display()
+                )));
+            }
+            let t0 = std::time::Instant::now();
+            let pdf = vanban_output::searchable_pdf(doc, &source)
+                .map_err(|e| DocError::Output(e.to_string()))?;
+            tracing::debug!(
+                ms = t0.elapsed().as_secs_f64() * 1e3,
+                pages = doc.pages.len(),
+                "{}: searchable PDF made",
+                doc.source.path
+            );
+            vanban_doc::write_atomic(&out, &pdf)?;
+        }
+        if self.formats.alto && geometry {
+            vanban_doc::write_atomic(&self.path("alto.xml"), &vanban_output::alto_xml(doc))?;
+        }
+        if self.formats.hocr && geometry {
+            vanban_doc::write_atomic(&self.path("hocr"), &vanban_output::hocr_html(doc))?;
+        }
+        if self.formats.md {
+            vanban_doc::write_atomic(&self.path("md"), &vanban_output::markdown(doc))?;
+        }
+        Ok(())
+    }
+}
+
+// ---- end of the output formats of issue 14 ----
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use vanban_doc::pages_from_text;
+
+    #[test]
+    fn formats_parse_lists() {
+        let f: Formats = "pdf, MD".parse().unwrap();
+        assert_eq!(f.suffixes(true), ["pdf", "md"]);
+        assert_eq!(f.suffixes(false), ["md"]);
+        assert_eq!("all".parse::<Formats>().unwrap(), Formats::default());
+        assert!("none".parse::<Formats>().unwrap().suffixes(true).is_empty());
+        assert!("pdf,docx".parse::<Formats>().is_err());
+    }
 
     #[test]
     fn text_pages_split_on_form_feeds_and_keep_lines() {

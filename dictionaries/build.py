@@ -107,8 +107,20 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
 
 
 def heldout_names():
+    """vlc law files of heldout.txt."""
     with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
-        return {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+        return {ln.strip() for ln in f if ln.strip() and not ln.startswith(("#", "legal/"))}
+
+
+def heldout_legal():
+    """(legal file, document title) pairs of heldout.txt."""
+    out = set()
+    with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
+        for ln in f:
+            if ln.startswith("legal/") and "\t" in ln:
+                fname, title = ln.rstrip("\n").split("\t", 1)
+                out.add((fname[len("legal/"):], title))
+    return out
 
 
 def corpus_texts(shared):

@@ -258,6 +258,30 @@ fn is_code(core: &str) -> bool {
             .is_some_and(|i| core[i..].contains('.') && i > 0)
 }
 
+/// A capital letter followed by letters and at least two digits in a row (`A03`, `B12`): a code
+/// (OCR's misreadings of a letter as a digit come one at a time: `s6`, `d6ng`).
+fn is_letter_digit_code(core: &str) -> bool {
+    let b = core.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.windows(2).any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
+        && core.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A capitalised word with an apostrophe between letters (`D'Ran`, `K'Nàng`, `M'gar`,
+/// `H'đing`): minority-language names, written so in the gazetteer.
+fn is_apostrophe_name(core: &str) -> bool {
+    let mut chars = core.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let v: Vec<char> = core.chars().collect();
+    v.len() >= 3
+        && v.iter().all(|&c| crate::text::is_alpha(c) || c == '\'' || c == '’')
+        && (1..v.len() - 1).any(|i| {
+            matches!(v[i], '\'' | '’') && crate::text::is_alpha(v[i - 1]) && crate::text::is_alpha(v[i + 1])
+        })
+}
+
 /// A single digit or symbol standing alone that the channel knows as a misread letter
 /// (`6` or `@` for `ở`). Rule-like marks (`|`, `_`, `=`, dashes) standing alone are table ruling
 /// lines or specks on a scan far more often than letters, so they are never taken for one.
@@ -533,6 +557,10 @@ impl Worker {
             } else if let Some(fixed) = m.code_repair.get(core) {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Fixed(fixed.clone()));
+            } else if is_letter_digit_code(core) || is_apostrophe_name(core) {
+                // `A03`, `K'Nàng`, `D'Ran`: a code or a minority-language name, not a word to repair
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
             } else {
                 kind = Kind::Word;
                 let case = case_of(core);
@@ -544,10 +572,13 @@ impl Worker {
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
                 let lone_letter = accented_line && core.chars().count() == 1 && !known;
+                // a capitalised word that is no syllable, among correctly marked words, is a
+                // name (`Ea Rốk`, `Đạ Chais`, `Kbang`), not damage
+                let foreign_name = accented_line && !known && case == Case::Title;
                 if acronym && is_acronym(m, core, &lower) {
                     kind = Kind::Class;
                     self.push_acronym(m);
-                } else if acronym || lone_letter {
+                } else if acronym || lone_letter || foreign_name {
                     self.push_fixed(Out::Keep);
                 } else {
                     // a known marked syllable in a line of accented text is only re-marked:

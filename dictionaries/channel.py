@@ -122,7 +122,7 @@ def training_lines(shared, n, seed):
     """n training lines: ~55% law, ~20% Wikipedia, ~25% administrative templates, ~12% upper-cased."""
     rng = random.Random(seed)
     with open(os.path.join(HERE, "heldout.txt"), encoding="utf-8") as f:
-        held = {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+        held = {ln.strip() for ln in f if ln.strip() and not ln.startswith(("#", "legal/"))}
     vlc = os.path.join(shared, "corpora", "vlc")
     laws = [x for x in sorted(os.listdir(vlc)) if x not in held]
     law_lines = []

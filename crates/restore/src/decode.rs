@@ -28,6 +28,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 const CHANNEL_WEIGHT: i32 = 120;
 /// Penalty on moving away from a valid syllable in a line of accented text.
 const KEEP_ACCENTED: i32 = 500;
+/// Further penalty on re-marking a capitalised marked syllable in a line of accented text.
+const KEEP_NAME: i32 = 500;
 /// Penalty on re-marking an unmarked valid syllable in a line of accented text.
 const KEEP_PLAIN: i32 = 400;
 /// Language-model cost of a lowercase word the dictionary does not know.
@@ -256,6 +258,34 @@ fn is_code(core: &str) -> bool {
         || core
             .find('@')
             .is_some_and(|i| core[i..].contains('.') && i > 0)
+}
+
+/// A capital letter followed by letters and at least two digits in a row (`A03`, `B12`): a code
+/// (OCR's misreadings of a letter as a digit come one at a time: `s6`, `d6ng`).
+fn is_letter_digit_code(core: &str) -> bool {
+    let b = core.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
+        && core.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A capitalised word with an apostrophe between letters (`D'Ran`, `K'Nàng`, `M'gar`,
+/// `H'đing`): minority-language names, written so in the gazetteer.
+fn is_apostrophe_name(core: &str) -> bool {
+    let mut chars = core.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let v: Vec<char> = core.chars().collect();
+    v.len() >= 3
+        && v.iter()
+            .all(|&c| crate::text::is_alpha(c) || c == '\'' || c == '’')
+        && (1..v.len() - 1).any(|i| {
+            matches!(v[i], '\'' | '’')
+                && crate::text::is_alpha(v[i - 1])
+                && crate::text::is_alpha(v[i + 1])
+        })
 }
 
 /// A single digit or symbol standing alone that the channel knows as a misread letter
@@ -533,6 +563,10 @@ impl Worker {
             } else if let Some(fixed) = m.code_repair.get(core) {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Fixed(fixed.clone()));
+            } else if is_letter_digit_code(core) || is_apostrophe_name(core) {
+                // `A03`, `K'Nàng`, `D'Ran`: a code or a minority-language name, not a word to repair
+                kind = Kind::Inert;
+                self.push_fixed(Out::Keep);
             } else {
                 kind = Kind::Word;
                 let case = case_of(core);
@@ -544,10 +578,13 @@ impl Worker {
                     && core.chars().all(|c| c.is_ascii_alphabetic())
                     && !m.skel.contains_key(&lower);
                 let lone_letter = accented_line && core.chars().count() == 1 && !known;
+                // a capitalised word that is no syllable, among correctly marked words, is a
+                // name (`Ea Rốk`, `Đạ Chais`, `Kbang`), not damage
+                let foreign_name = accented_line && !known && case == Case::Title;
                 if acronym && is_acronym(m, core, &lower) {
                     kind = Kind::Class;
                     self.push_acronym(m);
-                } else if acronym || lone_letter {
+                } else if acronym || lone_letter || foreign_name {
                     self.push_fixed(Out::Keep);
                 } else {
                     // a known marked syllable in a line of accented text is only re-marked:
@@ -558,6 +595,16 @@ impl Worker {
                         | u8::from(case == Case::Lower) << 2;
                     let list = self.cached(m, cache, &lower, flags, case);
                     self.cands.extend(list.iter().cloned());
+                    // a capitalised word already marked among marked words is most often a
+                    // name, where the language model is weakest (`Đạ Sar`, `Đông Thanh`)
+                    if settled && case == Case::Title && ti > own.start && !cut_before {
+                        let own_id = m.ids.get(&lower).copied();
+                        for c in &mut self.cands[start..] {
+                            if c.id.is_some() && c.id != own_id {
+                                c.local += KEEP_NAME;
+                            }
+                        }
+                    }
                     // a capital I before lowercase letters is often a lowercase l (`Idn` for `lớn`)
                     if l_for_i(core) {
                         let mut with = String::with_capacity(lower.len());
@@ -659,8 +706,17 @@ impl Worker {
                 return;
             }
         }
+        // a woman's name (`Thị` in the middle): her given name is counted apart (`Bích Dung`)
+        let female = own
+            .clone()
+            .skip(1)
+            .take(n - 2)
+            .any(|t| skeleton(split_edges(tokens[t]).1) == "thi");
         for (i, t) in own.clone().enumerate() {
-            let part = name_part(i, n);
+            let mut part = name_part(i, n);
+            if part == 2 && female {
+                part = 3;
+            }
             let s = &mut self.slots[t];
             s.cut_before = true;
             s.name_part = Some(part as u8);
@@ -1450,6 +1506,17 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn codes_and_apostrophe_names() {
+        assert!(super::is_letter_digit_code("A03"));
+        assert!(!super::is_letter_digit_code("s6"));
+        assert!(!super::is_letter_digit_code("D6ng"));
+        assert!(super::is_apostrophe_name("K'Nàng"));
+        assert!(super::is_apostrophe_name("M’gar"));
+        assert!(!super::is_apostrophe_name("n'"));
+        assert!(!super::is_apostrophe_name("o'i"));
+    }
+
     #[test]
     fn quarters_read_in_figures_become_roman() {
         assert_eq!(

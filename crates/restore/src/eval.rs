@@ -238,6 +238,15 @@ fn eval_dir(repo_root: &Path) -> Option<PathBuf> {
 /// `fixtures/eval/` and `fixtures/dev/`): English-model OCR, marks stripped, truth as input,
 /// Vietnamese-model OCR.
 pub fn eval_fixture_dir(r: &Restorer, dir: &Path) -> Result<Vec<Row>, RestoreError> {
+    eval_fixture_dir_as(r, dir, "eval")
+}
+
+/// [`eval_fixture_dir`] with the rows named `{label} eng OCR`, `{label} marks stripped`...
+pub fn eval_fixture_dir_as(
+    r: &Restorer,
+    dir: &Path,
+    label: &str,
+) -> Result<Vec<Row>, RestoreError> {
     let mut rows = Vec::new();
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| RestoreError::io(dir, e))?
@@ -267,14 +276,14 @@ pub fn eval_fixture_dir(r: &Restorer, dir: &Path) -> Result<Vec<Row>, RestoreErr
         }
     }
     if !eng.is_empty() {
-        rows.push(eval_pairs(r, "eval eng OCR", &eng));
+        rows.push(eval_pairs(r, &format!("{label} eng OCR"), &eng));
     }
     if !stripped.is_empty() {
-        rows.push(eval_pairs(r, "eval marks stripped", &stripped));
-        rows.push(eval_pairs(r, "eval truth as input", &truths));
+        rows.push(eval_pairs(r, &format!("{label} marks stripped"), &stripped));
+        rows.push(eval_pairs(r, &format!("{label} truth as input"), &truths));
     }
     if !vie.is_empty() {
-        rows.push(eval_pairs(r, "eval vie OCR", &vie));
+        rows.push(eval_pairs(r, &format!("{label} vie OCR"), &vie));
     }
     Ok(rows)
 }
@@ -311,6 +320,12 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
     if let Some(dir) = eval_dir(repo_root) {
         rows.extend(eval_fixture_dir(&r, &dir)?);
     }
+    // (c) excerpts of whole documents of shared/corpora/legal held out of every count
+    // (fixtures/heldout, made by `fixtures/eval/make.py --heldout`)
+    let held = repo_root.join("fixtures/heldout");
+    if held.is_dir() {
+        rows.extend(eval_fixture_dir_as(&r, &held, "new docs")?);
+    }
     if rows.is_empty() {
         return Err(RestoreError::Eval {
             path: repo_root.to_path_buf(),
@@ -328,7 +343,7 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
     w(
         out,
         format!(
-            "{:<22} {:>5} {:>7} {:>8} {:>9} {:>10}\n",
+            "{:<24} {:>5} {:>7} {:>8} {:>9} {:>10}\n",
             "set", "files", "tokens", "raw acc", "restored", "unchanged"
         ),
     )?;
@@ -336,7 +351,7 @@ pub fn run_eval(repo_root: &Path, out: &mut dyn Write) -> Result<Vec<Row>, Resto
         w(
             out,
             format!(
-                "{:<22} {:>5} {:>7} {:>8.4} {:>9.4} {:>10.4}\n",
+                "{:<24} {:>5} {:>7} {:>8.4} {:>9.4} {:>10.4}\n",
                 row.set,
                 row.files,
                 row.raw.tokens,

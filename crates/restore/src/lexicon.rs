@@ -25,7 +25,7 @@ use std::path::Path;
 /// Magic bytes at the start of a compiled dictionary.
 pub const MAGIC: &[u8; 10] = b"VANBANDICT";
 /// Version of the blob layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// Integer cost units per nat (natural-log unit) of probability.
 pub const COST_SCALE: f32 = 100.0;
 
@@ -91,8 +91,12 @@ pub struct Dict {
     /// Back-off cost per stored bigram context (same order as `bi_next`) for unseen trigrams.
     pub tri_backoff: Vec<u16>,
     /// Per syllable, the cost of it as a person's surname, middle syllable and given name
-    /// (`person_names.tsv`, smoothed: a syllable never seen in a name costs the floor).
-    pub person: Vec<[u16; 3]>,
+    /// (`person_names.tsv`, smoothed: a syllable never seen in a name costs the floor), and as
+    /// the given name of a name whose middle syllable is `Thị` (a woman's name).
+    pub person: Vec<[u16; 4]>,
+    /// Place names of the gazetteer as printed (`names.tsv` kinds `province`, `district`,
+    /// `ward`: `Ea Tul`, `Cư M'gar`), sorted and deduplicated.
+    pub places: Vec<String>,
 }
 
 fn cost(p: f64) -> u16 {
@@ -278,10 +282,16 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         }
         Ok(())
     })?;
+    let mut places: Vec<String> = Vec::new();
     each_row(data_dir, "names.tsv", |f, _| {
         add_word(f[0], true);
+        if matches!(f.get(1).copied(), Some("province" | "district" | "ward")) {
+            places.push(normalize_word(f[0]).replace('’', "'"));
+        }
         Ok(())
     })?;
+    places.sort_unstable();
+    places.dedup();
     for &(a, b) in word_pairs.keys() {
         pairs.push((a, b, 0));
     }
@@ -436,30 +446,33 @@ pub fn compile_dict(data_dir: &Path) -> Result<Dict, RestoreError> {
         tri_cost,
         tri_backoff,
         person,
+        places,
     })
 }
 
-/// Reads `person_names.tsv` (`syllable⇥surname⇥middle⇥given`, counts of distinct names) into
-/// smoothed costs per syllable id: -ln((count + ½) / (total + ½·syllables)).
+/// Reads `person_names.tsv` (`syllable⇥surname⇥middle⇥given[⇥given after Thị]`, counts of
+/// distinct names) into smoothed costs per syllable id: -ln((count + ½) / (total + ½·syllables)).
 fn read_persons(
     dir: &Path,
     ids: &HashMap<String, u32>,
     n: usize,
-) -> Result<Vec<[u16; 3]>, RestoreError> {
-    let mut counts = vec![[0u64; 3]; n];
+) -> Result<Vec<[u16; 4]>, RestoreError> {
+    let mut counts = vec![[0u64; 4]; n];
     each_row(dir, "person_names.tsv", |f, _| {
         if f.len() < 4 {
             return Err("expected syllable, surname, middle and given counts".into());
         }
         if let Some(&id) = ids.get(&normalize_word(f[0]).to_lowercase()) {
             for (k, c) in counts[id as usize].iter_mut().enumerate() {
-                *c += count_field(f.get(k + 1))?;
+                if k < 3 || f.len() > 4 {
+                    *c += count_field(f.get(k + 1))?;
+                }
             }
         }
         Ok(())
     })?;
-    let mut out = vec![[0u16; 3]; n];
-    for k in 0..3 {
+    let mut out = vec![[0u16; 4]; n];
+    for k in 0..4 {
         let total: u64 = counts.iter().map(|c| c[k]).sum();
         let denom = total as f64 + 0.5 * n as f64;
         for (o, c) in out.iter_mut().zip(&counts) {

@@ -154,6 +154,7 @@ impl Restorer {
             let (read, _, _) = self.decode(&refs, own_pieces, |_, _| None::<()>);
             spread_rebroken(&all, own, &glued, read)
         };
+        read_places(&self.model, &all, before.len(), &mut out);
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
         }
@@ -543,6 +544,206 @@ fn rebuild(line: &str, spans: &[(usize, usize)], restored: &[Token]) -> String {
     }
     out.push_str(&line[prev..]);
     out
+}
+
+/// Skeletons of the words that announce a place name (`xã Ea Tul`, `thị trấn Phù Mỹ`), with
+/// how they are written.
+const UNIT_WORDS: [(&[&str], &[&str]); 9] = [
+    (&["thi", "tran"], &["thị", "trấn"]),
+    (&["thi", "xa"], &["thị", "xã"]),
+    (&["thanh", "pho"], &["thành", "phố"]),
+    (&["dac", "khu"], &["đặc", "khu"]),
+    (&["xa"], &["xã"]),
+    (&["phuong"], &["phường"]),
+    (&["huyen"], &["huyện"]),
+    (&["quan"], &["quận"]),
+    (&["tinh"], &["tỉnh"]),
+];
+
+/// The letters of a token (edge punctuation off), lowercase skeleton, `’` as `'`.
+fn token_skeleton(tok: &str) -> String {
+    let (_, core, _) = text::split_edges(tok);
+    text::skeleton(&text::normalize_word(core).replace('’', "'"))
+}
+
+/// Reads a name after a word that announces a place (`xã`, `phường`, `thị trấn`, `huyện`,
+/// `quận`, `tỉnh`, `thành phố`, `đặc khu`) against the gazetteer: when the capitalised tokens
+/// that follow spell (without marks) a place name of the gazetteer, they are written as the
+/// gazetteer writes it — as given when that is one of its forms (correct text stays), else as
+/// read when the reading is one, else the form the language model likes best. `all` are the
+/// raw tokens (context included), `out` the readings of `all[own_start..]`'s own tokens.
+fn read_places(m: &Model, all: &[&str], own_start: usize, out: &mut [Token]) {
+    if m.places.is_empty() {
+        return;
+    }
+    let own_end = own_start + out.len();
+    let skel: Vec<String> = all.iter().map(|t| token_skeleton(t)).collect();
+    let mut i = 0;
+    // the start of the next name of a list (`xã Đạ Sar, Đạ Nhim và Đạ Chais`)
+    let mut listed: Option<usize> = None;
+    while i < own_end {
+        let (unit_sk, unit_form, start): (&[&str], &[&str], usize) = match listed.take() {
+            Some(next) => (&[], &[], next),
+            None => {
+                let unit = UNIT_WORDS.iter().find(|(sk, _)| {
+                    i + sk.len() <= all.len()
+                        && sk.iter().enumerate().all(|(k, s)| skel[i + k] == *s)
+                });
+                let Some(&(unit_sk, unit_form)) = unit else {
+                    i += 1;
+                    continue;
+                };
+                (unit_sk, unit_form, i + unit_sk.len())
+            }
+        };
+        // the unit word must not end in punctuation (`xã.`): then no name follows it
+        let (_, _, trail) = text::split_edges(all[start - 1]);
+        // (a list that does not go on is read again from where it stopped, for a unit word)
+        let next = if unit_sk.is_empty() { start } else { i + 1 };
+        if (!unit_sk.is_empty() && !trail.is_empty()) || start >= own_end {
+            i = next;
+            continue;
+        }
+        let mut done = false;
+        for k in (1..=m.place_len.min(all.len() - start)).rev() {
+            let span = start..start + k;
+            // capitalised tokens, no punctuation inside the name (only after its last token)
+            let ok = span.clone().all(|j| {
+                let (lead, core, trail) = text::split_edges(all[j]);
+                core.chars().next().is_some_and(char::is_uppercase)
+                    && lead.is_empty()
+                    && (trail.is_empty() || j + 1 == span.end)
+            });
+            if !ok {
+                continue;
+            }
+            let key = skel[span.clone()].join(" ");
+            let Some(forms) = m.places.get(&key) else {
+                continue;
+            };
+            // a one-syllable name only when the gazetteer has one form of it
+            if k == 1 && forms.len() > 1 {
+                break;
+            }
+            let as_given: Vec<String> = span
+                .clone()
+                .map(|j| text::normalize_word(text::split_edges(all[j]).1).replace('’', "'"))
+                .collect();
+            let as_read: Vec<String> = span
+                .clone()
+                .map(|j| {
+                    if j < own_start || j >= own_end {
+                        String::new()
+                    } else {
+                        let t = &out[j - own_start].text;
+                        text::normalize_word(text::split_edges(t).1).replace('’', "'")
+                    }
+                })
+                .collect();
+            let same = |a: &[String], b: &[String]| {
+                a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
+            };
+            let pick = forms
+                .iter()
+                .find(|f| same(f, &as_given))
+                .or_else(|| forms.iter().find(|f| same(f, &as_read)))
+                .or_else(|| {
+                    forms.iter().min_by_key(|f| {
+                        let ids: Option<Vec<u32>> = f
+                            .iter()
+                            .map(|w| m.ids.get(&w.to_lowercase()).copied())
+                            .collect();
+                        let lm = ids.map_or(i32::MAX, |ids| {
+                            ids.iter().enumerate().fold(0, |c, (n, &id)| {
+                                c + if n == 0 {
+                                    m.uni(id)
+                                } else {
+                                    m.bigram(ids[n - 1], id)
+                                }
+                            })
+                        });
+                        // (`Krông Búk` before the NSO's `KRông Búk`)
+                        let capitals = f
+                            .iter()
+                            .flat_map(|w| w.chars())
+                            .filter(|c| c.is_uppercase());
+                        (lm, capitals.count())
+                    })
+                });
+            let Some(pick) = pick else { break };
+            // a name of a list goes on after a comma or `và`
+            let (_, _, last_trail) = text::split_edges(all[span.end - 1]);
+            listed = if last_trail == "," {
+                Some(span.end)
+            } else if last_trail.is_empty() && skel.get(span.end).is_some_and(|w| w == "va") {
+                Some(span.end + 1)
+            } else {
+                None
+            }
+            .filter(|&n| n < all.len());
+            if same(pick, &as_given) {
+                // correct text: the name stays as given, the word before it as read
+                for (n, j) in span.clone().enumerate() {
+                    if j >= own_start && j < own_end {
+                        set_word(&mut out[j - own_start], all[j], &as_given[n]);
+                    }
+                }
+                i = span.end;
+                done = true;
+                break;
+            }
+            for (n, j) in span.clone().enumerate() {
+                if j >= own_start && j < own_end {
+                    set_word(&mut out[j - own_start], all[j], &pick[n]);
+                }
+            }
+            // the unit word itself, when it was given without marks (not `cơ quan`)
+            let unit_at = start - unit_sk.len();
+            let after_co = unit_at > 0 && skel[unit_at - 1] == "co";
+            for (n, j) in (unit_at..start).enumerate() {
+                if j >= own_start && !after_co && !text::has_marks(&all[j].to_lowercase()) {
+                    set_word(&mut out[j - own_start], all[j], unit_form[n]);
+                }
+            }
+            done = true;
+            i = span.end;
+            break;
+        }
+        if !done {
+            i = next;
+        }
+    }
+}
+
+/// Writes `word` into a token's reading, in the case of the raw token (all capitals stay
+/// capitals), with the raw token's edge punctuation.
+fn set_word(t: &mut Token, raw: &str, word: &str) {
+    if t.text.is_empty() || t.text.contains(' ') {
+        return;
+    }
+    let (lead, core, trail) = text::split_edges(raw);
+    let upper = core.chars().count() > 1 && core.chars().all(|c| !c.is_lowercase());
+    let w = if upper {
+        word.to_uppercase()
+    } else if core.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = word.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    } else {
+        word.to_string()
+    };
+    let new = format!("{lead}{w}{trail}");
+    if new != t.text {
+        t.text = new;
+        t.changed = t.text != t.raw;
+        if t.changed {
+            t.conf = t.conf.max(0.9);
+            t.uncertain = false;
+        }
+    }
 }
 
 /// Compiles the TSV files of `data_dir` and writes the blob to `out` (atomically).

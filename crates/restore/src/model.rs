@@ -79,7 +79,7 @@ pub struct Model {
     /// Id of `<abbr>` (any acronym).
     pub abbr_id: u32,
     /// Per part of a person's name, the cost of a syllable never seen there.
-    person_floor: [i32; 3],
+    person_floor: [i32; 4],
     /// Syllable pairs inside known names.
     pub names: FxSet<u64>,
     /// Stored word pairs: cost and the back-off of the triples they start.
@@ -93,6 +93,11 @@ pub struct Model {
     /// Clerk-confirmed phrases of several syllables (names such as `Sơn Tịnh`): the skeleton of
     /// each syllable and the syllables as confirmed, longest first.
     pub user_phrases: Vec<(Vec<String>, Vec<String>)>,
+    /// Gazetteer place names by the skeletons of their syllables (`ea tul` → `Ea Tul`): every
+    /// marked form of that skeleton, as printed.
+    pub places: FxMap<String, Vec<Vec<String>>>,
+    /// Most syllables of a place name.
+    pub place_len: usize,
 }
 
 impl Model {
@@ -130,7 +135,7 @@ impl Model {
         }
         let num_id = ids.get("<num>").copied().unwrap_or(0);
         let abbr_id = ids.get("<abbr>").copied().unwrap_or(num_id);
-        let mut person_floor = [0i32; 3];
+        let mut person_floor = [0i32; 4];
         for costs in &dict.person {
             for (f, &c) in person_floor.iter_mut().zip(costs) {
                 *f = (*f).max(i32::from(c));
@@ -162,6 +167,18 @@ impl Model {
                 .collect::<Vec<_>>()
                 .into_iter(),
         );
+        let mut places: FxMap<String, Vec<Vec<String>>> = FxMap::default();
+        let mut place_len = 0;
+        for p in &dict.places {
+            let syls: Vec<String> = p.split_whitespace().map(str::to_string).collect();
+            place_len = place_len.max(syls.len());
+            let key = syls
+                .iter()
+                .map(|w| crate::text::skeleton(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            places.entry(key).or_default().push(syls);
+        }
         static MODELS: AtomicU64 = AtomicU64::new(1);
         Model {
             uid: MODELS.fetch_add(1, Ordering::Relaxed),
@@ -182,6 +199,8 @@ impl Model {
             user: HashMap::new(),
             user_skel: HashMap::new(),
             user_phrases: Vec::new(),
+            places,
+            place_len,
         }
     }
 
@@ -227,8 +246,8 @@ impl Model {
         i32::from(self.dict.uni[id as usize])
     }
 
-    /// Cost of syllable `id` as a person's surname (`part` 0), middle syllable (1) or given
-    /// name (2).
+    /// Cost of syllable `id` as a person's surname (`part` 0), middle syllable (1), given
+    /// name (2) or given name after the middle name `Thị` (3).
     #[inline]
     pub fn person(&self, id: u32, part: usize) -> i32 {
         i32::from(self.dict.person[id as usize][part])

@@ -561,3 +561,51 @@ fn letters_no_syllable_is_made_of_are_damage_not_a_word() {
         "đăng ký website online"
     );
 }
+
+#[test]
+fn place_names_are_read_against_the_gazetteer() {
+    let r = full();
+    assert_eq!(
+        r.restore_text("thanh xa moi co ten goi la xa Ea Tul"),
+        "thành xã mới có tên gọi là xã Ea Tul"
+    );
+    assert_eq!(
+        r.restore_text("UY BAN NHAN DAN TINH DAK LAK"),
+        "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
+    );
+    assert_eq!(
+        r.restore_text("xa Ia Grai, huyen Cu M'gar, xa Krong Buk"),
+        "xã Ia Grai, huyện Cư M'gar, xã Krông Búk"
+    );
+    // the names of a list after one `xã`
+    assert_eq!(
+        r.restore_text("cac xa Da Sar, Da Nhim va Da Chais thanh xa moi"),
+        "các xã Đạ Sar, Đạ Nhim và Đạ Chais thành xã mới"
+    );
+    // `cơ quan` before a capitalised line is no district
+    assert_eq!(r.restore_text("CO QUAN THANH TRA"), "CƠ QUAN THANH TRA");
+}
+
+#[test]
+fn correctly_marked_names_and_codes_are_kept() {
+    let r = full();
+    for line in [
+        "thành xã mới có tên gọi là xã Ea M'nang, xã Ea Wy và xã Ia Grai",
+        "Sắp xếp các xã Đạ Sar, Đạ Nhim và Đạ Chais thành xã mới",
+        "và xã Đạ K'Nàng thành xã mới có tên gọi là xã D'Ran.",
+        "Bộ Công an (Cục A03 - để b/c)",
+        "các xã Đông Thanh, Mê Linh, Gia Lâm thành xã mới",
+    ] {
+        assert_eq!(r.restore_text(line), line);
+    }
+}
+
+#[test]
+fn a_womans_given_name_follows_thi() {
+    let r = full();
+    assert_eq!(
+        r.restore_text("Nguyen Thi Bich Dung"),
+        "Nguyễn Thị Bích Dung"
+    );
+    assert_eq!(r.restore_text("Nguyen Van Dung"), "Nguyễn Văn Dũng");
+}

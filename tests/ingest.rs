@@ -308,7 +308,6 @@ fn bad_inputs_fail_one_by_one_and_the_batch_completes() {
         ("corrupt.pdf", "damaged"),
         ("empty.pdf", "empty"),
         ("encrypted.pdf", "password"),
-        ("not-a-pdf.pdf", "not a PDF"),
     ];
     assert_eq!(failures.len(), expect.len(), "{failures:?}");
     for (name, why) in expect {
@@ -327,9 +326,15 @@ fn bad_inputs_fail_one_by_one_and_the_batch_completes() {
             .join(format!("bad/{}.json", name.trim_end_matches(".pdf")))
             .exists());
     }
+    // A file is what its bytes say (issue 11): a PNG named `.pdf` is read as a PNG, with a warning.
+    assert!(
+        stderr.contains("not-a-pdf.pdf: named as a PDF file but its content is a PNG image"),
+        "no warning for the misnamed image"
+    );
+    assert!(out.join("bad/not-a-pdf.json").exists());
     let summary = read_json(&out.join("summary.json"));
-    assert_eq!(summary["failed"], 4);
-    assert_eq!(summary["converted"], 7);
+    assert_eq!(summary["failed"], 3);
+    assert_eq!(summary["converted"], 8);
     assert!(summary["pages"].as_u64().unwrap() >= 9);
     assert!(summary["seconds"].as_f64().unwrap() > 0.0);
     let index = read(&out.join("index.html"));
@@ -358,7 +363,8 @@ fn every_output_validates_against_the_published_schema() {
         assert_eq!(doc["schema_version"], "2.0");
         n += 1;
     }
-    assert_eq!(n, 7);
+    // Seven fixtures and the PNG named `.pdf`, read as what it is.
+    assert_eq!(n, 8);
 }
 
 #[test]

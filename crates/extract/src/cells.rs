@@ -123,8 +123,16 @@ where
 {
     fn read_cell(&mut self, image: &GrayImage, cell: &GridCell, hint: CellHint) -> Vec<Line> {
         self.cells += 1;
-        let crop = CellCrop::new(image, cell.region);
-        let mode = if hint.text_lines >= 2 {
+        let mut crop = CellCrop::new(image, cell.region);
+        let mut one_line = false;
+        if hint.numbering {
+            // An item number at the top of a tall merged cell: read it alone.
+            if let Some(first) = crop.first_line() {
+                crop = first;
+                one_line = true;
+            }
+        }
+        let mode = if hint.text_lines >= 2 && !one_line {
             CellMode::Block
         } else {
             CellMode::Line

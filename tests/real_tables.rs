@@ -7,6 +7,7 @@
 //! The scan is not part of the project; without `../shared/real` the test says so and passes.
 //! Run: `cargo test --release -p vanban --test real_tables -- --nocapture`.
 
+#[allow(unused_imports)]
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -88,5 +89,7 @@ fn real_appendix_table_cells_and_item_numbers() {
     );
     let pages: Vec<u32> = (first..first + 6).collect();
     assert_eq!(table.pages, pages, "the table runs over the six pages");
-    assert!(s.accuracy() >= 0.0, "cell token accuracy {:.4}", s.accuracy());
+    // Measured 0.9915 (11 errors in 1289 tokens), STT 4 of 5 exact (`1` for `1.`).
+    assert!(s.accuracy() >= 0.98, "cell token accuracy {:.4}", s.accuracy());
+    assert!(s.stt_exact >= 4, "STT exact {}/{}", s.stt_exact, s.stt_total);
 }

@@ -414,10 +414,14 @@ pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
 /// - the ruling says so: the table is open at the foot of its page or at the top of the next
 ///   (the row has no rule where the page cut it), and the first row does not start with an item
 ///   number of its own; or
-/// - whatever the ruling, the text says so: the table numbers its rows (most first cells are item
-///   numbers), the last row before the break has one, the first row after it has an empty first
-///   cell and some text, and is not a total row (`Tổng cộng`, `Cộng`: those stand alone with an
-///   empty item number).
+/// - whatever the ruling, the text says so: the first row after the break has an empty first
+///   cell and some text, is not a total row (`Tổng cộng`, `Cộng`: those stand alone with an empty
+///   item number), and either
+///   - the table numbers its rows (most first cells are item numbers) and the last row before the
+///     break has one; but where the ruling is shut on both sides and the row fills every column
+///     nine in ten full rows fill (a deadline), it is a row of its own; or
+///   - it has text only where the last row has, and leaves empty a column that nine in ten full
+///     rows fill (Word closes a row cut by the page with a rule all the same).
 pub fn join_cut_tables(tables: Vec<(Table, Option<Cut>)>) -> Vec<Table> {
     let mut out = join(tables);
     for t in &mut out {
@@ -472,9 +476,34 @@ fn continues_row(prev: &Table, prev_cut: Option<Cut>, next: &Table, next_cut: Op
     let text_says = first_cell.is_empty()
         && first.iter().any(|c| !c.trim().is_empty())
         && !is_total_row(first);
+    // Ruled shut on both sides of the break, a row filling the column every row fills (the
+    // deadline) is a row of its own, whatever the item numbers say.
+    let closed = prev_cut.is_some_and(|c| !c.bottom) && next_cut.is_some_and(|c| !c.top);
     text_says
-        && ((numbers_its_rows(prev, 2) && is_stt(last_cell))
+        && ((numbers_its_rows(prev, 2) && is_stt(last_cell) && !(closed && own_row(prev, next)))
             || leaves_out_a_filled_column(prev, next))
+}
+
+/// True when the first body row of `next` fills every column that nine in ten of the full rows
+/// (three cells or more) of both tables fill, and there is such a column besides the first two.
+fn own_row(prev: &Table, next: &Table) -> bool {
+    let Some(first) = next.rows.first() else {
+        return false;
+    };
+    let filled = |r: &[String], c: usize| r.get(c).is_some_and(|s| !s.trim().is_empty());
+    let full: Vec<&Vec<String>> = prev
+        .rows
+        .iter()
+        .chain(next.rows.iter().skip(1))
+        .filter(|r| (0..r.len()).filter(|&c| filled(r, c)).count() >= 3)
+        .collect();
+    if full.len() < 3 {
+        return false;
+    }
+    let always: Vec<usize> = (2..first.len())
+        .filter(|&c| full.iter().filter(|r| filled(r, c)).count() * 10 >= full.len() * 9)
+        .collect();
+    !always.is_empty() && always.iter().all(|&c| filled(first, c))
 }
 
 /// True when the first body row of `next` reads as the rest of `prev`'s last row: it has text only
@@ -833,9 +862,13 @@ fn fix_dotted_numbers(t: &mut Table) {
         };
         let next = prev.as_deref().map(successors).unwrap_or_default();
         let mut fixed = text.to_string();
-        if !next.is_empty() && !next.iter().any(|n| n == text) {
+        let after = values[i + 1..].iter().flatten().next();
+        // A number the next one follows stands: the item before it may be the one misread or
+        // lost (`1`, ``, `3.`, `4.`: `3.` stays).
+        let followed = is_stt(text)
+            && after.is_some_and(|a| successors(text).iter().any(|n| n == a));
+        if !next.is_empty() && !next.iter().any(|n| n == text) && !followed {
             let max = if is_stt(text) { 1 } else { 2 };
-            let after = values[i + 1..].iter().flatten().next();
             if let Some(cand) = near_fitting(text, &next, max, after) {
                 fixed = cand;
             }
@@ -851,6 +884,32 @@ fn fix_dotted_numbers(t: &mut Table) {
         }
         if is_stt(&fixed) {
             prev = Some(fixed);
+        }
+    }
+    // One style of top-level number: when most are written `1.`, a `1` (its dot lost to OCR)
+    // becomes `1.` too.
+    let top: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| {
+            t.rows[i].first().is_some_and(|c| {
+                let c = c.trim().trim_end_matches('.');
+                !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit())
+            })
+        })
+        .collect();
+    let dotted = top.iter().filter(|&&i| t.rows[i][0].trim().ends_with('.')).count();
+    if top.len() >= 3 && dotted * 3 >= top.len() * 2 {
+        for &i in &top {
+            let have = t.rows[i][0].trim().to_string();
+            if have.ends_with('.') {
+                continue;
+            }
+            let want = format!("{have}.");
+            t.rows[i][0] = want.clone();
+            let r = body_row0 + i as u32;
+            if let Some(c) = t.cells.iter_mut().find(|c| c.row == r && c.col == 0) {
+                c.text = want;
+                c.conf = c.conf.min(0.5);
+            }
         }
     }
 }

@@ -148,7 +148,8 @@ pub fn score_table(
                 s.stt_total += 1;
                 s.stt_exact += usize::from(wc.trim() == rc.trim());
             }
-            if e > 0 || (wc.is_empty() && !rc.trim().is_empty()) {
+            let stt_off = body && j == 0 && !wc.is_empty() && wc.trim() != rc.trim();
+            if e > 0 || stt_off || (wc.is_empty() && !rc.trim().is_empty()) {
                 s.diffs.push((i, j, rc.to_string(), wc.clone()));
             }
         }

@@ -598,8 +598,8 @@ fn join_text(text: &mut String, more: &str) {
     text.push_str(more);
 }
 
-/// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`, and each with a
-/// trailing dot: `2.`); empty when `prev` is not a dotted number.
+/// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`; after `1.` each
+/// with a trailing dot too: `2.`); empty when `prev` is not a dotted number.
 fn successors(prev: &str) -> Vec<String> {
     let parts: Option<Vec<u32>> = prev
         .trim_end_matches('.')
@@ -619,9 +619,12 @@ fn successors(prev: &str) -> Vec<String> {
         next[level - 1] = next[level - 1].saturating_add(1);
         out.push(show(&next));
     }
-    // Each with a trailing dot too (`1.` → `2.`, `1.1`): tables write `1.` and `1.1` alike.
-    let dotted: Vec<String> = out.iter().map(|n| format!("{n}.")).collect();
-    out.extend(dotted);
+    // After a number written with a trailing dot, each with the dot too (`1.` → `2.`, `1.1`):
+    // tables write `1.` and `1.1` alike.
+    if prev.ends_with('.') {
+        let dotted: Vec<String> = out.iter().map(|n| format!("{n}.")).collect();
+        out.extend(dotted);
+    }
     out
 }
 

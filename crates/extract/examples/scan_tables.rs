@@ -112,6 +112,17 @@ fn main() {
         let t0 = Instant::now();
         let grids = find_grids(&img);
         grid_time += t0.elapsed();
+        if std::env::var_os("GRID_DEBUG").is_some() {
+            for g in &grids {
+                eprintln!("{p}: grid xs {:?} ys {:?} cut {:?}", g.xs, g.ys, g.cut);
+                for c in &g.cells {
+                    eprintln!(
+                        "  cell r{} c{} span {}x{} {:?}",
+                        c.row, c.col, c.row_span, c.col_span, c.region
+                    );
+                }
+            }
+        }
         let t0 = Instant::now();
         let mut reader = OcrCells::new(
             |crop: &GrayImage, mode, whitelist, scale| {

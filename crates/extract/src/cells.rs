@@ -123,8 +123,16 @@ where
 {
     fn read_cell(&mut self, image: &GrayImage, cell: &GridCell, hint: CellHint) -> Vec<Line> {
         self.cells += 1;
-        let crop = CellCrop::new(image, cell.region);
-        let mode = if hint.text_lines >= 2 {
+        let mut crop = CellCrop::new(image, cell.region);
+        let mut one_line = false;
+        if hint.numbering {
+            // An item number at the top of a tall merged cell: read it alone.
+            if let Some(first) = crop.first_line() {
+                crop = first;
+                one_line = true;
+            }
+        }
+        let mode = if hint.text_lines >= 2 && !one_line {
             CellMode::Block
         } else {
             CellMode::Line
@@ -162,6 +170,15 @@ where
         }
         let mut numbered = false;
         if hint.numbering {
+            // `1,` is `1.` with its dot read as a comma (the whitelist read below would drop it).
+            for w in lines.iter_mut().flat_map(|l| &mut l.words) {
+                let t = w.raw.trim_end_matches(',');
+                if t.len() < w.raw.len() && !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+                    let fixed = format!("{t}.");
+                    w.text = fixed.clone();
+                    w.raw = fixed;
+                }
+            }
             let text = joined(&lines);
             // A header word (`STT`, `TT`) on the first row: letters only, not all of them digit
             // look-alikes.
@@ -269,6 +286,20 @@ mod tests {
         let calls = calls.borrow();
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[1].1.as_deref(), Some(NUMBERING_CHARS));
+    }
+
+    #[test]
+    fn an_item_number_with_its_dot_read_as_a_comma_keeps_the_dot() {
+        let img = GrayImage::from_pixel(400, 400, image::Luma([255]));
+        let mut r = OcrCells::new(
+            |_: &GrayImage, _, _: Option<&str>, _| Ok::<_, ()>(line(&["1,"])),
+            |_: &mut [Line]| panic!("item numbers are not restored"),
+        );
+        let hint = CellHint {
+            text_lines: 1,
+            numbering: true,
+        };
+        assert_eq!(r.read_cell(&img, &cell(), hint)[0].words[0].raw, "1.");
     }
 
     #[test]

@@ -269,6 +269,13 @@ fn components(runs: &[Vec<(u32, u32)>]) -> Vec<(u32, u32, u32, u32)> {
     v
 }
 
+/// The scan's resolution as the page's size says: its short side is A4's 8.27 in (a landscape
+/// page's width is the long side).
+pub(crate) fn page_dpi(image: &GrayImage) -> f32 {
+    let (w, h) = image.dimensions();
+    (w.min(h) as f32 / 8.27).clamp(50.0, 1200.0)
+}
+
 /// Finds the ruled tables of a page image and their grids.
 pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     let (w, h) = image.dimensions();
@@ -277,7 +284,8 @@ pub fn find_grids(image: &GrayImage) -> Vec<Grid> {
     }
     let t = threshold(image);
     let raw = image.as_raw();
-    // Scale from the page width (A4 is 8.27 in wide).
+    // Scale from the page width (A4 is 8.27 in wide; a landscape page's is taken so too, which
+    // keeps the strokes of letters on a 200 dpi landscape scan shorter than a rule).
     let dpi = (w as f32 / 8.27).clamp(50.0, 1200.0);
     let min_h = (w / 30).max(20);
     let min_v = ((dpi * 0.12) as u32).max(12);
@@ -464,14 +472,42 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, open: u32, image: &GrayImage) 
         .max()
         .unwrap_or(2);
     let pad = (thick / 2 + 3).min(tol * 2);
+    // The rule along row boundary `y` over the middle of columns c0..=c1, as found: on a skewed
+    // or uneven scan a rule stands a few pixels off the boundary's mean, and a fixed padding from
+    // the mean cuts the top of the first line of a cell below a higher rule.
+    // Rows of the image around `y` that are mostly dark between x0 and x1: the rule there.
+    let t = threshold(image);
+    let (iw, ih) = image.dimensions();
+    let rule_rows = |y: u32, x0: u32, x1: u32| -> Vec<u32> {
+        let (x0, x1) = (x0.min(iw), x1.min(iw));
+        if x1 <= x0 {
+            return Vec::new();
+        }
+        (y.saturating_sub(tol)..(y + tol + 1).min(ih))
+            .filter(|&yy| {
+                let row = &image.as_raw()[(yy * iw + x0) as usize..(yy * iw + x1) as usize];
+                row.iter().filter(|&&p| p < t).count() * 5 >= row.len() * 2
+            })
+            .collect()
+    };
     let cells = rects
         .into_iter()
         .map(|(r0, c0, r1, c1)| {
+            let (cx0, cx1) = (xs[c0] + pad, xs[c1 + 1].saturating_sub(pad));
+            // Just inside the rules where they are over this cell (never further in than the
+            // padding from the boundary's mean).
+            let top = rule_rows(ys[r0], cx0, cx1)
+                .last()
+                .map_or(ys[r0] + pad, |&y| (y + 2).min(ys[r0] + pad));
+            let bottom = rule_rows(ys[r1 + 1], cx0, cx1).first().map_or(
+                ys[r1 + 1].saturating_sub(pad),
+                |&y| y.saturating_sub(2).max(ys[r1 + 1].saturating_sub(pad)),
+            );
             let b = BBox {
                 x0: xs[c0] + pad,
-                y0: ys[r0] + pad,
+                y0: top,
                 x1: xs[c1 + 1].saturating_sub(pad).max(xs[c0] + pad + 1),
-                y1: ys[r1 + 1].saturating_sub(pad).max(ys[r0] + pad + 1),
+                y1: bottom.max(top + 1),
             };
             GridCell {
                 row: r0 as u32,
@@ -564,7 +600,10 @@ fn ink(image: &GrayImage, b: BBox, t: u8) -> f32 {
 }
 
 /// Text lines in a region: bands of rows holding ink, gaps of up to `dpi / 40` rows bridged (a
-/// diacritic above its letters), bands shorter than `dpi / 25` rows dropped (specks).
+/// diacritic above its letters), bands shorter than `dpi / 25` rows dropped (specks). A band taller
+/// than a line counts as the lines it holds, a line taken as `dpi / 5` rows (13 pt type set
+/// solid): on a bilevel scan at 200 dpi the diacritics of one line touch the descenders of the
+/// line above, and a paragraph of five lines is one band.
 fn text_bands(image: &GrayImage, b: BBox, t: u8, dpi: f32) -> u32 {
     let (w, _) = image.dimensions();
     let raw = image.as_raw();
@@ -572,9 +611,11 @@ fn text_bands(image: &GrayImage, b: BBox, t: u8, dpi: f32) -> u32 {
     let min_band = (dpi / 25.0) as u32;
     let min_dark = 3usize;
     let (mut bands, mut start, mut last) = (0u32, None::<u32>, 0u32);
+    let line = (dpi / 5.0).max(1.0);
     let close = |s: u32, e: u32, bands: &mut u32| {
-        if e + 1 - s >= min_band {
-            *bands += 1;
+        let h = e + 1 - s;
+        if h >= min_band {
+            *bands += ((h as f32 / line).round() as u32).max(1);
         }
     };
     for y in b.y0..b.y1 {
@@ -598,6 +639,24 @@ fn text_bands(image: &GrayImage, b: BBox, t: u8, dpi: f32) -> u32 {
         close(s, last, &mut bands);
     }
     bands
+}
+
+/// True for what OCR makes of a seal, a signature or specks rather than of print: unsure
+/// (mean confidence under 0.6) and mostly scraps (fewer than half of the words with two letters
+/// or more, or two digits: `2 ở ‡ và ⁄4`).
+fn is_noise(words: &[Word]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let mean = words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32;
+    let wordy = words
+        .iter()
+        .filter(|w| {
+            w.raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                || w.raw.chars().filter(char::is_ascii_digit).count() >= 2
+        })
+        .count();
+    mean < 0.6 && wordy * 2 < words.len()
 }
 
 /// True for an STT value: `1`, `1.1`, `1.4.1`, `I`, `II.`, `a`.
@@ -654,7 +713,7 @@ pub fn read_grids(
         return Vec::new();
     }
     let t = threshold(image);
-    let dpi = (image.width() as f32 / 8.27).clamp(50.0, 1200.0);
+    let dpi = page_dpi(image);
     let mut out = Vec::with_capacity(grids.len());
     for g in grids {
         let (Some(ncols), Some(nrows)) = (g.xs.len().checked_sub(1), g.ys.len().checked_sub(1))
@@ -671,7 +730,11 @@ pub fn read_grids(
         // How many of a row's words come from its first column.
         let mut first_words: Vec<usize> = vec![0; nrows];
         for gc in &g.cells {
-            let lines = if ink(image, gc.region, t) < 0.002 {
+            // Empty: next to no ink. A share of the area alone would pass over the `1.` of a
+            // tall merged item-number cell, so a few letters' worth of ink always counts.
+            let share = ink(image, gc.region, t);
+            let dark = share * gc.region.width() as f32 * gc.region.height() as f32;
+            let lines = if share < 0.002 && dark < dpi * dpi / 1000.0 {
                 Vec::new()
             } else {
                 let hint = CellHint {
@@ -684,11 +747,18 @@ pub fn read_grids(
                     reader.read_cell(image, gc, hint)
                 }
             };
-            let words: Vec<Word> = lines
+            let mut words: Vec<Word> = lines
                 .into_iter()
                 .flat_map(|l| l.words)
                 .filter(|w| !w.text.trim().is_empty())
                 .collect();
+            // A seal or specks over an empty cell read as scraps: the cell is left empty, with
+            // no confidence, to say something there was not read.
+            let numbering = numbering_col && gc.col == 0 && gc.col_span == 1;
+            let noise = !numbering && is_noise(&words);
+            if noise {
+                words.clear();
+            }
             let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
             let conf = words
                 .iter()
@@ -701,7 +771,7 @@ pub fn read_grids(
                     }
                 })
                 .reduce(f32::min)
-                .unwrap_or(1.0);
+                .unwrap_or(if noise { 0.0 } else { 1.0 });
             cells.push(Cell {
                 row: gc.row,
                 col: gc.col,
@@ -866,6 +936,51 @@ impl CellCrop {
                 i64::from(region.y0) - i64::from(m) + i64::from(ink.y0),
             ),
         }
+    }
+
+    /// The crop's first text line alone, when what follows it stands well apart (a gap more than
+    /// twice the line's height): the `1.` at the top of a tall merged item-number cell, without a
+    /// speck or a stroke far below it that makes Tesseract's line mode read `|`. None otherwise.
+    pub fn first_line(&self) -> Option<CellCrop> {
+        let img = &self.image;
+        let t = threshold(img);
+        let (w, h) = img.dimensions();
+        let dark = |y: u32| (0..w).filter(|&x| img.get_pixel(x, y).0[0] < t).count() >= 2;
+        let rows: Vec<u32> = (0..h).filter(|&y| dark(y)).collect();
+        let (&y0, _) = rows.split_first()?;
+        // The first band: dark rows with gaps of up to 4 rows bridged.
+        let mut y1 = y0;
+        let mut next = None;
+        for &y in &rows[1..] {
+            if y > y1 + 5 {
+                next = Some(y);
+                break;
+            }
+            y1 = y;
+        }
+        let next = next?;
+        let band = y1 + 1 - y0;
+        if next - y1 <= 2 * band {
+            return None;
+        }
+        let m = Self::MARGIN;
+        let top = y0.saturating_sub(m);
+        let bottom = (y1 + 1 + m).min(h);
+        let cols: Vec<u32> = (0..w)
+            .filter(|&x| (y0..=y1).any(|y| img.get_pixel(x, y).0[0] < t))
+            .collect();
+        let (&x0, &x1) = (cols.first()?, cols.last()?);
+        let (left, right) = (x0.saturating_sub(m), (x1 + 1 + m).min(w));
+        let image =
+            image::imageops::crop_imm(img, left, top, right - left, bottom - top).to_image();
+        Some(CellCrop {
+            image,
+            region: self.region,
+            offset: (
+                self.offset.0 + i64::from(left),
+                self.offset.1 + i64::from(top),
+            ),
+        })
     }
 
     /// Moves boxes of words read on the crop to the page image's pixels (kept inside the region).
@@ -1240,6 +1355,11 @@ mod tests {
         rect(&mut img, 20, 110, 300, 140);
         rect(&mut img, 350, 200, 353, 203);
         assert_eq!(text_bands(&img, b, 128, 300.0), 2);
+        // Three lines whose diacritics touch the line above (a bilevel 200 dpi scan): one band of
+        // three lines' height.
+        let mut img = GrayImage::from_pixel(400, 300, Luma([240]));
+        rect(&mut img, 20, 40, 300, 160);
+        assert_eq!(text_bands(&img, b, 128, 200.0), 3);
     }
 
     #[test]

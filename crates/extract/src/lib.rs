@@ -14,6 +14,8 @@
 //!   before the page's OCR, [`read_grids`] with an [`OcrCells`] reader that OCRs each [`CellCrop`], and
 //!   [`insert_table_lines`] to put the table's text (row by row) into the page's lines.
 //! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
+//! - [`TableTruth`] reads the transcription of a few pages of a scanned table and [`score_table`]
+//!   measures a read table against it (cell token accuracy, item numbers exact).
 
 //!
 //! ```
@@ -51,6 +53,7 @@ mod signatures;
 mod stamps;
 mod tables;
 mod text;
+mod truth;
 
 pub use cells::{CellMode, OcrCells, NUMBERING_CHARS};
 pub use grid::{
@@ -65,3 +68,4 @@ pub use tables::{
     table_to_csv, write_table_csvs, ExtractError, HEADER_JOIN,
 };
 pub use text::{normalize, sentence_case, title_case_position};
+pub use truth::{score_table, CellScore, TableTruth};

@@ -414,10 +414,14 @@ pub fn join_tables(tables: Vec<Table>) -> Vec<Table> {
 /// - the ruling says so: the table is open at the foot of its page or at the top of the next
 ///   (the row has no rule where the page cut it), and the first row does not start with an item
 ///   number of its own; or
-/// - whatever the ruling, the text says so: the table numbers its rows (most first cells are item
-///   numbers), the last row before the break has one, the first row after it has an empty first
-///   cell and some text, and is not a total row (`Tổng cộng`, `Cộng`: those stand alone with an
-///   empty item number).
+/// - whatever the ruling, the text says so: the first row after the break has an empty first
+///   cell and some text, is not a total row (`Tổng cộng`, `Cộng`: those stand alone with an empty
+///   item number), and either
+///   - the table numbers its rows (most first cells are item numbers) and the last row before the
+///     break has one; but where the ruling is shut on both sides and the row fills every column
+///     nine in ten full rows fill (a deadline), it is a row of its own; or
+///   - it has text only where the last row has, and leaves empty a column that nine in ten full
+///     rows fill (Word closes a row cut by the page with a rule all the same).
 pub fn join_cut_tables(tables: Vec<(Table, Option<Cut>)>) -> Vec<Table> {
     let mut out = join(tables);
     for t in &mut out {
@@ -469,11 +473,66 @@ fn continues_row(prev: &Table, prev_cut: Option<Cut>, next: &Table, next_cut: Op
     if open {
         return !is_stt(first_cell) || last_cell.is_empty();
     }
-    numbers_its_rows(prev, 2)
-        && is_stt(last_cell)
-        && first_cell.is_empty()
+    let text_says = first_cell.is_empty()
         && first.iter().any(|c| !c.trim().is_empty())
-        && !is_total_row(first)
+        && !is_total_row(first);
+    // Ruled shut on both sides of the break, a row filling the column every row fills (the
+    // deadline) is a row of its own, whatever the item numbers say.
+    let closed = prev_cut.is_some_and(|c| !c.bottom) && next_cut.is_some_and(|c| !c.top);
+    text_says
+        && ((numbers_its_rows(prev, 2) && is_stt(last_cell) && !(closed && own_row(prev, next)))
+            || leaves_out_a_filled_column(prev, next))
+}
+
+/// True when the first body row of `next` fills every column that nine in ten of the full rows
+/// (three cells or more) of both tables fill, and there is such a column besides the first two.
+fn own_row(prev: &Table, next: &Table) -> bool {
+    let Some(first) = next.rows.first() else {
+        return false;
+    };
+    let filled = |r: &[String], c: usize| r.get(c).is_some_and(|s| !s.trim().is_empty());
+    let full: Vec<&Vec<String>> = prev
+        .rows
+        .iter()
+        .chain(next.rows.iter().skip(1))
+        .filter(|r| (0..r.len()).filter(|&c| filled(r, c)).count() >= 3)
+        .collect();
+    if full.len() < 3 {
+        return false;
+    }
+    let always: Vec<usize> = (2..first.len())
+        .filter(|&c| full.iter().filter(|r| filled(r, c)).count() * 10 >= full.len() * 9)
+        .collect();
+    !always.is_empty() && always.iter().all(|&c| filled(first, c))
+}
+
+/// True when the first body row of `next` reads as the rest of `prev`'s last row: it has text only
+/// in columns that row has text in, and leaves empty a column that every other row fills (three
+/// rows or more, one in ten may miss), as a deadline or a lead agency: a row of its own would
+/// have its own. Rows with text in fewer than three cells (section titles, rests of rows) are not
+/// counted.
+fn leaves_out_a_filled_column(prev: &Table, next: &Table) -> bool {
+    let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
+        return false;
+    };
+    let filled = |r: &[String], c: usize| r.get(c).is_some_and(|s| !s.trim().is_empty());
+    if (0..first.len()).any(|c| filled(first, c) && !filled(last, c)) {
+        return false;
+    }
+    // Rows with text in three cells or more (not section titles, not other rests of rows).
+    let others: Vec<&Vec<String>> = prev
+        .rows
+        .iter()
+        .chain(next.rows.iter().skip(1))
+        .filter(|r| (0..r.len()).filter(|&c| filled(r, c)).count() >= 3)
+        .collect();
+    if others.len() < 3 {
+        return false;
+    }
+    (1..first.len()).any(|c| {
+        let n = others.iter().filter(|r| filled(r, c)).count();
+        !filled(first, c) && filled(last, c) && n * 10 >= others.len() * 9
+    })
 }
 
 /// True for a total row: its first text is `Tổng cộng`, `Tổng số`, `Cộng` and the like.
@@ -539,8 +598,8 @@ fn join_text(text: &mut String, more: &str) {
     text.push_str(more);
 }
 
-/// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`); empty when
-/// `prev` is not a dotted number.
+/// The numbers that may follow item number `prev` (`1.2` → `1.3`, `1.2.1`, `2`; after `1.` each
+/// with a trailing dot too: `2.`); empty when `prev` is not a dotted number.
 fn successors(prev: &str) -> Vec<String> {
     let parts: Option<Vec<u32>> = prev
         .trim_end_matches('.')
@@ -551,7 +610,7 @@ fn successors(prev: &str) -> Vec<String> {
         return Vec::new();
     };
     let show = |p: &[u32]| p.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
-    let mut out = Vec::with_capacity(parts.len() + 1);
+    let mut out = Vec::with_capacity(2 * parts.len() + 2);
     let mut child = parts.clone();
     child.push(1);
     out.push(show(&child));
@@ -559,6 +618,12 @@ fn successors(prev: &str) -> Vec<String> {
         let mut next = parts[..level].to_vec();
         next[level - 1] = next[level - 1].saturating_add(1);
         out.push(show(&next));
+    }
+    // After a number written with a trailing dot, each with the dot too (`1.` → `2.`, `1.1`):
+    // tables write `1.` and `1.1` alike.
+    if prev.ends_with('.') {
+        let dotted: Vec<String> = out.iter().map(|n| format!("{n}.")).collect();
+        out.extend(dotted);
     }
     out
 }
@@ -596,8 +661,81 @@ fn number_like(text: &str) -> bool {
 /// numbers; values without a digit (`a`, `II`, section titles) are left alone by this step.
 /// Roman numbers of section rows are then put in sequence ([`fix_section_numbers`]).
 pub fn fix_item_numbers(t: &mut Table) {
+    fix_stroke_sections(t);
     fix_dotted_numbers(t);
     fix_section_numbers(t);
+}
+
+/// Section rows of a table: a first cell with text (no digit, or a Roman number), a title in
+/// the second, the rest empty (`I. | Hoàn thiện khuôn khổ pháp lý`).
+fn section_rows(t: &Table, digits: bool) -> Vec<usize> {
+    (0..t.rows.len())
+        .filter(|&i| {
+            let r = &t.rows[i];
+            r.len() >= 3
+                && r.first().is_some_and(|c| {
+                    !c.trim().is_empty()
+                        && (digits || !c.chars().any(|ch| ch.is_ascii_digit())
+                            || roman_value(c).is_some())
+                })
+                && r.get(1).is_some_and(|c| !c.trim().is_empty())
+                && r[2..].iter().all(|c| c.trim().is_empty())
+        })
+        .collect()
+}
+
+/// Puts right the Roman number of a section row read as strokes: a bold serif `I.` is often
+/// read `1.`, `II.` as `11.` or `1.1.`. In a table whose other rows are numbered with Arabic
+/// numbers, a section number written only with upright strokes (`1`, `l`, `I`, `|`, `!`) and
+/// dots, one to three strokes, and followed by items numbered again from `1`, is the Roman number
+/// of as many (`I.`, `II.`, `III.`; the dot kept).
+/// The cell's confidence is lowered to say it was put right.
+fn fix_stroke_sections(t: &mut Table) {
+    let sections = section_rows(t, true);
+    let arabic_items = (0..t.rows.len())
+        .filter(|i| !sections.contains(i))
+        .filter(|&i| {
+            t.rows[i]
+                .first()
+                .is_some_and(|c| is_stt(c) && c.chars().any(|ch| ch.is_ascii_digit()))
+        })
+        .count();
+    if arabic_items < 2 {
+        return;
+    }
+    let body_row0 = header_rows(t);
+    for i in sections {
+        let have = t.rows[i][0].trim().to_string();
+        let strokes = have
+            .chars()
+            .filter(|c| matches!(c, '1' | 'l' | 'I' | '|' | '!'))
+            .count();
+        let only = have
+            .chars()
+            .all(|c| matches!(c, '1' | 'l' | 'I' | '|' | '!' | '.'));
+        if !only || !(1..=3).contains(&strokes) || !have.chars().any(|c| c != 'I' && c != '.') {
+            continue;
+        }
+        // The items under it number again from 1 (or repeat the number it reads as): the
+        // section is not an item of theirs.
+        let next_item = (i + 1..t.rows.len())
+            .filter_map(|k| t.rows[k].first().map(|c| c.trim()))
+            .find(|c| !c.is_empty());
+        let restart = next_item.is_some_and(|n| {
+            let n = n.trim_end_matches('.');
+            n == "1" || n == have.trim_end_matches('.')
+        });
+        if !restart {
+            continue;
+        }
+        let want = roman(strokes as u32) + if have.ends_with('.') { "." } else { "" };
+        t.rows[i][0] = want.clone();
+        let r = body_row0 + i as u32;
+        if let Some(c) = t.cells.iter_mut().find(|c| c.row == r && c.col == 0) {
+            c.text = want;
+            c.conf = c.conf.min(0.5);
+        }
+    }
 }
 
 /// The value of a Roman number written the usual way (`I` to `XXXIX`), else None.
@@ -619,18 +757,7 @@ fn roman(n: u32) -> String {
 /// section number that is off that sequence, short and written only with letters that look like
 /// Roman digits (`H`, `l`, `1`, `|`), becomes the number of its place.
 fn fix_section_numbers(t: &mut Table) {
-    let sections: Vec<usize> = (0..t.rows.len())
-        .filter(|&i| {
-            let r = &t.rows[i];
-            r.len() >= 3
-                && r.first().is_some_and(|c| {
-                    !c.trim().is_empty() && !c.chars().any(|ch| ch.is_ascii_digit())
-                        || roman_value(c).is_some()
-                })
-                && r.get(1).is_some_and(|c| !c.trim().is_empty())
-                && r[2..].iter().all(|c| c.trim().is_empty())
-        })
-        .collect();
+    let sections = section_rows(t, false);
     let mut votes: std::collections::BTreeMap<i64, usize> = Default::default();
     for (pos, &i) in sections.iter().enumerate() {
         if let Some(v) = roman_value(&t.rows[i][0]) {
@@ -656,10 +783,10 @@ fn fix_section_numbers(t: &mut Table) {
         if !(1..40).contains(&want) {
             continue;
         }
-        let want = roman(want);
         let have = t.rows[i][0].trim().to_string();
-        let looks_roman = have.chars().count() <= 4
-            && fold(&have)
+        let want = roman(want) + if have.ends_with('.') { "." } else { "" };
+        let looks_roman = have.trim_end_matches('.').chars().count() <= 4
+            && fold(have.trim_end_matches('.'))
                 .chars()
                 .all(|c| matches!(c, 'i' | 'v' | 'x' | 'h' | 'l' | 'j' | '1' | '|' | '!' | 'o'));
         if have == want || !looks_roman || edit_distance(&have, &want) > 2 {
@@ -713,6 +840,23 @@ fn fix_dotted_numbers(t: &mut Table) {
             _ => None,
         }
     };
+    // The nearest of `next` to `v` (within `max`) after which `after` (the next item read, if
+    // any) is a number that may follow: `12` after `1.1` and before `1.3` is `1.2`, not `2`.
+    let near_fitting = |v: &str, next: &[String], max: usize, after: Option<&String>| {
+        let mut best: Vec<(usize, &String)> = next
+            .iter()
+            .map(|n| (edit_distance(v, n), n))
+            .filter(|(d, n)| {
+                *d <= max && after.map_or(true, |a| near(a, &successors(n), 1).is_some())
+            })
+            .collect();
+        best.sort();
+        match best.as_slice() {
+            [(_, n)] => Some((*n).clone()),
+            [(d0, n), (d1, _), ..] if d0 < d1 => Some((*n).clone()),
+            _ => None,
+        }
+    };
     let body_row0 = header_rows(t);
     let mut prev: Option<String> = None;
     for i in 0..values.len() {
@@ -721,14 +865,15 @@ fn fix_dotted_numbers(t: &mut Table) {
         };
         let next = prev.as_deref().map(successors).unwrap_or_default();
         let mut fixed = text.to_string();
-        if !next.is_empty() && !next.iter().any(|n| n == text) {
+        let after = values[i + 1..].iter().flatten().next();
+        // A number the next one follows stands: the item before it may be the one misread or
+        // lost (`1`, ``, `3.`, `4.`: `3.` stays).
+        let followed = is_stt(text)
+            && after.is_some_and(|a| successors(text).iter().any(|n| n == a));
+        if !next.is_empty() && !next.iter().any(|n| n == text) && !followed {
             let max = if is_stt(text) { 1 } else { 2 };
-            if let Some(cand) = near(text, &next, max) {
-                let after = values[i + 1..].iter().flatten().next();
-                let fits = after.map_or(true, |a| near(a, &successors(&cand), 1).is_some());
-                if fits {
-                    fixed = cand;
-                }
+            if let Some(cand) = near_fitting(text, &next, max, after) {
+                fixed = cand;
             }
         }
         if fixed != text {
@@ -742,6 +887,32 @@ fn fix_dotted_numbers(t: &mut Table) {
         }
         if is_stt(&fixed) {
             prev = Some(fixed);
+        }
+    }
+    // One style of top-level number: when most are written `1.`, a `1` (its dot lost to OCR)
+    // becomes `1.` too.
+    let top: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| {
+            t.rows[i].first().is_some_and(|c| {
+                let c = c.trim().trim_end_matches('.');
+                !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit())
+            })
+        })
+        .collect();
+    let dotted = top.iter().filter(|&&i| t.rows[i][0].trim().ends_with('.')).count();
+    if top.len() >= 3 && dotted * 3 >= top.len() * 2 {
+        for &i in &top {
+            let have = t.rows[i][0].trim().to_string();
+            if have.ends_with('.') {
+                continue;
+            }
+            let want = format!("{have}.");
+            t.rows[i][0] = want.clone();
+            let r = body_row0 + i as u32;
+            if let Some(c) = t.cells.iter_mut().find(|c| c.row == r && c.col == 0) {
+                c.text = want;
+                c.conf = c.conf.min(0.5);
+            }
         }
     }
 }

@@ -90,6 +90,10 @@ fn real_appendix_table_cells_and_item_numbers() {
     let pages: Vec<u32> = (first..first + 6).collect();
     assert_eq!(table.pages, pages, "the table runs over the six pages");
     // Measured 0.9915 (11 errors in 1289 tokens), STT 5 of 5 exact.
-    assert!(s.accuracy() >= 0.98, "cell token accuracy {:.4}", s.accuracy());
+    assert!(
+        s.accuracy() >= 0.98,
+        "cell token accuracy {:.4}",
+        s.accuracy()
+    );
     assert_eq!(s.stt_exact, s.stt_total, "STT exact");
 }

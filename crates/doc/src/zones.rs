@@ -50,7 +50,8 @@ pub struct Header {
     pub end_y: u32,
 }
 
-fn letters(l: &Line) -> String {
+/// A line's letters and digits folded, words single-spaced (`- Nơi nhận:` → `noi nhan`).
+pub fn letters(l: &Line) -> String {
     fold(&l.raw_text())
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

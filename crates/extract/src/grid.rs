@@ -499,10 +499,11 @@ fn build_grid(hs: &[Rule], vs: &[Rule], tol: u32, open: u32, image: &GrayImage) 
             let top = rule_rows(ys[r0], cx0, cx1)
                 .last()
                 .map_or(ys[r0] + pad, |&y| (y + 2).min(ys[r0] + pad));
-            let bottom = rule_rows(ys[r1 + 1], cx0, cx1).first().map_or(
-                ys[r1 + 1].saturating_sub(pad),
-                |&y| y.saturating_sub(2).max(ys[r1 + 1].saturating_sub(pad)),
-            );
+            let bottom = rule_rows(ys[r1 + 1], cx0, cx1)
+                .first()
+                .map_or(ys[r1 + 1].saturating_sub(pad), |&y| {
+                    y.saturating_sub(2).max(ys[r1 + 1].saturating_sub(pad))
+                });
             let b = BBox {
                 x0: xs[c0] + pad,
                 y0: top,

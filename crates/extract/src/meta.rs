@@ -836,22 +836,7 @@ enum NumberField {
 fn parse_number(rest: &str) -> NumberField {
     let mut tokens: Vec<String> = Vec::new();
     for w in rest.split_whitespace() {
-        let w: String = w
-            .chars()
-            .map(|c| match c {
-                '⁰' => '0',
-                '¹' => '1',
-                '²' => '2',
-                '³' => '3',
-                '⁴' => '4',
-                '⁵' => '5',
-                '⁶' => '6',
-                '⁷' => '7',
-                '⁸' => '8',
-                '⁹' => '9',
-                c => c,
-            })
-            .collect();
+        let w = crate::text::plain_digits(w);
         let ok = w
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '.' | '|' | '&'));

@@ -226,23 +226,7 @@ pub(crate) fn read_number(l: &TLine, rest_start: usize, rest: &str) -> Option<Nu
     let sym_all = m.get(0)?;
     let symbol: String = m[1].chars().filter(|c| !c.is_whitespace()).collect();
     // Superscript digits (`47¹²`) are digits.
-    let head: String = rest[..sym_all.start()]
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '⁰' => '0',
-            '¹' => '1',
-            '²' => '2',
-            '³' => '3',
-            '⁴' => '4',
-            '⁵' => '5',
-            '⁶' => '6',
-            '⁷' => '7',
-            '⁸' => '8',
-            '⁹' => '9',
-            c => c,
-        })
-        .collect();
+    let head = crate::text::plain_digits(rest[..sym_all.start()].trim());
     let head = head.as_str();
     let mut r = NumberRead {
         conf: 1.0,

@@ -9,21 +9,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 use vanban_doc::{Document, Line, Metadata, Received, StampLine};
 
-use crate::text::fold;
+use vanban_doc::zones::letters;
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
         .expect("built-in pattern compiles")
 });
-
-/// Letters and digits of a line folded, words single-spaced.
-fn letters(l: &Line) -> String {
-    fold(&l.raw_text())
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// The urgency a line spells alone, if any.
 fn urgency_of(l: &Line) -> Option<&'static str> {

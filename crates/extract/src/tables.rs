@@ -473,9 +473,8 @@ fn continues_row(prev: &Table, prev_cut: Option<Cut>, next: &Table, next_cut: Op
     if open {
         return !is_stt(first_cell) || last_cell.is_empty();
     }
-    let text_says = first_cell.is_empty()
-        && first.iter().any(|c| !c.trim().is_empty())
-        && !is_total_row(first);
+    let text_says =
+        first_cell.is_empty() && first.iter().any(|c| !c.trim().is_empty()) && !is_total_row(first);
     // Ruled shut on both sides of the break, a row filling the column every row fills (the
     // deadline) is a row of its own, whatever the item numbers say.
     let closed = prev_cut.is_some_and(|c| !c.bottom) && next_cut.is_some_and(|c| !c.top);
@@ -675,7 +674,8 @@ fn section_rows(t: &Table, digits: bool) -> Vec<usize> {
             r.len() >= 3
                 && r.first().is_some_and(|c| {
                     !c.trim().is_empty()
-                        && (digits || !c.chars().any(|ch| ch.is_ascii_digit())
+                        && (digits
+                            || !c.chars().any(|ch| ch.is_ascii_digit())
                             || roman_value(c).is_some())
                 })
                 && r.get(1).is_some_and(|c| !c.trim().is_empty())
@@ -868,8 +868,8 @@ fn fix_dotted_numbers(t: &mut Table) {
         let after = values[i + 1..].iter().flatten().next();
         // A number the next one follows stands: the item before it may be the one misread or
         // lost (`1`, ``, `3.`, `4.`: `3.` stays).
-        let followed = is_stt(text)
-            && after.is_some_and(|a| successors(text).iter().any(|n| n == a));
+        let followed =
+            is_stt(text) && after.is_some_and(|a| successors(text).iter().any(|n| n == a));
         if !next.is_empty() && !next.iter().any(|n| n == text) && !followed {
             let max = if is_stt(text) { 1 } else { 2 };
             if let Some(cand) = near_fitting(text, &next, max, after) {
@@ -899,7 +899,10 @@ fn fix_dotted_numbers(t: &mut Table) {
             })
         })
         .collect();
-    let dotted = top.iter().filter(|&&i| t.rows[i][0].trim().ends_with('.')).count();
+    let dotted = top
+        .iter()
+        .filter(|&&i| t.rows[i][0].trim().ends_with('.'))
+        .count();
     if top.len() >= 3 && dotted * 3 >= top.len() * 2 {
         for &i in &top {
             let have = t.rows[i][0].trim().to_string();

@@ -41,6 +41,25 @@ impl Folded {
     }
 }
 
+/// Superscript digits (`47¹²`, how OCR reads digits written small into a blank) as plain digits.
+pub(crate) fn plain_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '⁰' => '0',
+            '¹' => '1',
+            '²' => '2',
+            '³' => '3',
+            '⁴' => '4',
+            '⁵' => '5',
+            '⁶' => '6',
+            '⁷' => '7',
+            '⁸' => '8',
+            '⁹' => '9',
+            c => c,
+        })
+        .collect()
+}
+
 /// One character in lower case without marks; `đ`/`Đ` become `d`.
 pub(crate) fn fold_char(c: char) -> char {
     if c.is_ascii() {

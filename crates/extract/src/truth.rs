@@ -42,10 +42,14 @@ impl TableTruth {
     /// Parses a `*.tables.json` truth file.
     pub fn from_json(text: &str) -> Result<TableTruth, serde_json::Error> {
         let f: TruthFile = serde_json::from_str(text)?;
-        let width = f
-            .header
-            .len()
-            .max(f.pages.iter().flat_map(|p| &p.rows).map(Vec::len).max().unwrap_or(0));
+        let width = f.header.len().max(
+            f.pages
+                .iter()
+                .flat_map(|p| &p.rows)
+                .map(Vec::len)
+                .max()
+                .unwrap_or(0),
+        );
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut pages = Vec::new();
         for p in f.pages {
@@ -140,7 +144,10 @@ pub fn score_table(
     for (i, w) in want.enumerate() {
         let body = !has_header || i > 0;
         for (j, wc) in w.iter().enumerate() {
-            let rc = read.get(i).and_then(|r| r.get(j)).map_or("", String::as_str);
+            let rc = read
+                .get(i)
+                .and_then(|r| r.get(j))
+                .map_or("", String::as_str);
             let (e, t) = score(wc, rc);
             s.errors += e;
             s.tokens += t;
@@ -162,9 +169,15 @@ mod tests {
     use super::*;
 
     fn words(a: &str, b: &str) -> (usize, usize) {
-        let (a, b): (Vec<&str>, Vec<&str>) =
-            (a.split_whitespace().collect(), b.split_whitespace().collect());
-        let wrong = a.iter().enumerate().filter(|(k, w)| b.get(*k) != Some(w)).count();
+        let (a, b): (Vec<&str>, Vec<&str>) = (
+            a.split_whitespace().collect(),
+            b.split_whitespace().collect(),
+        );
+        let wrong = a
+            .iter()
+            .enumerate()
+            .filter(|(k, w)| b.get(*k) != Some(w))
+            .count();
         (wrong + b.len().saturating_sub(a.len()), a.len())
     }
 

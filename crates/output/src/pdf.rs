@@ -3,8 +3,10 @@
 //!
 //! - A PDF source is loaded ([`lopdf`]) and each OCRed page gets one more content stream: the page's
 //!   own content runs inside `q … Q` and the text follows, so nothing of the page is decoded or
-//!   re-encoded (a scan's JPEG or CCITT stream keeps its bytes). Pages read from their own text layer
-//!   are left as they are.
+//!   re-encoded (a scan's JPEG or CCITT stream keeps its bytes); the words are mapped onto the
+//!   rectangle the scan is drawn in. An earlier invisible OCR layer of the page is left out (its
+//!   text-showing operators; the page's content is otherwise kept). Pages read from their own text
+//!   layer are left as they are.
 //! - A JPEG source is embedded as a `DCTDecode` image with its bytes copied; PNG and TIFF pages are
 //!   embedded losslessly (`FlateDecode`; a bilevel TIFF page stays 1 bit a pixel).
 //!
@@ -546,6 +548,119 @@ fn pdfa_blocker(pdf: &lopdf::Document, encrypted: bool) -> Option<&'static str> 
     None
 }
 
+/// What a PDF source page's own content shows: where its largest image is drawn (user space, for
+/// an image drawn upright), and its content with earlier invisible text taken out.
+struct PageContent {
+    /// `[x0 y0 x1 y1]` and pixel size of the largest upright image.
+    image: Option<([f64; 4], u32, u32)>,
+    /// The content without its invisible text, when it had some (an earlier OCR layer).
+    stripped: Option<Vec<u8>>,
+}
+
+fn mul(a: [f64; 6], b: [f64; 6]) -> [f64; 6] {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+/// Reads a page's content: the placement of its images (through `q`, `Q` and `cm`) and the text
+/// shown in render mode 3, which is dropped (only the showing operators; text state is kept).
+fn read_page_content(
+    pdf: &lopdf::Document,
+    pid: ObjectId,
+    resources: &Dictionary,
+) -> Option<PageContent> {
+    use lopdf::content::Content;
+    let mut bytes = Vec::new();
+    for id in pdf.get_page_contents(pid) {
+        let s = pdf.get_object(id).ok()?.as_stream().ok()?;
+        bytes.extend(
+            s.decompressed_content()
+                .ok()
+                .unwrap_or_else(|| s.content.clone()),
+        );
+        bytes.push(b'\n');
+    }
+    let mut content = Content::decode(&bytes).ok()?;
+    let xobjects = resources
+        .get(b"XObject")
+        .ok()
+        .and_then(|o| pdf.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok());
+    let (mut ctm, mut tr) = ([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0i64);
+    let mut stack: Vec<([f64; 6], i64)> = Vec::new();
+    let mut image: Option<([f64; 4], u32, u32)> = None;
+    let mut keep = Vec::with_capacity(content.operations.len());
+    let mut dropped = false;
+    for op in content.operations.drain(..) {
+        let nums = || -> Vec<f64> {
+            op.operands
+                .iter()
+                .filter_map(|o| o.as_float().ok().map(f64::from))
+                .collect()
+        };
+        match op.operator.as_str() {
+            "q" => stack.push((ctm, tr)),
+            "Q" => (ctm, tr) = stack.pop().unwrap_or((ctm, tr)),
+            "cm" => {
+                if let [a, b, c, d, e, f] = nums()[..] {
+                    ctm = mul([a, b, c, d, e, f], ctm);
+                }
+            }
+            "Tr" => {
+                tr = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_i64().ok())
+                    .unwrap_or(tr)
+            }
+            "Tj" | "TJ" | "'" | "\"" if tr == 3 => {
+                dropped = true;
+                continue;
+            }
+            "Do" => {
+                let stream = op
+                    .operands
+                    .first()
+                    .and_then(|n| n.as_name().ok())
+                    .and_then(|n| xobjects?.get(n).ok())
+                    .and_then(|o| pdf.dereference(o).ok())
+                    .and_then(|(_, o)| o.as_stream().ok());
+                if let Some(s) = stream.filter(|s| {
+                    s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
+                }) {
+                    let px = |k: &[u8]| {
+                        s.dict.get(k).and_then(Object::as_i64).unwrap_or(0).max(0) as u32
+                    };
+                    let upright = ctm[1] == 0.0 && ctm[2] == 0.0 && ctm[0] > 0.0 && ctm[3] > 0.0;
+                    let area = ctm[0] * ctm[3];
+                    if upright && image.is_none_or(|(r, _, _)| (r[2] - r[0]) * (r[3] - r[1]) < area)
+                    {
+                        image = Some((
+                            [ctm[4], ctm[5], ctm[4] + ctm[0], ctm[5] + ctm[3]],
+                            px(b"Width"),
+                            px(b"Height"),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        keep.push(op);
+    }
+    let stripped = if dropped {
+        Some(Content { operations: keep }.encode().ok()?)
+    } else {
+        None
+    };
+    Some(PageContent { image, stripped })
+}
+
 fn overlay_pdf(doc: &Document, source: &[u8]) -> Result<lopdf::Document, PdfError> {
     let src_err = |e: lopdf::Error| PdfError::Source(e.to_string());
     let encrypted = {
@@ -575,14 +690,25 @@ fn overlay_pdf(doc: &Document, source: &[u8]) -> Result<lopdf::Document, PdfErro
         let rotate = inherited(&pdf, pid, b"Rotate")
             .and_then(|o| o.as_i64().ok())
             .unwrap_or(0);
-        let text = text_layer(page, &Frame::of_box(page, visible, rotate));
-        if text.is_empty() {
-            continue;
-        }
         let mut resources = match inherited(&pdf, pid, b"Resources") {
             Some(Object::Dictionary(d)) => d,
             _ => Dictionary::new(),
         };
+        let own = read_page_content(&pdf, pid, &resources);
+        // A page read from its one embedded image has the image's pixels: the words map onto the
+        // rectangle the image is drawn in, not onto the whole page.
+        let frame = match own.as_ref().and_then(|c| c.image) {
+            Some((r, w, h))
+                if rotate.rem_euclid(360) == 0 && (w, h) == (page.width, page.height) =>
+            {
+                Frame::of_box(page, r, 0)
+            }
+            _ => Frame::of_box(page, visible, rotate),
+        };
+        let text = text_layer(page, &frame);
+        if text.is_empty() {
+            continue;
+        }
         let mut fonts = match resources.get(b"Font").ok().map(|o| pdf.dereference(o)) {
             Some(Ok((_, Object::Dictionary(d)))) => d.clone(),
             _ => Dictionary::new(),
@@ -595,7 +721,14 @@ fn overlay_pdf(doc: &Document, source: &[u8]) -> Result<lopdf::Document, PdfErro
         let layer = pdf.add_object(flate_stream(Dictionary::new(), &closing));
         let mut contents = vec![Object::Reference(open)];
         let page_dict = pdf.get_dictionary(pid).map_err(src_err)?;
+        // An earlier OCR layer (invisible text) would be found and copied twice: it is left out,
+        // the rest of the page's content kept as it was.
+        let stripped = own.and_then(|c| c.stripped);
         match page_dict.get(b"Contents") {
+            _ if stripped.is_some() => {
+                let s = flate_stream(Dictionary::new(), &stripped.unwrap_or_default());
+                contents.push(Object::Reference(pdf.add_object(s)));
+            }
             Ok(Object::Reference(r)) => match pdf.get_object(*r) {
                 Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
                 _ => contents.push(Object::Reference(*r)),
@@ -902,6 +1035,69 @@ mod tests {
             .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
             .collect();
         assert_eq!(images.len(), 1);
+        assert_eq!(images[0].content, jpeg);
+    }
+
+    #[test]
+    fn a_pdf_scan_gets_its_text_where_its_image_is_drawn_and_loses_an_old_invisible_layer() {
+        let mut jpeg = Vec::new();
+        let img = image::GrayImage::from_fn(1000, 1400, |x, _| image::Luma([(x % 256) as u8]));
+        img.write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+        let mut src = lopdf::Document::with_version("1.5");
+        let pages = src.new_object_id();
+        let im = src.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1000, "Height" => 1400,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
+            jpeg.clone(),
+        ));
+        let content = src.add_object(Stream::new(
+            Dictionary::new(),
+            b"q 360 0 0 504 100 200 cm /Im0 Do Q\nBT 3 Tr /F1 12 Tf (OLDLAYER) Tj ET\n".to_vec(),
+        ));
+        let page = src.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => im } },
+        });
+        src.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let cat = src.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        src.trailer.set("Root", cat);
+        let mut bytes = Vec::new();
+        src.save_to(&mut bytes).unwrap();
+
+        let out = searchable_pdf(&crate::testdoc::doc(), &bytes).unwrap();
+        let back = lopdf::Document::load_mem(&out).unwrap();
+        let pid = *back.get_pages().get(&1).unwrap();
+        let mut text = Vec::new();
+        for id in back.get_page_contents(pid) {
+            let s = back.get_object(id).unwrap().as_stream().unwrap();
+            text.extend(
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone()),
+            );
+            text.push(b'\n');
+        }
+        let text = String::from_utf8_lossy(&text);
+        assert!(!text.contains("OLDLAYER"), "{text}");
+        assert!(text.contains("/Im0 Do"), "{text}");
+        // The image is 360x504 pt at (100, 200): 0.36 pt a pixel from there.
+        assert!(text.contains("1 0 0 1 100 200 cm"), "{text}");
+        assert!(text.contains("1 0 0 1 36 457.2 Tm"), "{text}");
+        let images: Vec<_> = back
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
+            .collect();
         assert_eq!(images[0].content, jpeg);
     }
 }

@@ -530,10 +530,11 @@ fn pdfa_blocker(pdf: &lopdf::Document, encrypted: bool) -> Option<&'static str> 
                     return Some("LZW-compressed stream");
                 }
             }
-            Object::Dictionary(d) if d.has_type(b"FontDescriptor") => {
-                if !(d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3")) {
-                    return Some("font not embedded");
-                }
+            Object::Dictionary(d)
+                if d.has_type(b"FontDescriptor")
+                    && !(d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3")) =>
+            {
+                return Some("font not embedded");
             }
             Object::Dictionary(d)
                 if d.has_type(b"Font")
@@ -639,7 +640,8 @@ fn read_page_content(
                     };
                     let upright = ctm[1] == 0.0 && ctm[2] == 0.0 && ctm[0] > 0.0 && ctm[3] > 0.0;
                     let area = ctm[0] * ctm[3];
-                    if upright && image.is_none_or(|(r, _, _)| (r[2] - r[0]) * (r[3] - r[1]) < area)
+                    if upright
+                        && !image.is_some_and(|(r, _, _)| (r[2] - r[0]) * (r[3] - r[1]) >= area)
                     {
                         image = Some((
                             [ctm[4], ctm[5], ctm[4] + ctm[0], ctm[5] + ctm[3]],

@@ -167,3 +167,21 @@ fn a_clerk_confirmed_name_in_the_lexicon_is_honoured_on_later_runs() {
         "{out}"
     );
 }
+
+#[test]
+fn a_lexicon_path_that_does_not_exist_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "Chi so\n").unwrap();
+    let missing = dir.path().join("lexcion.txt");
+    let mut c = vanban();
+    c.arg("restore").arg(&input).arg("--lexicon").arg(&missing);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("lexcion.txt") && err.contains("no such lexicon file"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}

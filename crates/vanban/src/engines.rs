@@ -175,7 +175,13 @@ pub fn read_lexicon(path: &PathBuf) -> Result<Vec<String>> {
     use unicode_normalization::UnicodeNormalization;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "{}: no such lexicon file (a mistyped path would silently drop the clerks' words; \
+                 create it empty, or let `vanban apply-review` create it)",
+                path.display()
+            )
+        }
         Err(e) => {
             return Err(e).with_context(|| format!("{}: cannot read the lexicon", path.display()))
         }

@@ -185,3 +185,18 @@ fn a_lexicon_path_that_does_not_exist_is_an_error_naming_it() {
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }
+
+#[test]
+fn extract_reads_standard_input_as_what_its_bytes_are() {
+    let mut c = vanban();
+    c.arg("extract")
+        .arg("-")
+        .stdin(std::fs::File::open(fixture("ocr-eng.txt")).unwrap());
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&o.stdout).expect("metadata JSON");
+    let want: serde_json::Value =
+        serde_json::from_str(&read(&truth("ocr-eng.expected.json"))).unwrap();
+    assert_eq!(m["number"], want["number"]);
+    assert_eq!(m["issued_date"], want["issued_date"]);
+}

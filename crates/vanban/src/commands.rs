@@ -33,7 +33,7 @@ pub struct RestoreArgs {
 /// Arguments of `vanban extract`.
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
-    /// A text or scanned file.
+    /// A text or scanned file, or `-` for standard input (its kind told by its bytes).
     pub file: PathBuf,
     /// Also print the tables (as `{metadata, tables}`).
     #[arg(long)]
@@ -103,6 +103,32 @@ fn single_input(path: &Path) -> Result<InputFile> {
 
 /// Converts one file in memory (no outputs written).
 fn convert(g: &Global, path: &Path) -> Result<process::Processed> {
+    if path == Path::new("-") {
+        // Standard input: kept in a temporary file named for what its bytes are.
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("-: cannot read standard input")?;
+        let ext = match vanban_pages::FileKind::sniff(&bytes) {
+            Some(vanban_pages::FileKind::Pdf) => ".pdf",
+            Some(vanban_pages::FileKind::Tiff) => ".tif",
+            Some(vanban_pages::FileKind::Png) => ".png",
+            Some(vanban_pages::FileKind::Jpeg) => ".jpg",
+            _ => ".txt",
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix("vanban-stdin-")
+            .suffix(ext)
+            .tempfile()
+            .context("-: cannot make a temporary file for standard input")?;
+        std::fs::write(tmp.path(), &bytes).context("-: cannot keep standard input")?;
+        let shown = tmp.path().display().to_string();
+        let mut p = convert(g, tmp.path())
+            .map_err(|e| anyhow::anyhow!("{}", format!("{e:#}").replace(&shown, "-")))?;
+        p.doc.source.path = "-".into();
+        return Ok(p);
+    }
     let input = single_input(path)?;
     let sha = sha256_file(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let engines = Engines::load(

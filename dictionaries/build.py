@@ -262,9 +262,16 @@ def dict_syllables(text):
 
 
 def write_tsv(path, rows):
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        for r in rows:
-            f.write("\t".join(str(x) for x in r) + "\n")
+    """Write rows as TSV; a path ending in .gz is gzipped deterministically (no name, mtime 0), which
+    `vanban dict build` reads as the plain file."""
+    text = "".join("\t".join(str(x) for x in r) + "\n" for r in rows).encode("utf-8")
+    if path.endswith(".gz"):
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                     compresslevel=9) as g:
+            g.write(text)
+    else:
+        with open(path, "wb") as f:
+            f.write(text)
     log(f"wrote {os.path.relpath(path, HERE)}: {len(rows)} rows, {os.path.getsize(path)} bytes")
 
 
@@ -339,7 +346,8 @@ def build_ngrams(bi, tri, syllables):
     def keep(k):
         return all(t in ("<num>", "<abbr>") or t in syllables for t in k)
     prune_write(os.path.join(DATA, "bigrams.tsv"), bi, BIGRAM_MAX_BYTES, keep)
-    prune_write(os.path.join(DATA, "trigrams.tsv"), tri, TRIGRAM_MAX_BYTES, keep)
+    # Gzipped in git (12 MB of text, 3 MB compressed); the budget counts the text.
+    prune_write(os.path.join(DATA, "trigrams.tsv.gz"), tri, TRIGRAM_MAX_BYTES, keep)
 
 
 # ---------------------------------------------------------------- words

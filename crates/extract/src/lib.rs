@@ -51,6 +51,7 @@ mod meta;
 mod parts;
 mod signatures;
 mod stamps;
+mod symbols;
 mod tables;
 mod text;
 mod truth;

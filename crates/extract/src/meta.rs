@@ -163,10 +163,11 @@ re!(
     r"\b(bo luat|luat|phap lenh|hien phap)\s+([^;:()]{3,100}?)\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
 );
 
-// `số 1187/BTC-ĐT ngày 24/01/2025`, `số 212-TB/TU` (a party document's number) on folded text.
+// `số 1187/BTC-ĐT ngày 24/01/2025`, `số 212-TB/TU` (a party document's number), `số 97/2015/QH13`
+// (a year, then a one-part symbol; the slash after the year may be lost) on folded text.
 re!(
     SO_NUMBER,
-    r"\bs[o0]\s*:?\s+(\d{1,5}(?:/\d{4})?(?:/|-)[a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)+)(?:\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
+    r"\bs[o0]\s*:?\s+(\d{1,5}(?:/\d{4}/?[a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)*|[/-][a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)+))(?:\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
 );
 
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1135,6 +1136,19 @@ fn parse_signature(
             }
         }
     }
+    // A name a seal or a signature made unsure (`Phan@0.03 Mạnh Cường`, `Văn Thắng` with the family
+    // name hidden) is taken from where the document prints it in full and clearly.
+    let mut from_document = false;
+    if name.is_none() {
+        if let Some((n, l)) = right
+            .iter()
+            .rev()
+            .find_map(|l| name_elsewhere(lines, l).map(|n| (n, l)))
+        {
+            name = Some((n, None, l));
+            from_document = true;
+        }
+    }
     if authority.is_some() || position.is_some() || free_title.is_some() || name.is_some() {
         let mut s = Signer::default();
         let mut c: f32 = 1.0;
@@ -1164,7 +1178,7 @@ fn parse_signature(
         }
         s.authority = authority.map(str::to_string);
         if let Some((n, rank, l)) = name {
-            c = c.min(l.conf());
+            c = c.min(if from_document { FALLBACK } else { l.conf() });
             let sure = is_surname(n.split(' ').next().unwrap_or(""));
             s.name = Some(n);
             s.rank = rank;
@@ -1325,6 +1339,70 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
     Some((snap_person(&text), None))
 }
 
+/// The full name of the person a signature-block line names unsurely, from another line of the
+/// document that prints it clearly: the line's capitalised words (two to four, the last read
+/// surely) are the end of exactly one clearly read name elsewhere — the same words with the family
+/// name a seal hid (`Văn Thắng` → `Nguyễn Văn Thắng`), or the same words but for one or two
+/// letters of the unsure ones (`Phan Mạnh Cường` → `Phạm Mạnh Cường`).
+fn name_elsewhere(lines: &[TLine], l: &TLine) -> Option<String> {
+    let ws: Vec<&crate::lines::TWord> = l.words.iter().collect();
+    if !(2..=4).contains(&ws.len())
+        || !is_person_name(&l.text)
+        || ws.last().is_none_or(|w| w.conf < 0.9)
+        || l.text.split(' ').count() != ws.len()
+    {
+        return None;
+    }
+    let weak: Vec<&str> = l.text.split(' ').collect();
+    let hidden_surname = matches!(fold(weak[0]).as_str(), "van" | "thi");
+    let mut found: Option<String> = None;
+    for o in lines {
+        if std::ptr::eq(o, l) || o.words.len() != o.text.split(' ').count() {
+            continue;
+        }
+        let words: Vec<&str> = o.text.split(' ').collect();
+        for n in 3..=4usize.min(words.len()) {
+            for start in 0..=words.len() - n {
+                let run: Vec<&str> = words[start..start + n]
+                    .iter()
+                    .map(|w| w.trim_end_matches([',', ';', '.', ')']))
+                    .collect();
+                let cand = run.join(" ");
+                if !is_person_name(&cand)
+                    || !is_surname(run[0])
+                    || o.words[start..start + n].iter().any(|w| w.conf < 0.85)
+                {
+                    continue;
+                }
+                let fits = if hidden_surname {
+                    run.len() == weak.len() + 1 && run[1..] == weak[..]
+                } else {
+                    run.len() == weak.len()
+                        && run.last() == weak.last()
+                        && run
+                            .iter()
+                            .zip(&weak)
+                            .zip(&ws)
+                            .all(|((a, b), w)| a == b || (w.conf < 0.5 && near(a, b)))
+                };
+                if fits {
+                    if found.as_deref().is_some_and(|f| f != cand) {
+                        return None;
+                    }
+                    found = Some(cand);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Two words of the same length in letters that differ in at most two letters (marks count).
+fn near(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() <= 2
+}
+
 /// A title line read cleanly: every word of two letters or more, OCR sure of it.
 fn clean_title(l: &TLine) -> bool {
     l.conf() >= 0.85
@@ -1358,6 +1436,11 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
     // captions (`Kèm theo ...`) cite the document itself and are left out.
     let mut text = String::new();
     for l in lines.iter().skip(body_start.min(lines.len())) {
+        // the document ends at `Nơi nhận`: a plan or appendix issued with it (`Kèm theo Quyết
+        // định …`) is a document of its own, whose citations are not this one's
+        if NOI_NHAN.is_match(&l.fold.s) {
+            break;
+        }
         let f = l.fold.s.trim_start_matches(['(', ' ']);
         if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
             continue;
@@ -1428,7 +1511,7 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             .iter()
             .find(|(k, _)| *k == t.as_str())
             .map(|(_, v)| v.to_string());
-        let number = snap_symbol(&number, document_type.as_deref());
+        let number = crate::symbols::repair_number(&snap_symbol(&number, document_type.as_deref()));
         let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
         if let Some((_, prev)) = found
             .iter_mut()
@@ -1455,10 +1538,15 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         if cited.iter().any(|r| r.contains(&n.start())) {
             continue;
         }
-        let number: String = text[f.orig(n.start())..f.orig(n.end())]
-            .trim_end_matches(['.', ',', ';', '-', '/'])
-            .to_string();
-        let symbol = number.split(['/', '-']).nth(1).unwrap_or("");
+        let number = crate::symbols::repair_number(
+            text[f.orig(n.start())..f.orig(n.end())].trim_end_matches(['.', ',', ';', '-', '/']),
+        );
+        // the symbol: the first part after the sequence number and the year
+        let symbol = number
+            .split(['/', '-'])
+            .skip(1)
+            .find(|p| !p.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or("");
         if !symbol.chars().next().is_some_and(char::is_uppercase)
             || Some(number.as_str()) == own
             || found

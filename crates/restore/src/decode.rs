@@ -260,6 +260,35 @@ fn is_code(core: &str) -> bool {
             .is_some_and(|i| core[i..].contains('.') && i > 0)
 }
 
+/// A word that starts with digits run into letters (`04tháng`, `82tháng`, `2025năm`): the number
+/// and the word apart when the letters spell a syllable, else the token as read (also when what
+/// follows the digits is not letters: `9ð`). OCR misreads
+/// single letters as digits (`1ớn`, `6ng`), so one digit is split off only before a word that
+/// follows numbers in dates and times (`ngày`, `tháng`, `năm`, `giờ`, `phút`).
+fn digits_glued(m: &Model, core: &str) -> Option<Out> {
+    let digits = core.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &core[digits..];
+    if digits == 0 || rest.is_empty() {
+        return None;
+    }
+    if !rest.chars().all(crate::text::is_alpha) {
+        // `9ð`, `0,5m`: digits first, then what is no word: kept as read
+        return Some(Out::Keep);
+    }
+    let lower = rest.to_lowercase();
+    let known = m.is_syllable(&lower);
+    if digits == 1 {
+        const AFTER_NUMBERS: &[&str] = &["ngày", "tháng", "năm", "giờ", "phút"];
+        return (known && AFTER_NUMBERS.contains(&lower.as_str()))
+            .then(|| Out::Fixed(format!("{} {rest}", &core[..digits])));
+    }
+    Some(if known {
+        Out::Fixed(format!("{} {rest}", &core[..digits]))
+    } else {
+        Out::Keep
+    })
+}
+
 /// A capital letter followed by letters and at least two digits in a row (`A03`, `B12`): a code
 /// (OCR's misreadings of a letter as a digit come one at a time: `s6`, `d6ng`).
 fn is_letter_digit_code(core: &str) -> bool {
@@ -453,6 +482,13 @@ impl Worker {
         for (t, n) in tokens[own.clone()].iter().zip(&self.lowers[own.clone()]) {
             let (_, core, _) = split_edges(t);
             if core.chars().any(crate::text::is_alpha) && !is_code(core) {
+                // acronyms (`TGĐ`, `TTĐT`, `QHQT`) spell no syllable: a line of them around a
+                // title-case word (`TGĐ Công TTĐT`) is not a line in capitals
+                if case_of(core) == Case::Upper
+                    && !m.skel.contains_key(skeleton_into(n, &mut self.skel_buf))
+                {
+                    continue;
+                }
                 words += 1;
                 if has_marks(n) && m.ids.contains_key(n) {
                     accented += 1;
@@ -563,6 +599,11 @@ impl Worker {
             } else if let Some(fixed) = m.code_repair.get(core) {
                 kind = Kind::Inert;
                 self.push_fixed(Out::Fixed(fixed.clone()));
+            } else if let Some(fixed) = digits_glued(m, core) {
+                // `04tháng`, `82tháng`: a number run into the next word; its digits are never
+                // read as letters nor dropped
+                kind = Kind::Inert;
+                self.push_fixed(fixed);
             } else if is_letter_digit_code(core) || is_apostrophe_name(core) {
                 // `A03`, `K'Nàng`, `D'Ran`: a code or a minority-language name, not a word to repair
                 kind = Kind::Inert;

@@ -609,3 +609,22 @@ fn a_womans_given_name_follows_thi() {
     );
     assert_eq!(r.restore_text("Nguyen Van Dung"), "Nguyễn Văn Dũng");
 }
+
+#[test]
+fn digits_run_into_a_word_are_kept_and_set_apart() {
+    let r = tiny();
+    // a handwritten day glued to the template's `tháng`: the digits are never dropped
+    assert_eq!(line(r, "tháng 02năm 2025"), "tháng 02 năm 2025");
+    assert_eq!(line(r, "tháng 2năm 2025"), "tháng 2 năm 2025");
+    // letters this dictionary does not know after the digits: the token stays as read
+    assert!(line(r, "ngày 04thang 02").contains("04thang"));
+}
+
+#[test]
+fn a_title_case_word_among_acronyms_keeps_its_case() {
+    let r = tiny();
+    // `TGĐ Cổng TTĐT`: the acronyms do not make a line in capitals
+    let out = line(r, "TGĐ Công TTĐT, các Vụ: TH, NC, QHQT, PL;");
+    assert!(out.starts_with("TGĐ C"), "{out}");
+    assert!(!out.contains("CÔNG") && !out.contains("CỔNG"), "{out}");
+}

@@ -72,18 +72,34 @@ pub fn take_stamps(doc: &mut Document) {
         } else if is_receipt_line(l) {
             take[i] = true;
             kinds[i] = "received";
-            if i > 0
-                && !take[i - 1]
-                && is_receipt_head(&page.lines[i - 1])
-                && upper(&page.lines[i - 1])
-            {
+            // the heading: the line right above on the page (by boxes), else the line before
+            let above = match l.bbox {
+                Some(b) => page
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| {
+                        o.bbox.is_some_and(|o| {
+                            let overlap = b.x1.min(o.x1).saturating_sub(b.x0.max(o.x0));
+                            o.y1 <= b.y0 + b.height() / 4
+                                && b.y0.saturating_sub(o.y1) < b.height()
+                                && overlap * 2 > b.width().min(o.width())
+                        })
+                    })
+                    .max_by_key(|(_, o)| o.bbox.map_or(0, |o| o.y1))
+                    .map(|(j, _)| j),
+                None => i.checked_sub(1),
+            };
+            if let Some(j) = above.filter(|&j| {
+                !take[j] && is_receipt_head(&page.lines[j]) && upper(&page.lines[j])
+            }) {
                 // Only a heading that is no part of the document's own header: not the issuer's
                 // name on the first lines, not the national title.
-                let f = letters(&page.lines[i - 1]);
-                let own = i - 1 < 2 || f.contains("cong hoa") || f.contains("doc lap");
+                let f = letters(&page.lines[j]);
+                let own = j < 2 || f.contains("cong hoa") || f.contains("doc lap");
                 if !own {
-                    take[i - 1] = true;
-                    kinds[i - 1] = "received";
+                    take[j] = true;
+                    kinds[j] = "received";
                 }
             }
         }

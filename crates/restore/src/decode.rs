@@ -260,12 +260,35 @@ fn is_code(core: &str) -> bool {
             .is_some_and(|i| core[i..].contains('.') && i > 0)
 }
 
-/// A word that starts with digits run into letters (`04tháng`, `82tháng`, `2025năm`): the number
-/// and the word apart when the letters spell a syllable, else the token as read (also when what
+/// A word that starts with digits run into letters (`04tháng`, `82tháng`, `2025năm`), or a date
+/// word with the number run into it (`ngày82tháng`, `ngày22`, `số15`): the number and the words apart when the letters spell a syllable, else the token as read (also when what
 /// follows the digits is not letters: `9ð`). OCR misreads
 /// single letters as digits (`1ớn`, `6ng`), so one digit is split off only before a word that
 /// follows numbers in dates and times (`ngày`, `tháng`, `năm`, `giờ`, `phút`).
 fn digits_glued(m: &Model, core: &str) -> Option<Out> {
+    const AFTER_NUMBERS: &[&str] = &["ngày", "tháng", "năm", "giờ", "phút"];
+    // `ngày82tháng`, `ngày22`: a date word, a number written into the template's blank, and the
+    // next date word
+    if let Some(p) = AFTER_NUMBERS
+        .iter()
+        .chain(&["số"])
+        .find(|p| core.len() > p.len() && core.is_char_boundary(p.len()) && core[..p.len()].to_lowercase() == **p)
+    {
+        let rest = &core[p.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &rest[digits..];
+        if digits > 0
+            && (after.is_empty() || AFTER_NUMBERS.contains(&after.to_lowercase().as_str()))
+        {
+            let head = &core[..p.len()];
+            let num = &rest[..digits];
+            return Some(Out::Fixed(if after.is_empty() {
+                format!("{head} {num}")
+            } else {
+                format!("{head} {num} {after}")
+            }));
+        }
+    }
     let digits = core.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &core[digits..];
     if digits == 0 || rest.is_empty() {
@@ -278,7 +301,6 @@ fn digits_glued(m: &Model, core: &str) -> Option<Out> {
     let lower = rest.to_lowercase();
     let known = m.is_syllable(&lower);
     if digits == 1 {
-        const AFTER_NUMBERS: &[&str] = &["ngày", "tháng", "năm", "giờ", "phút"];
         return (known && AFTER_NUMBERS.contains(&lower.as_str()))
             .then(|| Out::Fixed(format!("{} {rest}", &core[..digits])));
     }

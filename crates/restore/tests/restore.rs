@@ -616,6 +616,8 @@ fn digits_run_into_a_word_are_kept_and_set_apart() {
     // a handwritten day glued to the template's `tháng`: the digits are never dropped
     assert_eq!(line(r, "tháng 02năm 2025"), "tháng 02 năm 2025");
     assert_eq!(line(r, "tháng 2năm 2025"), "tháng 2 năm 2025");
+    assert_eq!(line(r, "ngày82tháng 4"), "ngày 82 tháng 4");
+    assert_eq!(line(r, "ngày22 tháng 4"), "ngày 22 tháng 4");
     // letters this dictionary does not know after the digits: the token stays as read
     assert!(line(r, "ngày 04thang 02").contains("04thang"));
 }

@@ -12,6 +12,7 @@ mod ingest;
 mod locate;
 mod manifest;
 mod process;
+mod recover;
 mod reread;
 mod schedule;
 

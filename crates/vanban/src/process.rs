@@ -381,6 +381,11 @@ impl ScanPage {
                 msg: e.to_string(),
             },
         )?;
+        crate::recover::recover_lost_lines(engines, &self.image, self.dpi, &self.grids, &mut lines)
+            .map_err(|e| DocError::Ocr {
+                page: self.number,
+                msg: e.to_string(),
+            })?;
         crate::reread::reread_signature_block(engines, &self.image, self.dpi, &mut lines).map_err(
             |e| DocError::Ocr {
                 page: self.number,

@@ -97,8 +97,8 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let total = right + empty + wrong;
     eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
-    // Measured 64 of 74 right, 5 wrong (three cited-document lists with an OCR-damaged number),
-    // when this test was written; before this work: 30 of 74.
+    // Measured 67 of 74 right, 3 wrong (one cited number misread, 35 as 33; a seal-hidden position;
+    // a recipients count), before this work: 30 of 74.
     assert!(right >= 67, "typed fields right: {right}/{total}");
     assert!(wrong <= 3, "typed fields wrong: {wrong}/{total}");
     let signer_right = fields_where(|f| {
@@ -111,8 +111,8 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let mean = report()["text_mean"].as_f64().unwrap();
     eprintln!("page text mean accuracy {mean:.4}");
-    // Measured 0.9322 (0.8656 before this work).
-    assert!(mean >= 0.94, "page text mean accuracy {mean:.4}");
+    // Measured 0.9517 (0.8656 before this work, 0.9322 a session later).
+    assert!(mean >= 0.95, "page text mean accuracy {mean:.4}");
 }
 
 #[test]

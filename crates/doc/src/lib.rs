@@ -222,7 +222,8 @@ pub struct Document {
 pub struct StampLine {
     /// Page, from 1.
     pub page: u32,
-    /// `received` (a receipt stamp: `ĐẾN Số … Ngày …`) or `urgency` (`HỎA TỐC`, `KHẨN`).
+    /// `received` (a receipt stamp: `ĐẾN Số … Ngày …`), `urgency` (`HỎA TỐC`, `KHẨN`) or
+    /// `margin` (a note or mark above the header, read unsurely: a hand's `TTĐT` in the corner).
     pub kind: String,
     /// The line as it was on the page.
     pub line: Line,

@@ -1,6 +1,7 @@
 //! Stamps put on a page after it was signed: the receipt stamp of the office that received it
 //! (`CÔNG VĂN ĐẾN` / `ĐẾN  Số: …  Ngày: …  Chuyển: …`) and the urgency mark (`HỎA TỐC`,
-//! `THƯỢNG KHẨN`, `KHẨN`). [`take_stamps`] moves their lines out of the pages (so that they are in
+//! `THƯỢNG KHẨN`, `KHẨN`), and notes in the margin above the header read unsurely (a hand's `TTĐT`
+//! in the corner). [`take_stamps`] moves their lines out of the pages (so that they are in
 //! neither the text nor another field) into [`Document::stamps`]; [`read_stamps`] reads the
 //! `received` and `urgency` fields from them.
 
@@ -101,6 +102,24 @@ pub fn take_stamps(doc: &mut Document) {
                     take[j] = true;
                     kinds[j] = "received";
                 }
+            }
+        }
+    }
+    // Margin notes: unsure lines wholly above the first line of sure print (the header's top).
+    let mean_conf = |l: &Line| {
+        l.words.iter().map(|w| w.conf).sum::<f32>() / l.words.len().max(1) as f32
+    };
+    let top = page
+        .lines
+        .iter()
+        .filter(|l| l.words.len() >= 3 && mean_conf(l) >= 0.8)
+        .filter_map(|l| l.bbox.map(|b| b.y0))
+        .min();
+    if let Some(top) = top {
+        for (i, l) in page.lines.iter().enumerate() {
+            if !take[i] && l.bbox.is_some_and(|b| b.y1 <= top) && mean_conf(l) < 0.7 {
+                take[i] = true;
+                kinds[i] = "margin";
             }
         }
     }

@@ -398,6 +398,7 @@ impl ScanPage {
                 msg: e.to_string(),
             }
         })?;
+        vanban_ocr::noise::drop_marks(&mut lines);
         let (width, height) = self.image.dimensions();
         let mut page = Page {
             number: self.number,

@@ -13,6 +13,7 @@
 
 pub mod channel;
 pub mod decode;
+pub mod document;
 mod error;
 pub mod eval;
 pub mod lexicon;
@@ -218,16 +219,19 @@ impl Restorer {
     }
 
     /// Restores many lines (in parallel), each with the end of the line before and the start of
-    /// the line after as context; an empty line (a paragraph break) cuts the context.
+    /// the line after as context; an empty line (a paragraph break) cuts the context. The lines
+    /// are one document: its sure readings settle its unsure ones ([`document::harmonize`]).
     pub fn restore_lines(&self, lines: &[Vec<&str>]) -> Vec<Vec<Token>> {
-        (0..lines.len())
+        let mut out: Vec<Vec<Token>> = (0..lines.len())
             .into_par_iter()
             .map(|i| {
                 let before = i.checked_sub(1).map_or(&[][..], |j| &lines[j][..]);
                 let after = lines.get(i + 1).map_or(&[][..], |l| &l[..]);
                 self.restore_line_in_context(before, &lines[i], after)
             })
-            .collect()
+            .collect();
+        document::harmonize(&mut out);
+        out
     }
 
     /// Restores a text line by line (lines in parallel, each with its neighbours as context);

@@ -120,9 +120,7 @@ pub fn finish_document(
     let mut doc = Document::new(source, pages);
     vanban_extract::take_stamps(&mut doc);
     if let Some(r) = &engines.restorer {
-        for page in &mut doc.pages {
-            restore_lines(r, &mut page.lines);
-        }
+        restore_document(r, &mut doc.pages);
         doc.text = doc.render_text();
     }
     doc.summarize_restoration();
@@ -157,12 +155,34 @@ fn signature_boxes(engines: &Engines, input: &InputFile) -> Vec<vanban_doc::Digi
         .collect()
 }
 
-/// Restores every line's words in place, recording what changed. Each line is read with the end
-/// of the line before and the start of the line after as context when they are in the same text
-/// block (a sentence wrapped over two lines keeps its word pairs; the two header columns and the
-/// rows of a table do not lend each other words).
+/// Restores every page's lines ([`restored_tokens`]), then reads the document's unsure words
+/// again against its sure readings of the same letters ([`vanban_restore::document::harmonize`]),
+/// and records what changed.
+fn restore_document(r: &vanban_restore::Restorer, pages: &mut [vanban_doc::Page]) {
+    let mut all: Vec<Vec<vanban_restore::Token>> = Vec::new();
+    for page in pages.iter() {
+        all.extend(restored_tokens(r, &page.lines));
+    }
+    vanban_restore::document::harmonize(&mut all);
+    let mut it = all.into_iter();
+    for page in pages.iter_mut() {
+        let n = page.lines.len();
+        apply_tokens(&mut page.lines, it.by_ref().take(n).collect());
+    }
+}
+
+/// Restores every line's words in place, recording what changed (see [`restored_tokens`]).
 pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
-    let restored: Vec<Vec<vanban_restore::Token>> = {
+    let restored = restored_tokens(r, lines);
+    apply_tokens(lines, restored);
+}
+
+/// The restored tokens of each line. Each line is read with the end of the line before and the
+/// start of the line after as context when they are in the same text block (a sentence wrapped
+/// over two lines keeps its word pairs; the two header columns and the rows of a table do not lend
+/// each other words).
+fn restored_tokens(r: &vanban_restore::Restorer, lines: &[Line]) -> Vec<Vec<vanban_restore::Token>> {
+    {
         let raws: Vec<Vec<&str>> = lines
             .iter()
             .map(|l| l.words.iter().map(|w| w.raw.as_str()).collect())
@@ -192,7 +212,11 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
                 r.restore_line_in_context(before, &raws[i], after)
             })
             .collect()
-    };
+    }
+}
+
+/// Writes restored tokens into their lines' words.
+fn apply_tokens(lines: &mut [Line], restored: Vec<Vec<vanban_restore::Token>>) {
     for (line, tokens) in lines.iter_mut().zip(restored) {
         for (w, t) in line.words.iter_mut().zip(tokens) {
             if t.changed {

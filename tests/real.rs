@@ -97,10 +97,10 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let total = right + empty + wrong;
     eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
-    // Measured 67 of 74 right, 3 wrong (one cited number misread, 35 as 33; a seal-hidden position;
-    // a recipients count), before this work: 30 of 74.
-    assert!(right >= 67, "typed fields right: {right}/{total}");
-    assert!(wrong <= 3, "typed fields wrong: {wrong}/{total}");
+    // Measured 68 of 74 right, 2 wrong (one cited number misread, 35 as 33; a seal-hidden position),
+    // before this work: 30 of 74.
+    assert!(right >= 68, "typed fields right: {right}/{total}");
+    assert!(wrong <= 2, "typed fields wrong: {wrong}/{total}");
     let signer_right = fields_where(|f| {
         f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "right"
     })
@@ -111,7 +111,7 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let mean = report()["text_mean"].as_f64().unwrap();
     eprintln!("page text mean accuracy {mean:.4}");
-    // Measured 0.9517 (0.8656 before this work, 0.9322 a session later).
+    // Measured 0.9545 (0.8656 before this work, 0.9322 a session later).
     assert!(mean >= 0.95, "page text mean accuracy {mean:.4}");
 }
 

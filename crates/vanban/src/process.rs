@@ -410,6 +410,11 @@ impl ScanPage {
                 page: self.number,
                 msg: e.to_string(),
             })?;
+        crate::reread::reread_recipients_block(engines, &self.image, self.dpi, &mut lines)
+            .map_err(|e| DocError::Ocr {
+                page: self.number,
+                msg: e.to_string(),
+            })?;
         crate::reread::reread_signature_block(engines, &self.image, self.dpi, &mut lines).map_err(
             |e| DocError::Ocr {
                 page: self.number,

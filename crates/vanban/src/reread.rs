@@ -153,6 +153,65 @@ pub fn reread_signature_block(
     let Some(z) = signature_zone(lines, w, h) else {
         return Ok(false);
     };
+    reread_zone(engines, image, dpi, lines, z, "signature block")
+}
+
+/// Where a page's `Nơi nhận` list stands: from its heading down to the foot of the page, left of
+/// the signature block.
+fn recipients_zone(lines: &[Line], width: u32, height: u32) -> Option<BBox> {
+    let noi = lines.iter().find(|l| vanban_doc::zones::is_noi_nhan(l))?.bbox?;
+    // up to the signature block's left edge (recipient lines run past the page's middle)
+    let mid = width * 45 / 100;
+    let x1 = lines
+        .iter()
+        .filter_map(|l| l.bbox)
+        .filter(|b| b.x0 >= mid && b.y1 + noi.height() >= noi.y0)
+        .map(|b| b.x0.saturating_sub(noi.height() / 2))
+        .min()
+        .unwrap_or(width);
+    (noi.x0 < mid && noi.y0 + 4 * noi.height() < height).then_some(BBox {
+        x0: noi.x0.saturating_sub(noi.height()),
+        y0: noi.y0.saturating_sub(noi.height() / 3),
+        x1,
+        y1: height,
+    })
+}
+
+/// Reads a page's `Nơi nhận` list again as one block of text: its items are printed small, often
+/// in grey, and the page layout reads some of them as junk (`ˆ bouá uyl b` for `- Như trên;`). The
+/// new reading replaces the lines in the zone when it holds more sure letters.
+pub fn reread_recipients_block(
+    engines: &Engines,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &mut Vec<Line>,
+) -> Result<bool, OcrError> {
+    let (w, h) = image.dimensions();
+    let Some(z) = recipients_zone(lines, w, h) else {
+        return Ok(false);
+    };
+    // only when a line there reads weakly: a clean list is left as it is
+    let weak = lines.iter().any(|l| {
+        l.bbox
+            .is_some_and(|b| b.x0 + dpi / 20 >= z.x0 && b.y0 >= z.y0 && b.x1 <= z.x1)
+            && mean_conf(l) < WEAK_LINE_CONF
+    });
+    if !weak {
+        return Ok(false);
+    }
+    reread_zone(engines, image, dpi, lines, z, "recipients")
+}
+
+/// Reads zone `z` of the page again as one block and puts the new reading in place of the lines
+/// inside it when it holds more sure letters.
+fn reread_zone(
+    engines: &Engines,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &mut Vec<Line>,
+    z: BBox,
+    what: &str,
+) -> Result<bool, OcrError> {
     let crop = image::imageops::crop_imm(image, z.x0, z.y0, z.width(), z.height()).to_image();
     let how = Recognize {
         segmentation: Segmentation::Block,
@@ -162,9 +221,16 @@ pub fn reread_signature_block(
     let mut again = engines.recognize_with(&crop, dpi, how)?;
     // The seal's and the signature's strokes read as marks and stray letters: dropped.
     for l in &mut again {
+        // a list item's dash (`- Như trên;`) read surely is print
+        let dash = |w: &vanban_doc::Word| {
+            w.conf >= 0.7 && matches!(w.raw.as_str(), "-" | "–" | "+" | "•" | "*")
+        };
+        let first = l.words.first().map(dash).unwrap_or(false);
+        let mut at = 0usize;
         l.words.retain(|w| {
             let letters = w.raw.chars().filter(|c| c.is_alphanumeric()).count();
-            letters > 0 && !(w.conf < 0.5 && letters < 2)
+            at += 1;
+            (at == 1 && first) || (letters > 0 && !(w.conf < 0.5 && letters < 2))
         });
         let lead = l
             .words
@@ -198,8 +264,9 @@ pub fn reread_signature_block(
         }
     }
     let inside = |l: &Line| {
-        l.bbox
-            .is_some_and(|b| b.x0 + dpi / 20 >= z.x0 && b.y0 + dpi / 50 >= z.y0)
+        l.bbox.is_some_and(|b| {
+            b.x0 + dpi / 20 >= z.x0 && b.y0 + dpi / 50 >= z.y0 && b.x1 <= z.x1 + dpi / 20
+        })
     };
     let old: Vec<Line> = lines.iter().filter(|l| inside(l)).cloned().collect();
     let (before, after) = (sure_letters(&old), sure_letters(&again));
@@ -207,7 +274,7 @@ pub fn reread_signature_block(
         return Ok(false);
     }
     tracing::debug!(
-        "signature block read again: {before} -> {after} sure letters: {:?}",
+        "{what} read again: {before} -> {after} sure letters: {:?}",
         again.iter().map(Line::raw_text).collect::<Vec<_>>()
     );
     // The block reads after the recipients beside it (Decree 30's reading order).

@@ -53,6 +53,15 @@ impl BBox {
     pub fn height(self) -> u32 {
         self.y1.saturating_sub(self.y0)
     }
+    /// The box moved right by `dx` and down by `dy` (from a crop's pixels to its page's).
+    pub fn offset(self, dx: u32, dy: u32) -> BBox {
+        BBox {
+            x0: self.x0 + dx,
+            y0: self.y0 + dy,
+            x1: self.x1 + dx,
+            y1: self.y1 + dy,
+        }
+    }
 }
 
 /// Where a page's words came from.

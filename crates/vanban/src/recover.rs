@@ -148,24 +148,11 @@ pub fn recover_lost_lines(
             .iter()
             .filter(|w| w.conf >= 0.85 && letters(w) >= 2)
             .count();
-        let chars: usize = words.iter().map(|w| w.raw.chars().count().max(1)).sum();
-        let mean = words
-            .iter()
-            .map(|w| w.conf * w.raw.chars().count().max(1) as f32)
-            .sum::<f32>()
-            / chars.max(1) as f32;
-        if sure_words < 3 || mean < KEEP_CONF {
+        if sure_words < 3 || crate::reread::mean_conf(&words) < KEEP_CONF {
             continue;
         }
         for w in &mut words {
-            if let Some(b) = w.bbox.as_mut() {
-                *b = BBox {
-                    x0: b.x0 + x0,
-                    y0: b.y0 + cy0,
-                    x1: b.x1 + x0,
-                    y1: b.y1 + cy0,
-                };
-            }
+            w.bbox = w.bbox.map(|b| b.offset(x0, cy0));
         }
         // words the page OCR read already (the crop takes in the lines' edges) are not read twice
         let read_before = |b: &BBox| {
@@ -176,15 +163,7 @@ pub fn recover_lost_lines(
             })
         };
         words.retain(|w| !w.bbox.is_some_and(|b| read_before(&b)));
-        let bbox = words
-            .iter()
-            .filter_map(|w| w.bbox)
-            .reduce(|a, b| BBox {
-                x0: a.x0.min(b.x0),
-                y0: a.y0.min(b.y0),
-                x1: a.x1.max(b.x1),
-                y1: a.y1.max(b.y1),
-            });
+        let bbox = words.iter().filter_map(|w| w.bbox).reduce(BBox::union);
         let line = Line {
             bbox,
             block,

@@ -18,12 +18,13 @@ pub const MAX_REREADS: usize = 24;
 /// A second reading replaces the first only when its mean confidence is higher by this much.
 const BETTER_BY: f32 = 0.08;
 
-fn mean_conf(l: &Line) -> f32 {
-    if l.words.is_empty() {
+/// Mean word confidence of some words, each weighted by its length in characters.
+pub(crate) fn mean_conf(words: &[vanban_doc::Word]) -> f32 {
+    if words.is_empty() {
         return 0.0;
     }
-    let chars: usize = l.words.iter().map(|w| w.raw.chars().count().max(1)).sum();
-    l.words
+    let chars: usize = words.iter().map(|w| w.raw.chars().count().max(1)).sum();
+    words
         .iter()
         .map(|w| w.conf * w.raw.chars().count().max(1) as f32)
         .sum::<f32>()
@@ -49,7 +50,7 @@ pub fn reread_weak_lines(
         .iter()
         .enumerate()
         .filter(|(_, l)| l.bbox.is_some_and(|b| b.height() >= min_h) && !l.words.is_empty())
-        .map(|(i, l)| (i, mean_conf(l)))
+        .map(|(i, l)| (i, mean_conf(&l.words)))
         .filter(|&(i, c)| c < WEAK_LINE_CONF || (in_header(&lines[i]) && has_weak_word(&lines[i])))
         .collect();
     weak.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -76,21 +77,14 @@ pub fn reread_weak_lines(
             continue;
         }
         for w in &mut words {
-            if let Some(wb) = w.bbox.as_mut() {
-                *wb = BBox {
-                    x0: wb.x0 + x0,
-                    y0: wb.y0 + y0,
-                    x1: wb.x1 + x0,
-                    y1: wb.y1 + y0,
-                };
-            }
+            w.bbox = w.bbox.map(|b| b.offset(x0, y0));
         }
         let candidate = Line {
             bbox: lines[i].bbox,
             block: lines[i].block,
             words,
         };
-        let new = mean_conf(&candidate);
+        let new = mean_conf(&candidate.words);
         if new >= old + BETTER_BY {
             tracing::debug!(
                 "line read again ({old:.2} -> {new:.2}): {:?} -> {:?}",
@@ -194,7 +188,7 @@ pub fn reread_recipients_block(
     let weak = lines.iter().any(|l| {
         l.bbox
             .is_some_and(|b| b.x0 + dpi / 20 >= z.x0 && b.y0 >= z.y0 && b.x1 <= z.x1)
-            && mean_conf(l) < WEAK_LINE_CONF
+            && mean_conf(&l.words) < WEAK_LINE_CONF
     });
     if !weak {
         return Ok(false);
@@ -246,21 +240,9 @@ fn reread_zone(
     });
     for l in &mut again {
         l.block = block;
-        let shift = |b: &mut BBox| {
-            *b = BBox {
-                x0: b.x0 + z.x0,
-                y0: b.y0 + z.y0,
-                x1: b.x1 + z.x0,
-                y1: b.y1 + z.y0,
-            }
-        };
-        if let Some(b) = l.bbox.as_mut() {
-            shift(b);
-        }
+        l.bbox = l.bbox.map(|b| b.offset(z.x0, z.y0));
         for wd in &mut l.words {
-            if let Some(b) = wd.bbox.as_mut() {
-                shift(b);
-            }
+            wd.bbox = wd.bbox.map(|b| b.offset(z.x0, z.y0));
         }
     }
     let inside = |l: &Line| {

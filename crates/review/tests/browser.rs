@@ -252,6 +252,7 @@ fn index_sorts_by_uncertainty_in_chromium() {
         changes,
         uncertain,
         failure: failure.map(Into::into),
+        ..Default::default()
     };
     let html = vanban_review::index_html(&[
         entry("a", 40, 2, None),

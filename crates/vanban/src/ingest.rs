@@ -469,14 +469,12 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
 }
 
 fn push_index(batch: &Batch, input: &InputFile, (pages, changes, uncertain): (u32, u32, u32)) {
-    let entry = vanban_review::IndexEntry {
-        output_stem: input.stem.to_string_lossy().replace('\\', "/"),
-        source: input.path.display().to_string(),
-        pages,
-        changes,
-        uncertain,
-        failure: None,
-    };
+    let entry = vanban_review::IndexEntry::from_outputs(
+        input.stem.to_string_lossy().replace('\\', "/"),
+        input.path.display().to_string(),
+        (pages, changes, uncertain),
+        &Outputs::new(&batch.out, &input.stem).path("json"),
+    );
     batch
         .index
         .lock()

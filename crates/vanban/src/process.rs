@@ -666,6 +666,7 @@ impl Outputs {
             })
         })?;
         vanban_doc::write_atomic(&self.path("json"), &json)?;
+        crate::reapply::reapply_review(&self.base);
         Ok(())
     }
 }

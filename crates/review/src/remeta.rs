@@ -51,7 +51,19 @@ fn in_evidence(ev: &Evidence, (page, bbox, text, raw): &Touched) -> bool {
 /// holds a corrected word's text.
 pub(crate) fn reextract(doc: &mut Document, touched: &[Touched]) {
     let old = doc.metadata.clone();
-    let new = vanban_extract::extract_metadata(doc);
+    // A clerk's reading is what the page says: the extractor, which takes some parts (the number's
+    // digits, the date) from the OCR reading, sees it as the reading too.
+    let mut view = doc.clone();
+    for w in view
+        .pages
+        .iter_mut()
+        .flat_map(|p| &mut p.lines)
+        .flat_map(|l| &mut l.words)
+        .filter(|w| w.reviewed.is_some())
+    {
+        w.raw = w.text.clone();
+    }
+    let new = vanban_extract::extract_metadata(&view);
     let (Ok(Value::Object(mut o)), Ok(Value::Object(n))) =
         (serde_json::to_value(&old), serde_json::to_value(&new))
     else {

@@ -91,7 +91,7 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     }
     let out = dir.join("out");
     let mut c = common::vanban();
-    c.args(["ingest", "-q", "--out"]).arg(&out).arg(&input);
+    c.args(["ingest", "-q", "--csv-excel", "--out"]).arg(&out).arg(&input);
     let o = common::run(c);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lexicon = dir.join("lex.txt");
@@ -230,6 +230,10 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     let csv = std::fs::read_to_string(out.join("ke-hoach.table-1.csv")).unwrap();
     let row = csv.lines().find(|l| l.starts_with("1.1,")).unwrap_or("");
     assert!(row.ends_with(",\"Các phòng, đơn vị\",Tháng 4/2024"), "{csv}");
+    let excel = std::fs::read(out.join("ke-hoach.table-1.excel.csv")).unwrap();
+    assert!(excel.starts_with("\u{feff}STT;Nội dung nhiệm vụ;".as_bytes()), "BOM and ; for Excel");
+    let excel = String::from_utf8(excel).unwrap();
+    assert!(excel.contains("\r\n1.1;") && excel.contains(";Các phòng, đơn vị;Tháng 4/2024\r\n"), "{excel}");
     let kh = json_file(&out.join("ke-hoach.json"));
     assert_eq!(kh["reviewed_cells"][0]["by"], "clerk-a");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();

@@ -47,6 +47,9 @@ pub struct IngestArgs {
     /// (ALTO v4), hocr, md (Markdown), comma-separated, or all or none.
     #[arg(long, value_name = "LIST", default_value = "pdf,alto,hocr,md")]
     pub formats: process::Formats,
+    /// Also write each table as `<stem>.table-N.excel.csv` for Excel: UTF-8 with BOM, `;` between fields.
+    #[arg(long)]
+    pub csv_excel: bool,
 }
 
 /// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
@@ -211,7 +214,10 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
                 args.out.join(crate::manifest::MANIFEST).display()
             )
         })?,
-        formats: args.formats,
+        formats: process::Formats {
+            csv_excel: args.csv_excel,
+            ..args.formats
+        },
     };
     for p in &found.problems {
         let reason = p.to_string();

@@ -181,7 +181,8 @@
             tr.querySelector('td.mv').textContent = v === null ? '(trống)' : v;
             tr.classList.toggle('empty', v === null);
           });
-          status('Đã lưu ' + x.j.applied + ' quyết định lúc ' + new Date().toLocaleTimeString('vi-VN') + ' — đã cập nhật văn bản, siêu dữ liệu, bảng và danh sách.');
+          status('Đã lưu ' + x.j.applied + ' quyết định lúc ' + new Date().toLocaleTimeString('vi-VN') + ' — đã cập nhật văn bản, siêu dữ liệu, bảng và danh sách.' +
+            ((x.j.skipped || []).length ? ' Chưa cập nhật được: ' + x.j.skipped.join('; ') : ''));
         })
         .catch(function (e) { status('Chưa lưu được: ' + e.message, true); })
         .then(function () { saving = false; if (again) { again = false; save(); } });

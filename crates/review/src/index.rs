@@ -312,4 +312,35 @@ mod tests {
         assert!(page.contains("3 văn bản · 4 trang · 15 thay đổi"));
         assert!(page.contains("data-v=\"0.8000\">80%"));
     }
+
+    #[test]
+    fn missing_fields_come_first_failures_say_so_in_vietnamese_and_rows_update() {
+        let mut a = entry("a", 50, 9, None);
+        a.number = Some("12/KH-UB".into());
+        let mut b = entry("b", 1, 0, None);
+        b.missing = 2;
+        let page = index_html(&[a.clone(), b, IndexEntry::failed("", "in/x.pdf", "not a PDF")]);
+        let (x, bb, aa) = (page.find("in/x.pdf"), page.find(">b<"), page.find(">a<"));
+        assert!(x < bb && bb < aa, "failure, then missing fields, then uncertain changes");
+        assert!(page.contains("Không xử lý được: not a PDF"));
+        assert!(page.contains("12/KH-UB") && page.contains("(thiếu)"));
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        a.output_stem = "sub/a".into();
+        std::fs::write(dir.path().join(INDEX), index_html(&[a])).unwrap();
+        let mut doc = Document::new(
+            vanban_doc::Source {
+                path: "in/sub/a.pdf".into(),
+                sha256: String::new(),
+                pages: 0,
+            },
+            Vec::new(),
+        );
+        doc.metadata.number = Some("13/KH-UB".into());
+        update_index_for(&dir.path().join("sub/a"), &doc).unwrap();
+        let page = std::fs::read_to_string(dir.path().join(INDEX)).unwrap();
+        assert!(page.contains("13/KH-UB") && !page.contains("12/KH-UB"), "{page}");
+        assert!(page.contains("in/a.pdf"), "the input as the batch named it stays");
+    }
 }

@@ -77,7 +77,10 @@ fn wait_saved(b: &Browser, n: usize) {
         ),
     );
     let status = b.text(&b.find("#vb-status"));
-    assert!(!status.starts_with("ERR") && !status.contains("Chưa lưu"), "{status}");
+    assert!(
+        !status.starts_with("ERR") && !status.contains("Chưa lưu"),
+        "{status}"
+    );
 }
 
 #[test]
@@ -91,7 +94,9 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     }
     let out = dir.join("out");
     let mut c = common::vanban();
-    c.args(["ingest", "-q", "--csv-excel", "--out"]).arg(&out).arg(&input);
+    c.args(["ingest", "-q", "--csv-excel", "--out"])
+        .arg(&out)
+        .arg(&input);
     let o = common::run(c);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lexicon = dir.join("lex.txt");
@@ -114,19 +119,42 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     for (what, headers, want) in [
         ("no token", vec![], 403),
         ("a wrong token", vec!["X-Vanban-Token: 00"], 403),
-        ("another origin", vec![with_token.as_str(), "Origin: http://evil.example"], 403),
-        ("another host name", vec![with_token.as_str(), "Host: evil.example:80"], 403),
+        (
+            "another origin",
+            vec![with_token.as_str(), "Origin: http://evil.example"],
+            403,
+        ),
+        (
+            "another host name",
+            vec![with_token.as_str(), "Host: evil.example:80"],
+            403,
+        ),
     ] {
         let r = http(server.port, "POST", "/ocr-eng.review.json", &headers, body);
         assert_eq!(r.status, want, "a write with {what}: {}", r.text());
     }
-    assert_eq!(std::fs::read(out.join("ocr-eng.json")).unwrap(), before, "nothing written");
+    assert_eq!(
+        std::fs::read(out.join("ocr-eng.json")).unwrap(),
+        before,
+        "nothing written"
+    );
     std::fs::write(dir.join("secret.txt"), "secret").unwrap();
-    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2Fsecret.txt", "/%2Fetc%2Fpasswd"] {
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2Fsecret.txt",
+        "/%2Fetc%2Fpasswd",
+    ] {
         let r = http(server.port, "GET", path, &[], &[]);
         assert_eq!(r.status, 404, "{path} must stay inside the folder");
     }
-    let r = http(server.port, "POST", "/../x.review.json", &[with_token.as_str()], body);
+    let r = http(
+        server.port,
+        "POST",
+        "/../x.review.json",
+        &[with_token.as_str()],
+        body,
+    );
     assert_eq!(r.status, 404, "no write outside the folder");
 
     let b = Browser::start(&dir);
@@ -135,8 +163,14 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     let row = b.text(&b.find("a[href='ocr-eng.review.html']"));
     assert_eq!(row, "ocr-eng");
     let table = b.text(&b.find("#docs"));
-    assert!(table.contains("Tờ trình") && table.contains("68/TTr-TCKH") && table.contains("2022-11-18"), "{table}");
-    assert!(table.contains("Số, ký hiệu") && table.contains("Cần soát"), "{table}");
+    assert!(
+        table.contains("Tờ trình") && table.contains("68/TTr-TCKH") && table.contains("2022-11-18"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Số, ký hiệu") && table.contains("Cần soát"),
+        "{table}"
+    );
     b.click(&b.find("a[href='ocr-eng.review.html']"));
     b.wait_for("the review page", "return document.getElementById('vb-status') && document.getElementById('vb-status').textContent.indexOf('Máy chủ') === 0;");
 
@@ -146,14 +180,21 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
         "var s=document.querySelector('.sel');return s && s.classList.contains('u') ? s.querySelector('del').textContent : null;",
         json!([]),
     );
-    assert_eq!(first, json!("TINH"), "j lands on the first uncertain change");
+    assert_eq!(
+        first,
+        json!("TINH"),
+        "j lands on the first uncertain change"
+    );
     let fix = b.find("#vb-fix");
     b.clear(&fix);
     b.type_in(&fix, &format!("TỈNH{ENTER}"));
     wait_saved(&b, 1);
     // The next uncertain change: keep the original (not learned: not marked as a name).
     b.keys("j");
-    let second = b.js("return document.querySelector('.sel del').textContent;", json!([]));
+    let second = b.js(
+        "return document.querySelector('.sel del').textContent;",
+        json!([]),
+    );
     b.keys("r");
     wait_saved(&b, 2);
     // Fix the number in the text: the metadata follows at once.
@@ -164,7 +205,10 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     b.type_in(&fix, &format!("69/TTr-TCKH{ENTER}"));
     wait_saved(&b, 3);
     let shown = b.text(&b.find("tr.mf[data-f='number'] td.mv"));
-    assert_eq!(shown, "69/TTr-TCKH", "the metadata panel shows the new number at once");
+    assert_eq!(
+        shown, "69/TTr-TCKH",
+        "the metadata panel shows the new number at once"
+    );
     // Edit the signer's name in the metadata panel.
     b.click(&b.find("tr.mf[data-f='signer.name']"));
     let val = b.find("#vb-item-val");
@@ -175,7 +219,11 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     // A table cell of the scanned plan: shown on the scan, edited.
     b.goto(&format!("{base}ke-hoach.review.html"));
     let cell_css = "table[data-t='0'] td[data-r='2'][data-c='3']";
-    if b.js("return document.querySelector('details.tbl').open;", json!([])) != json!(true) {
+    if b.js(
+        "return document.querySelector('details.tbl').open;",
+        json!([]),
+    ) != json!(true)
+    {
         b.click(&b.find("details.tbl summary"));
     }
     let cell = b.find(cell_css);
@@ -185,7 +233,10 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
         "the cell's scan crop",
         "var c=document.getElementById('vb-crop');return !c.hidden && c.dataset.region;",
     );
-    assert!(region.as_str().unwrap().starts_with("3 "), "crop on page 3: {region}");
+    assert!(
+        region.as_str().unwrap().starts_with("3 "),
+        "crop on page 3: {region}"
+    );
     let val = b.find("#vb-item-val");
     b.clear(&val);
     b.type_in(&val, &format!("Các phòng, đơn vị{ENTER}"));
@@ -193,30 +244,57 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
 
     // Reload both pages: everything is kept.
     b.refresh();
-    let kept = b.js(&format!("return document.querySelector(\"{cell_css}\").textContent;"), json!([]));
+    let kept = b.js(
+        &format!("return document.querySelector(\"{cell_css}\").textContent;"),
+        json!([]),
+    );
     assert_eq!(kept, json!("Các phòng, đơn vị"));
     assert!(b.text(&b.find("#vb-count")).starts_with("1 quyết định"));
     b.goto(&format!("{base}ocr-eng.review.html"));
-    assert!(b.text(&b.find("#vb-count")).starts_with("4 quyết định"), "decisions kept after a reload");
+    assert!(
+        b.text(&b.find("#vb-count")).starts_with("4 quyết định"),
+        "decisions kept after a reload"
+    );
     let marks = b.js(
         "return [].slice.call(document.querySelectorAll('.l>span.fx,.l>span.no')).map(function(s){return s.className.split(' ').pop()+':'+(s.dataset.fix||s.querySelector('del').textContent);});",
         json!([]),
     );
-    assert_eq!(marks, json!(["fx:TỈNH", format!("no:{}", second.as_str().unwrap()), "fx:69/TTr-TCKH"]));
-    assert_eq!(b.text(&b.find("tr.mf[data-f='number'] td.mv")), "69/TTr-TCKH");
-    assert_eq!(b.text(&b.find("tr.mf[data-f='signer.name'] td.mv")), "Huỳnh Văn Quốc Bảo");
+    assert_eq!(
+        marks,
+        json!([
+            "fx:TỈNH",
+            format!("no:{}", second.as_str().unwrap()),
+            "fx:69/TTr-TCKH"
+        ])
+    );
+    assert_eq!(
+        b.text(&b.find("tr.mf[data-f='number'] td.mv")),
+        "69/TTr-TCKH"
+    );
+    assert_eq!(
+        b.text(&b.find("tr.mf[data-f='signer.name'] td.mv")),
+        "Huỳnh Văn Quốc Bảo"
+    );
     drop(b);
 
     // On disk, without the browser.
     let txt = std::fs::read_to_string(out.join("ocr-eng.txt")).unwrap();
-    assert!(txt.contains("SƠN TỈNH") && txt.contains("69/TTr-TCKH") && !txt.contains("68/TTr-TCKH"), "{txt}");
+    assert!(
+        txt.contains("SƠN TỈNH") && txt.contains("69/TTr-TCKH") && !txt.contains("68/TTr-TCKH"),
+        "{txt}"
+    );
     let doc = json_file(&out.join("ocr-eng.json"));
     let m = &doc["metadata"];
-    assert_eq!(m["number"], "69/TTr-TCKH", "re-extracted from the corrected word");
+    assert_eq!(
+        m["number"], "69/TTr-TCKH",
+        "re-extracted from the corrected word"
+    );
     assert_eq!(m["number_parts"]["seq"], "69");
     assert_eq!(m["signer"]["name"], "Huỳnh Văn Quốc Bảo");
     assert_eq!(m["reviewed"]["signer.name"]["by"], "clerk-a");
-    assert!(m["reviewed"]["signer.name"]["at"].as_str().is_some_and(|t| t.starts_with("20")));
+    assert!(m["reviewed"]["signer.name"]["at"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("20")));
     let reviewed_words = doc["pages"][0]["lines"]
         .as_array()
         .unwrap()
@@ -229,20 +307,38 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     assert_eq!(saved["decisions"].as_array().unwrap().len(), 3);
     let csv = std::fs::read_to_string(out.join("ke-hoach.table-1.csv")).unwrap();
     let row = csv.lines().find(|l| l.starts_with("1.1,")).unwrap_or("");
-    assert!(row.ends_with(",\"Các phòng, đơn vị\",Tháng 4/2024"), "{csv}");
+    assert!(
+        row.ends_with(",\"Các phòng, đơn vị\",Tháng 4/2024"),
+        "{csv}"
+    );
     let excel = std::fs::read(out.join("ke-hoach.table-1.excel.csv")).unwrap();
-    assert!(excel.starts_with("\u{feff}STT;Nội dung nhiệm vụ;".as_bytes()), "BOM and ; for Excel");
+    assert!(
+        excel.starts_with("\u{feff}STT;Nội dung nhiệm vụ;".as_bytes()),
+        "BOM and ; for Excel"
+    );
     let excel = String::from_utf8(excel).unwrap();
-    assert!(excel.contains("\r\n1.1;") && excel.contains(";Các phòng, đơn vị;Tháng 4/2024\r\n"), "{excel}");
+    assert!(
+        excel.contains("\r\n1.1;") && excel.contains(";Các phòng, đơn vị;Tháng 4/2024\r\n"),
+        "{excel}"
+    );
     let kh = json_file(&out.join("ke-hoach.json"));
     assert_eq!(kh["reviewed_cells"][0]["by"], "clerk-a");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(index.contains("69/TTr-TCKH"), "the index shows the fixed number");
+    assert!(
+        index.contains("69/TTr-TCKH"),
+        "the index shows the fixed number"
+    );
     let lex = std::fs::read_to_string(&lexicon).unwrap();
     let entries: Vec<&str> = lex.lines().collect();
     for want in ["TỈNH", "69/TTr-TCKH", "Huỳnh Văn Quốc Bảo"] {
         assert!(entries.contains(&want), "{want} learned: {lex}");
     }
-    let kept = second.as_str().unwrap().trim_matches(|c: char| !c.is_alphanumeric());
-    assert!(!entries.contains(&kept), "kept original {kept} must not be learned: {lex}");
+    let kept = second
+        .as_str()
+        .unwrap()
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    assert!(
+        !entries.contains(&kept),
+        "kept original {kept} must not be learned: {lex}"
+    );
 }

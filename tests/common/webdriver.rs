@@ -35,7 +35,12 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
             return out;
         };
         let size = usize::from_str_radix(
-            std::str::from_utf8(&b[..nl]).unwrap_or("0").split(';').next().unwrap_or("0").trim(),
+            std::str::from_utf8(&b[..nl])
+                .unwrap_or("0")
+                .split(';')
+                .next()
+                .unwrap_or("0")
+                .trim(),
             16,
         )
         .unwrap_or(0);
@@ -57,7 +62,10 @@ pub fn http(port: u16, method: &str, path: &str, headers: &[&str], body: &[u8]) 
         "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
-    if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("host:")) {
+    if !headers
+        .iter()
+        .any(|h| h.to_ascii_lowercase().starts_with("host:"))
+    {
         req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
     }
     for h in headers {
@@ -146,7 +154,10 @@ impl Browser {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 break;
             }
-            assert!(t0.elapsed() < Duration::from_secs(30), "chromedriver did not start");
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let mut b = Browser {
@@ -154,7 +165,8 @@ impl Browser {
             port,
             session: String::new(),
         };
-        let browser = std::env::var("VANBAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let browser =
+            std::env::var("VANBAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let profile = dir.join("chromium-profile");
         let v = b.call(
             "POST",
@@ -279,7 +291,10 @@ impl Browser {
             if !(v.is_null() || v == json!(false) || v == json!("")) {
                 return v;
             }
-            assert!(t0.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -624,8 +624,19 @@ mod tests {
             ["Hà Nội".to_string(), "Việt Nam".to_string()],
             "'Bình' alone is no name: 'Phước' was not confirmed"
         );
-        assert_eq!(d.text, doc.text, "accepting unchanged words changes no text");
-        let marked = d.pages[0].lines[0].words.iter().filter(|w| w.reviewed.is_some()).count();
-        assert_eq!(marked, words.len() - 1, "each decided word is marked reviewed");
+        assert_eq!(
+            d.text, doc.text,
+            "accepting unchanged words changes no text"
+        );
+        let marked = d.pages[0].lines[0]
+            .words
+            .iter()
+            .filter(|w| w.reviewed.is_some())
+            .count();
+        assert_eq!(
+            marked,
+            words.len() - 1,
+            "each decided word is marked reviewed"
+        );
     }
 }

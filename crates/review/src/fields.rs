@@ -76,22 +76,44 @@ pub fn field_confidence(m: &Metadata, spec: &FieldSpec) -> f32 {
 /// `YYYY-MM-DD`, checked to be a real day.
 fn parse_date(v: &str) -> Option<(u32, u32, u32)> {
     let parts: Vec<&str> = v.split(['-', '/', '.']).map(str::trim).collect();
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let (y, m, d) = match (parts.len(), parts.first().map(|p| p.len())) {
         (3, Some(4)) => (nums[0], nums[1], nums[2]),
         (3, _) if parts[2].len() == 4 => (nums[2], nums[1], nums[0]),
         _ => return None,
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let ok = (1900..=2200).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let ok =
+        (1900..=2200).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1];
     ok.then_some((y, m, d))
 }
 
 /// Sets the field `key` of `m` to the clerk's `value` (NFC, spaces collapsed; empty means the
 /// document has no such field). The number also sets `number_parts`, the date `date_parts`.
 pub fn set_field(m: &mut Metadata, key: &str, value: &str) -> Result<(), String> {
-    let v: String = value.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect();
+    let v: String = value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .nfc()
+        .collect();
     let opt = (!v.is_empty()).then(|| v.clone());
     match key {
         "document_type" => m.document_type = opt,
@@ -114,8 +136,9 @@ pub fn set_field(m: &mut Metadata, key: &str, value: &str) -> Result<(), String>
                 m.date_parts = None;
             }
             Some(d) => {
-                let (y, mo, day) = parse_date(&d)
-                    .ok_or_else(|| format!("ngày không hợp lệ {d:?} (viết 2023-05-12 hoặc 12/05/2023)"))?;
+                let (y, mo, day) = parse_date(&d).ok_or_else(|| {
+                    format!("ngày không hợp lệ {d:?} (viết 2023-05-12 hoặc 12/05/2023)")
+                })?;
                 m.issued_date = Some(format!("{y:04}-{mo:02}-{day:02}"));
                 m.date_parts = Some(DateParts {
                     day: Some(day),
@@ -160,7 +183,10 @@ mod tests {
         assert!(set_field(&mut m, "issued_date", "31/02/2023").is_err());
         assert!(set_field(&mut m, "numero", "1").is_err());
         set_field(&mut m, "signer.name", "Hoàng Minh Cường").unwrap();
-        assert_eq!(field_value(&m, "signer.name").as_deref(), Some("Hoàng Minh Cường"));
+        assert_eq!(
+            field_value(&m, "signer.name").as_deref(),
+            Some("Hoàng Minh Cường")
+        );
         set_field(&mut m, "number", "").unwrap();
         assert_eq!(m.number, None);
         assert_eq!(field_value(&m, "recipients"), None);

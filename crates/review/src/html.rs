@@ -172,7 +172,11 @@ fn push_evidence(out: &mut String, ev: Option<&vanban_doc::Evidence>) {
     if let Some(e) = ev {
         match e.bbox {
             Some(b) => {
-                let _ = write!(out, " data-ev=\"{} {} {} {} {}\"", e.page, b.x0, b.y0, b.x1, b.y1);
+                let _ = write!(
+                    out,
+                    " data-ev=\"{} {} {} {} {}\"",
+                    e.page, b.x0, b.y0, b.x1, b.y1
+                );
             }
             None => {
                 let _ = write!(out, " data-ev=\"{}\"", e.page);
@@ -194,7 +198,10 @@ fn push_metadata(out: &mut String, m: &Metadata) {
         .map(|f| (f, crate::fields::field_confidence(m, f)))
         .collect();
     rows.sort_by(|a, b| a.1.total_cmp(&b.1));
-    if rows.iter().all(|(f, _)| crate::fields::field_value(m, f.key).is_none()) {
+    if rows
+        .iter()
+        .all(|(f, _)| crate::fields::field_value(m, f.key).is_none())
+    {
         out.push_str("<tr><td colspan=\"3\">Chưa trích xuất được thông tin nào.</td></tr>");
     }
     for (spec, conf) in rows {
@@ -204,7 +211,13 @@ fn push_metadata(out: &mut String, m: &Metadata) {
             out,
             "<tr class=\"mf{}{}\" data-f=\"{}\"",
             if value.is_none() { " empty" } else { "" },
-            if reviewed { " rv" } else if conf < 0.6 { " low" } else { "" },
+            if reviewed {
+                " rv"
+            } else if conf < 0.6 {
+                " low"
+            } else {
+                ""
+            },
             spec.key
         );
         push_evidence(out, m.evidence.get(spec.source));
@@ -232,7 +245,12 @@ fn push_metadata(out: &mut String, m: &Metadata) {
 
 /// Where a table cell stands on its page, found among the page's words (the pipeline writes a
 /// scanned table's cells into the page's lines row by row), and whether the restorer changed it.
-fn locate_cell(doc: &Document, t: &Table, text: &str, cursor: &mut (usize, usize)) -> Option<(u32, BBox, bool)> {
+fn locate_cell(
+    doc: &Document,
+    t: &Table,
+    text: &str,
+    cursor: &mut (usize, usize),
+) -> Option<(u32, BBox, bool)> {
     let want: Vec<&str> = text.split_whitespace().collect();
     if want.is_empty() {
         return None;
@@ -269,20 +287,25 @@ fn stt_shape(s: &str) -> bool {
     if s.is_empty() || s == "-" || s == "+" || s == "*" {
         return true;
     }
-    if s.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+    if s.split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return true;
     }
-    s.chars().all(|c| "IVXLC".contains(c)) || (s.chars().count() == 1 && s.chars().all(char::is_alphabetic))
+    s.chars().all(|c| "IVXLC".contains(c))
+        || (s.chars().count() == 1 && s.chars().all(char::is_alphabetic))
 }
 
 /// For each body row, whether its STT cell (first column, when the header says STT or TT) is
 /// doubtful: not a numbering (`li` for `1.1`), or a number out of sequence. A section row
 /// (`A. NHIỆM VỤ TRỌNG TÂM`, a heading in the STT column) starts the numbering again.
 fn stt_doubts(t: &Table) -> Vec<bool> {
-    let is_stt = t
-        .header
-        .first()
-        .is_some_and(|h| matches!(h.trim().trim_end_matches('.').to_uppercase().as_str(), "STT" | "TT" | "SỐ TT"));
+    let is_stt = t.header.first().is_some_and(|h| {
+        matches!(
+            h.trim().trim_end_matches('.').to_uppercase().as_str(),
+            "STT" | "TT" | "SỐ TT"
+        )
+    });
     if !is_stt {
         return vec![false; t.rows.len()];
     }
@@ -291,7 +314,9 @@ fn stt_doubts(t: &Table) -> Vec<bool> {
         .iter()
         .map(|r| {
             let c = r.first().map(String::as_str).unwrap_or("").trim();
-            if c.split_whitespace().count() > 1 && c.chars().filter(|x| x.is_alphabetic()).count() > 3 {
+            if c.split_whitespace().count() > 1
+                && c.chars().filter(|x| x.is_alphabetic()).count() > 3
+            {
                 prev = None;
                 return false;
             }
@@ -332,14 +357,33 @@ mod stt_tests {
 
     #[test]
     fn stt_misreadings_and_breaks_are_doubtful() {
-        let rows = ["A. NHIỆM VỤ", "1", "1.1", "li", "1.3", "tà)", "2", "4", "B. KHÁC", "1"];
+        let rows = [
+            "A. NHIỆM VỤ",
+            "1",
+            "1.1",
+            "li",
+            "1.3",
+            "tà)",
+            "2",
+            "4",
+            "B. KHÁC",
+            "1",
+        ];
         let t = Table {
             header: vec!["STT".into(), "Nội dung".into()],
-            rows: rows.iter().map(|r| vec![r.to_string(), String::new()]).collect(),
+            rows: rows
+                .iter()
+                .map(|r| vec![r.to_string(), String::new()])
+                .collect(),
             ..Table::default()
         };
         let d = stt_doubts(&t);
-        let flagged: Vec<&str> = rows.iter().zip(&d).filter(|(_, x)| **x).map(|(r, _)| *r).collect();
+        let flagged: Vec<&str> = rows
+            .iter()
+            .zip(&d)
+            .filter(|(_, x)| **x)
+            .map(|(r, _)| *r)
+            .collect();
         assert_eq!(flagged, ["li", "tà)", "4"]);
     }
 }
@@ -371,7 +415,11 @@ fn push_table(out: &mut String, doc: &Document, i: usize, t: &Table) {
             .iter()
             .any(|x| x.table as usize == i && x.row as usize == r && x.col as usize == c)
     };
-    let _ = write!(out, " · {} dòng</summary><table data-t=\"{i}\">", t.rows.len());
+    let _ = write!(
+        out,
+        " · {} dòng</summary><table data-t=\"{i}\">",
+        t.rows.len()
+    );
     if !t.header.is_empty() {
         out.push_str("<thead><tr>");
         for h in &t.header {

@@ -153,7 +153,10 @@ pub fn update_index_for(stem: &Path, doc: &Document) -> Result<(), ReviewError> 
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let Some(e) = entries.iter_mut().find(|e| e.output_stem == rel && e.failure.is_none()) else {
+        let Some(e) = entries
+            .iter_mut()
+            .find(|e| e.output_stem == rel && e.failure.is_none())
+        else {
             continue;
         };
         *e = IndexEntry {
@@ -185,7 +188,12 @@ h.addEventListener('click',go);h.addEventListener('keydown',function(e){if(e.key
 
 /// How much a document needs a clerk's look: missing and doubtful main fields, then uncertain changes.
 fn need(e: &IndexEntry) -> (bool, u32, u32, u32) {
-    (e.failure.is_some(), e.missing + e.doubtful, e.uncertain, e.changes)
+    (
+        e.failure.is_some(),
+        e.missing + e.doubtful,
+        e.uncertain,
+        e.changes,
+    )
 }
 
 /// The batch index page listing `entries`, what most needs review first (failures on top, then
@@ -193,7 +201,11 @@ fn need(e: &IndexEntry) -> (bool, u32, u32, u32) {
 /// reason as the CLI gave it, after a Vietnamese label).
 pub fn index_html(entries: &[IndexEntry]) -> String {
     let mut order: Vec<&IndexEntry> = entries.iter().collect();
-    order.sort_by(|a, b| need(b).cmp(&need(a)).then(a.output_stem.cmp(&b.output_stem)));
+    order.sort_by(|a, b| {
+        need(b)
+            .cmp(&need(a))
+            .then(a.output_stem.cmp(&b.output_stem))
+    });
     let failures = entries.iter().filter(|e| e.failure.is_some()).count();
     let sum = |f: fn(&IndexEntry) -> u32| entries.iter().map(|e| u64::from(f(e))).sum::<u64>();
     let mut out = String::with_capacity(2048 + entries.len() * 512);
@@ -319,9 +331,16 @@ mod tests {
         a.number = Some("12/KH-UB".into());
         let mut b = entry("b", 1, 0, None);
         b.missing = 2;
-        let page = index_html(&[a.clone(), b, IndexEntry::failed("", "in/x.pdf", "not a PDF")]);
+        let page = index_html(&[
+            a.clone(),
+            b,
+            IndexEntry::failed("", "in/x.pdf", "not a PDF"),
+        ]);
         let (x, bb, aa) = (page.find("in/x.pdf"), page.find(">b<"), page.find(">a<"));
-        assert!(x < bb && bb < aa, "failure, then missing fields, then uncertain changes");
+        assert!(
+            x < bb && bb < aa,
+            "failure, then missing fields, then uncertain changes"
+        );
         assert!(page.contains("Không xử lý được: not a PDF"));
         assert!(page.contains("12/KH-UB") && page.contains("(thiếu)"));
 
@@ -340,7 +359,13 @@ mod tests {
         doc.metadata.number = Some("13/KH-UB".into());
         update_index_for(&dir.path().join("sub/a"), &doc).unwrap();
         let page = std::fs::read_to_string(dir.path().join(INDEX)).unwrap();
-        assert!(page.contains("13/KH-UB") && !page.contains("12/KH-UB"), "{page}");
-        assert!(page.contains("in/a.pdf"), "the input as the batch named it stays");
+        assert!(
+            page.contains("13/KH-UB") && !page.contains("12/KH-UB"),
+            "{page}"
+        );
+        assert!(
+            page.contains("in/a.pdf"),
+            "the input as the batch named it stays"
+        );
     }
 }

@@ -34,17 +34,17 @@ pub use decisions::{
     apply_decisions, apply_review, page_images_beside, read_document, CellDecision, Decision,
     FieldDecision, Outcome, ReviewDecisions, Unapplied, Verdict, DECISIONS_FORMAT,
 };
+pub use diff::{diff_texts, diff_token_line, diff_tokens, diff_words, DiffOp};
+pub use error::ReviewError;
 pub use excel::table_to_excel_csv;
 pub use fields::{field, field_confidence, field_value, set_field, FieldSpec, FIELDS};
+pub use html::{review_html, review_page};
+pub use index::{index_html, update_index_for, IndexEntry, INDEX};
+pub use lexicon::{lexicon_entry, new_tone_placement, read_lexicon, update_lexicon};
 pub use outputs::{
     apply_review_files, apply_to_files, base_document, reapply_after_run, Applied, DocFiles,
     UnappliedFile,
 };
-pub use diff::{diff_texts, diff_token_line, diff_tokens, diff_words, DiffOp};
-pub use error::ReviewError;
-pub use html::{review_html, review_page};
-pub use index::{index_html, update_index_for, IndexEntry, INDEX};
-pub use lexicon::{lexicon_entry, new_tone_placement, read_lexicon, update_lexicon};
 
 use vanban_doc::{Document, Word};
 

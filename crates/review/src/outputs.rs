@@ -216,9 +216,7 @@ fn write_outputs(
     if pdf.is_file() {
         match searchable_pdf(doc, &pdf) {
             Ok(bytes) => write(pdf, &bytes)?,
-            Err(reason) => applied
-                .skipped
-                .push(format!("{}: {reason}", pdf.display())),
+            Err(reason) => applied.skipped.push(format!("{}: {reason}", pdf.display())),
         }
     }
     let json = files.path("json");
@@ -232,13 +230,17 @@ fn write_outputs(
 /// The searchable PDF made again from the source file, which must still be the one converted.
 fn searchable_pdf(doc: &Document, out: &Path) -> Result<Vec<u8>, String> {
     let src = Path::new(&doc.source.path);
-    let source = std::fs::read(src).map_err(|e| format!("cannot read the source {}: {e}", src.display()))?;
+    let source =
+        std::fs::read(src).map_err(|e| format!("cannot read the source {}: {e}", src.display()))?;
     if std::fs::canonicalize(src).ok() == std::fs::canonicalize(out).ok() {
         return Err("the PDF is the source itself".into());
     }
     use sha2::Digest as _;
     if hex::encode(sha2::Sha256::digest(&source)) != doc.source.sha256 {
-        return Err(format!("the source {} changed since it was converted", src.display()));
+        return Err(format!(
+            "the source {} changed since it was converted",
+            src.display()
+        ));
     }
     vanban_output::searchable_pdf(doc, &source).map_err(|e| e.to_string())
 }
@@ -246,7 +248,10 @@ fn searchable_pdf(doc: &Document, out: &Path) -> Result<Vec<u8>, String> {
 /// After the pipeline (re)wrote a document's outputs: when `<stem>.review.json` holds a clerk's
 /// decisions, the new `<stem>.json` becomes the base and the decisions are applied to it again,
 /// leniently; `None` when there are no decisions.
-pub fn reapply_after_run(files: &DocFiles, lexicon: Option<&Path>) -> Result<Option<Applied>, ReviewError> {
+pub fn reapply_after_run(
+    files: &DocFiles,
+    lexicon: Option<&Path>,
+) -> Result<Option<Applied>, ReviewError> {
     let decisions_path = files.path("review.json");
     if !decisions_path.is_file() {
         return Ok(None);
@@ -317,7 +322,8 @@ pub fn apply_review_files(
     let doc_path = find_document(decisions_path, &decisions, document)?;
     let files = DocFiles::from_json(&doc_path);
     let saved_path = files.path("review.json");
-    let same = std::fs::canonicalize(&saved_path).ok() == std::fs::canonicalize(decisions_path).ok();
+    let same =
+        std::fs::canonicalize(&saved_path).ok() == std::fs::canonicalize(decisions_path).ok();
     let all = if same {
         decisions
     } else {

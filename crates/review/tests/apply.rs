@@ -50,14 +50,7 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
     assert_eq!(applied.decisions, 6);
     assert_eq!(
         applied.confirmed,
-        [
-            "VỤ",
-            "Hoàng",
-            "Minh",
-            "Cường",
-            "nhận",
-            "Hoàng Minh Cường"
-        ]
+        ["VỤ", "Hoàng", "Minh", "Cường", "nhận", "Hoàng Minh Cường"]
     );
 
     let doc: Document =
@@ -98,8 +91,7 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
     );
     let lex = std::fs::read_to_string(&lexicon).unwrap();
     assert_eq!(
-        lex,
-        "Cường\nHoàng\nHoàng Minh Cường\nMinh\nVỤ\nnhận\nủy ban\n",
+        lex, "Cường\nHoàng\nHoàng Minh Cường\nMinh\nVỤ\nnhận\nủy ban\n",
         "'keep the original' (Chi) teaches the lexicon nothing"
     );
 

@@ -654,7 +654,10 @@ impl Outputs {
             vanban_doc::write_atomic(&self.path(&format!("table-{}.csv", i + 1)), csv.as_bytes())?;
             if self.formats.csv_excel {
                 let excel = vanban_review::table_to_excel_csv(t);
-                vanban_doc::write_atomic(&self.path(&format!("table-{}.excel.csv", i + 1)), &excel)?;
+                vanban_doc::write_atomic(
+                    &self.path(&format!("table-{}.excel.csv", i + 1)),
+                    &excel,
+                )?;
             }
         }
         vanban_doc::write_atomic(

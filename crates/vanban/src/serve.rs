@@ -76,7 +76,10 @@ pub fn run(g: &Global, a: ReviewArgs) -> Result<u8> {
         root,
         token: token()?,
         port,
-        by: a.by.or_else(|| std::env::var("USER").ok()).filter(|s| !s.is_empty()),
+        by: a
+            .by
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|s| !s.is_empty()),
         lexicon: g.lexicon.clone(),
     };
     let url = format!("http://127.0.0.1:{port}/");
@@ -160,7 +163,11 @@ impl Site {
             return None;
         }
         let rel = decoded.trim_start_matches('/');
-        let rel = if rel.is_empty() { vanban_review::INDEX } else { rel };
+        let rel = if rel.is_empty() {
+            vanban_review::INDEX
+        } else {
+            rel
+        };
         let rel = Path::new(rel);
         if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
             return None;
@@ -181,7 +188,10 @@ impl Site {
             .iter()
             .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case("host"))
             .map(|h| h.value.as_str().to_string());
-        let ok = [format!("127.0.0.1:{}", self.port), format!("localhost:{}", self.port)];
+        let ok = [
+            format!("127.0.0.1:{}", self.port),
+            format!("localhost:{}", self.port),
+        ];
         host.is_some_and(|h| ok.contains(&h))
     }
 
@@ -221,7 +231,10 @@ impl Site {
         let ct = content_type(&path);
         if path.extension().is_some_and(|e| e == "html") {
             let page = String::from_utf8_lossy(&bytes);
-            let meta = format!("<head><meta name=\"vanban-token\" content=\"{}\">", self.token);
+            let meta = format!(
+                "<head><meta name=\"vanban-token\" content=\"{}\">",
+                self.token
+            );
             bytes = page.replacen("<head>", &meta, 1).into_bytes();
         }
         Response::from_data(bytes)
@@ -230,21 +243,36 @@ impl Site {
     }
 
     fn post(&self, req: &mut Request) -> Response<std::io::Cursor<Vec<u8>>> {
-        let token_ok = Self::header_value(req, "X-Vanban-Token")
-            .is_some_and(|t| t.len() == self.token.len() && t.bytes().zip(self.token.bytes()).fold(0, |a, (x, y)| a | (x ^ y)) == 0);
-        let origin_ok = Self::header_value(req, "Origin").is_none_or(|o| {
-            o == format!("http://127.0.0.1:{}", self.port) || o == format!("http://localhost:{}", self.port)
+        let token_ok = Self::header_value(req, "X-Vanban-Token").is_some_and(|t| {
+            t.len() == self.token.len()
+                && t.bytes()
+                    .zip(self.token.bytes())
+                    .fold(0, |a, (x, y)| a | (x ^ y))
+                    == 0
+        });
+        let origin_ok = Self::header_value(req, "Origin").map_or(true, |o| {
+            o == format!("http://127.0.0.1:{}", self.port)
+                || o == format!("http://localhost:{}", self.port)
         });
         if !token_ok || !origin_ok {
-            return json(403, &serde_json::json!({"error": "Từ chối: yêu cầu không đến từ trang soát xét của máy chủ này (missing or wrong token, or another origin)"}));
+            return json(
+                403,
+                &serde_json::json!({"error": "Từ chối: yêu cầu không đến từ trang soát xét của máy chủ này (missing or wrong token, or another origin)"}),
+            );
         }
         let url = req.url().split(['?', '#']).next().unwrap_or("").to_string();
         let Some(stem_url) = url.strip_suffix(".review.json") else {
-            return json(404, &serde_json::json!({"error": "Không tìm thấy (only <stem>.review.json takes decisions)"}));
+            return json(
+                404,
+                &serde_json::json!({"error": "Không tìm thấy (only <stem>.review.json takes decisions)"}),
+            );
         };
         // The decisions go beside an existing <stem>.json of the folder, nowhere else.
         let Some(doc_json) = self.file(&format!("{stem_url}.json")) else {
-            return json(404, &serde_json::json!({"error": format!("Không có văn bản {stem_url}.json trong thư mục này")}));
+            return json(
+                404,
+                &serde_json::json!({"error": format!("Không có văn bản {stem_url}.json trong thư mục này")}),
+            );
         };
         let mut body = Vec::new();
         if req
@@ -254,11 +282,17 @@ impl Site {
             .is_err()
             || body.len() > MAX_BODY
         {
-            return json(413, &serde_json::json!({"error": "Dữ liệu quá lớn hoặc hỏng (body too large or unreadable)"}));
+            return json(
+                413,
+                &serde_json::json!({"error": "Dữ liệu quá lớn hoặc hỏng (body too large or unreadable)"}),
+            );
         }
         match self.save(&doc_json, &body) {
             Ok(v) => json(200, &v),
-            Err(e) => json(409, &serde_json::json!({"error": format!("Không áp dụng được: {e:#}")})),
+            Err(e) => json(
+                409,
+                &serde_json::json!({"error": format!("Không áp dụng được: {e:#}")}),
+            ),
         }
     }
 
@@ -276,13 +310,17 @@ impl Site {
         let mut bytes = serde_json::to_vec_pretty(&decisions)?;
         bytes.push(b'\n');
         vanban_doc::write_atomic(&saved, &bytes)?;
-        let applied = vanban_review::apply_to_files(&files, &decisions, self.lexicon.as_deref(), true)?;
+        let applied =
+            vanban_review::apply_to_files(&files, &decisions, self.lexicon.as_deref(), true)?;
         let doc = vanban_review::read_document(&files.path("json"))?;
         let fields: serde_json::Map<String, serde_json::Value> = vanban_review::FIELDS
             .iter()
             .map(|f| {
                 let v = vanban_review::field_value(&doc.metadata, f.key);
-                (f.key.to_string(), v.map_or(serde_json::Value::Null, serde_json::Value::String))
+                (
+                    f.key.to_string(),
+                    v.map_or(serde_json::Value::Null, serde_json::Value::String),
+                )
             })
             .collect();
         Ok(serde_json::json!({

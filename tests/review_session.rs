@@ -323,6 +323,18 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     );
     let kh = json_file(&out.join("ke-hoach.json"));
     assert_eq!(kh["reviewed_cells"][0]["by"], "clerk-a");
+    let schema = json_file(&common::root().join("schema/document.schema.json"));
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for reviewed in [&doc, &kh] {
+        let errors: Vec<String> = validator
+            .iter_errors(reviewed)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "reviewed JSON against the schema: {errors:?}"
+        );
+    }
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         index.contains("69/TTr-TCKH"),

@@ -323,7 +323,7 @@ fn stt_doubts(t: &Table) -> Vec<bool> {
             if !stt_shape(c) {
                 // A misreading (`li` for `1.2`) most likely stands for the next number.
                 if let Some(last) = prev.as_mut().and_then(|p| p.last_mut()) {
-                    *last += 1;
+                    *last = last.saturating_add(1);
                 }
                 return true;
             }
@@ -339,9 +339,13 @@ fn stt_doubts(t: &Table) -> Vec<bool> {
                 Some(p) => {
                     let (n, k) = (nums.len(), p.len());
                     // Next at the same depth, one deeper starting at 1, or back up a level.
-                    let same = n == k && nums[..n - 1] == p[..k - 1] && nums[n - 1] == p[k - 1] + 1;
+                    let same = n == k
+                        && nums[..n - 1] == p[..k - 1]
+                        && Some(nums[n - 1]) == p[k - 1].checked_add(1);
                     let deeper = n == k + 1 && nums[..k] == p[..] && nums[n - 1] == 1;
-                    let up = n < k && nums[..n - 1] == p[..n - 1] && nums[n - 1] == p[n - 1] + 1;
+                    let up = n < k
+                        && nums[..n - 1] == p[..n - 1]
+                        && Some(nums[n - 1]) == p[n - 1].checked_add(1);
                     same || deeper || up
                 }
             };

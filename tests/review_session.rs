@@ -241,6 +241,31 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     b.clear(&val);
     b.type_in(&val, &format!("Các phòng, đơn vị{ENTER}"));
     wait_saved(&b, 1);
+    // A word of the scan's text: the searchable PDF's text layer follows.
+    let pdf_words = |w: &str| {
+        let o = std::process::Command::new("pdftotext")
+            .arg(out.join("ke-hoach.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .filter(|x| *x == w)
+            .count()
+    };
+    let (upper, lower) = (pdf_words("VỊ"), pdf_words("vị"));
+    assert!(upper > 0, "the scan reads VỊ somewhere");
+    tag_word(&b, "VỊ", "vb-t-vi");
+    b.click(&b.find("#vb-t-vi"));
+    let fix = b.find("#vb-fix");
+    b.clear(&fix);
+    b.type_in(&fix, &format!("vị{ENTER}"));
+    wait_saved(&b, 2);
+    assert_eq!(
+        (pdf_words("VỊ"), pdf_words("vị")),
+        (upper - 1, lower + 1),
+        "the PDF's text layer has the fixed word"
+    );
 
     // Reload both pages: everything is kept.
     b.refresh();
@@ -249,7 +274,7 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
         json!([]),
     );
     assert_eq!(kept, json!("Các phòng, đơn vị"));
-    assert!(b.text(&b.find("#vb-count")).starts_with("1 quyết định"));
+    assert!(b.text(&b.find("#vb-count")).starts_with("2 quyết định"));
     b.goto(&format!("{base}ocr-eng.review.html"));
     assert!(
         b.text(&b.find("#vb-count")).starts_with("4 quyết định"),

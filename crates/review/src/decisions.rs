@@ -1,5 +1,5 @@
-//! The clerk's decisions: the `<stem>.review.json` file the review page saves, and applying it to
-//! a document and its output files.
+//! The clerk's decisions: the `<stem>.review.json` file the review page (or the review server)
+//! saves, and applying it to a document ([`crate::apply_to_files`] does it on the files).
 //!
 //! # Format (`vanban-review/1`)
 //!
@@ -10,11 +10,15 @@
 //!   "sha256": "9f86d0…",
 //!   "document": "/home/clerk/out/ke-hoach.json",
 //!   "saved": "2026-11-21T23:40:00.000Z",
+//!   "by": "lan",
 //!   "decisions": [
 //!     {"page": 1, "line": 4, "word": 2, "raw": "Chi", "text": "Chỉ", "verdict": "accept"},
-//!     {"page": 1, "line": 7, "word": 0, "raw": "SIPAS", "text": "SIPÁS", "verdict": "reject"},
-//!     {"page": 2, "line": 0, "word": 5, "raw": "Hoang", "text": "Hoảng", "verdict": "fix", "value": "Hoàng"}
-//!   ]
+//!     {"page": 1, "line": 7, "word": 0, "raw": "SIPAS", "text": "SIPÁS", "verdict": "reject", "name": true},
+//!     {"page": 2, "line": 0, "word": 5, "raw": "Hoang", "text": "Hoảng", "verdict": "fix", "value": "Hoàng",
+//!      "at": "2026-11-21T23:39:12.000Z"}
+//!   ],
+//!   "fields": [{"field": "number", "value": "69/TTr-TCKH"}],
+//!   "cells": [{"table": 0, "row": 2, "col": 0, "raw": "li", "value": "1.1"}]
 //! }
 //! ```
 //!
@@ -29,10 +33,16 @@
 //! - `reject`: the raw text was right; the word goes back to it and loses its correction.
 //! - `fix`: neither; `value` is the right text (NFC, new tone placement, one space between words).
 //!
-//! The word each verdict confirms (the restored text, the raw text, the value) goes to the user
-//! lexicon, and so does each name the clerk confirmed word by word: two or more confirmed words
-//! side by side in a line, each capitalised (`Hoàng Minh Cường`). Applying the same file twice
-//! gives the same result.
+//! `fields` set metadata fields by key ([`crate::FIELDS`]; an empty value means the document has
+//! none); `cells` set table cells (table from 0, body row from 0 without the header, column from
+//! 0), `raw` being the cell's text when the clerk decided (it must still read so, or already read
+//! `value`). `by` (set by the server) and each decision's `at` end up in the `reviewed` marks.
+//!
+//! The lexicon learns what the clerk confirmed: the restored text of an `accept`, the `value` of
+//! a `fix`, a typed signer name, place or issuer, and names confirmed word by word (two or more
+//! such words side by side in a line, each capitalised: `Hoàng Minh Cường`). A `reject` ("keep
+//! the original") teaches nothing — an OCR misreading must not become a word — unless `name` is
+//! set. Applying the same file twice gives the same result.
 
 use std::path::Path;
 
@@ -638,5 +648,46 @@ mod tests {
             words.len() - 1,
             "each decided word is marked reviewed"
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever a decisions file holds, applying it never panics: strictly it is applied or
+        /// refused whole, leniently every decision is applied or set aside.
+        #[test]
+        fn any_decisions_apply_or_are_refused_without_panic(
+            words in proptest::collection::vec((0u32..3, 0u32..3, 0u32..4, "[a-zA-Zàạ0-9/ ]{0,6}", 0u8..3, "[a-zđ ]{0,6}"), 0..6),
+            fields in proptest::collection::vec((0usize..14, "[0-9a-zA-Z/.\\- ]{0,12}"), 0..6),
+            cells in proptest::collection::vec((0u32..2, 0u32..4, 0u32..4, "[a-z0-9. ]{0,5}", "[a-z0-9. ]{0,5}"), 0..6),
+        ) {
+            let mut doc = Document::new(
+                Source { path: "a.txt".into(), sha256: "00".into(), pages: 1 },
+                vanban_doc::pages_from_text("Số: 12/KH-UB\nHà Nội, ngày 5 tháng 6 năm 2023\nli x\n"),
+            );
+            doc.tables.push(vanban_doc::Table {
+                header: vec!["STT".into(), "Nội dung".into()],
+                rows: vec![vec!["1".into(), "a".into()], vec!["li".into(), "b".into()]],
+                ..vanban_doc::Table::default()
+            });
+            let mut d = ReviewDecisions::for_document(&doc);
+            for (page, line, word, raw, v, value) in words {
+                d.decisions.push(Decision {
+                    page, line, word, raw, text: String::new(),
+                    verdict: [Verdict::Accept, Verdict::Reject, Verdict::Fix][v as usize],
+                    value: Some(value), name: v == 1, at: None,
+                });
+            }
+            for (f, value) in fields {
+                let field = crate::FIELDS.get(f).map_or("nope".to_string(), |s| s.key.to_string());
+                d.fields.push(FieldDecision { field, value, at: None });
+            }
+            for (table, row, col, raw, value) in cells {
+                d.cells.push(CellDecision { table, row, col, raw, value, at: None });
+            }
+            let mut strict = doc.clone();
+            let _ = apply_decisions(&mut strict, &d, true);
+            let mut lenient = doc.clone();
+            let o = apply_decisions(&mut lenient, &d, false).unwrap();
+            proptest::prop_assert_eq!(o.applied + o.unapplied.len(), d.len());
+        }
     }
 }

@@ -1,11 +1,16 @@
 //! The review page, `<stem>.review.html`: one self-contained HTML file per document.
 //!
 //! The page is rendered on the server side: every word is a `<span>` in a line `<div>` of a page
-//! `<section>`, a changed word holds `<del>raw</del><ins>restored</ins>`, and one small JSON blob
-//! carries what the script needs about the pages (size, image). The inline script (no framework)
-//! adds keyboard navigation, the word panel with the page-image region, and the decisions a clerk
-//! saves as `<stem>.review.json` (see [`crate::decisions`]). Everything from the document is
-//! HTML-escaped, and the script writes data into the page only through `textContent`.
+//! `<section>`, a changed word holds `<del>raw</del><ins>restored</ins>`, the metadata panel lists
+//! every field (empty ones too) with its confidence and evidence box, lowest confidence first, and
+//! each table cell carries its position, its box on the scan when its words are found there, and
+//! why the extractor doubts it. One small JSON blob carries what the script needs about the pages
+//! (size, image) and the decisions saved so far. The inline script (no framework) adds keyboard
+//! navigation, the panel with the page-image region of a clicked word, field or cell, the editors,
+//! and the decisions (see [`crate::decisions`]): sent to the review server as they are made when
+//! the page came from `vanban review` (which puts a token in `<meta name="vanban-token">`),
+//! otherwise downloaded as `<stem>.review.json`. Everything from the document is HTML-escaped, and
+//! the script writes data into the page only through `textContent`.
 
 use std::fmt::Write as _;
 

@@ -156,6 +156,27 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
         body,
     );
     assert_eq!(r.status, 404, "no write outside the folder");
+    // While a run holds the folder, a save waits for it (refused, nothing written).
+    let doc0 = json_file(&out.join("ocr-eng.json"));
+    let empty = serde_json::to_vec(
+        &json!({"format": "vanban-review/1", "source": doc0["source"]["path"],
+        "sha256": doc0["source"]["sha256"], "decisions": []}),
+    )
+    .unwrap();
+    {
+        let lock = std::fs::File::open(out.join(".vanban.lock")).unwrap();
+        rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive).unwrap();
+        let r = http(
+            server.port,
+            "POST",
+            "/ocr-eng.review.json",
+            &[with_token.as_str()],
+            &empty,
+        );
+        assert_eq!(r.status, 409, "{}", r.text());
+        assert!(r.text().contains("vanban ingest"), "{}", r.text());
+    }
+    assert!(!out.join("ocr-eng.review.json").exists());
 
     let b = Browser::start(&dir);
     // The index: type, number, date, issuer per document, in Vietnamese.

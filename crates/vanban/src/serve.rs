@@ -296,11 +296,34 @@ impl Site {
         }
     }
 
+    /// Takes the output folder's lock (`.vanban.lock`, the one `vanban ingest` holds while it
+    /// writes) for one save, so that a save and a run never write the same files at once.
+    fn lock(&self) -> Result<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.root.join(".vanban.lock");
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&path)
+            .with_context(|| format!("{}: cannot open the lock file", path.display()))?;
+        match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(f),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => {
+                bail!("vanban ingest đang ghi vào thư mục này; thử lại khi xong (a run holds the folder)")
+            }
+            Err(e) => bail!("{}: cannot lock: {e}", path.display()),
+        }
+    }
+
     /// Checks the page's decisions against the document, keeps them in `<stem>.review.json`
     /// (atomically) and applies them to every output; returns what the page shows.
     fn save(&self, doc_json: &Path, body: &[u8]) -> Result<serde_json::Value> {
         let mut decisions: vanban_review::ReviewDecisions =
             serde_json::from_slice(body).context("not a review decisions file")?;
+        let _lock = self.lock()?;
         decisions.by = self.by.clone();
         decisions.document = None;
         let files = vanban_review::DocFiles::from_json(doc_json);

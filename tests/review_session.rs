@@ -236,6 +236,14 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     b.clear(&val);
     b.type_in(&val, &format!("Huỳnh Văn Quốc Bảo{ENTER}"));
     wait_saved(&b, 4);
+    // A date that is no day is refused on the page, nothing is saved.
+    b.click(&b.find("tr.mf[data-f='issued_date']"));
+    let val = b.find("#vb-item-val");
+    b.clear(&val);
+    b.type_in(&val, &format!("31/02/2022{ENTER}"));
+    let status = b.text(&b.find("#vb-status"));
+    assert!(status.starts_with("Ngày không hợp lệ"), "{status}");
+    assert_eq!(b.text(&b.find("tr.mf[data-f='issued_date'] td.mv")), "2022-11-18");
 
     // A table cell of the scanned plan: shown on the scan, edited.
     b.goto(&format!("{base}ke-hoach.review.html"));

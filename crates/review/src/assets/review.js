@@ -225,11 +225,26 @@
     if (ev && ev.length === 5) cropAt(ev[0], ev.slice(1)); else $('vb-crop').hidden = true;
     $('vb-item-val').focus();
   }
+  // A date as the server reads it (2023-05-12, 12/5/2023, 12.05.2023), and a real day.
+  function realDate(v) {
+    var m = /^(\d{4})[-\/.](\d{1,2})[-\/.](\d{1,2})$/.exec(v), y, mo, d;
+    if (m) { y = +m[1]; mo = +m[2]; d = +m[3]; } else {
+      m = /^(\d{1,2})[-\/.](\d{1,2})[-\/.](\d{4})$/.exec(v);
+      if (!m) return false;
+      d = +m[1]; mo = +m[2]; y = +m[3];
+    }
+    var t = new Date(Date.UTC(y, mo - 1, d));
+    return y >= 1900 && y <= 2200 && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+  }
   function cellKey(el) { return el.closest('table').dataset.t + '/' + el.dataset.r + '/' + el.dataset.c; }
   function setItem(value) {
     if (!item) return;
     var el = item.el, at = new Date().toISOString();
     value = String(value).normalize('NFC').trim().replace(/\s+/g, ' ');
+    if (item.kind === 'field' && el.dataset.f === 'issued_date' && value && !realDate(value)) {
+      status('Ngày không hợp lệ: ' + value + ' (viết 2023-05-12 hoặc 12/05/2023)', true);
+      return;
+    }
     if (item.kind === 'field') {
       fdec[el.dataset.f] = { field: el.dataset.f, value: value, at: at };
       el.querySelector('td.mv').textContent = value || '(trống)';

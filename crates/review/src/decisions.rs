@@ -650,6 +650,63 @@ mod tests {
         );
     }
 
+    #[test]
+    fn keeping_the_original_teaches_only_names() {
+        let mut doc = Document::new(
+            Source {
+                path: "a.txt".into(),
+                sha256: String::new(),
+                pages: 1,
+            },
+            vanban_doc::pages_from_text("RAM Nguyen Van Hung\n"),
+        );
+        for (w, t) in doc.pages[0].lines[0]
+            .words
+            .iter_mut()
+            .zip(["RẠM", "Nguyễn", "Vân", "Hùng"])
+        {
+            w.text = t.into();
+            w.correction = Some(Correction {
+                conf: 0.5,
+                alternatives: Vec::new(),
+                uncertain: true,
+            });
+        }
+        let mut d = ReviewDecisions::for_document(&doc);
+        for (i, raw) in ["RAM", "Nguyen", "Van", "Hung"].iter().enumerate() {
+            d.decisions.push(Decision {
+                page: 1,
+                line: 0,
+                word: i as u32,
+                raw: raw.to_string(),
+                text: String::new(),
+                verdict: if i == 0 {
+                    Verdict::Reject
+                } else {
+                    Verdict::Fix
+                },
+                value: (i > 0).then(|| ["", "Nguyễn", "Văn", "Hùng"][i].to_string()),
+                name: false,
+                at: None,
+            });
+        }
+        let mut a = doc.clone();
+        let learned = apply_review(&mut a, &d).unwrap();
+        assert_eq!(
+            learned,
+            ["Nguyễn", "Văn", "Hùng", "Nguyễn Văn Hùng"],
+            "RAM kept, not learned"
+        );
+        assert_eq!(a.pages[0].lines[0].words[0].text, "RAM");
+        d.decisions[0].name = true;
+        let learned = apply_review(&mut doc.clone(), &d).unwrap();
+        assert_eq!(
+            learned,
+            ["RAM", "Nguyễn", "Văn", "Hùng", "RAM Nguyễn Văn Hùng"],
+            "a kept name is learned"
+        );
+    }
+
     proptest::proptest! {
         /// Whatever a decisions file holds, applying it never panics: strictly it is applied or
         /// refused whole, leniently every decision is applied or set aside.

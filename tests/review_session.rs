@@ -243,7 +243,10 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
     b.type_in(&val, &format!("31/02/2022{ENTER}"));
     let status = b.text(&b.find("#vb-status"));
     assert!(status.starts_with("Ngày không hợp lệ"), "{status}");
-    assert_eq!(b.text(&b.find("tr.mf[data-f='issued_date'] td.mv")), "2022-11-18");
+    assert_eq!(
+        b.text(&b.find("tr.mf[data-f='issued_date'] td.mv")),
+        "2022-11-18"
+    );
 
     // A table cell of the scanned plan: shown on the scan, edited.
     b.goto(&format!("{base}ke-hoach.review.html"));
@@ -329,6 +332,13 @@ fn a_clerks_session_sticks_and_reaches_every_output() {
         b.text(&b.find("tr.mf[data-f='signer.name'] td.mv")),
         "Huỳnh Văn Quốc Bảo"
     );
+    // Back to the index: the document's row shows the fixed number.
+    b.click(&b.find("#vb-index"));
+    let row = b.wait_for(
+        "the index",
+        "var a=document.querySelector(\"a[href='ocr-eng.review.html']\");return a && a.closest('tr').textContent;",
+    );
+    assert!(row.as_str().unwrap().contains("69/TTr-TCKH"), "{row}");
     drop(b);
 
     // On disk, without the browser.

@@ -293,7 +293,14 @@
     var d = dec[key(pos(cur))];
     if (d && d.verdict === 'reject') { if (this.checked) d.name = true; else delete d.name; dirty = true; count(); autosave(); }
   });
-  if (token) status('Máy chủ soát xét: mỗi quyết định được lưu ngay khi chọn.');
+  if (token) {
+    status('Máy chủ soát xét: mỗi quyết định được lưu ngay khi chọn.');
+    // Served by vanban review: the batch index is the server's root.
+    var back = node('a', '← Danh sách văn bản');
+    back.id = 'vb-index';
+    back.href = '/';
+    document.querySelector('header h1').before(back);
+  }
 
   var keys = {
     j: function () { step(unc, 1); }, n: function () { step(unc, 1); },

@@ -36,6 +36,9 @@ pub const FIELDS: [FieldSpec; 12] = [
     f("urgency", "Độ khẩn", "urgency"),
 ];
 
+/// Fields most documents do not have: empty, they are no sign of a reading missed.
+pub const OPTIONAL: [&str; 3] = ["urgency", "signer.authority", "parent_issuer"];
+
 /// The field with key `key`.
 pub fn field(key: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.key == key)

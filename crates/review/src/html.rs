@@ -202,7 +202,15 @@ fn push_metadata(out: &mut String, m: &Metadata) {
         .iter()
         .map(|f| (f, crate::fields::field_confidence(m, f)))
         .collect();
-    rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+    // Empty fields most documents lack (urgency, the signing authority) go last, not first.
+    let absent_ok = |f: &crate::fields::FieldSpec| {
+        crate::fields::OPTIONAL.contains(&f.key) && crate::fields::field_value(m, f.key).is_none()
+    };
+    rows.sort_by(|a, b| {
+        absent_ok(a.0)
+            .cmp(&absent_ok(b.0))
+            .then(a.1.total_cmp(&b.1))
+    });
     if rows
         .iter()
         .all(|(f, _)| crate::fields::field_value(m, f.key).is_none())
@@ -218,6 +226,8 @@ fn push_metadata(out: &mut String, m: &Metadata) {
             if value.is_none() { " empty" } else { "" },
             if reviewed {
                 " rv"
+            } else if absent_ok(spec) {
+                ""
             } else if conf < 0.6 {
                 " low"
             } else {
@@ -233,7 +243,11 @@ fn push_metadata(out: &mut String, m: &Metadata) {
             Some(v) => html(out, v),
             None => out.push_str("<i>(trống)</i>"),
         }
-        let _ = write!(out, "</td><td class=\"mc\">{conf:.2}");
+        if absent_ok(spec) && !reviewed {
+            out.push_str("</td><td class=\"mc\">—");
+        } else {
+            let _ = write!(out, "</td><td class=\"mc\">{conf:.2}");
+        }
         if reviewed {
             out.push_str(" ✓ đã soát");
         }
@@ -711,6 +725,58 @@ mod tests {
                 .replace("&#39;", "'").replace("&amp;", "&");
             proptest::prop_assert_eq!(back, raw);
         }
+    }
+
+    #[test]
+    fn metadata_panel_lists_every_field_missing_and_doubtful_first() {
+        let mut doc = Document::new(source(), vec![page(1, 1)]);
+        let m = &mut doc.metadata;
+        m.document_type = Some("Kế hoạch".into());
+        m.issuer = Some("Sở Ngoại vụ".into());
+        m.confidence.insert("document_type".into(), 0.95);
+        m.confidence.insert("issuer".into(), 0.4);
+        m.evidence.insert(
+            "issuer".into(),
+            vanban_doc::Evidence {
+                page: 1,
+                bbox: Some(BBox {
+                    x0: 1,
+                    y0: 2,
+                    x1: 3,
+                    y1: 4,
+                }),
+                text: "SỞ NGOẠI VỤ".into(),
+            },
+        );
+        let html = review_html(&doc, &[]);
+        let panel =
+            &html[html.find("id=\"meta\"").unwrap()..html.find("</tbody></table>").unwrap()];
+        let order: Vec<&str> = panel
+            .split("data-f=\"")
+            .skip(1)
+            .map(|r| &r[..r.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            order.len(),
+            crate::FIELDS.len(),
+            "every field, empty ones included"
+        );
+        assert_eq!(order[0], "number", "a missing number comes first");
+        assert_eq!(
+            order.iter().position(|k| *k == "issuer"),
+            Some(7),
+            "the 7 missing fields, then the doubtful one"
+        );
+        assert_eq!(order[8], "document_type");
+        let mut last = order[9..].to_vec();
+        last.sort();
+        assert_eq!(
+            last,
+            ["parent_issuer", "signer.authority", "urgency"],
+            "fields most documents lack, when empty, last"
+        );
+        assert!(html.contains("class=\"mf low\" data-f=\"issuer\" data-ev=\"1 1 2 3 4\""));
+        assert!(html.contains("<i>(trống)</i>"));
     }
 
     #[test]

@@ -308,11 +308,12 @@ fn find_document(
     })
 }
 
-/// `vanban apply-review`: reads the decisions at `decisions_path`, finds the document (`document`,
-/// or as described on [`find_document`]), keeps them in `<stem>.review.json` (merged after the
-/// decisions already there, so that re-runs re-apply them), applies every decision saved for the
-/// document strictly, and rewrites every output (see the module docs). Nothing is written when a
-/// decision does not fit the document.
+/// `vanban apply-review`: reads the decisions at `decisions_path`, finds the document (`document`;
+/// else `<stem>.json` beside a file named `<stem>.review.json` or `<stem>.review (1).json`; else the
+/// path the decisions record), keeps them in `<stem>.review.json` (merged after the decisions
+/// already there, so that re-runs re-apply them), applies every decision saved for the document
+/// strictly, and rewrites every output (see [`apply_to_files`]). Nothing is written when a decision
+/// does not fit the document.
 pub fn apply_review_files(
     decisions_path: &Path,
     document: Option<&Path>,

@@ -13,7 +13,7 @@ ROOT=$PWD
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng libtesseract-dev libleptonica-dev
   clang libclang-dev pkg-config
-  chromium poppler-utils fonts-liberation2 qpdf python3-venv
+  chromium chromium-driver poppler-utils fonts-liberation2 qpdf python3-venv
 )
 PYPDFIUM_VERSION=5.15.2
 PYPDFIUM_WHEEL=pypdfium2-5.15.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl

@@ -104,6 +104,34 @@ pub struct Word {
     /// Present when the restorer changed the word.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<Correction>,
+    /// Present when a clerk decided on the word (`vanban review`, `vanban apply-review`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Reviewed>,
+}
+
+/// A clerk's review mark: who decided and when, when known.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct Reviewed {
+    /// Who decided (the review server's user name), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When the decision was saved (ISO 8601), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// A table cell a clerk reviewed: table index (from 0), body row index and column (from 0).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ReviewedCell {
+    /// Index of the table in [`Document::tables`], from 0.
+    pub table: u32,
+    /// Body row, from 0 (index into [`Table::rows`]).
+    pub row: u32,
+    /// Column, from 0.
+    pub col: u32,
+    /// Who and when.
+    #[serde(flatten)]
+    pub mark: Reviewed,
 }
 
 impl Word {
@@ -116,6 +144,7 @@ impl Word {
             bbox,
             conf,
             correction: None,
+            reviewed: None,
         }
     }
 }
@@ -224,6 +253,9 @@ pub struct Document {
     /// of the pages' lines so that they stay out of the text and of the other fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stamps: Vec<StampLine>,
+    /// Table cells a clerk reviewed (words carry their own mark, metadata fields theirs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewed_cells: Vec<ReviewedCell>,
 }
 
 /// A line of a stamp, as read, with where it stood.
@@ -250,6 +282,7 @@ impl Document {
             metadata: Metadata::default(),
             tables: Vec::new(),
             stamps: Vec::new(),
+            reviewed_cells: Vec::new(),
         };
         d.text = d.render_text();
         d

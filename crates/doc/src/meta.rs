@@ -181,6 +181,9 @@ pub struct Metadata {
     /// Confidence of each field found, 0..1, by field name.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub confidence: std::collections::BTreeMap<String, f32>,
+    /// Fields a clerk reviewed (set or confirmed), by field name (`number`, `signer.name`, …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub reviewed: std::collections::BTreeMap<String, crate::Reviewed>,
 }
 
 /// One cell of a table grid.

@@ -177,6 +177,7 @@ pub(crate) mod testdoc {
                 alternatives: vec![],
                 uncertain: true,
             }),
+            reviewed: None,
         }
     }
 

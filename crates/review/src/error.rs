@@ -108,4 +108,32 @@ pub enum ReviewError {
         /// The candidates looked at.
         tried: String,
     },
+    /// A metadata decision names a field the review does not know, or gives a value it cannot hold.
+    #[error("{document}: field decision {index}: {reason}")]
+    BadField {
+        /// Source path of the document.
+        document: String,
+        /// Position of the decision in the list, from 0.
+        index: usize,
+        /// What is wrong, e.g. `unknown field "numero"`.
+        reason: String,
+    },
+    /// A table-cell decision points at a cell the document does not have, or one that reads otherwise.
+    #[error("{document}: cell decision {index}: {reason}")]
+    BadCell {
+        /// Source path of the document.
+        document: String,
+        /// Position of the decision in the list, from 0.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A searchable PDF could not be rewritten.
+    #[error("{path}: cannot rewrite the searchable PDF: {reason}")]
+    Pdf {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }

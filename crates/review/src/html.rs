@@ -1,11 +1,16 @@
 //! The review page, `<stem>.review.html`: one self-contained HTML file per document.
 //!
 //! The page is rendered on the server side: every word is a `<span>` in a line `<div>` of a page
-//! `<section>`, a changed word holds `<del>raw</del><ins>restored</ins>`, and one small JSON blob
-//! carries what the script needs about the pages (size, image). The inline script (no framework)
-//! adds keyboard navigation, the word panel with the page-image region, and the decisions a clerk
-//! saves as `<stem>.review.json` (see [`crate::decisions`]). Everything from the document is
-//! HTML-escaped, and the script writes data into the page only through `textContent`.
+//! `<section>`, a changed word holds `<del>raw</del><ins>restored</ins>`, the metadata panel lists
+//! every field (empty ones too) with its confidence and evidence box, lowest confidence first, and
+//! each table cell carries its position, its box on the scan when its words are found there, and
+//! why the extractor doubts it. One small JSON blob carries what the script needs about the pages
+//! (size, image) and the decisions saved so far. The inline script (no framework) adds keyboard
+//! navigation, the panel with the page-image region of a clicked word, field or cell, the editors,
+//! and the decisions (see [`crate::decisions`]): sent to the review server as they are made when
+//! the page came from `vanban review` (which puts a token in `<meta name="vanban-token">`),
+//! otherwise downloaded as `<stem>.review.json`. Everything from the document is HTML-escaped, and
+//! the script writes data into the page only through `textContent`.
 
 use std::fmt::Write as _;
 
@@ -24,6 +29,8 @@ struct PageData<'a> {
     source: &'a str,
     sha256: &'a str,
     pages: Vec<PageInfo>,
+    /// The decisions saved so far (shown on the page; the server saves on top of them).
+    saved: Option<&'a crate::ReviewDecisions>,
 }
 
 #[derive(Serialize)]
@@ -148,21 +155,6 @@ fn push_page(out: &mut String, page: &Page) {
     out.push_str("</section>\n");
 }
 
-/// Appends a `<tr>` of metadata when `value` is present.
-fn meta_row(out: &mut String, m: &Metadata, key: &str, label: &str, value: Option<&str>) {
-    let Some(v) = value.filter(|v| !v.trim().is_empty()) else {
-        return;
-    };
-    out.push_str("<tr><th>");
-    out.push_str(label);
-    out.push_str("</th><td>");
-    html(out, v);
-    if let Some(c) = m.confidence.get(key) {
-        let _ = write!(out, " <small>{c:.2}</small>");
-    }
-    out.push_str("</td></tr>");
-}
-
 fn push_sections(out: &mut String, sections: &[vanban_doc::Section]) {
     out.push_str("<ul>");
     for s in sections {
@@ -181,47 +173,87 @@ fn push_sections(out: &mut String, sections: &[vanban_doc::Section]) {
     out.push_str("</ul>");
 }
 
-/// The parts that are present, joined by `sep`.
-fn join_present(parts: &[&Option<String>], sep: &str) -> String {
-    parts
-        .iter()
-        .filter_map(|x| x.as_deref())
-        .collect::<Vec<_>>()
-        .join(sep)
+fn push_evidence(out: &mut String, ev: Option<&vanban_doc::Evidence>) {
+    if let Some(e) = ev {
+        match e.bbox {
+            Some(b) => {
+                let _ = write!(
+                    out,
+                    " data-ev=\"{} {} {} {} {}\"",
+                    e.page, b.x0, b.y0, b.x1, b.y1
+                );
+            }
+            None => {
+                let _ = write!(out, " data-ev=\"{}\"", e.page);
+            }
+        }
+    }
 }
 
+/// The metadata panel: every reviewable field, empty ones included, with its confidence, the scan
+/// crop of its evidence (`data-ev`) and an editor; lowest confidence first.
 fn push_metadata(out: &mut String, m: &Metadata) {
-    out.push_str("<section id=\"meta\"><h2>Thông tin văn bản</h2><table class=\"meta\">");
-    let start = out.len();
-    let fields = [
-        ("document_type", "Loại văn bản", &m.document_type),
-        ("number", "Số, ký hiệu", &m.number),
-        ("issued_date", "Ngày ban hành", &m.issued_date),
-        ("place", "Địa danh", &m.place),
-        ("issuer", "Cơ quan ban hành", &m.issuer),
-        ("parent_issuer", "Cơ quan chủ quản", &m.parent_issuer),
-        ("subject", "Trích yếu", &m.subject),
-    ];
-    for (key, label, value) in fields {
-        meta_row(out, m, key, label, value.as_deref());
-    }
-    if let Some(s) = &m.signer {
-        let joined = join_present(&[&s.authority, &s.position, &s.name], " · ");
-        meta_row(out, m, "signer", "Người ký", Some(&joined));
-    }
-    let recipients = m.recipients.join("; ");
-    meta_row(out, m, "recipients", "Nơi nhận", Some(&recipients));
-    let refs = m
-        .references
+    out.push_str(concat!(
+        "<section id=\"meta\"><h2>Thông tin văn bản <small>(trường kém tin cậy trước; bấm để xem ",
+        "trên bản quét và sửa)</small></h2><table class=\"meta\"><thead><tr><th>Trường</th><th>Giá trị</th>",
+        "<th>Độ tin cậy</th></tr></thead><tbody>",
+    ));
+    let mut rows: Vec<(&crate::fields::FieldSpec, f32)> = crate::fields::FIELDS
         .iter()
-        .map(|r| join_present(&[&r.document_type, &r.number, &r.issued_date], " "))
-        .collect::<Vec<_>>()
-        .join("; ");
-    meta_row(out, m, "references", "Văn bản dẫn chiếu", Some(&refs));
-    if out.len() == start {
-        out.push_str("<tr><td>Chưa trích xuất được thông tin nào.</td></tr>");
+        .map(|f| (f, crate::fields::field_confidence(m, f)))
+        .collect();
+    // Empty fields most documents lack (urgency, the signing authority) go last, not first.
+    let absent_ok = |f: &crate::fields::FieldSpec| {
+        crate::fields::OPTIONAL.contains(&f.key) && crate::fields::field_value(m, f.key).is_none()
+    };
+    rows.sort_by(|a, b| {
+        absent_ok(a.0)
+            .cmp(&absent_ok(b.0))
+            .then(a.1.total_cmp(&b.1))
+    });
+    if rows
+        .iter()
+        .all(|(f, _)| crate::fields::field_value(m, f.key).is_none())
+    {
+        out.push_str("<tr><td colspan=\"3\">Chưa trích xuất được thông tin nào.</td></tr>");
     }
-    out.push_str("</table>");
+    for (spec, conf) in rows {
+        let value = crate::fields::field_value(m, spec.key);
+        let reviewed = m.reviewed.contains_key(spec.key);
+        let _ = write!(
+            out,
+            "<tr class=\"mf{}{}\" data-f=\"{}\"",
+            if value.is_none() { " empty" } else { "" },
+            if reviewed {
+                " rv"
+            } else if absent_ok(spec) {
+                ""
+            } else if conf < 0.6 {
+                " low"
+            } else {
+                ""
+            },
+            spec.key
+        );
+        push_evidence(out, m.evidence.get(spec.source));
+        out.push_str("><th>");
+        out.push_str(spec.label);
+        out.push_str("</th><td class=\"mv\">");
+        match &value {
+            Some(v) => html(out, v),
+            None => out.push_str("<i>(trống)</i>"),
+        }
+        if absent_ok(spec) && !reviewed {
+            out.push_str("</td><td class=\"mc\">—");
+        } else {
+            let _ = write!(out, "</td><td class=\"mc\">{conf:.2}");
+        }
+        if reviewed {
+            out.push_str(" ✓ đã soát");
+        }
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</tbody></table>");
     if !m.sections.is_empty() {
         out.push_str("<details><summary>Bố cục</summary>");
         push_sections(out, &m.sections);
@@ -230,7 +262,156 @@ fn push_metadata(out: &mut String, m: &Metadata) {
     out.push_str("</section>\n");
 }
 
-fn push_table(out: &mut String, i: usize, t: &Table) {
+/// Where a table cell stands on its page, found among the page's words (the pipeline writes a
+/// scanned table's cells into the page's lines row by row), and whether the restorer changed it.
+fn locate_cell(
+    doc: &Document,
+    t: &Table,
+    text: &str,
+    cursor: &mut (usize, usize),
+) -> Option<(u32, BBox, bool)> {
+    let want: Vec<&str> = text.split_whitespace().collect();
+    if want.is_empty() {
+        return None;
+    }
+    let pages: Vec<usize> = doc
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| t.pages.contains(&p.number))
+        .map(|(i, _)| i)
+        .collect();
+    for &pi in pages.iter().filter(|&&pi| pi >= cursor.0) {
+        let page = &doc.pages[pi];
+        let start = if pi == cursor.0 { cursor.1 } else { 0 };
+        for (li, line) in page.lines.iter().enumerate().skip(start) {
+            let words: Vec<&Word> = line.words.iter().filter(|w| !w.text.is_empty()).collect();
+            for s in 0..words.len() {
+                let run = words.get(s..s + want.len());
+                let Some(run) = run else { break };
+                if run.iter().zip(&want).all(|(w, x)| w.text == *x) {
+                    let b = run.iter().filter_map(|w| w.bbox).reduce(BBox::union)?;
+                    *cursor = (pi, li);
+                    return Some((page.number, b, run.iter().any(|w| is_changed(w))));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// True when `s` reads as an STT numbering (`1`, `1.2`, `II`, `A`, `a)`, `-`).
+fn stt_shape(s: &str) -> bool {
+    let s = s.trim().trim_end_matches(['.', ')']);
+    if s.is_empty() || s == "-" || s == "+" || s == "*" {
+        return true;
+    }
+    if s.split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    s.chars().all(|c| "IVXLC".contains(c))
+        || (s.chars().count() == 1 && s.chars().all(char::is_alphabetic))
+}
+
+/// For each body row, whether its STT cell (first column, when the header says STT or TT) is
+/// doubtful: not a numbering (`li` for `1.1`), or a number out of sequence. A section row
+/// (`A. NHIỆM VỤ TRỌNG TÂM`, a heading in the STT column) starts the numbering again.
+fn stt_doubts(t: &Table) -> Vec<bool> {
+    let is_stt = t.header.first().is_some_and(|h| {
+        matches!(
+            h.trim().trim_end_matches('.').to_uppercase().as_str(),
+            "STT" | "TT" | "SỐ TT"
+        )
+    });
+    if !is_stt {
+        return vec![false; t.rows.len()];
+    }
+    let mut prev: Option<Vec<u32>> = None;
+    t.rows
+        .iter()
+        .map(|r| {
+            let c = r.first().map(String::as_str).unwrap_or("").trim();
+            if c.split_whitespace().count() > 1
+                && c.chars().filter(|x| x.is_alphabetic()).count() > 3
+            {
+                prev = None;
+                return false;
+            }
+            if !stt_shape(c) {
+                // A misreading (`li` for `1.2`) most likely stands for the next number.
+                if let Some(last) = prev.as_mut().and_then(|p| p.last_mut()) {
+                    *last = last.saturating_add(1);
+                }
+                return true;
+            }
+            let c = c.trim_end_matches(['.', ')']);
+            let nums: Option<Vec<u32>> = c.split('.').map(|p| p.parse().ok()).collect();
+            let Some(nums) = nums else {
+                // A letter or Roman numeral: a new section.
+                prev = None;
+                return false;
+            };
+            let ok = match &prev {
+                None => true,
+                Some(p) => {
+                    let (n, k) = (nums.len(), p.len());
+                    // Next at the same depth, one deeper starting at 1, or back up a level.
+                    let same = n == k
+                        && nums[..n - 1] == p[..k - 1]
+                        && Some(nums[n - 1]) == p[k - 1].checked_add(1);
+                    let deeper = n == k + 1 && nums[..k] == p[..] && nums[n - 1] == 1;
+                    let up = n < k
+                        && nums[..n - 1] == p[..n - 1]
+                        && Some(nums[n - 1]) == p[n - 1].checked_add(1);
+                    same || deeper || up
+                }
+            };
+            prev = Some(nums);
+            !ok
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod stt_tests {
+    use super::*;
+
+    #[test]
+    fn stt_misreadings_and_breaks_are_doubtful() {
+        let rows = [
+            "A. NHIỆM VỤ",
+            "1",
+            "1.1",
+            "li",
+            "1.3",
+            "tà)",
+            "2",
+            "4",
+            "B. KHÁC",
+            "1",
+        ];
+        let t = Table {
+            header: vec!["STT".into(), "Nội dung".into()],
+            rows: rows
+                .iter()
+                .map(|r| vec![r.to_string(), String::new()])
+                .collect(),
+            ..Table::default()
+        };
+        let d = stt_doubts(&t);
+        let flagged: Vec<&str> = rows
+            .iter()
+            .zip(&d)
+            .filter(|(_, x)| **x)
+            .map(|(r, _)| *r)
+            .collect();
+        assert_eq!(flagged, ["li", "tà)", "4"]);
+    }
+}
+
+fn push_table(out: &mut String, doc: &Document, i: usize, t: &Table) {
     let open = if t.rows.len() <= 15 { " open" } else { "" };
     let _ = write!(out, "<details class=\"tbl\"{open}><summary>Bảng {}", i + 1);
     if let Some(title) = &t.title {
@@ -244,7 +425,24 @@ fn push_table(out: &mut String, i: usize, t: &Table) {
             let _ = write!(out, " · trang {a}–{b}");
         }
     }
-    let _ = write!(out, " · {} dòng</summary><table>", t.rows.len());
+    let stt = stt_doubts(t);
+    let header = u32::from(!t.header.is_empty());
+    let conf = |r: usize, c: usize| {
+        t.cells
+            .iter()
+            .find(|x| x.row == r as u32 + header && x.col == c as u32)
+            .map(|x| x.conf)
+    };
+    let reviewed = |r: usize, c: usize| {
+        doc.reviewed_cells
+            .iter()
+            .any(|x| x.table as usize == i && x.row as usize == r && x.col as usize == c)
+    };
+    let _ = write!(
+        out,
+        " · {} dòng</summary><table data-t=\"{i}\">",
+        t.rows.len()
+    );
     if !t.header.is_empty() {
         out.push_str("<thead><tr>");
         for h in &t.header {
@@ -255,11 +453,35 @@ fn push_table(out: &mut String, i: usize, t: &Table) {
         out.push_str("</tr></thead>");
     }
     out.push_str("<tbody>");
-    for row in &t.rows {
+    let mut cursor = (0, 0);
+    for (r, row) in t.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for c in row {
-            out.push_str("<td>");
-            html(out, c);
+        for (c, text) in row.iter().enumerate() {
+            let at = locate_cell(doc, t, text, &mut cursor);
+            let mut why: Vec<&str> = Vec::new();
+            if c == 0 && stt[r] {
+                why.push("STT sai thứ tự");
+            }
+            if conf(r, c).is_some_and(|k| k < 0.6) && !text.trim().is_empty() {
+                why.push("OCR kém tin cậy");
+            }
+            if at.is_some_and(|a| a.2) {
+                why.push("đã phục hồi dấu");
+            }
+            let rv = reviewed(r, c);
+            let _ = write!(out, "<td data-r=\"{r}\" data-c=\"{c}\"");
+            if rv {
+                out.push_str(" class=\"rv\"");
+            } else if !why.is_empty() {
+                out.push_str(" class=\"dbt\" title=\"");
+                html(out, &why.join(", "));
+                out.push('"');
+            }
+            if let Some((p, b, _)) = at {
+                let _ = write!(out, " data-ev=\"{p} {} {} {} {}\"", b.x0, b.y0, b.x1, b.y1);
+            }
+            out.push('>');
+            html(out, text);
             out.push_str("</td>");
         }
         out.push_str("</tr>");
@@ -271,6 +493,15 @@ fn push_table(out: &mut String, i: usize, t: &Table) {
 /// image (`None` for text pages, or when the list is shorter); the word panel shows the region of
 /// that image under a clicked word.
 pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
+    review_page(doc, page_images, None)
+}
+
+/// The review page of `doc` with the decisions saved so far shown on it (`saved`).
+pub fn review_page(
+    doc: &Document,
+    page_images: &[Option<String>],
+    saved: Option<&crate::ReviewDecisions>,
+) -> String {
     let words = crate::words(doc).count();
     let (changes, uncertain) = count_changes(doc);
     let mut out = String::with_capacity(CSS.len() + JS.len() + 4096 + words * 48);
@@ -307,7 +538,7 @@ pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
     ));
     push_metadata(&mut out, &doc.metadata);
     for (i, t) in doc.tables.iter().enumerate() {
-        push_table(&mut out, i, t);
+        push_table(&mut out, doc, i, t);
     }
     out.push_str("</header>\n<main>\n");
     for page in &doc.pages {
@@ -318,11 +549,16 @@ pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
         "<div id=\"vb-box\"></div></div><div id=\"vb-word\" aria-live=\"polite\"><p class=\"hint\">Bấm vào một từ, hoặc nhấn ",
         "<kbd>j</kbd> để đến thay đổi chưa chắc đầu tiên.</p></div>",
         "<div id=\"vb-act\" hidden><button type=\"button\" id=\"vb-acc\">Đúng (a)</button> ",
-        "<button type=\"button\" id=\"vb-rej\">Giữ bản gốc (r)</button>",
+        "<button type=\"button\" id=\"vb-rej\">Giữ bản gốc (r)</button> ",
+        "<label title=\"Giữ bản gốc của một tên riêng: học tên vào từ điển người dùng\">",
+        "<input type=\"checkbox\" id=\"vb-name\"> là tên riêng</label>",
         "<form id=\"vb-form\"><input id=\"vb-fix\" lang=\"vi\" autocomplete=\"off\" spellcheck=\"false\" ",
         "aria-label=\"Từ đúng\"> <button>Sửa (e, Enter)</button></form></div>",
+        "<div id=\"vb-item\" hidden><p id=\"vb-item-what\"></p><form id=\"vb-item-form\">",
+        "<input id=\"vb-item-val\" lang=\"vi\" autocomplete=\"off\" spellcheck=\"false\" aria-label=\"Giá trị đúng\"> ",
+        "<button>Lưu giá trị</button></form></div>",
         "<p><button type=\"button\" id=\"vb-save\">Lưu quyết định (s)</button> <span id=\"vb-count\">",
-        "0 quyết định</span> <a id=\"vb-dl\" hidden></a></p></aside>\n",
+        "0 quyết định</span> <a id=\"vb-dl\" hidden></a></p><p id=\"vb-status\" aria-live=\"polite\"></p></aside>\n",
     ));
     let data = PageData {
         source: &doc.source.path,
@@ -338,6 +574,7 @@ pub fn review_html(doc: &Document, page_images: &[Option<String>]) -> String {
                 img: page_images.get(i).and_then(|x| x.as_deref()).map(image_src),
             })
             .collect(),
+        saved,
     };
     out.push_str("<script type=\"application/json\" id=\"vb-data\">");
     out.push_str(&script_json(&data));
@@ -488,6 +725,58 @@ mod tests {
                 .replace("&#39;", "'").replace("&amp;", "&");
             proptest::prop_assert_eq!(back, raw);
         }
+    }
+
+    #[test]
+    fn metadata_panel_lists_every_field_missing_and_doubtful_first() {
+        let mut doc = Document::new(source(), vec![page(1, 1)]);
+        let m = &mut doc.metadata;
+        m.document_type = Some("Kế hoạch".into());
+        m.issuer = Some("Sở Ngoại vụ".into());
+        m.confidence.insert("document_type".into(), 0.95);
+        m.confidence.insert("issuer".into(), 0.4);
+        m.evidence.insert(
+            "issuer".into(),
+            vanban_doc::Evidence {
+                page: 1,
+                bbox: Some(BBox {
+                    x0: 1,
+                    y0: 2,
+                    x1: 3,
+                    y1: 4,
+                }),
+                text: "SỞ NGOẠI VỤ".into(),
+            },
+        );
+        let html = review_html(&doc, &[]);
+        let panel =
+            &html[html.find("id=\"meta\"").unwrap()..html.find("</tbody></table>").unwrap()];
+        let order: Vec<&str> = panel
+            .split("data-f=\"")
+            .skip(1)
+            .map(|r| &r[..r.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            order.len(),
+            crate::FIELDS.len(),
+            "every field, empty ones included"
+        );
+        assert_eq!(order[0], "number", "a missing number comes first");
+        assert_eq!(
+            order.iter().position(|k| *k == "issuer"),
+            Some(7),
+            "the 7 missing fields, then the doubtful one"
+        );
+        assert_eq!(order[8], "document_type");
+        let mut last = order[9..].to_vec();
+        last.sort();
+        assert_eq!(
+            last,
+            ["parent_issuer", "signer.authority", "urgency"],
+            "fields most documents lack, when empty, last"
+        );
+        assert!(html.contains("class=\"mf low\" data-f=\"issuer\" data-ev=\"1 1 2 3 4\""));
+        assert!(html.contains("<i>(trống)</i>"));
     }
 
     #[test]

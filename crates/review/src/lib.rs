@@ -9,27 +9,42 @@
 //! - [`index_html`] renders the batch's `index.html` from [`IndexEntry`] rows.
 //! - [`diff_words`] prints a document's word-level diff for the terminal; [`diff_tokens`] and
 //!   [`diff_texts`] diff any two token sequences or texts.
-//! - [`apply_review`] applies [`ReviewDecisions`] to a document; [`apply_review_files`] does it on
-//!   the output files and rewrites them; [`update_lexicon`] keeps the user lexicon the restorer
-//!   reads back with [`read_lexicon`].
+//! - [`apply_decisions`] applies [`ReviewDecisions`] (words, metadata fields, table cells) to a
+//!   document, re-extracting the metadata the corrected words touch; [`apply_to_files`] does it on
+//!   a document's output files and rewrites every one of them (and the batch index);
+//!   [`reapply_after_run`] re-applies saved decisions after a re-run; [`apply_review_files`] is
+//!   `vanban apply-review`; [`update_lexicon`] keeps the user lexicon the restorer reads back with
+//!   [`read_lexicon`].
+//! - [`FIELDS`] are the metadata fields a clerk reviews; [`table_to_excel_csv`] writes a table for
+//!   a Vietnamese Excel.
 
 mod decisions;
 mod diff;
 mod error;
 mod escape;
+mod excel;
+mod fields;
 mod html;
 mod index;
 mod lexicon;
+mod outputs;
+mod remeta;
 
 pub use decisions::{
-    apply_review, apply_review_files, page_images_beside, read_document, Applied, Decision,
-    ReviewDecisions, Verdict, DECISIONS_FORMAT,
+    apply_decisions, apply_review, page_images_beside, read_document, CellDecision, Decision,
+    FieldDecision, Outcome, ReviewDecisions, Unapplied, Verdict, DECISIONS_FORMAT,
 };
 pub use diff::{diff_texts, diff_token_line, diff_tokens, diff_words, DiffOp};
 pub use error::ReviewError;
-pub use html::review_html;
-pub use index::{index_html, IndexEntry};
+pub use excel::table_to_excel_csv;
+pub use fields::{field, field_confidence, field_value, set_field, FieldSpec, FIELDS};
+pub use html::{review_html, review_page};
+pub use index::{index_html, update_index_for, IndexEntry, INDEX};
 pub use lexicon::{lexicon_entry, new_tone_placement, read_lexicon, update_lexicon};
+pub use outputs::{
+    apply_review_files, apply_to_files, base_document, reapply_after_run, Applied, DocFiles,
+    UnappliedFile,
+};
 
 use vanban_doc::{Document, Word};
 

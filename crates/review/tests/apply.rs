@@ -50,15 +50,7 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
     assert_eq!(applied.decisions, 6);
     assert_eq!(
         applied.confirmed,
-        [
-            "VỤ",
-            "Chi",
-            "Hoàng",
-            "Minh",
-            "Cường",
-            "nhận",
-            "Hoàng Minh Cường"
-        ]
+        ["VỤ", "Hoàng", "Minh", "Cường", "nhận", "Hoàng Minh Cường"]
     );
 
     let doc: Document =
@@ -85,16 +77,22 @@ fn applying_a_saved_review_rewrites_the_outputs_and_the_lexicon() {
         "{txt}"
     );
     let html = std::fs::read_to_string(dir.join("ke-hoach.review.html")).unwrap();
-    assert!(html.contains("<del>Hoang</del><ins>Hoàng</ins>"));
-    assert_eq!(html.matches("class=\"c u\"").count(), 1);
+    assert!(
+        html.contains("<del>Hoang</del><ins>Hoảng</ins>"),
+        "the page shows the restorer's change…"
+    );
+    assert!(
+        html.contains("\"verdict\":\"fix\",\"value\":\"Hoàng\""),
+        "…with the clerk's decision on it"
+    );
     assert!(
         html.contains("\"img\":\"ke-hoach.page-2.jpg\""),
         "page images found beside the outputs"
     );
     let lex = std::fs::read_to_string(&lexicon).unwrap();
     assert_eq!(
-        lex,
-        "Chi\nCường\nHoàng\nHoàng Minh Cường\nMinh\nVỤ\nnhận\nủy ban\n"
+        lex, "Cường\nHoàng\nHoàng Minh Cường\nMinh\nVỤ\nnhận\nủy ban\n",
+        "'keep the original' (Chi) teaches the lexicon nothing"
     );
 
     // Applying the same decisions again changes nothing.

@@ -174,7 +174,11 @@ fn clerk_walks_decides_and_saves_in_chromium() {
         "{text}"
     );
     assert_eq!(doc.restoration.uncertain, 2);
-    assert_eq!(confirmed, ["VỤ", "hòa", "Chi", "hạnh"], "in reading order");
+    assert_eq!(
+        confirmed,
+        ["VỤ", "hòa", "hạnh"],
+        "in reading order; 'keep the original' (Chi) is not learned"
+    );
 }
 
 /// Counts pixels of colour `c` (±`tol` per channel) in columns `x0..x1`.
@@ -252,6 +256,7 @@ fn index_sorts_by_uncertainty_in_chromium() {
         changes,
         uncertain,
         failure: failure.map(Into::into),
+        ..Default::default()
     };
     let html = vanban_review::index_html(&[
         entry("a", 40, 2, None),
@@ -262,9 +267,9 @@ fn index_sorts_by_uncertainty_in_chromium() {
     let driver = r#"<script>
 (function () {
   function order() { return [].map.call(document.querySelectorAll('#docs tbody tr'), function (r) { return r.cells[0].textContent; }).join(' '); }
-  var h = document.querySelectorAll('#docs th')[4], r = { initial: order() };
-  h.click(); r.ascending = order();
+  var h = document.querySelectorAll('#docs th')[8], r = { initial: order() };
   h.click(); r.descending = order();
+  h.click(); r.ascending = order();
   document.querySelectorAll('#docs th')[0].click(); r.byName = order();
   var pre = document.createElement('pre'); pre.id = 'vb-test-out'; pre.textContent = JSON.stringify(r);
   document.body.appendChild(pre);
@@ -279,7 +284,10 @@ fn index_sorts_by_uncertainty_in_chromium() {
         r["initial"], "d b c a",
         "failures, then most uncertain first"
     );
+    assert_eq!(
+        r["descending"], "b c a d",
+        "a number column sorts largest first on its first click"
+    );
     assert_eq!(r["ascending"], "d a c b");
-    assert_eq!(r["descending"], "b c a d");
     assert_eq!(r["byName"], "a b c d", "text columns sort A to Z first");
 }

@@ -240,15 +240,18 @@ pub fn apply_review(g: &Global, a: ApplyReviewArgs) -> Result<u8> {
     let applied =
         vanban_review::apply_review_files(&a.file, a.document.as_deref(), g.lexicon.as_deref())?;
     eprintln!(
-        "vanban: applied {} decisions to {}; {} confirmed words{}",
+        "vanban: applied {} decisions to {}; {} words learned{}",
         applied.decisions,
         applied.document.display(),
         applied.confirmed.len(),
         match &g.lexicon {
-            Some(l) => format!(" added to {}", l.display()),
-            None => " not kept (no --lexicon given)".to_string(),
+            Some(l) => format!(" and added to {}", l.display()),
+            None => " but not kept (no --lexicon given)".to_string(),
         }
     );
+    for s in &applied.skipped {
+        eprintln!("vanban: warning: not brought up to date: {s}");
+    }
     Ok(EXIT_OK)
 }
 

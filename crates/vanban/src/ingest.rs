@@ -47,6 +47,9 @@ pub struct IngestArgs {
     /// (ALTO v4), hocr, md (Markdown), comma-separated, or all or none.
     #[arg(long, value_name = "LIST", default_value = "pdf,alto,hocr,md")]
     pub formats: process::Formats,
+    /// Also write each table as `<stem>.table-N.excel.csv` for Excel: UTF-8 with BOM, `;` between fields.
+    #[arg(long)]
+    pub csv_excel: bool,
 }
 
 /// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
@@ -211,7 +214,10 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
                 args.out.join(crate::manifest::MANIFEST).display()
             )
         })?,
-        formats: args.formats,
+        formats: process::Formats {
+            csv_excel: args.csv_excel,
+            ..args.formats
+        },
     };
     for p in &found.problems {
         let reason = p.to_string();
@@ -469,14 +475,12 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
 }
 
 fn push_index(batch: &Batch, input: &InputFile, (pages, changes, uncertain): (u32, u32, u32)) {
-    let entry = vanban_review::IndexEntry {
-        output_stem: input.stem.to_string_lossy().replace('\\', "/"),
-        source: input.path.display().to_string(),
-        pages,
-        changes,
-        uncertain,
-        failure: None,
-    };
+    let entry = vanban_review::IndexEntry::from_outputs(
+        input.stem.to_string_lossy().replace('\\', "/"),
+        input.path.display().to_string(),
+        (pages, changes, uncertain),
+        &Outputs::new(&batch.out, &input.stem).path("json"),
+    );
     batch
         .index
         .lock()

@@ -12,9 +12,11 @@ mod ingest;
 mod locate;
 mod manifest;
 mod process;
+mod reapply;
 mod recover;
 mod reread;
 mod schedule;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,6 +91,8 @@ enum Command {
     Diff(commands::DiffArgs),
     /// Apply a clerk's saved review decisions to a document's outputs and the user lexicon.
     ApplyReview(commands::ApplyReviewArgs),
+    /// Serve an output folder's review pages on 127.0.0.1, saving each decision as it is made.
+    Review(serve::ReviewArgs),
     /// Token accuracy of the restorer on the evaluation sets.
     Eval(commands::EvalArgs),
     /// Score a batch's outputs against truth: page text accuracy and every Decree 30 field by
@@ -116,6 +120,7 @@ fn main() -> ExitCode {
         Command::Extract(a) => commands::extract(&cli.global, a),
         Command::Diff(a) => commands::diff(&cli.global, a),
         Command::ApplyReview(a) => commands::apply_review(&cli.global, a),
+        Command::Review(a) => serve::run(&cli.global, a),
         Command::Eval(a) => commands::eval(&cli.global, a),
         Command::EvalDocs(a) => evaldocs::run(&cli.global, a),
         Command::Bench(a) => bench::run(&cli.global, a),

@@ -687,6 +687,13 @@ impl Outputs {
         for (i, t) in doc.tables.iter().enumerate() {
             let csv = vanban_extract::table_to_csv(t);
             vanban_doc::write_atomic(&self.path(&format!("table-{}.csv", i + 1)), csv.as_bytes())?;
+            if self.formats.csv_excel {
+                let excel = vanban_review::table_to_excel_csv(t);
+                vanban_doc::write_atomic(
+                    &self.path(&format!("table-{}.excel.csv", i + 1)),
+                    &excel,
+                )?;
+            }
         }
         vanban_doc::write_atomic(
             &self.path("review.html"),
@@ -701,6 +708,7 @@ impl Outputs {
             })
         })?;
         vanban_doc::write_atomic(&self.path("json"), &json)?;
+        crate::reapply::reapply_review(&self.base);
         Ok(())
     }
 }
@@ -718,6 +726,8 @@ pub struct Formats {
     pub hocr: bool,
     /// `<stem>.md`: Markdown (every input).
     pub md: bool,
+    /// `<stem>.table-N.excel.csv` beside each CSV: UTF-8 with BOM and `;` for Excel (`--csv-excel`).
+    pub csv_excel: bool,
 }
 
 impl Default for Formats {
@@ -727,6 +737,7 @@ impl Default for Formats {
             alto: true,
             hocr: true,
             md: true,
+            csv_excel: false,
         }
     }
 }
@@ -741,6 +752,7 @@ impl std::str::FromStr for Formats {
             alto: false,
             hocr: false,
             md: false,
+            csv_excel: false,
         };
         for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name.to_ascii_lowercase().as_str() {

@@ -1,5 +1,5 @@
-//! The handwritten-digit recogniser: a small multilayer perceptron (784 → 160 → 11) trained on
-//! MNIST digits with printed digits added and the templates' printed letters as an eleventh class,
+//! The handwritten-digit recogniser: a small convolutional network (two 5×5 convolutions with
+//! pooling, 8 and 16 filters, then 256 → 64 → 11) trained on MNIST digits with printed digits added and the templates' printed letters as an eleventh class,
 //! "not a digit" (`dictionaries/digits/train.py`; weights in `dictionaries/digits/digits.bin`,
 //! compiled into the binary). This module owns the model, the image normalisation it was trained
 //! with (slant correction, a 20-pixel box, centre of mass in the middle of 28×28) and the
@@ -17,13 +17,19 @@ pub(crate) const CLASSES: usize = 11;
 /// The class of printed letters and marks.
 pub(crate) const NOT_DIGIT: usize = 10;
 
-/// The recogniser's layers.
+/// The recogniser's layers (see `train.py` for their layout).
 pub(crate) struct Model {
+    c1: usize,
+    c2: usize,
     hidden: usize,
-    w1: Vec<f32>,
-    b1: Vec<f32>,
-    w2: Vec<f32>,
-    b2: Vec<f32>,
+    conv1: Vec<f32>,
+    bias1: Vec<f32>,
+    conv2: Vec<f32>,
+    bias2: Vec<f32>,
+    fc1: Vec<f32>,
+    fbias1: Vec<f32>,
+    fc2: Vec<f32>,
+    fbias2: Vec<f32>,
 }
 
 /// The model compiled into the binary.
@@ -47,21 +53,74 @@ fn f16_to_f32(h: u16) -> f32 {
     }
 }
 
+/// A 5×5 convolution (valid), ReLU, then 2×2 max pooling, on a `side`×`side`×`cin` image laid out
+/// (y, x, c); weights rows `(ky*5+kx)*cin+c`, one column per filter.
+fn conv_pool(x: &[f32], side: usize, cin: usize, w: &[f32], b: &[f32], cout: usize) -> Vec<f32> {
+    let o = side - 4;
+    let mut z = vec![0f32; o * o * cout];
+    for y in 0..o {
+        for xx in 0..o {
+            let out = &mut z[(y * o + xx) * cout..(y * o + xx + 1) * cout];
+            out.copy_from_slice(b);
+            for ky in 0..5 {
+                for kx in 0..5 {
+                    let px = &x[((y + ky) * side + xx + kx) * cin..][..cin];
+                    for (c, &v) in px.iter().enumerate() {
+                        if v == 0.0 {
+                            continue;
+                        }
+                        let row = &w[((ky * 5 + kx) * cin + c) * cout..][..cout];
+                        for (acc, wv) in out.iter_mut().zip(row) {
+                            *acc += v * wv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let p = o / 2;
+    let mut pooled = vec![0f32; p * p * cout];
+    for y in 0..p {
+        for xx in 0..p {
+            for c in 0..cout {
+                let at = |dy: usize, dx: usize| z[((2 * y + dy) * o + 2 * xx + dx) * cout + c];
+                let m = at(0, 0).max(at(0, 1)).max(at(1, 0)).max(at(1, 1));
+                pooled[(y * p + xx) * cout + c] = m.max(0.0);
+            }
+        }
+    }
+    pooled
+}
+
+/// `x` times a matrix with `x.len()` rows and `cols` columns, plus a bias.
+fn dense(x: &[f32], w: &[f32], b: &[f32], cols: usize) -> Vec<f32> {
+    let mut out = b.to_vec();
+    for (i, &v) in x.iter().enumerate() {
+        if v == 0.0 {
+            continue;
+        }
+        for (acc, wv) in out.iter_mut().zip(&w[i * cols..(i + 1) * cols]) {
+            *acc += v * wv;
+        }
+    }
+    out
+}
+
 impl Model {
-    /// Reads the `VBDG` layout: header, then W1, b1, W2, b2 as little-endian half floats.
+    /// Reads the `VBDG` version 2 layout: header, then the layers as little-endian half floats.
     pub(crate) fn parse(bytes: &[u8]) -> Option<Model> {
         let u32_at = |i: usize| -> Option<usize> {
             let b = bytes.get(i..i + 4)?;
             Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
         };
-        if bytes.get(..4)? != b"VBDG" || u32_at(4)? != 1 {
+        if bytes.get(..4)? != b"VBDG" || u32_at(4)? != 2 {
             return None;
         }
-        let (inp, hidden, out) = (u32_at(8)?, u32_at(12)?, u32_at(16)?);
-        if inp != SIDE * SIDE || out != CLASSES {
+        let (c1, c2, hidden, out) = (u32_at(8)?, u32_at(12)?, u32_at(16)?, u32_at(20)?);
+        if out != CLASSES || c1 == 0 || c2 == 0 || hidden == 0 || c1 * c2 * hidden > 1 << 24 {
             return None;
         }
-        let mut at = 20;
+        let mut at = 24;
         let mut take = |n: usize| -> Option<Vec<f32>> {
             let b = bytes.get(at..at + 2 * n)?;
             at += 2 * n;
@@ -71,34 +130,33 @@ impl Model {
                     .collect(),
             )
         };
-        let w1 = take(hidden * inp)?;
-        let b1 = take(hidden)?;
-        let w2 = take(out * hidden)?;
-        let b2 = take(out)?;
-        Some(Model {
+        let m = Model {
+            c1,
+            c2,
             hidden,
-            w1,
-            b1,
-            w2,
-            b2,
-        })
+            conv1: take(25 * c1)?,
+            bias1: take(c1)?,
+            conv2: take(25 * c1 * c2)?,
+            bias2: take(c2)?,
+            fc1: take(16 * c2 * hidden)?,
+            fbias1: take(hidden)?,
+            fc2: take(hidden * out)?,
+            fbias2: take(out)?,
+        };
+        (at == bytes.len()).then_some(m)
     }
 
     /// Class probabilities (calibrated softmax) of a normalised 28×28 image.
     pub(crate) fn probs(&self, x: &[f32]) -> [f32; CLASSES] {
-        let n = SIDE * SIDE;
-        let h: Vec<f32> = (0..self.hidden)
-            .map(|j| {
-                let row = &self.w1[j * n..(j + 1) * n];
-                let s: f32 = row.iter().zip(x).map(|(w, v)| w * v).sum();
-                (s + self.b1[j]).max(0.0)
-            })
+        let p1 = conv_pool(x, SIDE, 1, &self.conv1, &self.bias1, self.c1);
+        let p2 = conv_pool(&p1, 12, self.c1, &self.conv2, &self.bias2, self.c2);
+        let h: Vec<f32> = dense(&p2, &self.fc1, &self.fbias1, self.hidden)
+            .into_iter()
+            .map(|v| v.max(0.0))
             .collect();
+        let logits = dense(&h, &self.fc2, &self.fbias2, CLASSES);
         let mut z = [0f32; CLASSES];
-        for (k, zk) in z.iter_mut().enumerate() {
-            let row = &self.w2[k * self.hidden..(k + 1) * self.hidden];
-            *zk = row.iter().zip(&h).map(|(w, v)| w * v).sum::<f32>() + self.b2[k];
-        }
+        z.copy_from_slice(&logits);
         let max = z.iter().copied().fold(f32::MIN, f32::max);
         let mut sum = 0.0;
         for v in &mut z {

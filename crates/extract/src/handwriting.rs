@@ -14,11 +14,12 @@ use vanban_doc::{BBox, Document, Handwritten, Line, Metadata};
 
 use crate::digits::{self, Ink, CLASSES, NOT_DIGIT};
 
-/// A recogniser reading is put into its field at or above this confidence. On held-out MNIST
-/// digits the calibrated recogniser is right on 99.3 % of the digits it reads at 0.9 or more; a
-/// reading multiplies its digits' probabilities, so a three-digit number at 0.95 has digits near
-/// 0.98 each.
-pub const DIGITS_ACCEPT: f32 = 0.95;
+/// A recogniser reading is put into its field at or above this confidence. Chosen on data the
+/// recogniser never saw, not on the real documents: on held-out MNIST digits the calibrated
+/// recogniser is right on 99.7 % of the digits it reads at 0.9 or more, and on 1,000 synthetic
+/// blanks of held-out digits (touching, spaced, faint, over a dotted leader; the test below) every
+/// reading at 0.9 or more was right, while 0.7 let wrong ones through.
+pub const DIGITS_ACCEPT: f32 = 0.9;
 
 /// What a blank can hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -397,12 +398,16 @@ pub(crate) fn read_crop(
     let top = glyphs.iter().map(|g| g.y0).min().unwrap_or(0);
     let tall = glyphs.iter().map(|g| g.y1 - g.y0 + 1).max().unwrap_or(0);
     let low = |g: &Glyph| g.y0 * 4 > top * 4 + tall;
+    // Where OCR saw no letters, a glyph as tall as the tallest is a digit, however it reads.
+    let letter = |g: &Glyph, glued: bool| {
+        g.p_letter > g.p_digit && (glued || (g.y1 - g.y0 + 1) * 4 < tall * 3)
+    };
     let mut conf = 1.0f32;
     // Printed letters glued to the blank (`ngày23`, `04tháng`) are dropped at the ends: a glyph
     // read as a letter costs its letter probability, a small letter on a glued side nothing.
     loop {
         let Some(g) = glyphs.first() else { break };
-        if g.p_letter > g.p_digit {
+        if letter(g, glued.left) {
             conf *= g.p_letter;
         } else if !(glued.left && low(g)) {
             break;
@@ -411,7 +416,7 @@ pub(crate) fn read_crop(
     }
     loop {
         let Some(g) = glyphs.last() else { break };
-        if g.p_letter > g.p_digit {
+        if letter(g, glued.right) {
             conf *= g.p_letter;
         } else if !(glued.right && low(g)) {
             break;
@@ -719,11 +724,14 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../dictionaries/digits/heldout.png");
         let grid = image::open(path).expect("heldout.png").to_luma8();
         let mut rng = Rng(0x5eed_1234_abcd);
-        let n = 300;
+        let n = 1000;
         let mut read: Vec<(bool, f32)> = Vec::new();
         for _ in 0..n {
             let (crop, text_h, blank, truth) = synthetic_blank(&mut rng, &grid);
             let r = read_crop(&crop, text_h, blank, Glued::default());
+            if let Some(r) = r.as_ref().filter(|r| r.text != truth && r.conf >= 0.7) {
+                eprintln!("wrong: {} for {truth} at {:.2}", r.text, r.conf);
+            }
             read.push(r.map_or((false, 0.0), |r| (r.text == truth, r.conf)));
         }
         let mut at_accept = (0, 0);

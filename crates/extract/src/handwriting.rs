@@ -5,9 +5,10 @@
 //! (accents and broken strokes joined, touching digits cut apart), reads each with the
 //! [`crate::digits`] recogniser, drops printed letters at the ends (`ngày` glued to the digits) and
 //! gives a reading whose confidence is the product of the digits' probabilities. A reading that a
-//! Decree 30 part cannot be (a day over 31, a number with a leading zero) gets confidence 0. A
-//! reading at [`DIGITS_ACCEPT`] or above fills the part and, when every part is known, the whole
-//! `number` or `issued_date`.
+//! Decree 30 part cannot be (a day over 31, a number with a leading zero) or whose digits are of
+//! very uneven height (a mark taken for a digit) gets confidence 0. A reading at
+//! [`DIGITS_ACCEPT`] or above fills the part and, when every part is known, the whole `number` or
+//! `issued_date`.
 
 use image::GrayImage;
 use vanban_doc::{BBox, Document, Handwritten, Line, Metadata};
@@ -193,17 +194,21 @@ fn group(mut comps: Vec<Comp>) -> Vec<Comp> {
             let narrow = last.w().min(c.w());
             let small = c.h().min(last.h()) * 10 < c.h().max(last.h()) * 6;
             if (small && overlap * 2 >= narrow) || overlap * 10 >= narrow * 8 {
-                last.x0 = last.x0.min(c.x0);
-                last.y0 = last.y0.min(c.y0);
-                last.x1 = last.x1.max(c.x1);
-                last.y1 = last.y1.max(c.y1);
-                last.pixels.extend(c.pixels);
+                merge_into(last, &c);
                 continue;
             }
         }
         out.push(c);
     }
     out
+}
+
+fn merge_into(a: &mut Comp, c: &Comp) {
+    a.x0 = a.x0.min(c.x0);
+    a.y0 = a.y0.min(c.y0);
+    a.x1 = a.x1.max(c.x1);
+    a.y1 = a.y1.max(c.y1);
+    a.pixels.extend_from_slice(&c.pixels);
 }
 
 /// The ink of a group's own pixels, columns `xa..=xb` only.
@@ -431,7 +436,11 @@ pub(crate) fn read_crop(
         .map(|g| char::from(b'0' + g.digit as u8))
         .collect();
     conf *= glyphs.iter().map(|g| g.p_digit).product::<f32>();
-    if !blank.plausible(&text) {
+    // One hand writes a number's digits about as tall as each other: a much smaller glyph among
+    // them is a mark or a letter that was taken for a digit.
+    let kept_tall = glyphs.iter().map(|g| g.y1 - g.y0 + 1).max().unwrap_or(0);
+    let uneven = glyphs.iter().any(|g| (g.y1 - g.y0 + 1) * 2 < kept_tall);
+    if uneven || !blank.plausible(&text) {
         conf = 0.0;
     }
     let bbox = BBox {
@@ -629,6 +638,13 @@ mod tests {
         assert_eq!(r.text, "58");
         assert_eq!(r.conf, 0.0);
         assert!(Blank::Month.plausible("04") && !Blank::Month.plausible("13"));
+        // A small mark beside a digit (a third of its height) is not a digit of the same hand.
+        let mut page = GrayImage::from_pixel(200, 90, Luma([245]));
+        paste(&mut page, 2, 1, 20, 5, 3);
+        paste(&mut page, 1, 1, 120, 40, 1);
+        let r = read_crop(&page, 40, Blank::Day, Glued::default()).expect("a reading");
+        assert_eq!(r.text.len(), 2, "{r:?}");
+        assert_eq!(r.conf, 0.0, "{r:?}");
         assert!(Blank::Seq.plausible("729") && !Blank::Seq.plausible("0729"));
     }
 

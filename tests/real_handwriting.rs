@@ -68,10 +68,17 @@ fn handwritten_digits_given_are_right_and_reach_the_measured_count() {
     let right = handwritten_fields("right");
     let wrong = handwritten_fields("wrong");
     eprintln!("handwritten parts right: {right:#?}");
-    assert!(wrong.is_empty(), "handwritten parts given wrong: {wrong:#?}");
+    assert!(
+        wrong.is_empty(),
+        "handwritten parts given wrong: {wrong:#?}"
+    );
     // Measured RIGHT_COUNT of 11 right, 0 wrong, when the recogniser was built (0 of 11 before,
     // with Tesseract's readings).
-    assert!(right.len() >= RIGHT_COUNT, "{} of 11 right: {right:#?}", right.len());
+    assert!(
+        right.len() >= RIGHT_COUNT,
+        "{} of 11 right: {right:#?}",
+        right.len()
+    );
 }
 
 #[test]
@@ -80,7 +87,11 @@ fn every_reading_is_reported_with_its_confidence_and_place() {
     let mut accepted = 0;
     for (stem, t) in truth["docs"].as_object().unwrap() {
         let d = read_json(&ingest().0.join(format!("{stem}.json")));
-        for h in d["metadata"]["handwritten"].as_array().into_iter().flatten() {
+        for h in d["metadata"]["handwritten"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let conf = h["conf"].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&conf), "{stem}: {h}");
             let ev = &h["evidence"];

@@ -349,7 +349,10 @@ mod tests {
     /// The 1,000 held-out MNIST digits `train.py` saved (never trained on): 40 per row, a
     /// hundred of each digit in order.
     fn heldout() -> Vec<(usize, Ink)> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../dictionaries/digits/heldout.png");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dictionaries/digits/heldout.png"
+        );
         let img = image::open(path).expect("heldout.png").to_luma8();
         (0..1000)
             .map(|k| {
@@ -361,7 +364,14 @@ mod tests {
                         px.push(f32::from(v) / 255.0);
                     }
                 }
-                (k / 100, Ink { w: SIDE, h: SIDE, px })
+                (
+                    k / 100,
+                    Ink {
+                        w: SIDE,
+                        h: SIDE,
+                        px,
+                    },
+                )
             })
             .collect()
     }

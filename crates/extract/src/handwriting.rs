@@ -95,7 +95,11 @@ fn ink_of(crop: &GrayImage) -> (Vec<f32>, Vec<bool>) {
         hist[p[0] as usize] += 1;
     }
     let n: u64 = hist.iter().sum();
-    let total: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let total: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
     let (mut wb, mut sb, mut best, mut thr) = (0f64, 0f64, -1f64, 128u8);
     for (t, &c) in hist.iter().enumerate() {
         wb += c as f64;
@@ -410,8 +414,7 @@ pub(crate) fn read_crop(
     let mut conf = 1.0f32;
     // Printed letters glued to the blank (`ngày23`, `04tháng`) are dropped at the ends: a glyph
     // read as a letter costs its letter probability, a small letter on a glued side nothing.
-    loop {
-        let Some(g) = glyphs.first() else { break };
+    while let Some(g) = glyphs.first() {
         if letter(g, glued.left) {
             conf *= g.p_letter;
         } else if !(glued.left && low(g)) {
@@ -419,8 +422,7 @@ pub(crate) fn read_crop(
         }
         glyphs.remove(0);
     }
-    loop {
-        let Some(g) = glyphs.last() else { break };
+    while let Some(g) = glyphs.last() {
         if letter(g, glued.right) {
             conf *= g.p_letter;
         } else if !(glued.right && low(g)) {
@@ -598,7 +600,10 @@ mod tests {
     /// Draws a held-out MNIST digit (from `heldout.png`) into a page crop at (x, y), `scale` times
     /// its size, dark on white.
     fn paste(page: &mut GrayImage, digit: usize, nth: usize, x: u32, y: u32, scale: u32) {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../dictionaries/digits/heldout.png");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dictionaries/digits/heldout.png"
+        );
         let grid = image::open(path).expect("heldout.png").to_luma8();
         let k = digit * 100 + nth;
         let (r, c) = ((k / 40) as u32, (k % 40) as u32);
@@ -737,7 +742,10 @@ mod tests {
 
     #[test]
     fn synthetic_blanks_read_right_when_sure() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../dictionaries/digits/heldout.png");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dictionaries/digits/heldout.png"
+        );
         let grid = image::open(path).expect("heldout.png").to_luma8();
         let mut rng = Rng(0x5eed_1234_abcd);
         let n = 1000;

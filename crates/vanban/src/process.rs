@@ -77,7 +77,10 @@ pub fn process_file(
         InputKind::Text => {
             let pages = text_pages(&input.path)?;
             pages.iter().for_each(|_| page_done());
-            pages.into_iter().map(|p| (p, None, Vec::new(), None)).collect()
+            pages
+                .into_iter()
+                .map(|p| (p, None, Vec::new(), None))
+                .collect()
         }
         _ => {
             let doc = OpenDoc::open(engines, input)?;

@@ -411,25 +411,32 @@ pub(crate) fn read_crop(
     let letter = |g: &Glyph, glued: bool| {
         g.p_letter > g.p_digit && (glued || (g.y1 - g.y0 + 1) * 4 < tall * 3)
     };
-    let mut conf = 1.0f32;
     // Printed letters glued to the blank (`ngày23`, `04tháng`) are dropped at the ends: a glyph
-    // read as a letter costs its letter probability, a small letter on a glued side nothing.
+    // read as a letter, or a small letter on a glued side. A blank's digits stand together, so
+    // only the glyph next to them decides where they end: the reading's confidence takes its
+    // chance of not being a digit (the letters further out belong to the template word).
+    let mut inner = [1.0f32; 2];
     while let Some(g) = glyphs.first() {
         if letter(g, glued.left) {
-            conf *= g.p_letter;
-        } else if !(glued.left && low(g)) {
+            inner[0] = g.p_letter;
+        } else if glued.left && low(g) {
+            inner[0] = 1.0 - g.p_digit;
+        } else {
             break;
         }
         glyphs.remove(0);
     }
     while let Some(g) = glyphs.last() {
         if letter(g, glued.right) {
-            conf *= g.p_letter;
-        } else if !(glued.right && low(g)) {
+            inner[1] = g.p_letter;
+        } else if glued.right && low(g) {
+            inner[1] = 1.0 - g.p_digit;
+        } else {
             break;
         }
         glyphs.pop();
     }
+    let mut conf = inner[0] * inner[1];
     if glyphs.is_empty() {
         return None;
     }

@@ -17,9 +17,9 @@ use crate::digits::{self, Ink, CLASSES, NOT_DIGIT};
 
 /// A recogniser reading is put into its field at or above this confidence. Chosen on data the
 /// recogniser never saw, not on the real documents: on held-out MNIST digits the calibrated
-/// recogniser is right on 99.7 % of the digits it reads at 0.9 or more, and on 1,000 synthetic
-/// blanks of held-out digits (touching, spaced, faint, over a dotted leader; the test below) every
-/// reading at 0.9 or more was right, while 0.7 let wrong ones through.
+/// recogniser is right on 99.7 % of the digits it reads at 0.9 or more, and of 1,000 synthetic
+/// blanks of held-out digits (touching, spaced, faint, over a dotted leader; the test below) it
+/// gives 768 at 0.9 or more, 764 of them right (99.5 %); 0.8 gives 8 wrong of 871, 0.99 none of 493.
 pub const DIGITS_ACCEPT: f32 = 0.9;
 
 /// What a blank can hold.
@@ -766,7 +766,7 @@ mod tests {
             read.push(r.map_or((false, 0.0), |r| (r.text == truth, r.conf)));
         }
         let mut at_accept = (0, 0);
-        for th in [0.3, 0.5, 0.7, 0.8, 0.9, DIGITS_ACCEPT, 0.99] {
+        for th in [0.3, 0.5, 0.7, 0.8, DIGITS_ACCEPT, 0.95, 0.99] {
             let sure: Vec<bool> = read.iter().filter(|r| r.1 >= th).map(|r| r.0).collect();
             let right = sure.iter().filter(|&&r| r).count();
             eprintln!(

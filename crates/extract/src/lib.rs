@@ -13,6 +13,8 @@
 //! - On a scan the pipeline reads each cell on its own: [`find_grids`] first, [`blank_grids`]
 //!   before the page's OCR, [`read_grids`] with an [`OcrCells`] reader that OCRs each [`CellCrop`], and
 //!   [`insert_table_lines`] to put the table's text (row by row) into the page's lines.
+//! - [`read_handwriting`] reads the handwritten digits of the number's and the date's blanks in
+//!   the page image with a small digit recogniser (weights in `dictionaries/digits/`).
 //! - [`table_to_csv`] renders RFC 4180 CSV; [`write_table_csvs`] writes `<stem>.table-N.csv`.
 //! - [`TableTruth`] reads the transcription of a few pages of a scanned table and [`score_table`]
 //!   measures a read table against it (cell token accuracy, item numbers exact).
@@ -44,8 +46,10 @@
 //! ```
 
 mod cells;
+mod digits;
 mod gazetteer;
 mod grid;
+mod handwriting;
 mod lines;
 mod meta;
 mod parts;
@@ -61,6 +65,7 @@ pub use grid::{
     blank_grids, extract_scan_tables, find_grids, insert_table_lines, read_grids, CellCrop,
     CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,
 };
+pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
 pub use signatures::digital_signatures;
 pub use stamps::{read_stamps, take_stamps};

@@ -77,7 +77,10 @@ pub fn process_file(
         InputKind::Text => {
             let pages = text_pages(&input.path)?;
             pages.iter().for_each(|_| page_done());
-            pages.into_iter().map(|p| (p, None, Vec::new())).collect()
+            pages
+                .into_iter()
+                .map(|p| (p, None, Vec::new(), None))
+                .collect()
         }
         _ => {
             let doc = OpenDoc::open(engines, input)?;
@@ -107,7 +110,11 @@ pub fn finish_document(
     let mut pages = Vec::with_capacity(results.len());
     let mut thumbs = Vec::with_capacity(results.len());
     let mut scan_tables: Vec<PageTable> = Vec::new();
-    for (p, t, tb) in results {
+    let mut first_image = None;
+    for (p, t, tb, img) in results {
+        if p.number == 1 {
+            first_image = img;
+        }
         pages.push(p);
         thumbs.push(t);
         scan_tables.extend(tb);
@@ -125,6 +132,11 @@ pub fn finish_document(
     }
     doc.summarize_restoration();
     doc.metadata = vanban_extract::extract_metadata(&doc);
+    if let Some(img) = &first_image {
+        let mut m = std::mem::take(&mut doc.metadata);
+        vanban_extract::read_handwriting(&mut m, &doc, 1, img);
+        doc.metadata = m;
+    }
     doc.metadata.digital_signatures = signature_boxes(engines, input);
     // Tables of page images know where their ruling is cut by a page break; text tables do not.
     let (mut tables, mut cuts): (Vec<Table>, Vec<Option<vanban_extract::Cut>>) = scan_tables
@@ -273,8 +285,10 @@ pub fn text_pages(path: &Path) -> Result<Vec<Page>, DocError> {
 /// A page's table, with where its ruling is cut by the page break.
 pub type PageTable = (Table, vanban_extract::Cut);
 
-/// A finished page: the page, its thumbnail (scans only) and the tables read from its image.
-pub type PageResult = (Page, Option<GrayImage>, Vec<PageTable>);
+/// A finished page: the page, its thumbnail (scans only), the tables read from its image and, for
+/// a scan's first page, the page image itself (its handwritten blanks are read once the metadata
+/// has found them).
+pub type PageResult = (Page, Option<GrayImage>, Vec<PageTable>, Option<GrayImage>);
 
 /// A PDF, TIFF or image file opened for reading its pages one by one (from any thread).
 pub struct OpenDoc {
@@ -356,7 +370,7 @@ impl OpenDoc {
                     ),
                     None => Vec::new(),
                 };
-                Ok(ReadPage::Done((page, None, tables)))
+                Ok(ReadPage::Done((page, None, tables, None)))
             }
             PageContent::Image { image, dpi } => {
                 let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
@@ -438,7 +452,9 @@ impl ScanPage {
             lines,
         };
         vanban_doc::zones::reading_order(&mut page);
-        Ok((page, Some(thumbnail(&self.image)), tables))
+        let thumb = thumbnail(&self.image);
+        let first = (self.number == 1).then_some(self.image);
+        Ok((page, Some(thumb), tables, first))
     }
 }
 

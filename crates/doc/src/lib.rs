@@ -9,9 +9,11 @@
 
 mod io;
 mod meta;
+mod settings;
 pub mod zones;
 
 pub use io::{is_temp_name, write_atomic, WriteError, TEMP_PREFIX, TEMP_SUFFIX};
+pub use settings::{DictionaryRecord, Reads, Settings};
 pub use meta::{
     Cell, DateParts, DigitalSignature, Evidence, Handwritten, Metadata, NumberParts, Received,
     Reference, Section, Signer, Table, METADATA_FIELDS,
@@ -20,7 +22,7 @@ pub use meta::{
 use serde::{Deserialize, Serialize};
 
 /// Version of the `<stem>.json` layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "2.0";
+pub const SCHEMA_VERSION: &str = "2.1";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -215,6 +217,9 @@ pub struct Document {
     /// of the pages' lines so that they stay out of the text and of the other fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stamps: Vec<StampLine>,
+    /// What made the outputs (versions, dictionary, options); set by the batch, absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
 }
 
 /// A line of a stamp, as read, with where it stood.
@@ -240,6 +245,7 @@ impl Document {
             metadata: Metadata::default(),
             tables: Vec::new(),
             stamps: Vec::new(),
+            settings: None,
         };
         d.text = d.render_text();
         d

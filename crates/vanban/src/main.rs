@@ -11,9 +11,13 @@ mod evaldocs;
 mod ingest;
 mod locate;
 mod manifest;
+mod merge;
 mod process;
 mod reread;
+mod rerun;
 mod schedule;
+mod shard;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +82,9 @@ pub struct Global {
 enum Command {
     /// Convert files and folders: text, JSON, tables and review pages for every document under --out.
     Ingest(ingest::IngestArgs),
+    /// Join the batch files of a sharded run (`ingest --shard`) into the batch's summary.json,
+    /// documents.jsonl, failures.jsonl and index.html.
+    Merge(merge::MergeArgs),
     /// Print the raw OCR text of one file (no restoration).
     Ocr(commands::OcrArgs),
     /// Restore diacritics and repair OCR damage in a text file (or stdin), keeping its lines.
@@ -110,6 +117,7 @@ fn main() -> ExitCode {
     init_logging(&cli.global);
     let result = match cli.command {
         Command::Ingest(a) => ingest::run(&cli.global, a),
+        Command::Merge(a) => merge::run(&cli.global, a),
         Command::Ocr(a) => commands::ocr(&cli.global, a),
         Command::Restore(a) => commands::restore(&cli.global, a),
         Command::Extract(a) => commands::extract(&cli.global, a),

@@ -236,8 +236,14 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             Some(found.files.len() as u64),
             ProgressDrawTarget::stderr(),
         );
+        // Coloured only when --color and NO_COLOR allow it.
+        let template = if g.color.stderr() {
+            "{bar:30.cyan/blue} {pos}/{len} documents, {msg}, ETA {eta} "
+        } else {
+            "{bar:30} {pos}/{len} documents, {msg}, ETA {eta} "
+        };
         b.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} documents, {msg}, ETA {eta} ")
+            ProgressStyle::with_template(template)
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b.enable_steady_tick(Duration::from_millis(500));

@@ -40,7 +40,7 @@ pub struct IngestArgs {
     #[arg(long, value_name = "LIST")]
     pub files_from: Option<PathBuf>,
     /// Convert only shard K of N of the inputs (K from 1), or `auto`: the shard a Kubernetes Indexed
-    /// Job or a Slurm job array gives this process. Batch files go to <out>/shards/K-of-N/; join
+    /// Job or a Slurm job array gives this process. Batch files go to `<out>/shards/K-of-N/`; join
     /// them with `vanban merge`.
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<crate::shard::ShardArg>,

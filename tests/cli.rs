@@ -22,17 +22,35 @@ fn output(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) 
 #[test]
 fn every_command_has_examples_under_help() {
     let commands = [
-        "ingest", "merge", "ocr", "restore", "extract", "diff", "apply-review", "eval", "eval-docs",
-        "bench", "dict",
+        "ingest",
+        "merge",
+        "ocr",
+        "restore",
+        "extract",
+        "diff",
+        "apply-review",
+        "eval",
+        "eval-docs",
+        "bench",
+        "dict",
     ];
     let (_, top, _) = output(&["--help"], &[]);
     for c in commands {
-        assert!(top.contains(&format!("  {c} ")), "{c} missing from vanban --help:\n{top}");
+        assert!(
+            top.contains(&format!("  {c} ")),
+            "{c} missing from vanban --help:\n{top}"
+        );
         let (code, help, err) = output(&[c, "--help"], &[]);
         assert_eq!(code, Some(0), "{err}");
-        let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("{c}: {help}"));
-        assert!(examples.contains(&format!("vanban {c}")) || c == "dict" && examples.contains("vanban dict build"),
-            "{c}'s examples do not show it:\n{examples}");
+        let examples = help
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{c}: {help}"));
+        assert!(
+            examples.contains(&format!("vanban {c}"))
+                || c == "dict" && examples.contains("vanban dict build"),
+            "{c}'s examples do not show it:\n{examples}"
+        );
     }
     let (_, help, _) = output(&["dict", "build", "--help"], &[]);
     assert!(help.contains("Examples:\n  vanban dict build"), "{help}");
@@ -46,7 +64,11 @@ fn color_follows_the_option_then_no_color() {
     // Piped (not a terminal): plain by default, coloured when asked, whatever NO_COLOR says.
     assert!(!esc(&output(&["diff", t], &[]).1));
     assert!(esc(&output(&["--color", "always", "diff", t], &[]).1));
-    assert!(esc(&output(&["diff", t, "--color=always"], &[("NO_COLOR", "1")]).1));
+    assert!(esc(&output(
+        &["diff", t, "--color=always"],
+        &[("NO_COLOR", "1")]
+    )
+    .1));
     assert!(!esc(&output(&["--color", "never", "diff", t], &[]).1));
     // The logs too: a warning (a folder link not followed) on stderr.
     let dir = tempfile::tempdir().unwrap();
@@ -80,12 +102,23 @@ fn counts_have_the_right_plural() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let (code, _, err) = output(
-        &["ingest", fixture("ocr-eng.txt").to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[
+            "ingest",
+            fixture("ocr-eng.txt").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains(": 1 page, 235 changes (24 uncertain)"), "{err}");
-    assert!(err.contains("vanban: 1 document: 1 converted, 0 skipped, 0 failed; 1 page in "), "{err}");
+    assert!(
+        err.contains(": 1 page, 235 changes (24 uncertain)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("vanban: 1 document: 1 converted, 0 skipped, 0 failed; 1 page in "),
+        "{err}"
+    );
     std::fs::copy(fixture("thong-bao-nfd-old.txt"), dir.path().join("b.txt")).unwrap();
     let (_, _, err) = output(
         &[
@@ -97,5 +130,8 @@ fn counts_have_the_right_plural() {
         ],
         &[],
     );
-    assert!(err.contains("vanban: 2 documents: 1 converted, 1 skipped, 0 failed; 1 page in "), "{err}");
+    assert!(
+        err.contains("vanban: 2 documents: 1 converted, 1 skipped, 0 failed; 1 page in "),
+        "{err}"
+    );
 }

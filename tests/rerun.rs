@@ -29,19 +29,20 @@ fn json(p: &Path) -> serde_json::Value {
 
 /// `documents.jsonl`'s `redone` by input file name.
 fn redone(out: &Path) -> Vec<(String, serde_json::Value)> {
-    let mut v: Vec<(String, serde_json::Value)> = std::fs::read_to_string(out.join("documents.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let e: serde_json::Value = serde_json::from_str(l).unwrap();
-            let name = Path::new(e["input"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (name, e["redone"].clone())
-        })
-        .collect();
+    let mut v: Vec<(String, serde_json::Value)> =
+        std::fs::read_to_string(out.join("documents.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let e: serde_json::Value = serde_json::from_str(l).unwrap();
+                let name = Path::new(e["input"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (name, e["redone"].clone())
+            })
+            .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
@@ -51,7 +52,11 @@ fn a_rerun_redoes_what_other_settings_made_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("in"), dir.path().join("out"));
     std::fs::create_dir(&input).unwrap();
-    for f in ["thong-bao-nfd-old.txt", "thong-bao-tiff.tif", "bao-cao-digital.pdf"] {
+    for f in [
+        "thong-bao-nfd-old.txt",
+        "thong-bao-tiff.tif",
+        "bao-cao-digital.pdf",
+    ] {
         std::fs::copy(fixture(f), input.join(f)).unwrap();
     }
     let err = ingest(&input, &out, &[]);
@@ -82,25 +87,52 @@ fn a_rerun_redoes_what_other_settings_made_and_says_why() {
     let err = ingest(&input, &out, &["--dpi", "200"]);
     let pdf = input.join("bao-cao-digital.pdf");
     assert!(
-        err.contains(&format!("redoing {}: --dpi changed (300 → 200)", pdf.display())),
+        err.contains(&format!(
+            "redoing {}: --dpi changed (300 → 200)",
+            pdf.display()
+        )),
         "{err}"
     );
     assert_eq!(err.matches("redoing").count(), 1, "{err}");
     let summary = json(&out.join("summary.json"));
-    assert_eq!((&summary["redone"], &summary["skipped"]), (&1.into(), &2.into()));
+    assert_eq!(
+        (&summary["redone"], &summary["skipped"]),
+        (&1.into(), &2.into())
+    );
     let r = redone(&out);
-    assert_eq!(r[0], ("bao-cao-digital.pdf".into(), "--dpi changed (300 → 200)".into()));
+    assert_eq!(
+        r[0],
+        (
+            "bao-cao-digital.pdf".into(),
+            "--dpi changed (300 → 200)".into()
+        )
+    );
     assert_eq!(r[1].1, serde_json::Value::Null);
-    assert_eq!(json(&out.join("bao-cao-digital.json"))["settings"]["dpi"], 200);
+    assert_eq!(
+        json(&out.join("bao-cao-digital.json"))["settings"]["dpi"],
+        200
+    );
 
     // A user lexicon changes every restored document; the reason names the lexicon's hash.
     let lex = dir.path().join("lexicon.txt");
     std::fs::write(&lex, "# confirmed names\nNghĩa Hành\n").unwrap();
-    let err = ingest(&input, &out, &["--dpi", "200", "--lexicon", lex.to_str().unwrap()]);
-    assert_eq!(err.matches("--lexicon changed (none → ").count(), 3, "{err}");
+    let err = ingest(
+        &input,
+        &out,
+        &["--dpi", "200", "--lexicon", lex.to_str().unwrap()],
+    );
+    assert_eq!(
+        err.matches("--lexicon changed (none → ").count(),
+        3,
+        "{err}"
+    );
     // Comments and order do not change the lexicon's words: nothing to redo.
     std::fs::write(&lex, "Nghĩa Hành\n# the same word\n").unwrap();
-    let err = ingest(&input, &out, &["--dpi", "200", "--lexicon", lex.to_str().unwrap()]);
+    let err = ingest(
+        &input,
+        &out,
+        &["--dpi", "200", "--lexicon", lex.to_str().unwrap()],
+    );
     assert!(!err.contains("redoing"), "{err}");
 
     // Outputs of an earlier vanban (no record) are redone.
@@ -108,7 +140,11 @@ fn a_rerun_redoes_what_other_settings_made_and_says_why() {
     let mut doc = json(&stem);
     doc.as_object_mut().unwrap().remove("settings");
     std::fs::write(&stem, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let err = ingest(&input, &out, &["--dpi", "200", "--lexicon", lex.to_str().unwrap()]);
+    let err = ingest(
+        &input,
+        &out,
+        &["--dpi", "200", "--lexicon", lex.to_str().unwrap()],
+    );
     assert!(
         err.contains("thong-bao-nfd-old.txt: no settings record (made by an earlier vanban)"),
         "{err}"

@@ -19,10 +19,19 @@ fn inputs(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
     let input = dir.join("in");
     std::fs::create_dir(&input).unwrap();
     for i in 0..10 {
-        let src = if i % 2 == 0 { "ocr-eng.txt" } else { "thong-bao-nfd-old.txt" };
+        let src = if i % 2 == 0 {
+            "ocr-eng.txt"
+        } else {
+            "thong-bao-nfd-old.txt"
+        };
         std::fs::copy(fixture(src), input.join(format!("van-ban-{i:02}.txt"))).unwrap();
     }
-    for f in ["thong-bao-tiff.tif", "bao-cao-digital.pdf", "bad/corrupt.pdf", "bad/not-a-pdf.pdf"] {
+    for f in [
+        "thong-bao-tiff.tif",
+        "bao-cao-digital.pdf",
+        "bad/corrupt.pdf",
+        "bad/not-a-pdf.pdf",
+    ] {
         let name = Path::new(f).file_name().unwrap();
         std::fs::copy(fixture(f), input.join(name)).unwrap();
     }
@@ -41,7 +50,12 @@ fn tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .filter(|(rel, _)| !rel.starts_with("shards/") && rel != ".vanban.lock")
@@ -83,9 +97,18 @@ fn shards_then_merge_equal_one_unsharded_run() {
         c
     };
     let mut c = vanban();
-    c.arg("ingest").arg(&input).arg("--out").arg(&whole).args(["--jobs", "2"]);
+    c.arg("ingest")
+        .arg(&input)
+        .arg("--out")
+        .arg(&whole)
+        .args(["--jobs", "2"]);
     let o = run(c);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     // The three shards at once, each told its part the way its engine tells it.
     let shard = |env: &[(&str, &str)], args: &[&str]| {
@@ -122,7 +145,15 @@ fn shards_then_merge_equal_one_unsharded_run() {
     let mut listed = vanban();
     listed
         .arg("ingest")
-        .args(["--files-from", "-", "--shard", "3/3", "--jobs", "1", "--out"])
+        .args([
+            "--files-from",
+            "-",
+            "--shard",
+            "3/3",
+            "--jobs",
+            "1",
+            "--out",
+        ])
         .arg(&sharded)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -146,7 +177,10 @@ fn shards_then_merge_equal_one_unsharded_run() {
     assert_eq!(parts, 3);
     for k in 1..=3 {
         let s = read_json(&sharded.join(format!("shards/{k}-of-3/summary.json")));
-        assert!(s["documents"].as_u64().unwrap() > 0, "shard {k} got no input: {s}");
+        assert!(
+            s["documents"].as_u64().unwrap() > 0,
+            "shard {k} got no input: {s}"
+        );
     }
     assert!(!sharded.join("summary.json").exists());
 
@@ -186,9 +220,16 @@ fn a_running_shard_excludes_itself_only_and_merge_wants_every_shard() {
     let out = dir.path().join("out");
     let ingest = |args: &[&str]| {
         let mut c = vanban();
-        c.arg("ingest").arg(&input).arg("--out").arg(&out).args(args);
+        c.arg("ingest")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(args);
         let o = run(c);
-        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     // Shard 1 of 2 "running": this test holds its lock as a run would.
     std::fs::create_dir_all(out.join("shards/1-of-2")).unwrap();
@@ -196,7 +237,10 @@ fn a_running_shard_excludes_itself_only_and_merge_wants_every_shard() {
     flock(&held, FlockOperation::LockExclusive).unwrap();
     let (code, err) = ingest(&["--shard", "1/2"]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("shard 1-of-2 is already being converted"), "{err}");
+    assert!(
+        err.contains("shard 1-of-2 is already being converted"),
+        "{err}"
+    );
     // Shard 2 runs beside it.
     let (code, err) = ingest(&["--shard", "2/2"]);
     assert_eq!(code, Some(0), "{err}");
@@ -206,7 +250,10 @@ fn a_running_shard_excludes_itself_only_and_merge_wants_every_shard() {
     let o = run(c);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("1 shard not finished (no summary.json): 1-of-2"), "{err}");
+    assert!(
+        err.contains("1 shard not finished (no summary.json): 1-of-2"),
+        "{err}"
+    );
     drop(held);
 
     // While a shard runs (its shared hold on the folder's lock), an unsharded run is refused.

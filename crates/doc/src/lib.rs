@@ -13,11 +13,11 @@ mod settings;
 pub mod zones;
 
 pub use io::{is_temp_name, write_atomic, WriteError, TEMP_PREFIX, TEMP_SUFFIX};
-pub use settings::{DictionaryRecord, Reads, Settings};
 pub use meta::{
     Cell, DateParts, DigitalSignature, Evidence, Handwritten, Metadata, NumberParts, Received,
     Reference, Section, Signer, Table, METADATA_FIELDS,
 };
+pub use settings::{DictionaryRecord, Reads, Settings};
 
 use serde::{Deserialize, Serialize};
 

@@ -71,7 +71,11 @@ impl Settings {
                 Some(d) => format!("format {}, {}", d.format, short(&d.sha256)),
                 None => "none".into(),
             };
-            differ("the dictionary", dict(&old.dictionary), dict(&self.dictionary));
+            differ(
+                "the dictionary",
+                dict(&old.dictionary),
+                dict(&self.dictionary),
+            );
             let lex = |l: &Option<String>| l.as_deref().map_or("none".into(), short);
             differ("--lexicon", lex(&old.lexicon), lex(&self.lexicon));
         }

@@ -33,8 +33,12 @@ fn main() -> Result<()> {
 
 /// The document of one input file: pages, OCR, restoration, metadata and text tables.
 fn convert(path: &Path) -> Result<Document> {
-    let kind = InputKind::from_path(path)
-        .with_context(|| format!("{}: not a PDF, TIFF, PNG, JPEG or text file", path.display()))?;
+    let kind = InputKind::from_path(path).with_context(|| {
+        format!(
+            "{}: not a PDF, TIFF, PNG, JPEG or text file",
+            path.display()
+        )
+    })?;
     let pages = match kind {
         InputKind::Text => {
             let text = vanban_input::read_text(path, vanban_input::MAX_TEXT_BYTES)?;
@@ -50,7 +54,8 @@ fn convert(path: &Path) -> Result<Document> {
     let mut doc = Document::new(source, pages);
     // Receipt and urgency stamps out of the text, then diacritics restored line by line.
     vanban_extract::take_stamps(&mut doc);
-    let dict = std::env::var_os("VANBAN_DICT").map_or_else(|| "dictionaries/vanban.dict".into(), PathBuf::from);
+    let dict = std::env::var_os("VANBAN_DICT")
+        .map_or_else(|| "dictionaries/vanban.dict".into(), PathBuf::from);
     let restorer = vanban_restore::Restorer::load(&dict)
         .with_context(|| format!("{}: cannot load the dictionary", dict.display()))?;
     for page in &mut doc.pages {

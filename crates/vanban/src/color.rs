@@ -96,8 +96,17 @@ mod tests {
     #[test]
     fn color_is_found_before_parsing() {
         let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        assert_eq!(ColorChoice::from_args(&args(&["vanban", "--color", "never", "diff"])), ColorChoice::Never);
-        assert_eq!(ColorChoice::from_args(&args(&["vanban", "diff", "--color=always"])), ColorChoice::Always);
-        assert_eq!(ColorChoice::from_args(&args(&["vanban", "diff"])), ColorChoice::Auto);
+        assert_eq!(
+            ColorChoice::from_args(&args(&["vanban", "--color", "never", "diff"])),
+            ColorChoice::Never
+        );
+        assert_eq!(
+            ColorChoice::from_args(&args(&["vanban", "diff", "--color=always"])),
+            ColorChoice::Always
+        );
+        assert_eq!(
+            ColorChoice::from_args(&args(&["vanban", "diff"])),
+            ColorChoice::Auto
+        );
     }
 }

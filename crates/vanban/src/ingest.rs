@@ -243,8 +243,7 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             "{bar:30} {pos}/{len} documents, {msg}, ETA {eta} "
         };
         b.set_style(
-            ProgressStyle::with_template(template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b.enable_steady_tick(Duration::from_millis(500));
         b
@@ -442,33 +441,36 @@ impl schedule::Batch for Work<'_> {
                 return None;
             }
         };
-        let redo = match crate::rerun::check(&outputs, batch.formats, &sha, &batch.settings, input.kind)
-        {
-            crate::rerun::Check::New => None,
-            crate::rerun::Check::UpToDate(..) if self.force => Some("--force".to_string()),
-            crate::rerun::Check::UpToDate(pages, changes, uncertain) => {
-                let entry = (pages, changes, uncertain);
-                batch.skipped.fetch_add(1, Ordering::Relaxed);
-                if let Some(doc) = outputs.read_document() {
-                    let e = Entry::done(Status::Skipped, &batch.out, &outputs, &doc);
-                    batch.manifest.record(&e);
+        let redo =
+            match crate::rerun::check(&outputs, batch.formats, &sha, &batch.settings, input.kind) {
+                crate::rerun::Check::New => None,
+                crate::rerun::Check::UpToDate(..) if self.force => Some("--force".to_string()),
+                crate::rerun::Check::UpToDate(pages, changes, uncertain) => {
+                    let entry = (pages, changes, uncertain);
+                    batch.skipped.fetch_add(1, Ordering::Relaxed);
+                    if let Some(doc) = outputs.read_document() {
+                        let e = Entry::done(Status::Skipped, &batch.out, &outputs, &doc);
+                        batch.manifest.record(&e);
+                    }
+                    push_index(batch, input, entry);
+                    if batch.plain_log {
+                        eprintln!(
+                            "[{}/{}] {}: up to date, skipped",
+                            i + 1,
+                            self.total,
+                            vanban_input::shown(&input.path)
+                        );
+                    }
+                    batch.bar.inc(1);
+                    return None;
                 }
-                push_index(batch, input, entry);
-                if batch.plain_log {
-                    eprintln!(
-                        "[{}/{}] {}: up to date, skipped",
-                        i + 1,
-                        self.total,
-                        vanban_input::shown(&input.path)
-                    );
-                }
-                batch.bar.inc(1);
-                return None;
-            }
-            crate::rerun::Check::Redo(why) => Some(why),
-        };
+                crate::rerun::Check::Redo(why) => Some(why),
+            };
         if let Some(why) = &redo {
-            batch.say(format!("redoing {}: {why}", vanban_input::shown(&input.path)));
+            batch.say(format!(
+                "redoing {}: {why}",
+                vanban_input::shown(&input.path)
+            ));
         }
         if input.kind == InputKind::Text {
             let result = process::process_file(self.engines, input, sha, &|| self.page_done());
@@ -498,7 +500,13 @@ impl schedule::Batch for Work<'_> {
 
 impl Work<'_> {
     /// Hands a converted document to the writer, or records why it failed.
-    fn done(&self, i: usize, t0: Instant, redo: Option<String>, result: Result<Processed, DocError>) {
+    fn done(
+        &self,
+        i: usize,
+        t0: Instant,
+        redo: Option<String>,
+        result: Result<Processed, DocError>,
+    ) {
         match result {
             Ok(p) => {
                 if let Err(std::sync::mpsc::SendError(f)) = self.to_writer.send((i, t0, redo, p)) {
@@ -608,7 +616,11 @@ pub const LOCK_FILE: &str = ".vanban.lock";
 fn lock_out(out: &Path) -> Result<File> {
     let path = out.join(LOCK_FILE);
     let mut f = open_lock(&path)?;
-    if !try_flock(&f, &path, rustix::fs::FlockOperation::NonBlockingLockExclusive)? {
+    if !try_flock(
+        &f,
+        &path,
+        rustix::fs::FlockOperation::NonBlockingLockExclusive,
+    )? {
         anyhow::bail!(
             "{}: another vanban ingest (or a shard of one, or vanban merge) is writing to this folder{}; wait for it to finish or choose another --out",
             vanban_input::shown(out),

@@ -66,14 +66,26 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<u8> {
         summary.interrupted |= s.interrupted;
         summary.failures.extend(s.failures);
         if s.interrupted {
-            tracing::warn!("shard {} was interrupted: its part is incomplete", shard.name());
+            tracing::warn!(
+                "shard {} was interrupted: its part is incomplete",
+                shard.name()
+            );
         }
         let manifest = dir.join(crate::manifest::MANIFEST);
         let text = std::fs::read_to_string(&manifest)
             .with_context(|| format!("{}: cannot read", manifest.display()))?;
-        for (n, raw) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let l: Line = serde_json::from_str(raw)
-                .with_context(|| format!("{}: line {}: not a manifest line", manifest.display(), n + 1))?;
+        for (n, raw) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let l: Line = serde_json::from_str(raw).with_context(|| {
+                format!(
+                    "{}: line {}: not a manifest line",
+                    manifest.display(),
+                    n + 1
+                )
+            })?;
             if l.status != "failed" {
                 let stem = l
                     .outputs
@@ -94,14 +106,20 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<u8> {
         }
         let failures = dir.join("failures.jsonl");
         if let Ok(text) = std::fs::read_to_string(&failures) {
-            jsonl_failures.extend(text.lines().filter(|l| !l.trim().is_empty()).map(String::from));
+            jsonl_failures.extend(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(String::from),
+            );
         }
     }
     // The order an unsharded run gives: documents by input, failures by path.
     lines.sort();
     summary.failures.sort_by(|a, b| a.path.cmp(&b.path));
     jsonl_failures.sort_by_key(|l| {
-        serde_json::from_str::<Failure>(l).map(|f| f.path).unwrap_or_default()
+        serde_json::from_str::<Failure>(l)
+            .map(|f| f.path)
+            .unwrap_or_default()
     });
     index.sort_by(|a, b| a.output_stem.cmp(&b.output_stem));
     for f in &summary.failures {
@@ -113,7 +131,8 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<u8> {
     }
     let joined = |v: Vec<String>| v.iter().map(|l| format!("{l}\n")).collect::<String>();
     let plain = |e: vanban_doc::WriteError| anyhow::anyhow!("{e}");
-    let write = |name: &str, bytes: &[u8]| vanban_doc::write_atomic(&out.join(name), bytes).map_err(plain);
+    let write =
+        |name: &str, bytes: &[u8]| vanban_doc::write_atomic(&out.join(name), bytes).map_err(plain);
     write(
         crate::manifest::MANIFEST,
         joined(lines.into_iter().map(|(_, l)| l).collect()).as_bytes(),
@@ -121,7 +140,10 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<u8> {
     write("failures.jsonl", joined(jsonl_failures).as_bytes())?;
     write("index.html", vanban_review::index_html(&index).as_bytes())?;
     // Last: a summary.json present describes a finished batch.
-    write("summary.json", serde_json::to_string_pretty(&summary)?.as_bytes())?;
+    write(
+        "summary.json",
+        serde_json::to_string_pretty(&summary)?.as_bytes(),
+    )?;
     if !g.quiet {
         eprintln!(
             "vanban: merged {} into {}: {}: {} converted, {} skipped, {} failed; {}{}",
@@ -132,10 +154,18 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<u8> {
             summary.skipped,
             summary.failed,
             crate::words::count(summary.pages, "page", "pages"),
-            if summary.interrupted { "; a shard was interrupted" } else { "" }
+            if summary.interrupted {
+                "; a shard was interrupted"
+            } else {
+                ""
+            }
         );
     }
-    Ok(if summary.failed > 0 || summary.interrupted { EXIT_SOME_FAILED } else { EXIT_OK })
+    Ok(if summary.failed > 0 || summary.interrupted {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
 }
 
 /// The shard folders of `out`, 1..N, every one finished; an error names what is missing.

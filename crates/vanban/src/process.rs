@@ -694,11 +694,16 @@ impl std::str::FromStr for Formats {
 impl Formats {
     /// The names of the formats on, as `--formats` takes them (recorded in the settings).
     pub fn names(&self) -> Vec<String> {
-        [(self.pdf, "pdf"), (self.alto, "alto"), (self.hocr, "hocr"), (self.md, "md")]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, n)| n.to_string())
-            .collect()
+        [
+            (self.pdf, "pdf"),
+            (self.alto, "alto"),
+            (self.hocr, "hocr"),
+            (self.md, "md"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| n.to_string())
+        .collect()
     }
 
     /// Suffixes of the files written for a document with page images (`geometry`) or without.

@@ -75,7 +75,10 @@ pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Result<Shard> {
     };
     let make = |index0: u32, count: u32, from: &str| -> Result<Shard> {
         if count == 0 || index0 >= count {
-            bail!("--shard auto: {from} gives shard {} of {count}, which does not exist", index0 + 1);
+            bail!(
+                "--shard auto: {from} gives shard {} of {count}, which does not exist",
+                index0 + 1
+            );
         }
         Ok(Shard {
             index: index0 + 1,
@@ -99,9 +102,15 @@ pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Result<Shard> {
         let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
         let step = num("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
         if id < min || (id - min) % step != 0 {
-            bail!("--shard auto: SLURM_ARRAY_TASK_ID={id} is not in the array (from {min} by {step})");
+            bail!(
+                "--shard auto: SLURM_ARRAY_TASK_ID={id} is not in the array (from {min} by {step})"
+            );
         }
-        return make((id - min) / step, n, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT");
+        return make(
+            (id - min) / step,
+            n,
+            "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT",
+        );
     }
     bail!(
         "--shard auto: no batch engine found: set JOB_COMPLETION_INDEX and JOB_COMPLETIONS (Kubernetes \
@@ -198,7 +207,10 @@ mod tests {
         let k8s = env(&[("JOB_COMPLETION_INDEX", "0"), ("JOB_COMPLETIONS", "4")]);
         assert_eq!(from_env(&k8s).unwrap(), Shard { index: 1, count: 4 });
         let k8s_no_count = env(&[("JOB_COMPLETION_INDEX", "0")]);
-        assert!(from_env(&k8s_no_count).unwrap_err().to_string().contains("JOB_COMPLETIONS"));
+        assert!(from_env(&k8s_no_count)
+            .unwrap_err()
+            .to_string()
+            .contains("JOB_COMPLETIONS"));
         // `sbatch --array=1-3`: ids 1, 2, 3.
         let slurm = env(&[
             ("SLURM_ARRAY_TASK_ID", "3"),

@@ -26,7 +26,7 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => terminal && no_color.map_or(true, |v| v.is_empty()),
         }
     }
 

@@ -77,6 +77,11 @@ fn a_rerun_redoes_what_other_settings_made_and_says_why() {
     };
     assert_eq!(s["dictionary"]["sha256"], sha.as_str());
     assert!(s["tesseract"].as_str().unwrap().starts_with('5'), "{s}");
+    let vie = s["models"]["vie"].as_str().unwrap_or_default();
+    assert!(
+        vie.len() == 64 && vie.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{s}"
+    );
 
     // Same settings: everything is kept.
     let err = ingest(&input, &out, &[]);

@@ -13,6 +13,10 @@ pub struct Settings {
     pub tesseract: String,
     /// Tesseract languages (`--lang`), e.g. `vie` or `vie+eng`.
     pub languages: String,
+    /// SHA-256 of each language's model file (`<lang>.traineddata`), by language; a model vanban
+    /// could not find where Tesseract looks is left out.
+    #[serde(default)]
+    pub models: std::collections::BTreeMap<String, String>,
     /// Whether diacritics were restored (false with `--no-restore`).
     pub restore: bool,
     /// The compiled dictionary the restorer used (null with `--no-restore`).
@@ -64,6 +68,22 @@ impl Settings {
         if reads != Reads::Text {
             differ("Tesseract", old.tesseract.clone(), self.tesseract.clone());
             differ("--lang", old.languages.clone(), self.languages.clone());
+            if old.languages == self.languages {
+                let models = |m: &std::collections::BTreeMap<String, String>| {
+                    let v: Vec<String> =
+                        m.iter().map(|(l, h)| format!("{l} {}", short(h))).collect();
+                    if v.is_empty() {
+                        "unknown".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                differ(
+                    "the Tesseract model",
+                    models(&old.models),
+                    models(&self.models),
+                );
+            }
         }
         differ("restoration", on_off(old.restore), on_off(self.restore));
         if self.restore && old.restore {
@@ -112,6 +132,7 @@ mod tests {
             vanban: "0.1.0".into(),
             tesseract: "5.3.0".into(),
             languages: "vie".into(),
+            models: [("vie".to_string(), "99887766554433".to_string())].into(),
             restore: true,
             dictionary: Some(DictionaryRecord {
                 format: 9,
@@ -145,6 +166,17 @@ mod tests {
             now.changes_since(&base(), Reads::Image),
             ["--lang changed (vie → eng)"]
         );
+    }
+
+    #[test]
+    fn a_new_model_file_is_a_change_for_scans_only() {
+        let mut now = base();
+        now.models.insert("vie".into(), "0123456789".into());
+        assert_eq!(
+            now.changes_since(&base(), Reads::Image),
+            ["the Tesseract model changed (vie 99887766 → vie 01234567)"]
+        );
+        assert!(now.changes_since(&base(), Reads::Text).is_empty());
     }
 
     #[test]

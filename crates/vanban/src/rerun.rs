@@ -37,6 +37,7 @@ pub fn current(g: &Global, formats: Formats) -> Result<Settings> {
         vanban: env!("CARGO_PKG_VERSION").to_string(),
         tesseract: tesseract_plumbing::version().to_string_lossy().into_owned(),
         languages: g.lang.clone(),
+        models: models(g),
         restore: !g.no_restore,
         dictionary,
         lexicon,
@@ -44,6 +45,26 @@ pub fn current(g: &Global, formats: Formats) -> Result<Settings> {
         force_ocr: g.force_ocr,
         formats: formats.names(),
     })
+}
+
+/// SHA-256 of each `--lang` language's `<lang>.traineddata`, looked for where Tesseract looks:
+/// `--tessdata`, `TESSDATA_PREFIX`, then Debian's folders. A model not found is left out.
+fn models(g: &Global) -> std::collections::BTreeMap<String, String> {
+    let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+    dirs.extend(g.tessdata.clone());
+    dirs.extend(std::env::var_os("TESSDATA_PREFIX").map(std::path::PathBuf::from));
+    dirs.push("/usr/share/tesseract-ocr/5/tessdata".into());
+    dirs.push("/usr/share/tesseract-ocr/4.00/tessdata".into());
+    g.lang
+        .split('+')
+        .filter(|l| !l.is_empty())
+        .filter_map(|lang| {
+            let file = format!("{lang}.traineddata");
+            let path = dirs.iter().map(|d| d.join(&file)).find(|p| p.is_file())?;
+            let hash = vanban_input::sha256_file(&path).ok()?;
+            Some((lang.to_string(), hash))
+        })
+        .collect()
 }
 
 /// SHA-256 of a lexicon's words, sorted and without repeats, one a line: comments, blank lines and

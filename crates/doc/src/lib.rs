@@ -9,6 +9,7 @@
 
 mod io;
 mod meta;
+mod settings;
 pub mod zones;
 
 pub use io::{is_temp_name, write_atomic, WriteError, TEMP_PREFIX, TEMP_SUFFIX};
@@ -16,11 +17,12 @@ pub use meta::{
     Cell, DateParts, DigitalSignature, Evidence, Handwritten, Metadata, NumberParts, Received,
     Reference, Section, Signer, Table, METADATA_FIELDS,
 };
+pub use settings::{DictionaryRecord, Reads, Settings};
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the `<stem>.json` layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "2.0";
+pub const SCHEMA_VERSION: &str = "2.1";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -256,6 +258,9 @@ pub struct Document {
     /// Table cells a clerk reviewed (words carry their own mark, metadata fields theirs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviewed_cells: Vec<ReviewedCell>,
+    /// What made the outputs (versions, dictionary, options); set by the batch, absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
 }
 
 /// A line of a stamp, as read, with where it stood.
@@ -283,6 +288,7 @@ impl Document {
             tables: Vec::new(),
             stamps: Vec::new(),
             reviewed_cells: Vec::new(),
+            settings: None,
         };
         d.text = d.render_text();
         d

@@ -658,7 +658,7 @@ fn number_like(text: &str) -> bool {
 /// exactly one of them, becomes that one, provided the next item is then (within one character)
 /// a number that may follow it. Applied only when most first-column values of the body are item
 /// numbers; values without a digit (`a`, `II`, section titles) are left alone by this step.
-/// Roman numbers of section rows are then put in sequence ([`fix_section_numbers`]).
+/// Roman numbers of section rows are then put in sequence (`fix_section_numbers`).
 pub fn fix_item_numbers(t: &mut Table) {
     fix_stroke_sections(t);
     fix_dotted_numbers(t);

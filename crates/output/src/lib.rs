@@ -7,7 +7,7 @@
 //! | [`pdf`] | `<stem>.pdf`, the source with an invisible text layer of the corrected words | the source file's bytes |
 //! | [`alto`] | `<stem>.alto.xml`, ALTO v4 | nothing |
 //! | [`hocr`] | `<stem>.hocr`, hOCR 1.2 | nothing |
-//! | [`markdown`] | `<stem>.md` | nothing |
+//! | [`markdown`](mod@markdown) | `<stem>.md` | nothing |
 //!
 //! Every renderer writes the corrected word (`text`) as the content and keeps the OCR reading (`raw`)
 //! where its format has room for it. Text is written NFC. Writing the files (atomically) is the

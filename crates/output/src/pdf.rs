@@ -338,9 +338,18 @@ fn add_font(pdf: &mut lopdf::Document) -> ObjectId {
 fn srgb_icc() -> Result<&'static [u8], PdfError> {
     static ICC: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     ICC.get_or_init(|| {
-        moxcms::ColorProfile::new_srgb()
+        let mut icc = moxcms::ColorProfile::new_srgb()
             .encode()
-            .map_err(|e| format!("{e:?}"))
+            .map_err(|e| format!("{e:?}"))?;
+        // moxcms dates the profile at the time of encoding; a fixed date (the header's dateTime
+        // field, bytes 24-35: year, month, day, hours, minutes, seconds as big-endian u16) keeps
+        // the profile the same bytes in every file and every run.
+        if let Some(date) = icc.get_mut(24..36) {
+            for (field, v) in date.chunks_mut(2).zip([1998u16, 2, 9, 6, 49, 0]) {
+                field.copy_from_slice(&v.to_be_bytes());
+            }
+        }
+        Ok(icc)
     })
     .as_ref()
     .map(Vec::as_slice)
@@ -354,11 +363,17 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Now as an XMP date (UTC).
+/// Now as an XMP date (UTC), or `SOURCE_DATE_EPOCH` (seconds since 1970) when it is set, so that
+/// reproducible runs (and a sharded run compared with an unsharded one) give the same bytes.
 fn xmp_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()) as i64
+        });
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;

@@ -185,8 +185,9 @@ pub fn diff_words(doc: &Document, color: bool) -> String {
     let words = crate::words(doc).count();
     let mut out = String::new();
     let header = format!(
-        "# {}: {words} words, {changes} changed, {uncertain} uncertain",
-        doc.source.path
+        "# {}: {words} {}, {changes} changed, {uncertain} uncertain",
+        doc.source.path,
+        if words == 1 { "word" } else { "words" }
     );
     push_note(&mut out, color, &header);
     for page in &doc.pages {

@@ -91,8 +91,8 @@ pub fn run(g: &Global, a: BenchArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} pages ({} page images × {})",
-        pages.len(),
+        "{} ({} page images × {})",
+        crate::words::count(pages.len() as u64, "page", "pages"),
         pages.len() / a.repeat.max(1),
         a.repeat.max(1)
     )?;

@@ -1,6 +1,6 @@
 //! The single-file commands: `ocr`, `restore`, `extract`, `diff`, `apply-review`, `eval` and `dict`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -45,7 +45,8 @@ pub struct ExtractArgs {
 pub struct DiffArgs {
     /// A `.txt` (restored first) or a `<stem>.json` written by `vanban ingest`.
     pub file: PathBuf,
-    /// Plain text without colours (the default when standard output is not a terminal).
+    /// Plain text without colours; the same as `--color never` (without either, colours when standard
+    /// output is a terminal and NO_COLOR is not set).
     #[arg(long)]
     pub no_color: bool,
 }
@@ -76,6 +77,7 @@ pub struct EvalArgs {
 #[derive(Subcommand, Debug)]
 pub enum DictCommand {
     /// Compile dictionaries/data/*.tsv into the binary dictionary.
+    #[command(after_help = crate::help::DICT)]
     Build {
         /// Folder of the tables.
         #[arg(long)]
@@ -228,7 +230,7 @@ pub fn diff(g: &Global, a: DiffArgs) -> Result<u8> {
     } else {
         convert(g, &a.file)?.doc
     };
-    let color = !a.no_color && std::io::stdout().is_terminal();
+    let color = !a.no_color && g.color.stdout();
     std::io::stdout()
         .lock()
         .write_all(vanban_review::diff_words(&doc, color).as_bytes())?;

@@ -162,10 +162,10 @@ pub fn run(_g: &Global, a: EvalDocsArgs) -> Result<u8> {
         ));
     }
     println!(
-        "summary: {}; text mean {:.4} over {} documents; sure-but-wrong handwriting {}",
+        "summary: {}; text mean {:.4} over {}; sure-but-wrong handwriting {}",
         parts.join("; "),
         report.text_mean,
-        report.text.len(),
+        crate::words::count(report.text.len() as u64, "document", "documents"),
         report.sure_wrong_handwritten
     );
     Ok(EXIT_OK)

@@ -5,7 +5,9 @@
 //! `<out>/index.html`.
 //!
 //! Resuming: a document is done when its `<stem>.json` (written last, atomically) parses and names the
-//! same source hash and schema version, and its `<stem>.txt` exists. Ctrl-C stops at the next page;
+//! same source hash, schema version and settings, and its other outputs exist ([`crate::rerun`]);
+//! otherwise it is redone and the reason is said. With `--shard K/N` the run takes only its part of
+//! the inputs and keeps its batch files in `<out>/shards/K-of-N/` ([`crate::shard`]). Ctrl-C stops at the next page;
 //! documents in progress are abandoned whole, so no output is ever half-written (stray temporary files of
 //! a killed run are removed by the next one).
 
@@ -32,8 +34,16 @@ use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 #[derive(Args, Debug)]
 pub struct IngestArgs {
     /// Files and folders to convert (folders are walked recursively).
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "files_from", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Also convert the files listed in LIST, one path a line (`-`: standard input).
+    #[arg(long, value_name = "LIST")]
+    pub files_from: Option<PathBuf>,
+    /// Convert only shard K of N of the inputs (K from 1), or `auto`: the shard a Kubernetes Indexed
+    /// Job or a Slurm job array gives this process. Batch files go to `<out>/shards/K-of-N/`; join
+    /// them with `vanban merge`.
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<crate::shard::ShardArg>,
     /// Output folder; mirrors the input tree.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
@@ -62,12 +72,15 @@ pub struct Failure {
 }
 
 /// What a run did: the content of `summary.json`.
-#[derive(Serialize, Debug, Default)]
+#[derive(Serialize, Deserialize, Debug, Default)]
 pub struct Summary {
     /// Inputs found (including the ones that failed before processing).
     pub documents: u64,
     /// Documents converted in this run.
     pub converted: u64,
+    /// Of those, documents converted again because their earlier outputs were made from another
+    /// source or with other settings (or `--force`).
+    pub redone: u64,
     /// Documents skipped because their outputs were complete.
     pub skipped: u64,
     /// Inputs that failed.
@@ -91,12 +104,17 @@ struct Batch {
     out: PathBuf,
     failures: Mutex<(File, Vec<Failure>)>,
     converted: AtomicU64,
+    redone: AtomicU64,
     skipped: AtomicU64,
     pages: AtomicU64,
     index: Mutex<Vec<vanban_review::IndexEntry>>,
     bar: ProgressBar,
     plain_log: bool,
+    /// False with `--quiet`.
+    loud: bool,
     started: Instant,
+    /// The settings record of this run (see [`crate::rerun`]).
+    settings: vanban_doc::Settings,
     /// `documents.jsonl` (see [`crate::manifest`]).
     manifest: Manifest,
     /// The formats of `--formats`.
@@ -122,11 +140,19 @@ impl Batch {
         g.1.push(f);
     }
 
+    /// Prints a line on stderr (unless `--quiet`) without breaking the progress bar.
+    fn say(&self, line: String) {
+        if self.loud {
+            self.bar.suspend(|| eprintln!("{line}"));
+        }
+    }
+
     fn progress(&self) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let pages = self.pages.load(Ordering::Relaxed);
         self.bar.set_message(format!(
-            "{pages} pages, {:.1} pages/min",
+            "{}, {:.1} pages/min",
+            crate::words::count(pages, "page", "pages"),
             pages as f64 * 60.0 / secs
         ));
     }
@@ -135,18 +161,30 @@ impl Batch {
 /// Runs `vanban ingest`.
 pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     let started = Instant::now();
-    fs::create_dir_all(&args.out).with_context(|| {
+    let shard = args.shard.as_ref().map(|s| s.resolve()).transpose()?;
+    // Where the batch files go: the root of --out, or the shard's own folder.
+    let batch_dir = shard.map_or_else(|| args.out.clone(), |s| s.dir(&args.out));
+    fs::create_dir_all(&batch_dir).with_context(|| {
         format!(
             "{}: cannot create the output folder",
-            vanban_input::shown(&args.out)
+            vanban_input::shown(&batch_dir)
         )
     })?;
-    // One run per output folder: held until this function returns.
-    let _lock = lock_out(&args.out)?;
-    remove_stale_temp_files(&args.out);
+    // One run per output folder (or per shard): held until this function returns.
+    let _locks = match shard {
+        None => {
+            let lock = lock_out(&args.out)?;
+            remove_stale_temp_files(&args.out);
+            vec![lock]
+        }
+        Some(s) => lock_shard(&args.out, &batch_dir, s)?,
+    };
     // A summary.json present is always the last finished run's: the old one goes now, the new one
-    // is written at the end.
-    let summary_path = args.out.join("summary.json");
+    // is written at the end. A shard's run makes the merged summary at the root stale too.
+    let summary_path = batch_dir.join("summary.json");
+    if shard.is_some() {
+        let _ = fs::remove_file(args.out.join("summary.json"));
+    }
     if let Err(e) = fs::remove_file(&summary_path) {
         if e.kind() != std::io::ErrorKind::NotFound {
             anyhow::bail!(
@@ -155,7 +193,22 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             );
         }
     }
-    let found = discover(&args.inputs, Some(&args.out));
+    let mut inputs = args.inputs.clone();
+    if let Some(list) = &args.files_from {
+        let listed = crate::shard::read_file_list(list)?;
+        if listed.is_empty() && inputs.is_empty() {
+            anyhow::bail!("{}: the file list is empty", vanban_input::shown(list));
+        }
+        inputs.extend(listed);
+    }
+    let mut found = discover(&inputs, Some(&args.out));
+    if let Some(s) = shard {
+        // Every shard finds the same inputs (and output stems) and keeps its own part of them.
+        found.files.retain(|f| s.owns(&f.stem));
+        found
+            .problems
+            .retain(|p| s.owns_key(&p.path().display().to_string()));
+    }
     for note in &found.notes {
         tracing::warn!("{note}");
     }
@@ -186,32 +239,41 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             Some(found.files.len() as u64),
             ProgressDrawTarget::stderr(),
         );
+        // Coloured only when --color and NO_COLOR allow it.
+        let template = if g.color.stderr() {
+            "{bar:30.cyan/blue} {pos}/{len} documents, {msg}, ETA {eta} "
+        } else {
+            "{bar:30} {pos}/{len} documents, {msg}, ETA {eta} "
+        };
         b.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} documents, {msg}, ETA {eta} ")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b.enable_steady_tick(Duration::from_millis(500));
         b
     } else {
         ProgressBar::hidden()
     };
-    let failures_path = args.out.join("failures.jsonl");
+    let settings = crate::rerun::current(g, args.formats)?;
+    let failures_path = batch_dir.join("failures.jsonl");
     let failures_file = create_batch_file(&failures_path)
         .with_context(|| format!("{}: cannot write", failures_path.display()))?;
     let batch = Batch {
         out: args.out.clone(),
         failures: Mutex::new((failures_file, Vec::new())),
         converted: AtomicU64::new(0),
+        redone: AtomicU64::new(0),
         skipped: AtomicU64::new(0),
         pages: AtomicU64::new(0),
         index: Mutex::new(Vec::new()),
         bar,
         plain_log: !interactive && !g.quiet,
+        loud: !g.quiet,
         started,
-        manifest: Manifest::create(&args.out).with_context(|| {
+        settings,
+        manifest: Manifest::create(&batch_dir).with_context(|| {
             format!(
                 "{}: cannot write",
-                args.out.join(crate::manifest::MANIFEST).display()
+                batch_dir.join(crate::manifest::MANIFEST).display()
             )
         })?,
         formats: process::Formats {
@@ -269,15 +331,18 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     crate::engines::release_ocr_engines(&pool);
 
     let interrupted = stop.load(Ordering::Relaxed);
-    let (_, failures) = batch
+    let (_, mut failures) = batch
         .failures
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
+    // In path order, so that the summary and the index do not depend on which failure came first.
+    failures.sort_by(|a, b| a.path.cmp(&b.path));
     let seconds = started.elapsed().as_secs_f64();
     let pages = batch.pages.load(Ordering::Relaxed);
     let summary = Summary {
         documents: (found.files.len() + found.problems.len()) as u64,
         converted: batch.converted.load(Ordering::Relaxed),
+        redone: batch.redone.load(Ordering::Relaxed),
         skipped: batch.skipped.load(Ordering::Relaxed),
         failed: failures.len() as u64,
         pages,
@@ -302,24 +367,33 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     }
     // The cause is said once (a WriteError's message holds it already).
     let plain = |e: vanban_doc::WriteError| anyhow::anyhow!("{e}");
+    // A shard's documents are listed by `vanban merge`, which writes the batch's index.
+    if shard.is_none() {
+        vanban_doc::write_atomic(
+            &args.out.join("index.html"),
+            vanban_review::index_html(&entries).as_bytes(),
+        )
+        .map_err(plain)?;
+    }
     vanban_doc::write_atomic(
-        &args.out.join("index.html"),
-        vanban_review::index_html(&entries).as_bytes(),
-    )
-    .map_err(plain)?;
-    vanban_doc::write_atomic(
-        &args.out.join("summary.json"),
+        &summary_path,
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )
     .map_err(plain)?;
     if !g.quiet {
+        let redone = if summary.redone > 0 {
+            format!(" ({} redone)", summary.redone)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "vanban: {} documents: {} converted, {} skipped, {} failed; {} pages in {:.1} s ({:.1} pages/min){}",
-            summary.documents,
+            "vanban: {}{}: {} converted{redone}, {} skipped, {} failed; {} in {:.1} s ({:.1} pages/min){}",
+            shard.map_or(String::new(), |s| format!("shard {}: ", s.name())),
+            crate::words::count(summary.documents, "document", "documents"),
             summary.converted,
             summary.skipped,
             summary.failed,
-            summary.pages,
+            crate::words::count(summary.pages, "page", "pages"),
             summary.seconds,
             summary.pages_per_minute,
             if interrupted { "; interrupted" } else { "" }
@@ -345,13 +419,16 @@ struct Work<'a> {
     to_writer: std::sync::mpsc::SyncSender<Finished>,
 }
 
-/// A converted document on its way to the writer: (input index, start time, document).
-type Finished = (usize, Instant, Processed);
+/// A converted document on its way to the writer: (input index, start time, why it was redone
+/// when it had earlier outputs, document).
+type Finished = (usize, Instant, Option<String>, Processed);
 
 /// What is kept about a document while its pages are worked on.
 struct DocMeta {
     sha: String,
     t0: Instant,
+    /// Why it is redone (its earlier outputs were made otherwise), if it had outputs.
+    redo: Option<String>,
 }
 
 impl schedule::Batch for Work<'_> {
@@ -370,35 +447,46 @@ impl schedule::Batch for Work<'_> {
                 return None;
             }
         };
-        if !self.force {
-            if let Some(entry) = outputs.complete(&sha) {
-                batch.skipped.fetch_add(1, Ordering::Relaxed);
-                if let Some(doc) = outputs.read_document() {
-                    let e = Entry::done(Status::Skipped, &batch.out, &outputs, &doc);
-                    batch.manifest.record(&e);
+        let redo =
+            match crate::rerun::check(&outputs, batch.formats, &sha, &batch.settings, input.kind) {
+                crate::rerun::Check::New => None,
+                crate::rerun::Check::UpToDate(..) if self.force => Some("--force".to_string()),
+                crate::rerun::Check::UpToDate(pages, changes, uncertain) => {
+                    let entry = (pages, changes, uncertain);
+                    batch.skipped.fetch_add(1, Ordering::Relaxed);
+                    if let Some(doc) = outputs.read_document() {
+                        let e = Entry::done(Status::Skipped, &batch.out, &outputs, &doc);
+                        batch.manifest.record(&e);
+                    }
+                    push_index(batch, input, entry);
+                    if batch.plain_log {
+                        eprintln!(
+                            "[{}/{}] {}: up to date, skipped",
+                            i + 1,
+                            self.total,
+                            vanban_input::shown(&input.path)
+                        );
+                    }
+                    batch.bar.inc(1);
+                    return None;
                 }
-                push_index(batch, input, entry);
-                if batch.plain_log {
-                    eprintln!(
-                        "[{}/{}] {}: up to date, skipped",
-                        i + 1,
-                        self.total,
-                        vanban_input::shown(&input.path)
-                    );
-                }
-                batch.bar.inc(1);
-                return None;
-            }
+                crate::rerun::Check::Redo(why) => Some(why),
+            };
+        if let Some(why) = &redo {
+            batch.say(format!(
+                "redoing {}: {why}",
+                vanban_input::shown(&input.path)
+            ));
         }
         if input.kind == InputKind::Text {
             let result = process::process_file(self.engines, input, sha, &|| self.page_done());
-            self.done(i, t0, result);
+            self.done(i, t0, redo, result);
             return None;
         }
         match OpenDoc::open(self.engines, input) {
-            Ok(doc) => Some((doc, DocMeta { sha, t0 })),
+            Ok(doc) => Some((doc, DocMeta { sha, t0, redo })),
             Err(e) => {
-                self.done(i, t0, Err(e));
+                self.done(i, t0, redo, Err(e));
                 None
             }
         }
@@ -412,16 +500,22 @@ impl schedule::Batch for Work<'_> {
     fn finish(&self, i: usize, meta: DocMeta, pages: Result<Vec<PageResult>, DocError>) {
         let input = &self.files[i];
         let result = pages.map(|p| process::finish_document(self.engines, input, meta.sha, p));
-        self.done(i, meta.t0, result);
+        self.done(i, meta.t0, meta.redo, result);
     }
 }
 
 impl Work<'_> {
     /// Hands a converted document to the writer, or records why it failed.
-    fn done(&self, i: usize, t0: Instant, result: Result<Processed, DocError>) {
+    fn done(
+        &self,
+        i: usize,
+        t0: Instant,
+        redo: Option<String>,
+        result: Result<Processed, DocError>,
+    ) {
         match result {
             Ok(p) => {
-                if let Err(std::sync::mpsc::SendError(f)) = self.to_writer.send((i, t0, p)) {
+                if let Err(std::sync::mpsc::SendError(f)) = self.to_writer.send((i, t0, redo, p)) {
                     write_outputs(self.batch, self.files, self.total, f);
                 }
             }
@@ -434,18 +528,24 @@ impl Work<'_> {
     }
 }
 
-/// Writes a converted document's outputs (atomically, the JSON last) and reports it.
-fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): Finished) {
+/// Writes a converted document's outputs (atomically, the JSON last, with the run's settings
+/// record) and reports it. This is where a document is finished: `redo` says whether it had earlier
+/// outputs and why they were not kept.
+fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, redo, mut p): Finished) {
     let input = &files[i];
     let outputs = Outputs::new(&batch.out, &input.stem).with_formats(batch.formats);
+    p.doc.settings = Some(batch.settings.clone());
     match outputs.write(&p) {
         Ok(()) => {
             remove_stale_outputs(files, &outputs, &p);
             batch.converted.fetch_add(1, Ordering::Relaxed);
+            if redo.is_some() {
+                batch.redone.fetch_add(1, Ordering::Relaxed);
+            }
             let d = &p.doc;
-            batch
-                .manifest
-                .record(&Entry::done(Status::Ok, &batch.out, &outputs, d));
+            let mut entry = Entry::done(Status::Ok, &batch.out, &outputs, d);
+            entry.redone = redo;
+            batch.manifest.record(&entry);
             push_index(
                 batch,
                 input,
@@ -457,11 +557,11 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
             );
             if batch.plain_log {
                 eprintln!(
-                    "[{}/{total}] {}: {} pages, {} changes ({} uncertain), {:.1} s",
+                    "[{}/{total}] {}: {}, {} ({} uncertain), {:.1} s",
                     i + 1,
                     vanban_input::shown(&input.path),
-                    d.source.pages,
-                    d.restoration.changed,
+                    crate::words::count(d.source.pages.into(), "page", "pages"),
+                    crate::words::count(d.restoration.changed.into(), "change", "changes"),
                     d.restoration.uncertain,
                     t0.elapsed().as_secs_f64()
                 );
@@ -516,40 +616,110 @@ fn remove_stale_temp_files(out: &Path) {
 pub const LOCK_FILE: &str = ".vanban.lock";
 
 /// Takes the advisory lock of `--out` (`flock` on `<out>/.vanban.lock`, released by the system
-/// when the process ends, even when killed), or says which process holds it.
+/// when the process ends, even when killed), or says which process holds it. Shards hold it shared.
 fn lock_out(out: &Path) -> Result<File> {
-    use std::io::{Read, Seek};
-    use std::os::unix::fs::OpenOptionsExt;
     let path = out.join(LOCK_FILE);
-    let mut f = fs::OpenOptions::new()
+    let mut f = open_lock(&path)?;
+    if !try_flock(
+        &f,
+        &path,
+        rustix::fs::FlockOperation::NonBlockingLockExclusive,
+    )? {
+        anyhow::bail!(
+            "{}: another vanban ingest (or a shard of one, or vanban merge) is writing to this folder{}; wait for it to finish or choose another --out",
+            vanban_input::shown(out),
+            holder(&mut f)
+        );
+    }
+    write_pid(&mut f)?;
+    Ok(f)
+}
+
+/// Locks a shard's run: exclusively its own folder (`<out>/shards/K-of-N/.vanban.lock`), so that
+/// two runs of the same shard exclude each other, and `<out>/.vanban.lock` shared, so that shards
+/// run side by side while an unsharded run or `vanban merge` waits for them all. A shard that finds
+/// no other run removes the folder's stale temporary files first.
+fn lock_shard(out: &Path, dir: &Path, shard: crate::shard::Shard) -> Result<Vec<File>> {
+    use rustix::fs::FlockOperation as Op;
+    let own_path = dir.join(LOCK_FILE);
+    let mut own = open_lock(&own_path)?;
+    if !try_flock(&own, &own_path, Op::NonBlockingLockExclusive)? {
+        anyhow::bail!(
+            "{}: shard {} is already being converted{}; wait for it to finish",
+            vanban_input::shown(out),
+            shard.name(),
+            holder(&mut own)
+        );
+    }
+    write_pid(&mut own)?;
+    let path = out.join(LOCK_FILE);
+    let whole = open_lock(&path)?;
+    if try_flock(&whole, &path, Op::NonBlockingLockExclusive)? {
+        remove_stale_temp_files(out);
+        rustix::fs::flock(&whole, Op::LockShared)
+            .with_context(|| format!("{}: cannot lock", vanban_input::shown(&path)))?;
+    } else {
+        // Another shard may hold it exclusively for a moment (removing temporary files).
+        let until = Instant::now() + Duration::from_secs(30);
+        while !try_flock(&whole, &path, Op::NonBlockingLockShared)? {
+            if Instant::now() > until {
+                anyhow::bail!(
+                    "{}: another vanban ingest (not a shard) or vanban merge is writing to this folder; wait for it to finish",
+                    vanban_input::shown(out)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    Ok(vec![own, whole])
+}
+
+/// Opens (or creates) a lock file without following a link planted under its name.
+fn open_lock(path: &Path) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&path)
-        .with_context(|| format!("{}: cannot open the lock file", vanban_input::shown(&path)))?;
-    if let Err(e) = rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
-        if e == rustix::io::Errno::WOULDBLOCK {
-            let mut holder = String::new();
-            let _ = f.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                String::new()
-            } else {
-                format!(" (process {holder})")
-            };
-            anyhow::bail!(
-                "{}: another vanban ingest is writing to this folder{who}; wait for it to finish or choose another --out",
-                vanban_input::shown(out)
-            );
-        }
-        anyhow::bail!("{}: cannot lock: {e}", vanban_input::shown(&path));
+        .open(path)
+        .with_context(|| format!("{}: cannot open the lock file", vanban_input::shown(path)))
+}
+
+/// `flock` without waiting: false when another process holds a conflicting lock.
+fn try_flock(f: &File, path: &Path, op: rustix::fs::FlockOperation) -> Result<bool> {
+    match rustix::fs::flock(f, op) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+        Err(e) => anyhow::bail!("{}: cannot lock: {e}", vanban_input::shown(path)),
     }
+}
+
+/// ` (process PID)` of the process that wrote its id into a lock file, or nothing.
+fn holder(f: &mut File) -> String {
+    use std::io::Read;
+    let mut holder = String::new();
+    let _ = f.read_to_string(&mut holder);
+    let holder = holder.trim();
+    if holder.is_empty() {
+        String::new()
+    } else {
+        format!(" (process {holder})")
+    }
+}
+
+fn write_pid(f: &mut File) -> Result<()> {
+    use std::io::Seek;
     f.set_len(0)?;
     f.rewind()?;
     write!(f, "{}", std::process::id())?;
-    Ok(f)
+    Ok(())
+}
+
+/// Locks `--out` for `vanban merge`: no ingest run, sharded or not, may be writing to it.
+pub fn lock_for_merge(out: &Path) -> Result<File> {
+    lock_out(out)
 }
 
 /// Creates (or truncates) a batch file at the root of `--out` without following a link planted

@@ -5,23 +5,29 @@
 //! failed (each named on stderr as `vanban: path: reason`), 2 usage or fatal errors, 130 interrupted.
 
 mod bench;
+mod color;
 mod commands;
 mod engines;
 mod evaldocs;
+mod help;
 mod ingest;
 mod locate;
 mod manifest;
+mod merge;
 mod process;
 mod reapply;
 mod recover;
 mod reread;
+mod rerun;
 mod schedule;
 mod serve;
+mod shard;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Exit code when every input succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -34,7 +40,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// vanban: scanned Vietnamese administrative documents to correct text and structured JSON.
 #[derive(Parser, Debug)]
-#[command(name = "vanban", version, about, long_about = None)]
+#[command(name = "vanban", version, about, long_about = None, after_help = help::MAIN)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -75,33 +81,49 @@ pub struct Global {
     /// Only errors on stderr.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Colour in help, logs, the progress bar and `diff`: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = color::ColorChoice::Auto, value_name = "WHEN")]
+    pub color: color::ColorChoice,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Convert files and folders: text, JSON, tables and review pages for every document under --out.
+    #[command(after_help = help::INGEST)]
     Ingest(ingest::IngestArgs),
+    /// Join the batch files of a sharded run (`ingest --shard`) into the batch's summary.json,
+    /// documents.jsonl, failures.jsonl and index.html.
+    #[command(after_help = help::MERGE)]
+    Merge(merge::MergeArgs),
     /// Print the raw OCR text of one file (no restoration).
+    #[command(after_help = help::OCR)]
     Ocr(commands::OcrArgs),
     /// Restore diacritics and repair OCR damage in a text file (or stdin), keeping its lines.
+    #[command(after_help = help::RESTORE)]
     Restore(commands::RestoreArgs),
     /// Print the Decree 30 metadata (and tables) of a text or scanned file as JSON.
+    #[command(after_help = help::EXTRACT)]
     Extract(commands::ExtractArgs),
     /// Word-level diff of raw against corrected text for a `.txt` or a `<stem>.json`.
+    #[command(after_help = help::DIFF)]
     Diff(commands::DiffArgs),
     /// Apply a clerk's saved review decisions to a document's outputs and the user lexicon.
+    #[command(after_help = help::APPLY_REVIEW)]
     ApplyReview(commands::ApplyReviewArgs),
     /// Serve an output folder's review pages on 127.0.0.1, saving each decision as it is made.
     Review(serve::ReviewArgs),
     /// Token accuracy of the restorer on the evaluation sets.
+    #[command(after_help = help::EVAL)]
     Eval(commands::EvalArgs),
     /// Score a batch's outputs against truth: page text accuracy and every Decree 30 field by
     /// its visibility (typed, handwritten, stamped, absent).
+    #[command(after_help = help::EVAL_DOCS)]
     EvalDocs(evaldocs::EvalDocsArgs),
     /// Pages per minute and memory, against the Tesseract command line on the same pages.
+    #[command(after_help = help::BENCH)]
     Bench(bench::BenchArgs),
     /// Dictionary tools.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::DICT)]
     Dict(commands::DictCommand),
 }
 
@@ -111,10 +133,16 @@ fn main() -> ExitCode {
     if let Err(e) = vanban_ocr::reexec_with_omp_thread_limit() {
         eprintln!("vanban: warning: cannot re-execute with OMP_THREAD_LIMIT=1: {e}");
     }
-    let cli = Cli::parse();
+    // --color is read before parsing, so that --help and usage errors follow it too.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = Cli::command()
+        .color(color::ColorChoice::from_args(&args).for_clap())
+        .get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     init_logging(&cli.global);
     let result = match cli.command {
         Command::Ingest(a) => ingest::run(&cli.global, a),
+        Command::Merge(a) => merge::run(&cli.global, a),
         Command::Ocr(a) => commands::ocr(&cli.global, a),
         Command::Restore(a) => commands::restore(&cli.global, a),
         Command::Extract(a) => commands::extract(&cli.global, a),
@@ -146,6 +174,7 @@ fn init_logging(g: &Global) {
     let filter = EnvFilter::try_from_env("VANBAN_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(g.color.stderr())
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();

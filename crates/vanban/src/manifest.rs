@@ -3,6 +3,8 @@
 //! file's path (relative to `--out`), its number, type, date and issuer, and the counts of changes and
 //! uncertain changes, or the reason it failed. The layout is `schema/documents.schema.json`.
 //!
+//! A document converted again although it had outputs says why in `redone` (see [`crate::rerun`]).
+//!
 //! The file is made anew by each run and flushed line by line, so a killed run keeps the lines of
 //! the documents it finished; `summary.json` keeps the run's totals.
 
@@ -56,6 +58,9 @@ pub struct Entry {
     pub uncertain: Option<u32>,
     /// Why it failed (failed documents only).
     pub reason: Option<String>,
+    /// Why it was converted again although it had outputs (made from another source or with
+    /// other settings, or `--force`); null when it had none or was not converted.
+    pub redone: Option<String>,
 }
 
 impl Entry {
@@ -83,6 +88,7 @@ impl Entry {
             changes: Some(doc.restoration.changed),
             uncertain: Some(doc.restoration.uncertain),
             reason: None,
+            redone: None,
         }
     }
 
@@ -100,6 +106,7 @@ impl Entry {
             changes: None,
             uncertain: None,
             reason: Some(reason.to_string()),
+            redone: None,
         }
     }
 }

@@ -643,41 +643,6 @@ impl Outputs {
             .unwrap_or_default()
     }
 
-    /// Pages, changes and uncertain changes of the finished outputs when they are complete and made from
-    /// a source with this hash by this schema version.
-    pub fn complete(&self, sha256: &str) -> Option<(u32, u32, u32)> {
-        #[derive(serde::Deserialize)]
-        struct PageHead {
-            width: u32,
-        }
-        #[derive(serde::Deserialize)]
-        struct Head {
-            schema_version: String,
-            source: Source,
-            #[serde(default)]
-            restoration: vanban_doc::RestoreSummary,
-            #[serde(default)]
-            pages: Vec<PageHead>,
-        }
-        let json = std::fs::read(self.path("json")).ok()?;
-        let head: Head = serde_json::from_slice(&json).ok()?;
-        let geometry = head.pages.iter().any(|p| p.width > 0);
-        let ok = head.schema_version == vanban_doc::SCHEMA_VERSION
-            && head.source.sha256 == sha256
-            && self.path("txt").is_file()
-            && self.path("review.html").is_file()
-            && self
-                .formats
-                .suffixes(geometry)
-                .iter()
-                .all(|s| self.path(s).is_file());
-        ok.then_some((
-            head.source.pages,
-            head.restoration.changed,
-            head.restoration.uncertain,
-        ))
-    }
-
     /// Writes every output, the JSON last (it marks the document done).
     pub fn write(&self, p: &Processed) -> Result<(), DocError> {
         let doc = &p.doc;
@@ -790,6 +755,20 @@ impl std::str::FromStr for Formats {
 }
 
 impl Formats {
+    /// The names of the formats on, as `--formats` takes them (recorded in the settings).
+    pub fn names(&self) -> Vec<String> {
+        [
+            (self.pdf, "pdf"),
+            (self.alto, "alto"),
+            (self.hocr, "hocr"),
+            (self.md, "md"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| n.to_string())
+        .collect()
+    }
+
     /// Suffixes of the files written for a document with page images (`geometry`) or without.
     pub fn suffixes(&self, geometry: bool) -> Vec<&'static str> {
         let mut v = Vec::new();

@@ -97,9 +97,9 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let total = right + empty + wrong;
     eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
-    // Measured 68 of 74 right, 2 wrong (one cited number misread, 35 as 33; a seal-hidden position),
+    // Measured 69 of 74 right, 2 wrong (one cited number misread, 35 as 33; a seal-hidden position),
     // before this work: 30 of 74.
-    assert!(right >= 68, "typed fields right: {right}/{total}");
+    assert!(right >= 69, "typed fields right: {right}/{total}");
     assert!(wrong <= 2, "typed fields wrong: {wrong}/{total}");
     let signer_right = fields_where(|f| {
         f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "right"

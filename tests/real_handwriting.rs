@@ -13,7 +13,7 @@ use common::*;
 use serde_json::Value;
 
 /// Handwritten parts of the real set read right, as measured (of 11).
-const RIGHT_COUNT: usize = 7;
+const RIGHT_COUNT: usize = 8;
 
 fn real() -> PathBuf {
     let p = root().join("../shared/real");

@@ -714,6 +714,11 @@ impl Worker {
                 _ => trail,
             };
             cut_next = kind == Kind::Inert || after.chars().any(|c| c != ',');
+            // every slot has a reading: the token as read when nothing else was found (a user
+            // word such as `L0` that no rule offers a candidate for)
+            if self.cands.len() == start {
+                self.push_fixed(Out::Keep);
+            }
             self.slots.push(Slot {
                 kind,
                 cap: case_of(core) != Case::Lower,

@@ -630,3 +630,15 @@ fn a_title_case_word_among_acronyms_keeps_its_case() {
     assert!(out.starts_with("TGĐ C"), "{out}");
     assert!(!out.contains("CÔNG") && !out.contains("CỔNG"), "{out}");
 }
+
+#[test]
+fn a_user_word_no_rule_reads_is_kept_not_a_panic() {
+    // found by the `lexicon` fuzz target: `L0` in the lexicon left its token without a reading
+    let r = vanban_restore::Restorer::from_bytes(
+        &vanban_restore::compile(&data()).expect("fixture data compiles"),
+    )
+    .expect("fixture blob loads")
+    .with_user_lexicon(["".to_string(), "L0".to_string()]);
+    assert_eq!(line(&r, "L0"), "L0");
+    assert!(line(&r, "L0 chi so L0").starts_with("L0 "));
+}

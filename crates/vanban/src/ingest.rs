@@ -8,6 +8,10 @@
 //! same source hash and schema version, and its `<stem>.txt` exists. Ctrl-C stops at the next page;
 //! documents in progress are abandoned whole, so no output is ever half-written (stray temporary files of
 //! a killed run are removed by the next one).
+//!
+//! The batch runs in a child process of [`crate::supervisor`], which records a document that crashes
+//! or is killed and starts a new child on the rest; a child told to go on (`resume`) appends to the
+//! batch files and counts what earlier children recorded ([`Earlier`]).
 
 use std::fs::{self, File};
 use std::io::{IsTerminal, Write};
@@ -26,6 +30,7 @@ use crate::engines::Engines;
 use crate::manifest::{Entry, Manifest, Status};
 use crate::process::{self, DocError, OpenDoc, Outputs, PageResult, Processed};
 use crate::schedule;
+use crate::supervisor::Link;
 use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// Arguments of `vanban ingest`.
@@ -96,6 +101,8 @@ struct Batch {
     started: Instant,
     /// `documents.jsonl` (see [`crate::manifest`]).
     manifest: Manifest,
+    /// The supervisor watching this batch process (see [`crate::supervisor`]).
+    link: Link,
     /// The formats of `--formats`.
     formats: process::Formats,
 }
@@ -119,6 +126,12 @@ impl Batch {
         g.1.push(f);
     }
 
+    /// Document `i` is recorded (converted, skipped or failed).
+    fn doc_done(&self, i: usize) {
+        self.bar.inc(1);
+        self.link.finished(i);
+    }
+
     fn progress(&self) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let pages = self.pages.load(Ordering::Relaxed);
@@ -131,15 +144,20 @@ impl Batch {
 
 /// Runs `vanban ingest`.
 pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
-    let started = Instant::now();
+    // The batch runs in a child process under a supervisor, which holds the lock of --out.
+    let Some(link) = Link::from_env()? else {
+        return crate::supervisor::supervise(&args.out);
+    };
+    let started = Instant::now()
+        .checked_sub(since_epoch_ms(link.plan.started_ms))
+        .unwrap_or_else(Instant::now);
+    let resume = link.plan.resume;
     fs::create_dir_all(&args.out).with_context(|| {
         format!(
             "{}: cannot create the output folder",
             vanban_input::shown(&args.out)
         )
     })?;
-    // One run per output folder: held until this function returns.
-    let _lock = lock_out(&args.out)?;
     remove_stale_temp_files(&args.out);
     // A summary.json present is always the last finished run's: the old one goes now, the new one
     // is written at the end.
@@ -164,6 +182,8 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     // Each worker holds an OCR engine and warms 64 MiB of heap: more workers than cores cost
     // memory without going faster (OCR is CPU-bound).
     let jobs = match args.jobs {
+        // A suspect of a crash runs alone on one worker (see crate::supervisor).
+        _ if link.plan.only.is_some() || link.plan.one_worker => 1,
         0 => cores,
         n if n > cores => {
             tracing::warn!("--jobs {n}: this machine has {cores} cores; using {cores} workers");
@@ -193,27 +213,44 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         ProgressBar::hidden()
     };
     let failures_path = args.out.join("failures.jsonl");
-    let failures_file = create_batch_file(&failures_path)
-        .with_context(|| format!("{}: cannot write", failures_path.display()))?;
+    let failures_file = if resume {
+        append_batch_file(&failures_path)
+    } else {
+        create_batch_file(&failures_path)
+    }
+    .with_context(|| format!("{}: cannot write", failures_path.display()))?;
+    // A child going on with a run counts what the earlier ones recorded.
+    let earlier = if resume {
+        Earlier::read(&args.out)
+    } else {
+        Earlier::default()
+    };
+    let manifest = if resume {
+        Manifest::append(&args.out)
+    } else {
+        Manifest::create(&args.out)
+    };
     let batch = Batch {
         out: args.out.clone(),
-        failures: Mutex::new((failures_file, Vec::new())),
-        converted: AtomicU64::new(0),
-        skipped: AtomicU64::new(0),
-        pages: AtomicU64::new(0),
-        index: Mutex::new(Vec::new()),
+        failures: Mutex::new((failures_file, earlier.failures)),
+        converted: AtomicU64::new(earlier.converted),
+        skipped: AtomicU64::new(earlier.skipped),
+        pages: AtomicU64::new(earlier.pages),
+        index: Mutex::new(earlier.index),
         bar,
         plain_log: !interactive && !g.quiet,
         started,
-        manifest: Manifest::create(&args.out).with_context(|| {
+        manifest: manifest.with_context(|| {
             format!(
                 "{}: cannot write",
                 args.out.join(crate::manifest::MANIFEST).display()
             )
         })?,
         formats: args.formats,
+        link,
     };
-    for p in &found.problems {
+    // The problems found while looking for inputs were recorded by the first child.
+    for p in found.problems.iter().filter(|_| !resume) {
         let reason = p.to_string();
         let prefix = format!("{}: ", p.path().display());
         batch.fail(
@@ -234,6 +271,9 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Inputs recorded by an earlier child are not redone; a suspect runs alone.
+    let plan = &batch.link.plan;
+    order.retain(|&(_, i)| !plan.skip.contains(&i) && plan.only.is_none_or(|o| o == i));
     // Outputs are written (and flushed to disk) by a thread of their own, so that the workers
     // never wait for the disk: a document's five fsyncs took a worker 50-100 ms on this machine.
     let (to_writer, finished) = std::sync::mpsc::sync_channel::<Finished>(2 * jobs);
@@ -285,6 +325,14 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         interrupted,
         failures,
     };
+    if batch.link.plan.only.is_some() {
+        // A suspect run alone: the supervisor goes on with the rest.
+        return Ok(if summary.failed > 0 {
+            EXIT_SOME_FAILED
+        } else {
+            EXIT_OK
+        });
+    }
     let mut entries = batch.index.into_inner().unwrap_or_else(|e| e.into_inner());
     entries.sort_by(|a, b| a.output_stem.cmp(&b.output_stem));
     for f in &summary.failures {
@@ -354,13 +402,14 @@ impl schedule::Batch for Work<'_> {
     fn open(&self, i: usize) -> Option<(OpenDoc, DocMeta)> {
         let (batch, input) = (self.batch, &self.files[i]);
         let t0 = Instant::now();
+        batch.link.opened(i, &input.path);
         tracing::debug!("{}: started", input.path.display());
         let outputs = Outputs::new(&batch.out, &input.stem).with_formats(batch.formats);
         let sha = match sha256_file(&input.path) {
             Ok(s) => s,
             Err(e) => {
                 batch.fail(&input.path, format!("cannot read: {e}"));
-                batch.bar.inc(1);
+                batch.doc_done(i);
                 return None;
             }
         };
@@ -380,7 +429,7 @@ impl schedule::Batch for Work<'_> {
                         vanban_input::shown(&input.path)
                     );
                 }
-                batch.bar.inc(1);
+                batch.doc_done(i);
                 return None;
             }
         }
@@ -422,7 +471,7 @@ impl Work<'_> {
             Err(DocError::Interrupted) => {}
             Err(e) => {
                 self.batch.fail(&self.files[i].path, e.to_string());
-                self.batch.bar.inc(1);
+                self.batch.doc_done(i);
             }
         }
     }
@@ -464,7 +513,7 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
         }
         Err(e) => batch.fail(&input.path, e.to_string()),
     }
-    batch.bar.inc(1);
+    batch.doc_done(i);
     batch.progress();
 }
 
@@ -513,7 +562,7 @@ pub const LOCK_FILE: &str = ".vanban.lock";
 
 /// Takes the advisory lock of `--out` (`flock` on `<out>/.vanban.lock`, released by the system
 /// when the process ends, even when killed), or says which process holds it.
-fn lock_out(out: &Path) -> Result<File> {
+pub(crate) fn lock_out(out: &Path) -> Result<File> {
     use std::io::{Read, Seek};
     use std::os::unix::fs::OpenOptionsExt;
     let path = out.join(LOCK_FILE);
@@ -558,6 +607,75 @@ fn create_batch_file(path: &Path) -> std::io::Result<File> {
         .truncate(true)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)
+}
+
+/// Opens a batch file at the root of `--out` to add lines (created when missing), without following
+/// a link planted under its name.
+pub(crate) fn append_batch_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
+/// What earlier children of this run recorded in `documents.jsonl` (see [`crate::supervisor`]).
+#[derive(Default)]
+struct Earlier {
+    converted: u64,
+    skipped: u64,
+    pages: u64,
+    failures: Vec<Failure>,
+    index: Vec<vanban_review::IndexEntry>,
+}
+
+impl Earlier {
+    /// Counts the lines of `<out>/documents.jsonl`.
+    fn read(out: &Path) -> Earlier {
+        let mut e = Earlier::default();
+        let text = fs::read_to_string(out.join(crate::manifest::MANIFEST)).unwrap_or_default();
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            let n = |k: &str| v[k].as_u64().unwrap_or(0);
+            match v["status"].as_str() {
+                Some("failed") => e.failures.push(Failure {
+                    path: s("input"),
+                    reason: s("reason"),
+                }),
+                Some(status) => {
+                    if status == "ok" {
+                        e.converted += 1;
+                        e.pages += n("pages");
+                    } else {
+                        e.skipped += 1;
+                    }
+                    let json = v["outputs"][0].as_str().unwrap_or_default();
+                    e.index.push(vanban_review::IndexEntry {
+                        output_stem: json.strip_suffix(".json").unwrap_or(json).to_string(),
+                        source: s("input"),
+                        pages: n("pages") as u32,
+                        changes: n("changes") as u32,
+                        uncertain: n("uncertain") as u32,
+                        failure: None,
+                    });
+                }
+                None => {}
+            }
+        }
+        e
+    }
+}
+
+/// A duration of `ms` milliseconds before now since the Unix epoch: how long ago the run started.
+fn since_epoch_ms(ms: u64) -> Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    now.saturating_sub(Duration::from_millis(ms))
 }
 
 /// Removes the `<stem>.table-N.csv` and `<stem>.page-N.jpg` of an earlier conversion of a document

@@ -14,6 +14,7 @@ mod manifest;
 mod process;
 mod reread;
 mod schedule;
+mod supervisor;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

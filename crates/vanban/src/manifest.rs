@@ -117,6 +117,13 @@ impl Manifest {
         })
     }
 
+    /// Opens `documents.jsonl` in `out` to add lines (a batch child going on with a run).
+    pub fn append(out: &Path) -> std::io::Result<Manifest> {
+        Ok(Manifest {
+            file: Mutex::new(Some(crate::ingest::append_batch_file(&out.join(MANIFEST))?)),
+        })
+    }
+
     /// Appends one line and flushes it.
     pub fn record(&self, e: &Entry) {
         let mut g = self.file.lock().unwrap_or_else(|e| e.into_inner());

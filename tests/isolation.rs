@@ -28,10 +28,14 @@ fn huge_page(dir: &Path) -> PathBuf {
     path
 }
 
-/// `vanban ingest INPUTS --out OUT --jobs JOBS` under the memory limit.
-fn ingest_limited(inputs: &[&Path], out: &Path, jobs: &str) -> Output {
+/// Address space allowed for a long scan on one worker: the memory bound per worker that the
+/// README documents.
+const LONG_SCAN_LIMIT: &str = "--as=536870912";
+
+/// `vanban ingest INPUTS --out OUT --jobs JOBS` under the memory limit `limit` (`--as=BYTES`).
+fn ingest_limited(limit: &str, inputs: &[&Path], out: &Path, jobs: &str) -> Output {
     let mut c = std::process::Command::new("prlimit");
-    c.arg(LIMIT).arg(env!("CARGO_BIN_EXE_vanban"));
+    c.arg(limit).arg(env!("CARGO_BIN_EXE_vanban"));
     for (k, v) in vanban().get_envs() {
         if let Some(v) = v {
             c.env(k, v);
@@ -98,10 +102,10 @@ fn a_document_that_crashes_the_process_is_recorded_and_the_others_are_converted(
     let huge = huge_page(t.path());
     let out = t.path().join("o");
     let (pdf, txt) = (fixture("cong-van.pdf"), fixture("ocr-eng.txt"));
-    let o = ingest_limited(&[&huge, &pdf, &txt], &out, "1");
+    let o = ingest_limited(LIMIT, &[&huge, &pdf, &txt], &out, "1");
     check_batch(&o, &out, &huge, true);
     // A second run skips what is done and records the crash again, without redoing the others.
-    let o = ingest_limited(&[&huge, &pdf, &txt], &out, "1");
+    let o = ingest_limited(LIMIT, &[&huge, &pdf, &txt], &out, "1");
     assert_eq!(o.status.code(), Some(1));
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["skipped"], 2);
@@ -118,10 +122,44 @@ fn with_two_workers_the_crash_is_pinned_on_the_document_at_fault() {
     let huge = huge_page(t.path());
     let out = t.path().join("o");
     let (pdf, txt) = (fixture("cong-van.pdf"), fixture("ocr-eng.txt"));
-    let o = ingest_limited(&[&huge, &pdf, &txt], &out, "2");
+    let o = ingest_limited(LIMIT, &[&huge, &pdf, &txt], &out, "2");
     check_batch(&o, &out, &huge, false);
     assert!(fs::read_dir(&out)
         .unwrap()
         .flatten()
         .all(|e| !e.file_name().to_string_lossy().contains(".vanban-tmp-")));
+}
+
+/// A long scan: `pages` copies of the fixture memo's light second page, made with qpdf.
+fn long_scan(dir: &Path, pages: usize) -> PathBuf {
+    let src = fixture("cong-van.pdf");
+    let path = dir.join("long.pdf");
+    let mut c = std::process::Command::new("qpdf");
+    c.args(["--empty", "--pages"]);
+    for _ in 0..pages {
+        c.arg(&src).arg("2");
+    }
+    c.arg("--").arg(&path);
+    let o = c.output().expect("qpdf");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    path
+}
+
+#[test]
+fn a_long_scan_converts_within_the_memory_bound_of_one_worker() {
+    // 60 pages on one worker within 512 MiB of address space (peak RSS about 150 MB): the page
+    // images for the review page are held JPEG-encoded (about 40 KB each here) until the document
+    // is written, not as 1.4 MB images.
+    let t = tempfile::tempdir().unwrap();
+    let long = long_scan(t.path(), 60);
+    let out = t.path().join("o");
+    let o = ingest_limited(LONG_SCAN_LIMIT, &[&long], &out, "1");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc = read_json(&out.join("long.json"));
+    assert_eq!(doc["source"]["pages"], 60);
+    for n in [1, 60] {
+        let jpg = fs::read(out.join(format!("long.page-{n}.jpg"))).unwrap();
+        assert!(jpg.starts_with(&[0xFF, 0xD8]) && jpg.ends_with(&[0xFF, 0xD9]));
+    }
+    assert!(read(&out.join("long.review.html")).contains("long.page-60.jpg"));
 }

@@ -273,7 +273,7 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     // Inputs recorded by an earlier child are not redone; a suspect runs alone.
     let plan = &batch.link.plan;
-    order.retain(|&(_, i)| !plan.skip.contains(&i) && plan.only.is_none_or(|o| o == i));
+    order.retain(|&(_, i)| !plan.skip.contains(&i) && plan.only.map_or(true, |o| o == i));
     // Outputs are written (and flushed to disk) by a thread of their own, so that the workers
     // never wait for the disk: a document's five fsyncs took a worker 50-100 ms on this machine.
     let (to_writer, finished) = std::sync::mpsc::sync_channel::<Finished>(2 * jobs);

@@ -154,7 +154,12 @@ fn a_long_scan_converts_within_the_memory_bound_of_one_worker() {
     let long = long_scan(t.path(), 60);
     let out = t.path().join("o");
     let o = ingest_limited(LONG_SCAN_LIMIT, &[&long], &out, "1");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let doc = read_json(&out.join("long.json"));
     assert_eq!(doc["source"]["pages"], 60);
     for n in [1, 60] {

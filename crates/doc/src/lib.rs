@@ -20,7 +20,7 @@ pub use meta::{
 use serde::{Deserialize, Serialize};
 
 /// Version of the `<stem>.json` layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "2.0";
+pub const SCHEMA_VERSION: &str = "2.1";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -215,6 +215,19 @@ pub struct Document {
     /// of the pages' lines so that they stay out of the text and of the other fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stamps: Vec<StampLine>,
+    /// The pages that decoded only in part (converted with `--partial`); absent when the document
+    /// is whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<MissingPart>,
+}
+
+/// A page that decoded only in part, and what of it is missing.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MissingPart {
+    /// Page, from 1.
+    pub page: u32,
+    /// What is missing, e.g. `rows 1234–3508 of 3508 (65 % of the page): the JPEG data is cut short`.
+    pub missing: String,
 }
 
 /// A line of a stamp, as read, with where it stood.
@@ -240,6 +253,7 @@ impl Document {
             metadata: Metadata::default(),
             tables: Vec::new(),
             stamps: Vec::new(),
+            incomplete: Vec::new(),
         };
         d.text = d.render_text();
         d

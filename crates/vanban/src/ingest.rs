@@ -52,6 +52,10 @@ pub struct IngestArgs {
     /// (ALTO v4), hocr, md (Markdown), comma-separated, or all or none.
     #[arg(long, value_name = "LIST", default_value = "pdf,alto,hocr,md")]
     pub formats: process::Formats,
+    /// Convert a page whose JPEG data is cut short as far as it goes, and mark its document
+    /// `incomplete` (naming the missing rows) instead of failing it.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 /// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
@@ -86,6 +90,8 @@ pub struct Summary {
     pub interrupted: bool,
     /// Every failure.
     pub failures: Vec<Failure>,
+    /// Documents converted in part (`--partial`): the input and what is missing, page by page.
+    pub incomplete: Vec<Failure>,
 }
 
 /// Shared counters and sinks of a running batch.
@@ -105,6 +111,8 @@ struct Batch {
     link: Link,
     /// The formats of `--formats`.
     formats: process::Formats,
+    /// Documents converted in part (`--partial`).
+    incomplete: Mutex<Vec<Failure>>,
 }
 
 impl Batch {
@@ -176,7 +184,8 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     }
     let needs_pdfium = found.files.iter().any(|f| f.kind == InputKind::Pdf);
     let needs_ocr = found.files.iter().any(|f| f.kind != InputKind::Text);
-    let engines = Engines::load(g, needs_pdfium, needs_ocr)?;
+    let mut engines = Engines::load(g, needs_pdfium, needs_ocr)?;
+    engines.page_opts.partial = args.partial;
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Each worker holds an OCR engine and warms 64 MiB of heap: more workers than cores cost
@@ -248,6 +257,7 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         })?,
         formats: args.formats,
         link,
+        incomplete: Mutex::new(earlier.incomplete),
     };
     // The problems found while looking for inputs were recorded by the first child.
     for p in found.problems.iter().filter(|_| !resume) {
@@ -324,6 +334,10 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         jobs,
         interrupted,
         failures,
+        incomplete: batch
+            .incomplete
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
     };
     if batch.link.plan.only.is_some() {
         // A suspect run alone: the supervisor goes on with the rest.
@@ -452,9 +466,20 @@ impl schedule::Batch for Work<'_> {
         self.batch.progress();
     }
 
-    fn finish(&self, i: usize, meta: DocMeta, pages: Result<Vec<PageResult>, DocError>) {
+    fn finish(
+        &self,
+        i: usize,
+        meta: DocMeta,
+        open: &OpenDoc,
+        pages: Result<Vec<PageResult>, DocError>,
+    ) {
         let input = &self.files[i];
-        let result = pages.map(|p| process::finish_document(self.engines, input, meta.sha, p));
+        let result = pages.map(|p| {
+            let mut p = process::finish_document(self.engines, input, meta.sha, p);
+            // With --partial, the pages that decoded only in part (see vanban_pages).
+            p.doc.incomplete = open.missing();
+            p
+        });
         self.done(i, meta.t0, result);
     }
 }
@@ -489,6 +514,20 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, p): F
             batch
                 .manifest
                 .record(&Entry::done(Status::Ok, &batch.out, &outputs, d));
+            if !d.incomplete.is_empty() {
+                let f = Failure {
+                    path: input.path.display().to_string(),
+                    reason: incomplete_reason(&d.incomplete),
+                };
+                batch.bar.suspend(|| {
+                    eprintln!(
+                        "vanban: {}: converted in part: {}",
+                        vanban_input::shown(&input.path),
+                        f.reason
+                    )
+                });
+                lock_list(&batch.incomplete).push(f);
+            }
             push_index(
                 batch,
                 input,
@@ -620,9 +659,23 @@ pub(crate) fn append_batch_file(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// What a document converted in part misses, on one line: `page 2: rows …; page 5: …`.
+fn incomplete_reason(parts: &[vanban_doc::MissingPart]) -> String {
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|m| format!("page {}: {}", m.page, m.missing))
+        .collect();
+    one_line(&parts.join("; "))
+}
+
+fn lock_list<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// What earlier children of this run recorded in `documents.jsonl` (see [`crate::supervisor`]).
 #[derive(Default)]
 struct Earlier {
+    incomplete: Vec<Failure>,
     converted: u64,
     skipped: u64,
     pages: u64,
@@ -650,6 +703,14 @@ impl Earlier {
                     if status == "ok" {
                         e.converted += 1;
                         e.pages += n("pages");
+                        if let Ok(parts) = serde_json::from_value::<Vec<vanban_doc::MissingPart>>(
+                            v["incomplete"].clone(),
+                        ) {
+                            e.incomplete.push(Failure {
+                                path: s("input"),
+                                reason: incomplete_reason(&parts),
+                            });
+                        }
                     } else {
                         e.skipped += 1;
                     }

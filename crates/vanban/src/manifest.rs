@@ -56,6 +56,9 @@ pub struct Entry {
     pub uncertain: Option<u32>,
     /// Why it failed (failed documents only).
     pub reason: Option<String>,
+    /// Pages converted in part with `--partial`, and what each misses (absent when whole).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<vanban_doc::MissingPart>,
 }
 
 impl Entry {
@@ -83,6 +86,7 @@ impl Entry {
             changes: Some(doc.restoration.changed),
             uncertain: Some(doc.restoration.uncertain),
             reason: None,
+            incomplete: doc.incomplete.clone(),
         }
     }
 
@@ -100,6 +104,7 @@ impl Entry {
             changes: None,
             uncertain: None,
             reason: Some(reason.to_string()),
+            incomplete: Vec::new(),
         }
     }
 }

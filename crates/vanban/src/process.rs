@@ -302,6 +302,15 @@ impl OpenDoc {
         self.src.page_count()
     }
 
+    /// The pages read so far that decoded only in part (with `--partial`), and what each misses.
+    pub fn missing(&self) -> Vec<vanban_doc::MissingPart> {
+        self.src
+            .missing()
+            .into_iter()
+            .map(|(page, missing)| vanban_doc::MissingPart { page, missing })
+            .collect()
+    }
+
     /// Reads page `i` (from 0): a text-layer page is finished here, a scan is prepared for OCR
     /// (grey, deskewed) and its ruled tables are found.
     pub fn read_page(&self, engines: &Engines, i: u32) -> Result<ReadPage, DocError> {
@@ -561,7 +570,9 @@ fn reread_filing_line(
 fn thumbnail(image: &GrayImage) -> Result<Thumb, image::ImageError> {
     let small = vanban_pages::downscale(image, THUMB_MAX_SIDE);
     let mut buf = Vec::new();
-    small.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 75))?;
+    small.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+        &mut buf, 75,
+    ))?;
     buf.shrink_to_fit();
     Ok(buf)
 }

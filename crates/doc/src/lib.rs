@@ -19,7 +19,7 @@ pub use meta::{
 
 use serde::{Deserialize, Serialize};
 
-/// Version of the `<stem>.json` layout; bumped on any incompatible change.
+/// Version of the `<stem>.json` layout: major on an incompatible change, minor on an addition.
 pub const SCHEMA_VERSION: &str = "2.1";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).

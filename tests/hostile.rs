@@ -433,6 +433,83 @@ fn a_pdf_whose_page_jpeg_is_cut_fails_and_a_whole_one_converts() {
     assert_eq!(read_json(&out.join("whole.json"))["pages"][0]["width"], w);
 }
 
+/// The `incomplete` list of a document converted with `--partial`, checked in its JSON, its
+/// `documents.jsonl` line and `summary.json`; returns what page 1 misses.
+fn incomplete_page_1(out: &Path, stem: &str) -> String {
+    let doc = read_json(&out.join(format!("{stem}.json")));
+    assert_eq!(doc["schema_version"], "2.1");
+    let parts = doc["incomplete"]
+        .as_array()
+        .expect("incomplete in the JSON");
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    assert_eq!(parts[0]["page"], 1);
+    let missing = parts[0]["missing"].as_str().unwrap().to_string();
+    let line: serde_json::Value = read(&out.join("documents.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|l| l["outputs"][0] == format!("{stem}.json"))
+        .expect("a documents.jsonl line");
+    assert_eq!(line["status"], "ok");
+    assert_eq!(line["incomplete"][0]["missing"], missing);
+    let summary = read_json(&out.join("summary.json"));
+    let listed = summary["incomplete"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|i| i["reason"].as_str().unwrap().contains(&missing)),
+        "{summary}"
+    );
+    missing
+}
+
+#[test]
+fn with_partial_a_cut_jpeg_is_converted_and_marked_incomplete() {
+    let t = scratch();
+    let jpeg = image_bytes(image::ImageFormat::Jpeg, 600, 800);
+    let cut = t.path().join("t.jpg");
+    fs::write(&cut, &jpeg[..jpeg.len() * 6 / 10]).unwrap();
+    let out = t.path().join("o");
+    let o = ingest(&[&cut], &out, &["--partial"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let missing = incomplete_page_1(&out, "t");
+    // The bottom rows are missing: they start somewhere below the top and run to the last row.
+    let rows = missing.strip_prefix("rows ").expect(&missing);
+    let (first, rest) = rows.split_once('–').expect(&missing);
+    let first: u32 = first.parse().unwrap();
+    assert!(
+        first > 1 && first < 800 && rest.starts_with("800 of 800"),
+        "{missing}"
+    );
+    assert!(missing.ends_with("the JPEG data is cut short"), "{missing}");
+    assert!(stderr(&o).contains("converted in part"), "{}", stderr(&o));
+    // Without --partial the same file still fails.
+    let o = ingest(&[&cut], &t.path().join("o2"), &[]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn with_partial_a_pdf_whose_page_jpeg_is_cut_is_converted_and_marked_incomplete() {
+    let t = scratch();
+    let (w, h) = (600, 800);
+    let jpeg = image_bytes(image::ImageFormat::Jpeg, w, h);
+    let cut = t.path().join("cut.pdf");
+    fs::write(&cut, pdf_with_jpeg(&jpeg[..jpeg.len() / 2], w, h)).unwrap();
+    let whole = t.path().join("whole.pdf");
+    fs::write(&whole, pdf_with_jpeg(&jpeg, w, h)).unwrap();
+    let out = t.path().join("o");
+    let o = ingest(&[&cut, &whole], &out, &["--partial"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let missing = incomplete_page_1(&out, "cut");
+    assert!(
+        missing.starts_with("its scanned image: rows ") && missing.contains(&format!("of {h} (")),
+        "{missing}"
+    );
+    assert_eq!(read_json(&out.join("cut.json"))["pages"][0]["width"], w);
+    assert!(read_json(&out.join("whole.json"))
+        .get("incomplete")
+        .is_none());
+}
+
 // 3. Bounded memory: a text input above the documented limit is refused, the batch finishes.
 
 #[test]

@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         dpi: 50,
         force_ocr: false,
         pdfium: std::env::var_os("VANBAN_PDFIUM").map(Into::into),
+        partial: false,
     };
     if let Ok(src) = PageSource::open(&path, &opts) {
         for i in 0..src.page_count().min(3) {

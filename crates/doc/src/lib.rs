@@ -21,7 +21,7 @@ pub use settings::{DictionaryRecord, Reads, Settings};
 
 use serde::{Deserialize, Serialize};
 
-/// Version of the `<stem>.json` layout; bumped on any incompatible change.
+/// Version of the `<stem>.json` layout: major on an incompatible change, minor on an addition.
 pub const SCHEMA_VERSION: &str = "2.1";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
@@ -261,6 +261,19 @@ pub struct Document {
     /// What made the outputs (versions, dictionary, options); set by the batch, absent elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
+    /// The pages that decoded only in part (converted with `--partial`); absent when the document
+    /// is whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<MissingPart>,
+}
+
+/// A page that decoded only in part, and what of it is missing.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MissingPart {
+    /// Page, from 1.
+    pub page: u32,
+    /// What is missing, e.g. `rows 1234–3508 of 3508 (65 % of the page): the JPEG data is cut short`.
+    pub missing: String,
 }
 
 /// A line of a stamp, as read, with where it stood.
@@ -289,6 +302,7 @@ impl Document {
             stamps: Vec::new(),
             reviewed_cells: Vec::new(),
             settings: None,
+            incomplete: Vec::new(),
         };
         d.text = d.render_text();
         d

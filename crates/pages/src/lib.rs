@@ -63,6 +63,9 @@ pub struct PageOptions {
     pub force_ocr: bool,
     /// The PDFium library (file or folder); `None` searches as [`find_pdfium`] says.
     pub pdfium: Option<PathBuf>,
+    /// Read a page whose JPEG data is cut short as far as it goes (the missing part grey) instead
+    /// of refusing it; [`PageSource::missing`] then says what is missing.
+    pub partial: bool,
 }
 
 impl Default for PageOptions {
@@ -71,6 +74,7 @@ impl Default for PageOptions {
             dpi: 300,
             force_ocr: false,
             pdfium: None,
+            partial: false,
         }
     }
 }
@@ -161,6 +165,9 @@ pub struct PageSource {
     count: u32,
     options: PageOptions,
     inner: Inner,
+    /// Pages read only in part (with [`PageOptions::partial`]): page number (from 1) and what is
+    /// missing.
+    missing: std::sync::Mutex<Vec<(u32, String)>>,
 }
 
 impl std::fmt::Debug for PageSource {
@@ -207,6 +214,7 @@ impl PageSource {
             count,
             options: options.clone(),
             inner,
+            missing: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -244,11 +252,32 @@ impl PageSource {
                 count: self.count,
             });
         }
-        guard(&self.path, index + 1, || match &self.inner {
-            Inner::Pdf(src) => src.page(&self.path, index, &self.options),
+        let mut missing = None;
+        let page = guard(&self.path, index + 1, || match &self.inner {
+            Inner::Pdf(src) => src.page(&self.path, index, &self.options, &mut missing),
             Inner::Tiff => raster::tiff_page(&self.path, index),
-            Inner::Single(format) => raster::single_page(&self.path, *format),
-        })
+            Inner::Single(format) => {
+                raster::single_page_partial(&self.path, *format, self.options.partial, &mut missing)
+            }
+        })?;
+        if let Some(m) = missing {
+            let mut list = self.missing.lock().unwrap_or_else(|e| e.into_inner());
+            if !list.iter().any(|(n, _)| *n == index + 1) {
+                list.push((index + 1, m));
+                list.sort();
+            }
+        }
+        Ok(page)
+    }
+
+    /// The pages read so far that decoded only in part (with [`PageOptions::partial`]): page
+    /// number (from 1) and what is missing, e.g. `rows 1234–3508 of 3508 (65 % of the page): the
+    /// JPEG data is cut short`.
+    pub fn missing(&self) -> Vec<(u32, String)> {
+        self.missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

@@ -153,6 +153,7 @@ impl PdfSource {
         path: &Path,
         index: u32,
         options: &PageOptions,
+        missing: &mut Option<String>,
     ) -> Result<PageContent, PagesError> {
         let number = index + 1;
         let page_err = |detail: String| PagesError::Page {
@@ -203,12 +204,24 @@ impl PdfSource {
             }
         }
         // A page image cut short would be drawn with a grey band by PDFium, without a word.
-        if let Some(detail) = truncated_jpeg(&page) {
-            return Err(PagesError::Page {
-                path: path.to_path_buf(),
-                page: number,
-                detail,
-            });
+        if let Some((detail, data)) = truncated_jpeg(&page) {
+            if !options.partial {
+                return Err(PagesError::Page {
+                    path: path.to_path_buf(),
+                    page: number,
+                    detail,
+                });
+            }
+            // Read on (PDFium draws what the data holds); say which rows of the image are missing.
+            *missing = Some(
+                match image::load_from_memory_with_format(&data, image::ImageFormat::Jpeg) {
+                    Ok(img) => format!("its scanned image: {}", crate::raster::missing_rows(&img)),
+                    Err(_) => format!(
+                        "its scanned image: an unknown part: {}",
+                        crate::raster::JPEG_TRUNCATED_SHORT
+                    ),
+                },
+            );
         }
         if upright {
             match embedded_scan(&page, w_pt, h_pt) {
@@ -330,8 +343,8 @@ fn text_layer(glyphs: &[Glyph], w_pt: f32, h_pt: f32, dpi: u32) -> PageContent {
 }
 
 /// Why the page cannot be read whole, when one of its images is a JPEG (`DCTDecode`, its only
-/// filter) whose data is cut short.
-fn truncated_jpeg(page: &PdfPage) -> Option<String> {
+/// filter) whose data is cut short, with that data.
+fn truncated_jpeg(page: &PdfPage) -> Option<(String, Vec<u8>)> {
     for obj in page.objects().iter() {
         let Some(img) = obj.as_image_object() else {
             continue;
@@ -342,9 +355,9 @@ fn truncated_jpeg(page: &PdfPage) -> Option<String> {
         }
         let data = img.get_raw_image_data().ok()?;
         if !data.is_empty() && !crate::raster::jpeg_is_complete(&data) {
-            return Some(format!(
-                "its scanned image: {}",
-                crate::raster::JPEG_TRUNCATED
+            return Some((
+                format!("its scanned image: {}", crate::raster::JPEG_TRUNCATED),
+                data,
             ));
         }
     }

@@ -8,7 +8,9 @@
 //! file whose name says otherwise (a `.png` holding a JPEG) is read as what it is, with a warning.
 //! A page that decodes only in part is an error, never a page with a grey band: a JPEG whose data
 //! stops before its end-of-image marker (a scan cut short in a copy) is refused with that reason,
-//! where the decoder would fill the missing rows and say nothing.
+//! where the decoder would fill the missing rows and say nothing. With
+//! [`crate::PageOptions::partial`] it is read as far as it goes, and the rows the decoder filled
+//! are named ([`missing_rows`]).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -166,7 +168,40 @@ pub(crate) const JPEG_TRUNCATED: &str = "the JPEG data is cut short (it stops be
 end-of-image marker): part of the page is missing; get a whole copy of the scan";
 
 /// Reads a PNG or JPEG file as one grey page.
+#[cfg(test)]
 pub(crate) fn single_page(path: &Path, format: ImageFormat) -> Result<PageContent, PagesError> {
+    single_page_partial(path, format, false, &mut None)
+}
+
+/// What is missing of a page whose JPEG data is cut short, decoded as `image`: the rows at its
+/// bottom that the decoder filled with grey (128) for want of data.
+pub(crate) fn missing_rows(image: &image::DynamicImage) -> String {
+    let luma = image.to_luma8();
+    let (w, h) = luma.dimensions();
+    let grey_row = |y: u32| (0..w).all(|x| luma.get_pixel(x, y)[0] == 128);
+    let first = (0..h).rev().take_while(|&y| grey_row(y)).last();
+    match first {
+        Some(y0) if h > 0 => format!(
+            "rows {}–{h} of {h} ({:.0} % of the page): {}",
+            y0 + 1,
+            f64::from(h - y0) * 100.0 / f64::from(h),
+            JPEG_TRUNCATED_SHORT
+        ),
+        _ => format!("an unknown part of the page: {JPEG_TRUNCATED_SHORT}"),
+    }
+}
+
+/// The short reason of a page read in part.
+pub(crate) const JPEG_TRUNCATED_SHORT: &str = "the JPEG data is cut short";
+
+/// Reads a PNG or JPEG file as one grey page; with `partial`, a JPEG cut short is read as far as
+/// it goes and `missing` says what is missing.
+pub(crate) fn single_page_partial(
+    path: &Path,
+    format: ImageFormat,
+    partial: bool,
+    missing: &mut Option<String>,
+) -> Result<PageContent, PagesError> {
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
     warn_if_misnamed(
         path,
@@ -176,7 +211,8 @@ pub(crate) fn single_page(path: &Path, format: ImageFormat) -> Result<PageConten
             "JPEG"
         },
     );
-    if format == ImageFormat::Jpeg && !jpeg_is_complete(&bytes) {
+    let cut = format == ImageFormat::Jpeg && !jpeg_is_complete(&bytes);
+    if cut && !partial {
         return Err(PagesError::Page {
             path: path.to_path_buf(),
             page: 1,
@@ -197,7 +233,11 @@ pub(crate) fn single_page(path: &Path, format: ImageFormat) -> Result<PageConten
     check_size(path, 1, w, h, 4)?;
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format);
     reader.no_limits();
-    let image = crate::color::ink_gray(reader.decode().map_err(|e| image_error(path, e))?);
+    let decoded = reader.decode().map_err(|e| image_error(path, e))?;
+    if cut {
+        *missing = Some(missing_rows(&decoded));
+    }
+    let image = crate::color::ink_gray(decoded);
     Ok(PageContent::Image {
         image,
         dpi: dpi_or_assumed(path, found),

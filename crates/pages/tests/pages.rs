@@ -90,6 +90,7 @@ fn force_ocr_renders_a_text_page_at_the_chosen_dpi() {
         dpi: 150,
         force_ocr: true,
         pdfium: None,
+        partial: false,
     };
     let src = PageSource::open(&data("text.pdf"), &opts).unwrap();
     match src.page(0).unwrap() {

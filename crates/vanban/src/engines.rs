@@ -23,7 +23,8 @@ pub const DICT_REL: &str = "dictionaries/vanban.dict";
 
 /// What every stage of a run needs, loaded once.
 pub struct Engines {
-    page_opts: PageOptions,
+    /// How pages are read (`--partial` is set by `vanban ingest`).
+    pub page_opts: PageOptions,
     ocr_opts: OcrConfig,
     /// The restorer, unless `--no-restore`.
     pub restorer: Option<Restorer>,
@@ -64,6 +65,7 @@ impl Engines {
                 dpi: g.dpi,
                 force_ocr: g.force_ocr,
                 pdfium: g.pdfium.clone(),
+                partial: false,
             },
             ocr_opts,
             restorer,

@@ -10,6 +10,10 @@
 //! the inputs and keeps its batch files in `<out>/shards/K-of-N/` ([`crate::shard`]). Ctrl-C stops at the next page;
 //! documents in progress are abandoned whole, so no output is ever half-written (stray temporary files of
 //! a killed run are removed by the next one).
+//!
+//! The batch runs in a child process of [`crate::supervisor`], which records a document that crashes
+//! or is killed and starts a new child on the rest; a child told to go on (`resume`) appends to the
+//! batch files and counts what earlier children recorded ([`Earlier`]).
 
 use std::fs::{self, File};
 use std::io::{IsTerminal, Write};
@@ -28,6 +32,7 @@ use crate::engines::Engines;
 use crate::manifest::{Entry, Manifest, Status};
 use crate::process::{self, DocError, OpenDoc, Outputs, PageResult, Processed};
 use crate::schedule;
+use crate::supervisor::Link;
 use crate::{Global, EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// Arguments of `vanban ingest`.
@@ -60,6 +65,10 @@ pub struct IngestArgs {
     /// Also write each table as `<stem>.table-N.excel.csv` for Excel: UTF-8 with BOM, `;` between fields.
     #[arg(long)]
     pub csv_excel: bool,
+    /// Convert a page whose JPEG data is cut short as far as it goes, and mark its document
+    /// `incomplete` (naming the missing rows) instead of failing it.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 /// One failure, as a line of `failures.jsonl` and an entry of `summary.json`.
@@ -97,6 +106,8 @@ pub struct Summary {
     pub interrupted: bool,
     /// Every failure.
     pub failures: Vec<Failure>,
+    /// Documents converted in part (`--partial`): the input and what is missing, page by page.
+    pub incomplete: Vec<Failure>,
 }
 
 /// Shared counters and sinks of a running batch.
@@ -117,8 +128,12 @@ struct Batch {
     settings: vanban_doc::Settings,
     /// `documents.jsonl` (see [`crate::manifest`]).
     manifest: Manifest,
+    /// The supervisor watching this batch process (see [`crate::supervisor`]).
+    link: Link,
     /// The formats of `--formats`.
     formats: process::Formats,
+    /// Documents converted in part (`--partial`).
+    incomplete: Mutex<Vec<Failure>>,
 }
 
 impl Batch {
@@ -147,6 +162,12 @@ impl Batch {
         }
     }
 
+    /// Document `i` is recorded (converted, skipped or failed).
+    fn doc_done(&self, i: usize) {
+        self.bar.inc(1);
+        self.link.finished(i);
+    }
+
     fn progress(&self) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let pages = self.pages.load(Ordering::Relaxed);
@@ -160,25 +181,34 @@ impl Batch {
 
 /// Runs `vanban ingest`.
 pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
-    let started = Instant::now();
     let shard = args.shard.as_ref().map(|s| s.resolve()).transpose()?;
     // Where the batch files go: the root of --out, or the shard's own folder.
     let batch_dir = shard.map_or_else(|| args.out.clone(), |s| s.dir(&args.out));
+    // The batch runs in a child process under a supervisor, which holds the lock of --out (or of
+    // the shard).
+    let Some(link) = Link::from_env()? else {
+        return crate::supervisor::supervise(
+            &args.out,
+            &batch_dir,
+            shard,
+            args.files_from.as_deref(),
+        );
+    };
+    let started = Instant::now()
+        .checked_sub(since_epoch_ms(link.plan.started_ms))
+        .unwrap_or_else(Instant::now);
+    let resume = link.plan.resume;
     fs::create_dir_all(&batch_dir).with_context(|| {
         format!(
             "{}: cannot create the output folder",
             vanban_input::shown(&batch_dir)
         )
     })?;
-    // One run per output folder (or per shard): held until this function returns.
-    let _locks = match shard {
-        None => {
-            let lock = lock_out(&args.out)?;
-            remove_stale_temp_files(&args.out);
-            vec![lock]
-        }
-        Some(s) => lock_shard(&args.out, &batch_dir, s)?,
-    };
+    // The lock is the supervisor's (see crate::supervisor); a shard leaves the folder's temporary
+    // files alone (the other shards are writing theirs).
+    if shard.is_none() {
+        remove_stale_temp_files(&args.out);
+    }
     // A summary.json present is always the last finished run's: the old one goes now, the new one
     // is written at the end. A shard's run makes the merged summary at the root stale too.
     let summary_path = batch_dir.join("summary.json");
@@ -195,7 +225,12 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     }
     let mut inputs = args.inputs.clone();
     if let Some(list) = &args.files_from {
-        let listed = crate::shard::read_file_list(list)?;
+        // `-` was read by the supervisor and came in the plan
+        let listed = if list == Path::new("-") {
+            link.plan.files.clone()
+        } else {
+            crate::shard::read_file_list(list)?
+        };
         if listed.is_empty() && inputs.is_empty() {
             anyhow::bail!("{}: the file list is empty", vanban_input::shown(list));
         }
@@ -214,12 +249,15 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     }
     let needs_pdfium = found.files.iter().any(|f| f.kind == InputKind::Pdf);
     let needs_ocr = found.files.iter().any(|f| f.kind != InputKind::Text);
-    let engines = Engines::load(g, needs_pdfium, needs_ocr)?;
+    let mut engines = Engines::load(g, needs_pdfium, needs_ocr)?;
+    engines.page_opts.partial = args.partial;
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Each worker holds an OCR engine and warms 64 MiB of heap: more workers than cores cost
     // memory without going faster (OCR is CPU-bound).
     let jobs = match args.jobs {
+        // A suspect of a crash runs alone on one worker (see crate::supervisor).
+        _ if link.plan.only.is_some() || link.plan.one_worker => 1,
         0 => cores,
         n if n > cores => {
             tracing::warn!("--jobs {n}: this machine has {cores} cores; using {cores} workers");
@@ -255,22 +293,37 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
     };
     let settings = crate::rerun::current(g, args.formats)?;
     let failures_path = batch_dir.join("failures.jsonl");
-    let failures_file = create_batch_file(&failures_path)
-        .with_context(|| format!("{}: cannot write", failures_path.display()))?;
+    let failures_file = if resume {
+        append_batch_file(&failures_path)
+    } else {
+        create_batch_file(&failures_path)
+    }
+    .with_context(|| format!("{}: cannot write", failures_path.display()))?;
+    // A child going on with a run counts what the earlier ones recorded.
+    let earlier = if resume {
+        Earlier::read(&args.out, &batch_dir)
+    } else {
+        Earlier::default()
+    };
+    let manifest = if resume {
+        Manifest::append(&batch_dir)
+    } else {
+        Manifest::create(&batch_dir)
+    };
     let batch = Batch {
         out: args.out.clone(),
-        failures: Mutex::new((failures_file, Vec::new())),
-        converted: AtomicU64::new(0),
-        redone: AtomicU64::new(0),
-        skipped: AtomicU64::new(0),
-        pages: AtomicU64::new(0),
-        index: Mutex::new(Vec::new()),
+        failures: Mutex::new((failures_file, earlier.failures)),
+        converted: AtomicU64::new(earlier.converted),
+        redone: AtomicU64::new(earlier.redone),
+        skipped: AtomicU64::new(earlier.skipped),
+        pages: AtomicU64::new(earlier.pages),
+        index: Mutex::new(earlier.index),
         bar,
         plain_log: !interactive && !g.quiet,
         loud: !g.quiet,
         started,
         settings,
-        manifest: Manifest::create(&batch_dir).with_context(|| {
+        manifest: manifest.with_context(|| {
             format!(
                 "{}: cannot write",
                 batch_dir.join(crate::manifest::MANIFEST).display()
@@ -280,8 +333,11 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
             csv_excel: args.csv_excel,
             ..args.formats
         },
+        link,
+        incomplete: Mutex::new(earlier.incomplete),
     };
-    for p in &found.problems {
+    // The problems found while looking for inputs were recorded by the first child.
+    for p in found.problems.iter().filter(|_| !resume) {
         let reason = p.to_string();
         let prefix = format!("{}: ", p.path().display());
         batch.fail(
@@ -302,6 +358,9 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Inputs recorded by an earlier child are not redone; a suspect runs alone.
+    let plan = &batch.link.plan;
+    order.retain(|&(_, i)| !plan.skip.contains(&i) && plan.only.map_or(true, |o| o == i));
     // Outputs are written (and flushed to disk) by a thread of their own, so that the workers
     // never wait for the disk: a document's five fsyncs took a worker 50-100 ms on this machine.
     let (to_writer, finished) = std::sync::mpsc::sync_channel::<Finished>(2 * jobs);
@@ -355,7 +414,19 @@ pub fn run(g: &Global, args: IngestArgs) -> Result<u8> {
         jobs,
         interrupted,
         failures,
+        incomplete: batch
+            .incomplete
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
     };
+    if batch.link.plan.only.is_some() {
+        // A suspect run alone: the supervisor goes on with the rest.
+        return Ok(if summary.failed > 0 {
+            EXIT_SOME_FAILED
+        } else {
+            EXIT_OK
+        });
+    }
     let mut entries = batch.index.into_inner().unwrap_or_else(|e| e.into_inner());
     entries.sort_by(|a, b| a.output_stem.cmp(&b.output_stem));
     for f in &summary.failures {
@@ -437,13 +508,14 @@ impl schedule::Batch for Work<'_> {
     fn open(&self, i: usize) -> Option<(OpenDoc, DocMeta)> {
         let (batch, input) = (self.batch, &self.files[i]);
         let t0 = Instant::now();
+        batch.link.opened(i, &input.path);
         tracing::debug!("{}: started", input.path.display());
         let outputs = Outputs::new(&batch.out, &input.stem).with_formats(batch.formats);
         let sha = match sha256_file(&input.path) {
             Ok(s) => s,
             Err(e) => {
                 batch.fail(&input.path, format!("cannot read: {e}"));
-                batch.bar.inc(1);
+                batch.doc_done(i);
                 return None;
             }
         };
@@ -467,7 +539,7 @@ impl schedule::Batch for Work<'_> {
                             vanban_input::shown(&input.path)
                         );
                     }
-                    batch.bar.inc(1);
+                    batch.doc_done(i);
                     return None;
                 }
                 crate::rerun::Check::Redo(why) => Some(why),
@@ -497,9 +569,20 @@ impl schedule::Batch for Work<'_> {
         self.batch.progress();
     }
 
-    fn finish(&self, i: usize, meta: DocMeta, pages: Result<Vec<PageResult>, DocError>) {
+    fn finish(
+        &self,
+        i: usize,
+        meta: DocMeta,
+        open: &OpenDoc,
+        pages: Result<Vec<PageResult>, DocError>,
+    ) {
         let input = &self.files[i];
-        let result = pages.map(|p| process::finish_document(self.engines, input, meta.sha, p));
+        let result = pages.map(|p| {
+            let mut p = process::finish_document(self.engines, input, meta.sha, p);
+            // With --partial, the pages that decoded only in part (see vanban_pages).
+            p.doc.incomplete = open.missing();
+            p
+        });
         self.done(i, meta.t0, meta.redo, result);
     }
 }
@@ -522,7 +605,7 @@ impl Work<'_> {
             Err(DocError::Interrupted) => {}
             Err(e) => {
                 self.batch.fail(&self.files[i].path, e.to_string());
-                self.batch.bar.inc(1);
+                self.batch.doc_done(i);
             }
         }
     }
@@ -546,6 +629,20 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, redo,
             let mut entry = Entry::done(Status::Ok, &batch.out, &outputs, d);
             entry.redone = redo;
             batch.manifest.record(&entry);
+            if !d.incomplete.is_empty() {
+                let f = Failure {
+                    path: input.path.display().to_string(),
+                    reason: incomplete_reason(&d.incomplete),
+                };
+                batch.bar.suspend(|| {
+                    eprintln!(
+                        "vanban: {}: converted in part: {}",
+                        vanban_input::shown(&input.path),
+                        f.reason
+                    )
+                });
+                lock_list(&batch.incomplete).push(f);
+            }
             push_index(
                 batch,
                 input,
@@ -570,7 +667,7 @@ fn write_outputs(batch: &Batch, files: &[InputFile], total: usize, (i, t0, redo,
         }
         Err(e) => batch.fail(&input.path, e.to_string()),
     }
-    batch.bar.inc(1);
+    batch.doc_done(i);
     batch.progress();
 }
 
@@ -617,7 +714,7 @@ pub const LOCK_FILE: &str = ".vanban.lock";
 
 /// Takes the advisory lock of `--out` (`flock` on `<out>/.vanban.lock`, released by the system
 /// when the process ends, even when killed), or says which process holds it. Shards hold it shared.
-fn lock_out(out: &Path) -> Result<File> {
+pub(crate) fn lock_out(out: &Path) -> Result<File> {
     let path = out.join(LOCK_FILE);
     let mut f = open_lock(&path)?;
     if !try_flock(
@@ -639,7 +736,11 @@ fn lock_out(out: &Path) -> Result<File> {
 /// two runs of the same shard exclude each other, and `<out>/.vanban.lock` shared, so that shards
 /// run side by side while an unsharded run or `vanban merge` waits for them all. A shard that finds
 /// no other run removes the folder's stale temporary files first.
-fn lock_shard(out: &Path, dir: &Path, shard: crate::shard::Shard) -> Result<Vec<File>> {
+pub(crate) fn lock_shard(
+    out: &Path,
+    dir: &Path,
+    shard: crate::shard::Shard,
+) -> Result<Vec<File>> {
     use rustix::fs::FlockOperation as Op;
     let own_path = dir.join(LOCK_FILE);
     let mut own = open_lock(&own_path)?;
@@ -732,6 +833,103 @@ fn create_batch_file(path: &Path) -> std::io::Result<File> {
         .truncate(true)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)
+}
+
+/// Opens a batch file at the root of `--out` to add lines (created when missing), without following
+/// a link planted under its name.
+pub(crate) fn append_batch_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
+/// What a document converted in part misses, on one line: `page 2: rows …; page 5: …`.
+fn incomplete_reason(parts: &[vanban_doc::MissingPart]) -> String {
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|m| format!("page {}: {}", m.page, m.missing))
+        .collect();
+    one_line(&parts.join("; "))
+}
+
+fn lock_list<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What earlier children of this run recorded in `documents.jsonl` (see [`crate::supervisor`]).
+#[derive(Default)]
+struct Earlier {
+    incomplete: Vec<Failure>,
+    converted: u64,
+    redone: u64,
+    skipped: u64,
+    pages: u64,
+    failures: Vec<Failure>,
+    index: Vec<vanban_review::IndexEntry>,
+}
+
+impl Earlier {
+    /// Counts the lines of the batch's `documents.jsonl` (in `batch_dir`: `--out`, or a shard's
+    /// folder); documents' outputs are under `out`.
+    fn read(out: &Path, batch_dir: &Path) -> Earlier {
+        let mut e = Earlier::default();
+        let text =
+            fs::read_to_string(batch_dir.join(crate::manifest::MANIFEST)).unwrap_or_default();
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            let n = |k: &str| v[k].as_u64().unwrap_or(0);
+            match v["status"].as_str() {
+                Some("failed") => e.failures.push(Failure {
+                    path: s("input"),
+                    reason: s("reason"),
+                }),
+                Some(status) => {
+                    if status == "ok" {
+                        e.converted += 1;
+                        e.redone += u64::from(!v["redone"].is_null());
+                        e.pages += n("pages");
+                        if let Ok(parts) = serde_json::from_value::<Vec<vanban_doc::MissingPart>>(
+                            v["incomplete"].clone(),
+                        ) {
+                            e.incomplete.push(Failure {
+                                path: s("input"),
+                                reason: incomplete_reason(&parts),
+                            });
+                        }
+                    } else {
+                        e.skipped += 1;
+                    }
+                    let json = v["outputs"][0].as_str().unwrap_or_default();
+                    e.index.push(vanban_review::IndexEntry::from_outputs(
+                        json.strip_suffix(".json").unwrap_or(json),
+                        s("input"),
+                        (
+                            n("pages") as u32,
+                            n("changes") as u32,
+                            n("uncertain") as u32,
+                        ),
+                        &out.join(json),
+                    ));
+                }
+                None => {}
+            }
+        }
+        e
+    }
+}
+
+/// A duration of `ms` milliseconds before now since the Unix epoch: how long ago the run started.
+fn since_epoch_ms(ms: u64) -> Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    now.saturating_sub(Duration::from_millis(ms))
 }
 
 /// Removes the `<stem>.table-N.csv` and `<stem>.page-N.jpg` of an earlier conversion of a document

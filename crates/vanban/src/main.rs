@@ -23,6 +23,7 @@ mod schedule;
 mod serve;
 mod shard;
 mod words;
+mod supervisor;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

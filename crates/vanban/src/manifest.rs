@@ -61,6 +61,9 @@ pub struct Entry {
     /// Why it was converted again although it had outputs (made from another source or with
     /// other settings, or `--force`); null when it had none or was not converted.
     pub redone: Option<String>,
+    /// Pages converted in part with `--partial`, and what each misses (absent when whole).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<vanban_doc::MissingPart>,
 }
 
 impl Entry {
@@ -89,6 +92,7 @@ impl Entry {
             uncertain: Some(doc.restoration.uncertain),
             reason: None,
             redone: None,
+            incomplete: doc.incomplete.clone(),
         }
     }
 
@@ -107,6 +111,7 @@ impl Entry {
             uncertain: None,
             reason: Some(reason.to_string()),
             redone: None,
+            incomplete: Vec::new(),
         }
     }
 }
@@ -121,6 +126,13 @@ impl Manifest {
     pub fn create(out: &Path) -> std::io::Result<Manifest> {
         Ok(Manifest {
             file: Mutex::new(Some(File::create(out.join(MANIFEST))?)),
+        })
+    }
+
+    /// Opens `documents.jsonl` in `out` to add lines (a batch child going on with a run).
+    pub fn append(out: &Path) -> std::io::Result<Manifest> {
+        Ok(Manifest {
+            file: Mutex::new(Some(crate::ingest::append_batch_file(&out.join(MANIFEST))?)),
         })
     }
 

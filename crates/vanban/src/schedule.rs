@@ -28,8 +28,14 @@ pub trait Batch: Sync {
     fn open(&self, doc: usize) -> Option<(OpenDoc, Self::Meta)>;
     /// A page is finished.
     fn page_done(&self);
-    /// Document `doc` is finished: its pages in order, or the first error met.
-    fn finish(&self, doc: usize, meta: Self::Meta, pages: Result<Vec<PageResult>, DocError>);
+    /// Document `doc` (open as `open`) is finished: its pages in order, or the first error met.
+    fn finish(
+        &self,
+        doc: usize,
+        meta: Self::Meta,
+        open: &OpenDoc,
+        pages: Result<Vec<PageResult>, DocError>,
+    );
 }
 
 /// Runs every document of `order` (indices the batch understands, opened in this order) on the
@@ -148,7 +154,7 @@ enum Step {
 }
 
 /// A finished document, handed to the batch outside the lock.
-type Finished<M> = (usize, M, Result<Vec<PageResult>, DocError>);
+type Finished<M> = (usize, M, Arc<OpenDoc>, Result<Vec<PageResult>, DocError>);
 
 fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
     while let Some(step) = next_step(shared, engines) {
@@ -208,8 +214,8 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                     }
                 };
                 shared.wake.notify_all();
-                if let Some((d, meta, pages)) = finished {
-                    batch.finish(d, meta, pages);
+                if let Some((d, meta, open, pages)) = finished {
+                    batch.finish(d, meta, &open, pages);
                 }
             }
             Step::Recognize(doc, scan) => {
@@ -233,8 +239,8 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                     complete(&mut st, doc, i, page)
                 };
                 shared.wake.notify_all();
-                if let Some((d, meta, pages)) = finished {
-                    batch.finish(d, meta, pages);
+                if let Some((d, meta, open, pages)) = finished {
+                    batch.finish(d, meta, &open, pages);
                 }
             }
         }
@@ -322,7 +328,7 @@ fn complete<M>(
             .collect::<Option<Vec<_>>>()
             .ok_or(DocError::Interrupted),
     };
-    Some((doc, slot.meta, result))
+    Some((doc, slot.meta, slot.open, result))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

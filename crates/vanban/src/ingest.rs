@@ -569,6 +569,14 @@ impl schedule::Batch for Work<'_> {
         self.batch.progress();
     }
 
+    fn panicked(&self, i: usize, msg: String) {
+        self.batch.fail(
+            &self.files[i].path,
+            format!("internal error (a bug in vanban; please report it with this input): {msg}"),
+        );
+        self.batch.doc_done(i);
+    }
+
     fn finish(
         &self,
         i: usize,

@@ -8,7 +8,8 @@
 //! a dense page while the others idle: on the 10 fixture scans with 2 workers the idle tail went from
 //! 0.8 s to about 0.1 s (see `vanban bench`). Documents are opened largest file first, so a long
 //! PDF's pages start early; a document is finished (restored, extracted, written) by the worker that
-//! completes its last page. A page that fails fails its document, whose other pages are dropped;
+//! completes its last page. A page that fails fails its document, whose other pages are dropped (a
+//! panic inside a step counts as a failure of its document, so no worker waits for it forever);
 //! after Ctrl-C no new step starts and unfinished documents are abandoned whole.
 
 use std::cmp::Ordering as CmpOrdering;
@@ -28,6 +29,8 @@ pub trait Batch: Sync {
     fn open(&self, doc: usize) -> Option<(OpenDoc, Self::Meta)>;
     /// A page is finished.
     fn page_done(&self);
+    /// Document `doc` failed on a panic (a bug met by this input), with the panic's message.
+    fn panicked(&self, doc: usize, msg: String);
     /// Document `doc` (open as `open`) is finished: its pages in order, or the first error met.
     fn finish(
         &self,
@@ -160,7 +163,13 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
     while let Some(step) = next_step(shared, engines) {
         match step {
             Step::Open(doc) => {
-                let opened = batch.open(doc);
+                let opened = match caught(|| batch.open(doc)) {
+                    Ok(o) => o,
+                    Err(msg) => {
+                        batch.panicked(doc, msg);
+                        None
+                    }
+                };
                 let mut st = lock(&shared.state);
                 if let Some((open, meta)) = opened {
                     let count = open.page_count();
@@ -185,7 +194,8 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                 shared.wake.notify_all();
             }
             Step::Read(doc, open, i) => {
-                let read = open.read_page(engines, i);
+                let read =
+                    caught(|| open.read_page(engines, i)).unwrap_or_else(|m| Err(panic_error(m)));
                 drop(open);
                 let finished = {
                     let mut st = lock(&shared.state);
@@ -215,7 +225,9 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                 };
                 shared.wake.notify_all();
                 if let Some((d, meta, open, pages)) = finished {
-                    batch.finish(d, meta, &open, pages);
+                    if let Err(msg) = caught(|| batch.finish(d, meta, &open, pages)) {
+                        batch.panicked(d, msg);
+                    }
                 }
             }
             Step::Recognize(doc, scan) => {
@@ -228,7 +240,7 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                 let page = if failed {
                     Err(DocError::Interrupted)
                 } else {
-                    scan.recognize(engines)
+                    caught(|| scan.recognize(engines)).unwrap_or_else(|m| Err(panic_error(m)))
                 };
                 if page.is_ok() {
                     batch.page_done();
@@ -240,7 +252,9 @@ fn worker<B: Batch>(shared: &Shared<B::Meta>, engines: &Engines, batch: &B) {
                 };
                 shared.wake.notify_all();
                 if let Some((d, meta, open, pages)) = finished {
-                    batch.finish(d, meta, &open, pages);
+                    if let Err(msg) = caught(|| batch.finish(d, meta, &open, pages)) {
+                        batch.panicked(d, msg);
+                    }
                 }
             }
         }
@@ -329,6 +343,24 @@ fn complete<M>(
             .ok_or(DocError::Interrupted),
     };
     Some((doc, slot.meta, slot.open, result))
+}
+
+/// Runs `f`; a panic inside it (a bug met by one input) comes back as its message, so that the
+/// document fails and the other workers go on instead of waiting for a step that never ends.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into())
+    })
+}
+
+/// The error of a document whose step panicked.
+fn panic_error(msg: String) -> DocError {
+    DocError::Pages(format!(
+        "internal error (a bug in vanban; please report it with this input): {msg}"
+    ))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -6,9 +6,9 @@
 //! The child tells the supervisor, over an inherited pipe, when it starts a document (`open`), when
 //! a document is recorded (`done`: converted, skipped or failed) and when an allocation failed
 //! (`oom`, written by this module's global allocator without allocating). When the child dies of a
-//! signal, the documents it had open and not recorded are the suspects: one suspect is recorded as
-//! failed (`failures.jsonl` and `documents.jsonl`) with the cause, several are each run again alone
-//! to find the one at fault, and a new child goes on with the documents not recorded yet. A child
+//! signal, the documents it had open and not recorded are the suspects: each runs again alone, on
+//! one worker; one that crashes that child too is recorded as failed (`failures.jsonl` and
+//! `documents.jsonl`) with the cause, and a new child goes on with the documents not recorded yet. A child
 //! that goes on (`resume`) appends to the batch files and counts what the earlier children recorded
 //! from `documents.jsonl`, so the last child writes `summary.json` and `index.html` for the whole
 //! run. The normal path costs one process start (about 0.1 s); pages are never sent between
@@ -308,13 +308,16 @@ pub fn supervise(
             (0, _) => anyhow::bail!(
                 "the batch's process {reason} outside any document, twice; nothing more can be done in this run"
             ),
-            (1, _) | (_, true) => {
+            // A document that crashes the process alone, on one worker, is the one at fault.
+            (_, true) => {
                 for (i, path) in in_flight {
                     record_failure(batch_dir, &path, &reason)?;
                     recorded.insert(i);
                 }
             }
-            // Several documents were open: each runs again alone to find the one at fault.
+            // The documents open when the process died each run again alone, on one worker, to
+            // find the one at fault (several workers take more memory: under a tight limit the
+            // document open may be innocent).
             _ => suspects.extend(in_flight),
         }
     }

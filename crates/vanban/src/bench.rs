@@ -200,15 +200,26 @@ fn vanban_run(
     cmd.stdout(Stdio::null()).stderr(Stdio::inherit());
     let t0 = Instant::now();
     let mut child = cmd.spawn().context("cannot start vanban ingest")?;
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut hwm_kib = None;
+    let pid = child.id();
+    let mut hwm_kib: Option<f64> = None;
+    // The batch runs in a child of `vanban ingest` (its supervisor): the peak is the larger of
+    // the two processes' high-water marks.
+    let hwm = |pid: &str| -> Option<f64> {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+    };
     let status = loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path) {
-            hwm_kib = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-                .or(hwm_kib);
+        let children =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        for p in
+            std::iter::once(pid.to_string()).chain(children.split_whitespace().map(String::from))
+        {
+            if let Some(k) = hwm(&p) {
+                hwm_kib = Some(hwm_kib.map_or(k, |h| h.max(k)));
+            }
         }
         if let Some(st) = child.try_wait()? {
             break st;

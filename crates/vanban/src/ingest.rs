@@ -744,11 +744,7 @@ pub(crate) fn lock_out(out: &Path) -> Result<File> {
 /// two runs of the same shard exclude each other, and `<out>/.vanban.lock` shared, so that shards
 /// run side by side while an unsharded run or `vanban merge` waits for them all. A shard that finds
 /// no other run removes the folder's stale temporary files first.
-pub(crate) fn lock_shard(
-    out: &Path,
-    dir: &Path,
-    shard: crate::shard::Shard,
-) -> Result<Vec<File>> {
+pub(crate) fn lock_shard(out: &Path, dir: &Path, shard: crate::shard::Shard) -> Result<Vec<File>> {
     use rustix::fs::FlockOperation as Op;
     let own_path = dir.join(LOCK_FILE);
     let mut own = open_lock(&own_path)?;

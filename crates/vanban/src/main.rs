@@ -22,8 +22,8 @@ mod rerun;
 mod schedule;
 mod serve;
 mod shard;
-mod words;
 mod supervisor;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

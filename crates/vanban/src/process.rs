@@ -193,7 +193,10 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
 /// start of the line after as context when they are in the same text block (a sentence wrapped
 /// over two lines keeps its word pairs; the two header columns and the rows of a table do not lend
 /// each other words).
-fn restored_tokens(r: &vanban_restore::Restorer, lines: &[Line]) -> Vec<Vec<vanban_restore::Token>> {
+fn restored_tokens(
+    r: &vanban_restore::Restorer,
+    lines: &[Line],
+) -> Vec<Vec<vanban_restore::Token>> {
     {
         let raws: Vec<Vec<&str>> = lines
             .iter()

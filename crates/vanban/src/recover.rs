@@ -164,11 +164,7 @@ pub fn recover_lost_lines(
         };
         words.retain(|w| !w.bbox.is_some_and(|b| read_before(&b)));
         let bbox = words.iter().filter_map(|w| w.bbox).reduce(BBox::union);
-        let line = Line {
-            bbox,
-            block,
-            words,
-        };
+        let line = Line { bbox, block, words };
         tracing::debug!("lost line read at y {y0}-{y1}: {:?}", line.raw_text());
         // before the first line whose middle is below its middle, in the block of the line
         // above it (a lost line most often goes on with the paragraph above)

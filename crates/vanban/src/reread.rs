@@ -153,7 +153,10 @@ pub fn reread_signature_block(
 /// Where a page's `Nơi nhận` list stands: from its heading down to the foot of the page, left of
 /// the signature block.
 fn recipients_zone(lines: &[Line], width: u32, height: u32) -> Option<BBox> {
-    let noi = lines.iter().find(|l| vanban_doc::zones::is_noi_nhan(l))?.bbox?;
+    let noi = lines
+        .iter()
+        .find(|l| vanban_doc::zones::is_noi_nhan(l))?
+        .bbox?;
     // up to the signature block's left edge (recipient lines run past the page's middle)
     let mid = width * 45 / 100;
     let x1 = lines

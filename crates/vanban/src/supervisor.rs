@@ -157,9 +157,11 @@ impl Link {
                 "only" => plan.only = value.parse().ok(),
                 "started" => plan.started_ms = value.parse().unwrap_or(0),
                 "one-worker" => plan.one_worker = true,
-                "file" => plan
-                    .files
-                    .extend(serde_json::from_str::<String>(value).ok().map(PathBuf::from)),
+                "file" => plan.files.extend(
+                    serde_json::from_str::<String>(value)
+                        .ok()
+                        .map(PathBuf::from),
+                ),
                 _ => {}
             }
         }

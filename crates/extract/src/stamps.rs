@@ -91,9 +91,9 @@ pub fn take_stamps(doc: &mut Document) {
                     .map(|(j, _)| j),
                 None => i.checked_sub(1),
             };
-            if let Some(j) = above.filter(|&j| {
-                !take[j] && is_receipt_head(&page.lines[j]) && upper(&page.lines[j])
-            }) {
+            if let Some(j) = above
+                .filter(|&j| !take[j] && is_receipt_head(&page.lines[j]) && upper(&page.lines[j]))
+            {
                 // Only a heading that is no part of the document's own header: not the issuer's
                 // name on the first lines, not the national title.
                 let f = letters(&page.lines[j]);
@@ -106,9 +106,8 @@ pub fn take_stamps(doc: &mut Document) {
         }
     }
     // Margin notes: unsure lines wholly above the first line of sure print (the header's top).
-    let mean_conf = |l: &Line| {
-        l.words.iter().map(|w| w.conf).sum::<f32>() / l.words.len().max(1) as f32
-    };
+    let mean_conf =
+        |l: &Line| l.words.iter().map(|w| w.conf).sum::<f32>() / l.words.len().max(1) as f32;
     let top = page
         .lines
         .iter()

@@ -269,11 +269,11 @@ fn digits_glued(m: &Model, core: &str) -> Option<Out> {
     const AFTER_NUMBERS: &[&str] = &["ngày", "tháng", "năm", "giờ", "phút"];
     // `ngày82tháng`, `ngày22`: a date word, a number written into the template's blank, and the
     // next date word
-    if let Some(p) = AFTER_NUMBERS
-        .iter()
-        .chain(&["số"])
-        .find(|p| core.len() > p.len() && core.is_char_boundary(p.len()) && core[..p.len()].to_lowercase() == **p)
-    {
+    if let Some(p) = AFTER_NUMBERS.iter().chain(&["số"]).find(|p| {
+        core.len() > p.len()
+            && core.is_char_boundary(p.len())
+            && core[..p.len()].to_lowercase() == **p
+    }) {
         let rest = &core[p.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let after = &rest[digits..];

@@ -55,7 +55,9 @@ pub fn harmonize(lines: &mut [Vec<Token>]) -> usize {
     let dominant = |key: &str| -> Option<&str> {
         let forms = sure.get(key)?;
         let total: u32 = forms.values().sum();
-        let (form, &n) = forms.iter().max_by_key(|(f, n)| (**n, std::cmp::Reverse(*f)))?;
+        let (form, &n) = forms
+            .iter()
+            .max_by_key(|(f, n)| (**n, std::cmp::Reverse(*f)))?;
         (n >= MIN_SURE && n as f32 >= MIN_SHARE * total as f32).then_some(form.as_str())
     };
     let mut changed = 0;

@@ -7,52 +7,18 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use common::*;
 use serde_json::Value;
 
-fn real() -> PathBuf {
-    let p = root().join("../shared/real");
-    assert!(
-        p.join("truth/metadata.json").is_file(),
-        "{}: the real scans with truth are not beside the project (CI has ../shared)",
-        p.display()
-    );
-    p
-}
-
 /// One ingest of every real scan and its eval-docs report, shared by the tests.
 fn report() -> &'static Value {
-    &ingest().1
+    &real_ingest().1
 }
 
 /// The output folder of that ingest and the report.
 fn ingest() -> &'static (PathBuf, Value) {
-    static R: OnceLock<(PathBuf, Value)> = OnceLock::new();
-    R.get_or_init(|| {
-        let out = tempfile::tempdir().expect("temp dir").keep();
-        let mut c = vanban();
-        c.arg("ingest")
-            .arg(real().join("scans"))
-            .arg("--out")
-            .arg(&out);
-        let o = run(c);
-        assert!(
-            o.status.success(),
-            "ingest of the real scans failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let mut c = vanban();
-        c.arg("eval-docs")
-            .arg(&out)
-            .arg(real().join("truth"))
-            .arg("--json");
-        let o = run(c);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v = serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON");
-        (out, v)
-    })
+    real_ingest()
 }
 
 fn tally(vis: &str, what: &str) -> u64 {

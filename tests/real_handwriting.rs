@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use common::*;
 use serde_json::Value;
@@ -15,42 +14,9 @@ use serde_json::Value;
 /// Handwritten parts of the real set read right, as measured (of 11).
 const RIGHT_COUNT: usize = 8;
 
-fn real() -> PathBuf {
-    let p = root().join("../shared/real");
-    assert!(
-        p.join("truth/metadata.json").is_file(),
-        "{}: the real scans with truth are not beside the project (CI has ../shared)",
-        p.display()
-    );
-    p
-}
-
 /// One ingest of the real scans and its eval-docs report.
 fn ingest() -> &'static (PathBuf, Value) {
-    static R: OnceLock<(PathBuf, Value)> = OnceLock::new();
-    R.get_or_init(|| {
-        let out = tempfile::tempdir().expect("temp dir").keep();
-        let mut c = vanban();
-        c.arg("ingest")
-            .arg(real().join("scans"))
-            .arg("--out")
-            .arg(&out);
-        let o = run(c);
-        assert!(
-            o.status.success(),
-            "ingest of the real scans failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let mut c = vanban();
-        c.arg("eval-docs")
-            .arg(&out)
-            .arg(real().join("truth"))
-            .arg("--json");
-        let o = run(c);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v = serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON");
-        (out, v)
-    })
+    real_ingest()
 }
 
 fn handwritten_fields(verdict: &str) -> Vec<String> {

@@ -117,3 +117,43 @@ pub fn read_json(p: &Path) -> serde_json::Value {
 /// The Decree 30 fields of a document's `metadata`, as the schema names them.
 #[allow(unused_imports)]
 pub use vanban_doc::METADATA_FIELDS;
+
+/// The real archive scans with their truth (`../shared/real`, beside the project in CI).
+pub fn real() -> PathBuf {
+    let p = root().join("../shared/real");
+    assert!(
+        p.join("truth/metadata.json").is_file(),
+        "{}: the real scans with truth are not beside the project (CI has ../shared)",
+        p.display()
+    );
+    p
+}
+
+/// One ingest of every real scan and its `eval-docs --json` report, shared by the tests of a test
+/// binary: the output folder and the report.
+pub fn real_ingest() -> &'static (PathBuf, serde_json::Value) {
+    static R: OnceLock<(PathBuf, serde_json::Value)> = OnceLock::new();
+    R.get_or_init(|| {
+        let out = tempfile::tempdir().expect("temp dir").keep();
+        let mut c = vanban();
+        c.arg("ingest")
+            .arg(real().join("scans"))
+            .arg("--out")
+            .arg(&out);
+        let o = run(c);
+        assert!(
+            o.status.success(),
+            "ingest of the real scans failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut c = vanban();
+        c.arg("eval-docs")
+            .arg(&out)
+            .arg(real().join("truth"))
+            .arg("--json");
+        let o = run(c);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v = serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON");
+        (out, v)
+    })
+}

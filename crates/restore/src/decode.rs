@@ -266,6 +266,10 @@ fn is_code(core: &str) -> bool {
 /// single letters as digits (`1ớn`, `6ng`), so one digit is split off only before a word that
 /// follows numbers in dates and times (`ngày`, `tháng`, `năm`, `giờ`, `phút`).
 fn digits_glued(m: &Model, core: &str) -> Option<Out> {
+    // most words hold no digit: they leave here, before any lowercasing
+    if !core.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     const AFTER_NUMBERS: &[&str] = &["ngày", "tháng", "năm", "giờ", "phút"];
     // `ngày82tháng`, `ngày22`: a date word, a number written into the template's blank, and the
     // next date word

@@ -430,34 +430,19 @@ impl ScanPage {
         }
         let (mut lines, tables) =
             scan_page(engines, self.number, &self.image, self.dpi, &self.grids)?;
-        crate::reread::reread_weak_lines(engines, &self.image, self.dpi, &mut lines).map_err(
-            |e| DocError::Ocr {
-                page: self.number,
-                msg: e.to_string(),
-            },
-        )?;
-        crate::recover::recover_lost_lines(engines, &self.image, self.dpi, &self.grids, &mut lines)
-            .map_err(|e| DocError::Ocr {
-                page: self.number,
-                msg: e.to_string(),
-            })?;
-        crate::reread::reread_recipients_block(engines, &self.image, self.dpi, &mut lines)
-            .map_err(|e| DocError::Ocr {
-                page: self.number,
-                msg: e.to_string(),
-            })?;
-        crate::reread::reread_signature_block(engines, &self.image, self.dpi, &mut lines).map_err(
-            |e| DocError::Ocr {
-                page: self.number,
-                msg: e.to_string(),
-            },
-        )?;
-        reread_filing_line(engines, &self.image, self.dpi, &mut lines).map_err(|e| {
-            DocError::Ocr {
-                page: self.number,
-                msg: e.to_string(),
-            }
-        })?;
+        // The second readings of the page (see crate::reread, crate::recover), in this order.
+        let page = self.number;
+        let ocr = |e: vanban_ocr::OcrError| DocError::Ocr {
+            page,
+            msg: e.to_string(),
+        };
+        let (image, dpi) = (&self.image, self.dpi);
+        crate::reread::reread_weak_lines(engines, image, dpi, &mut lines).map_err(ocr)?;
+        crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)
+            .map_err(ocr)?;
+        crate::reread::reread_recipients_block(engines, image, dpi, &mut lines).map_err(ocr)?;
+        crate::reread::reread_signature_block(engines, image, dpi, &mut lines).map_err(ocr)?;
+        reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
         let (width, height) = self.image.dimensions();
         let mut page = Page {

@@ -67,6 +67,42 @@ fn ocr_prints_raw_text_of_a_scan() {
     assert_eq!(out.matches('\x0c').count(), 1);
 }
 
+/// Tesseract stores each text line as an in-memory PNG; vanban makes Leptonica's
+/// `png_set_compression_level` call its own (stored, not deflated: `vanban_ocr::linepng`). The
+/// dynamic linker's record of bindings shows where Leptonica's call went.
+#[test]
+fn tesseract_line_images_are_stored_not_deflated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("bindings");
+    let mut c = vanban();
+    c.arg("ocr")
+        .arg(fixture("thong-bao-tiff.tif"))
+        .env("LD_DEBUG", "bindings")
+        .env("LD_DEBUG_OUTPUT", &log);
+    let out = stdout_of(c);
+    assert!(out.contains("THÔNG BÁO") || out.len() > 200, "{out}");
+    let mut bound = Vec::new();
+    for e in std::fs::read_dir(dir.path()).expect("read dir").flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        bound.extend(
+            text.lines()
+                .filter(|l| l.contains("`png_set_compression_level'") && l.contains("liblept"))
+                .map(str::to_string),
+        );
+    }
+    assert!(
+        !bound.is_empty(),
+        "Leptonica never set a PNG compression level"
+    );
+    assert!(
+        bound
+            .iter()
+            .all(|l| l.contains("to ")
+                && l.split(" to ").nth(1).is_some_and(|t| t.contains("vanban"))),
+        "Leptonica's call is bound to libpng, not to vanban: {bound:?}"
+    );
+}
+
 #[test]
 fn extract_prints_the_metadata_of_a_text_file() {
     let mut c = vanban();

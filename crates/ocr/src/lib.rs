@@ -25,6 +25,7 @@
 //! created without it logs a warning once.
 
 mod layout;
+pub mod linepng;
 pub mod noise;
 mod tsv;
 

@@ -134,6 +134,8 @@ fn main() -> ExitCode {
     if let Err(e) = vanban_ocr::reexec_with_omp_thread_limit() {
         eprintln!("vanban: warning: cannot re-execute with OMP_THREAD_LIMIT=1: {e}");
     }
+    // Tesseract's line images are stored, not deflated (see vanban_ocr::linepng and build.rs).
+    std::hint::black_box(vanban_ocr::linepng::keep());
     // --color is read before parsing, so that --help and usage errors follow it too.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let matches = Cli::command()

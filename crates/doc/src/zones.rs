@@ -59,9 +59,15 @@ pub fn letters(l: &Line) -> String {
         .join(" ")
 }
 
-/// True when `l` opens the `Nơi nhận` list.
+/// True when `l` opens the `Nơi nhận` list, also with the first letter misread (`4Wơi nhận:`:
+/// a short first word ending in `ơi`, then the colon; not `Người nhận`, not `Tôi nhận`).
 pub fn is_noi_nhan(l: &Line) -> bool {
-    letters(l).starts_with("noi nhan")
+    let f = letters(l);
+    let mut words = f.split(' ');
+    let (Some(a), Some("nhan")) = (words.next(), words.next()) else {
+        return false;
+    };
+    a == "noi" || (a.len() <= 4 && a.ends_with("oi") && a != "toi" && l.raw_text().contains(':'))
 }
 
 impl Zones {
@@ -246,6 +252,29 @@ mod tests {
             }),
             block,
             words,
+        }
+    }
+
+    #[test]
+    fn noi_nhan_is_found_with_its_first_letter_misread() {
+        let line = |s: &str| Line {
+            bbox: None,
+            block: 0,
+            words: s
+                .split(' ')
+                .map(|w| crate::Word::new(w, None, 0.9))
+                .collect(),
+        };
+        for yes in ["Nơi nhận:", "- Nơi nhận", "4Wơi nhận:", "Mới nhận:"] {
+            assert!(is_noi_nhan(&line(yes)), "{yes}");
+        }
+        for no in [
+            "Người nhận: ông A",
+            "Tôi nhận: hồ sơ",
+            "Mới nhận được",
+            "nơi cư trú",
+        ] {
+            assert!(!is_noi_nhan(&line(no)), "{no}");
         }
     }
 

@@ -9,7 +9,7 @@
 //! `awk -F'\t' '$2=="province"||$2=="district"||$2=="ward"||$2=="person-surname"||$2=="agency"||$2=="position"'
 //! dictionaries/data/names.tsv > crates/extract/data/gazetteer.tsv`
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::text::fold;
@@ -86,6 +86,26 @@ pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
             .get(&(Kind::Position, tail.to_string()))
             .and_then(|v| v.first().copied())
     })
+}
+
+/// True when `title` could be a signer's title the list does not hold (`PHÓ TRƯỞNG BAN THƯỜNG
+/// TRỰC`): two words or more, letters only, the last one the last word of a listed position
+/// (`trưởng`, `tịch`, `đốc`, …). A lone word (`TƯỜNG`) or a code (`PCVP;`) is not one.
+pub(crate) fn title_like(title: &str) -> bool {
+    static HEADS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        GAZETTEER
+            .by_fold
+            .keys()
+            .filter(|(k, _)| *k == Kind::Position)
+            .filter_map(|(_, f)| f.rsplit(' ').next().map(str::to_string))
+            .collect()
+    });
+    let words: Vec<&str> = title.split_whitespace().collect();
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-'))
+        && words.last().is_some_and(|w| HEADS.contains(&fold(w)))
 }
 
 /// The listed form of `name` in the first tier of kinds that knows its letters: `name` itself

@@ -144,7 +144,12 @@ re!(VV, r#"^(?:[vy'‘’"“”`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*"#);
 // `V/v` damaged beyond [`VV`], only trusted on the line right under the number: one short token
 // of `v`, `y` and the marks OCR reads for the slash (`7y`, `y`, `v:`), then the subject.
 re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
-re!(NOI_NHAN, r"^n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?");
+// `Nơi nhận:`, also with its first letter misread (`4Wơi nhận:`, `Mới nhận:`; the colon then
+// required; not `Tôi nhận:`).
+re!(
+    NOI_NHAN,
+    r"^(?:n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?|(?:[^t\s]|\S\S)oi\s+nh\S{1,2}n\s*:)"
+);
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
 re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
@@ -1077,6 +1082,11 @@ fn parse_signature(
             after_luu = fold(r.trim_start()).starts_with("luu");
             items.push((r.trim().to_string(), l.conf()));
             open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
+        } else if fold(t).starts_with("luu") && !items.is_empty() {
+            // The filing line whose dash OCR lost (`Lưu: VT, CN.`) is an item of its own.
+            after_luu = true;
+            items.push((t.to_string(), l.conf() * FALLBACK));
+            open = false;
         } else if let (true, Some(last)) = (open, items.last_mut()) {
             last.0.push(' ');
             last.0.push_str(t);
@@ -1169,7 +1179,7 @@ fn parse_signature(
                     .find(f)
                     .map_or(0, |x| x.end() + (t.fold.s.len() - f.len()));
                 let pos = t.text[t.fold.orig(cut)..].trim();
-                if !pos.is_empty() {
+                if crate::gazetteer::title_like(pos) {
                     s.position = Some(title_case_position(pos));
                 }
                 c = c.min(t.conf() * FALLBACK);
@@ -1839,6 +1849,66 @@ mod tests {
             Some("2023-02-06".into())
         );
         assert_eq!(date_in("ngay 31 thang 2 nam 2023"), None);
+    }
+
+    /// Metadata of a text document, one line per `\n`, words split on spaces.
+    fn meta_of_text(text: &str) -> Metadata {
+        use vanban_doc::{Line, Origin, Page, Source, Word};
+        let lines = text
+            .lines()
+            .map(|l| Line {
+                bbox: None,
+                block: 0,
+                words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
+            })
+            .collect();
+        let page = Page {
+            number: 1,
+            width: 0,
+            height: 0,
+            dpi: 0,
+            origin: Origin::TextFile,
+            lines,
+        };
+        let source = Source {
+            path: "t".into(),
+            sha256: String::new(),
+            pages: 1,
+        };
+        extract_metadata(&Document::new(source, vec![page]))
+    }
+
+    #[test]
+    fn a_misread_noi_nhan_still_opens_the_list_and_a_dashless_filing_line_is_its_own_item() {
+        // a low-resolution scan: `Nơi` read as `Mới`, the dashes of two items lost
+        let m = meta_of_text(
+            "Số: 12/VPCP-CN\nCÔNG VĂN\nKính gửi các Bộ./.\nMới nhận:\n- Như trên;\n\
+             VPCP: BTCN, PCN Phạm Mạnh Cường,\ncác Vụ: TH, PL, NN;\nLưu: VT, CN.",
+        );
+        assert_eq!(
+            m.recipients,
+            vec![
+                "Như trên",
+                "VPCP: BTCN, PCN Phạm Mạnh Cường, các Vụ: TH, PL, NN",
+                "Lưu: VT, CN"
+            ]
+        );
+        // neither `Người nhận:` nor `Tôi nhận:` opens it
+        for l in ["người nhận: ông A", "tôi nhận: hồ sơ"] {
+            assert!(!NOI_NHAN.is_match(&fold(l)), "{l}");
+        }
+        assert!(NOI_NHAN.is_match(&fold("4Wơi nhận:")));
+    }
+
+    #[test]
+    fn a_signer_title_that_is_no_title_is_left_out() {
+        // a lone misread word (`TƯỜNG` for `THỦ TƯỚNG`) or a file code is not a position
+        for bad in ["TƯỜNG", "PCVP;", "CÔNG VĂN ĐẾN 12"] {
+            assert!(!crate::gazetteer::title_like(bad), "{bad}");
+        }
+        for good in ["PHÓ TRƯỞNG BAN THƯỜNG TRỰC", "Phó Chủ tịch", "GIÁM ĐỐC"] {
+            assert!(crate::gazetteer::title_like(good), "{good}");
+        }
     }
 
     #[test]

@@ -165,6 +165,16 @@ pub(crate) fn snap_person(name: &str) -> String {
 /// An issuing body's name put right when it is a listed agency with wrong marks (`Phong Tài chính -
 /// Kế hoạch`); anything else as it is.
 pub(crate) fn snap_agency(name: &str) -> String {
+    // A listed name in other capitals is written as listed (`Thủ Tướng Chính Phủ`, made from the
+    // header's `THỦ TƯỚNG CHÍNH PHỦ`, is `Thủ tướng Chính phủ`).
+    let lower = name.to_lowercase();
+    if let Some(listed) = GAZETTEER
+        .by_fold
+        .get(&(Kind::Agency, fold(name)))
+        .and_then(|forms| forms.iter().find(|f| f.to_lowercase() == lower))
+    {
+        return (*listed).to_string();
+    }
     snap(name, &[&[Kind::Agency]]).unwrap_or_else(|| name.to_string())
 }
 

@@ -432,9 +432,18 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             .position(|l| !is_caps(&l.text) || type_of_title(l).is_some())
             .unwrap_or(cols.left.len())
     });
+    // A body's name has two words at least (`BỘ Y TẾ`); a lone word in capitals there is a
+    // fragment of something else (`CHÍNH` from a digital-signature box above the header).
+    let name_like = |l: &TLine| {
+        l.text
+            .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count()
+            >= 2
+    };
     let names: Vec<&TLine> = cols.left[..name_end]
         .iter()
-        .filter(|l| is_caps(&l.text) && !NATIONAL.is_match(&l.fold.s))
+        .filter(|l| is_caps(&l.text) && !NATIONAL.is_match(&l.fold.s) && name_like(l))
         .collect();
     assign_bodies(&names, m, conf);
 
@@ -1898,6 +1907,15 @@ mod tests {
             assert!(!NOI_NHAN.is_match(&fold(l)), "{l}");
         }
         assert!(NOI_NHAN.is_match(&fold("4Wơi nhận:")));
+    }
+
+    #[test]
+    fn a_lone_word_in_capitals_above_the_issuer_is_no_parent_body() {
+        let m = meta_of_text(
+            "CHÍNH\nTHỦ TƯỚNG CHÍNH PHỦ\nSố: 12/QĐ-TTg\nQUYẾT ĐỊNH\nVề việc ban hành kế hoạch",
+        );
+        assert_eq!(m.parent_issuer, None);
+        assert_eq!(m.issuer.as_deref(), Some("Thủ tướng Chính phủ"));
     }
 
     #[test]

@@ -144,11 +144,11 @@ re!(VV, r#"^(?:[vy'‘’"“”`\\|]\s*)?[/|]\s*[vy]\b\s*[:.]?\s*"#);
 // `V/v` damaged beyond [`VV`], only trusted on the line right under the number: one short token
 // of `v`, `y` and the marks OCR reads for the slash (`7y`, `y`, `v:`), then the subject.
 re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
-// `Nơi nhận:`, also with its first letter misread (`4Wơi nhận:`, `Mới nhận:`; the colon then
+// `Nơi nhận:`, also with its first letter misread or lost (`4Wơi nhận:`, `Mới nhận:`, `ơi nhận:`; the colon then
 // required; not `Tôi nhận:`).
 re!(
     NOI_NHAN,
-    r"^(?:n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?|(?:[^t\s]|\S\S)oi\s+nh\S{1,2}n\s*:)"
+    r"^(?:n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
 );
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -526,6 +526,8 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         }
     }
 
+    own_symbol_checked(m, conf);
+
     // Type and subject.
     let mut body_start = zone_end;
     if let Some((i, t)) = title {
@@ -748,6 +750,33 @@ fn number_has_type(n: &str) -> bool {
     let sym = n.rsplit('/').next().unwrap_or("");
     let first = sym.split('-').next().unwrap_or("");
     ABBR.contains(&first)
+}
+
+/// The document's own symbol put right where OCR damaged it as a cited one would be
+/// (`OĐ-TTg` → `QĐ-TTg`), and dropped, with the whole number, where it stays doubtful
+/// ([`crate::symbols::doubtful`]): a wrong number is worse than none.
+fn own_symbol_checked(m: &mut Metadata, conf: &mut BTreeMap<String, f32>) {
+    let Some(parts) = m.number_parts.as_mut() else {
+        return;
+    };
+    let Some(sym) = parts.symbol.as_mut() else {
+        return;
+    };
+    let fixed = crate::symbols::repair_number(sym);
+    if crate::symbols::doubtful(&fixed) {
+        parts.symbol = None;
+        m.number = None;
+        conf.remove("number");
+        return;
+    }
+    if fixed != *sym {
+        *sym = fixed;
+        if let (Some(seq), Some(sym)) = (&parts.seq, &parts.symbol) {
+            if m.number.is_some() {
+                m.number = Some(format!("{seq}/{sym}"));
+            }
+        }
+    }
 }
 
 /// The parent body and the issuer from the capitalised names of the left column.
@@ -1370,7 +1399,7 @@ fn name_elsewhere(lines: &[TLine], l: &TLine) -> Option<String> {
         || ws.last().is_none_or(|w| w.conf < 0.9)
         || l.text.split(' ').count() != ws.len()
     {
-        return None;
+        return name_after_junk(lines, l);
     }
     let weak: Vec<&str> = l.text.split(' ').collect();
     let hidden_surname = matches!(fold(weak[0]).as_str(), "van" | "thi");
@@ -1411,6 +1440,71 @@ fn name_elsewhere(lines: &[TLine], l: &TLine) -> Option<String> {
                     found = Some(cand);
                 }
             }
+        }
+    }
+    found
+}
+
+/// The full name whose given names end a signature-block line after junk a seal made of the
+/// family name (`PhanmếMạnh Cường`, `ê Minh Hưng`): the line's last two or three words are a
+/// name's end (the last read surely), something else stands before them, and exactly one clearly
+/// printed name elsewhere in the document is one family name followed by those words
+/// (`PCN Phạm Mạnh Cường` in the recipients).
+fn name_after_junk(lines: &[TLine], l: &TLine) -> Option<String> {
+    // Words glued at a capital (`PhanmếMạnh`) are two.
+    // (text, read surely enough to be a name's word: conf ≥ 0.9, or the second of a glued pair)
+    let mut tokens: Vec<(&str, bool)> = Vec::with_capacity(l.words.len() + 1);
+    for w in &l.words {
+        let cut = w
+            .text
+            .char_indices()
+            .skip(1)
+            .filter(|&(i, c)| c.is_uppercase() && w.text[..i].chars().any(char::is_lowercase))
+            .map(|(i, _)| i)
+            .last();
+        match cut {
+            Some(i) => tokens.extend([(&w.text[..i], false), (&w.text[i..], true)]),
+            None => tokens.push((w.text.as_str(), w.conf >= 0.9)),
+        }
+    }
+    let name_word = |t: &str| {
+        let mut cs = t.chars();
+        cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+    };
+    let k = tokens
+        .iter()
+        .rev()
+        .take_while(|&&(t, sure)| sure && name_word(t))
+        .count()
+        .min(3);
+    let last_sure = l.words.last().is_some_and(|w| w.conf >= 0.9);
+    if k < 2 || k == tokens.len() || !last_sure {
+        return None;
+    }
+    let tail: Vec<&str> = tokens[tokens.len() - k..].iter().map(|&(t, _)| t).collect();
+    let mut found: Option<String> = None;
+    for o in lines {
+        if std::ptr::eq(o, l) {
+            continue;
+        }
+        let words: Vec<&str> = o
+            .words
+            .iter()
+            .map(|w| w.text.trim_end_matches([',', ';', '.', ')']))
+            .collect();
+        for start in 0..words.len().saturating_sub(k) {
+            let run = &words[start..=start + k];
+            if run[1..] != tail[..]
+                || !is_surname(run[0])
+                || o.words[start..=start + k].iter().any(|w| w.conf < 0.85)
+            {
+                continue;
+            }
+            let cand = run.join(" ");
+            if found.as_deref().is_some_and(|f| f != cand) {
+                return None;
+            }
+            found = Some(cand);
         }
     }
     found
@@ -1916,6 +2010,56 @@ mod tests {
         );
         assert_eq!(m.parent_issuer, None);
         assert_eq!(m.issuer.as_deref(), Some("Thủ tướng Chính phủ"));
+    }
+
+    #[test]
+    fn a_signer_name_whose_family_name_a_seal_hid_is_taken_from_the_recipients() {
+        use vanban_doc::{Line, Origin, Page, Source, Word};
+        // the name line as a seal leaves it: junk glued before the given names, read unsurely
+        let doc_of = |recipients: &[&str], name: &[(&str, f32)]| {
+            let mut lines: Vec<Line> = recipients
+                .iter()
+                .map(|t| Line {
+                    bbox: None,
+                    block: 0,
+                    words: t.split(' ').map(|w| Word::new(w, None, 0.95)).collect(),
+                })
+                .collect();
+            lines.push(Line {
+                bbox: None,
+                block: 0,
+                words: name.iter().map(|&(t, c)| Word::new(t, None, c)).collect(),
+            });
+            let page = Page {
+                number: 1,
+                width: 0,
+                height: 0,
+                dpi: 0,
+                origin: Origin::TextFile,
+                lines,
+            };
+            let source = Source {
+                path: "t".into(),
+                sha256: String::new(),
+                pages: 1,
+            };
+            Document::new(source, vec![page])
+        };
+        let printed = ["- VPCP: BTCN, PCN Phạm Mạnh Cường,", "- Lưu: VT."];
+        let unsure = [("Phanmế", 0.28), ("Mạnh", 0.97), ("Cường", 0.96)];
+        let glued = [("PhanmếMạnh", 0.28), ("Cường", 0.96)];
+        for name in [&unsure[..], &glued[..]] {
+            let lines = crate::lines::doc_lines(&doc_of(&printed, name));
+            let name_line = lines.last().expect("lines");
+            assert_eq!(
+                name_after_junk(&lines, name_line).as_deref(),
+                Some("Phạm Mạnh Cường")
+            );
+        }
+        // two people with those given names: nothing is taken
+        let doc = doc_of(&["- Ông Phạm Mạnh Cường;", "- Ông Lê Mạnh Cường;"], &unsure);
+        let lines = crate::lines::doc_lines(&doc);
+        assert_eq!(name_after_junk(&lines, lines.last().expect("lines")), None);
     }
 
     #[test]

@@ -108,6 +108,26 @@ pub(crate) fn repair_number(number: &str) -> String {
     out
 }
 
+/// True when a symbol holds a part that is one letter away from a frequent known part with a
+/// lowercase letter, and is not known itself (`TTs` beside `TTg`): OCR damage that no confusion
+/// of shapes explains, so nothing says which part was printed. A local code of its own (`SNgV`)
+/// is not near a frequent one and stays.
+pub(crate) fn doubtful(symbol: &str) -> bool {
+    symbol.split(['/', '-']).any(|part| {
+        if PARTS.contains_key(part) || !part.chars().any(char::is_lowercase) {
+            return false;
+        }
+        let p: Vec<char> = part.chars().collect();
+        PARTS.iter().any(|(&known, &count)| {
+            let k: Vec<char> = known.chars().collect();
+            count >= REPAIR_MIN_COUNT
+                && k.len() == p.len()
+                && k.iter().any(|c| c.is_lowercase())
+                && k.iter().zip(&p).filter(|(a, b)| a != b).count() == 1
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +138,14 @@ mod tests {
         assert_eq!(repair_number("131/CĐ-TTeg"), "131/CĐ-TTg");
         assert_eq!(repair_number("131/CĐ-TTEg"), "131/CĐ-TTg");
         assert_eq!(repair_number("81/2019/NÐ-CP"), "81/2019/NĐ-CP");
+    }
+
+    #[test]
+    fn a_symbol_part_damaged_beyond_repair_is_doubtful() {
+        assert!(doubtful("QĐ-TTs"));
+        for ok in ["QĐ-TTg", "KH-SNgV", "UBND-KTTH", "2026/TT-BCA", "TTr-NHNN"] {
+            assert!(!doubtful(ok), "{ok}");
+        }
     }
 
     #[test]

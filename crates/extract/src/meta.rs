@@ -175,11 +175,13 @@ re!(
     r"\bs[o0]\s*:?\s+(\d{1,5}(?:/\d{4}/?[a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)*|[/-][a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)+))(?:\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
 );
 
+// `Công văn số 85/VP-TTHC ngày …`; a speck read as a lone digit before the number (`số 2
+// 85/VP-TTHC`) is skipped.
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let mut types: Vec<&str> = TYPES.iter().map(|t| t.0).collect();
     types.sort_by_key(|t| std::cmp::Reverse(t.len()));
     let pat = format!(
-        r"\b({})\s+(?:s\S?\s*[:.]?\s+)?(\d{{1,5}}[a-z]?\s*(?:/\s*\d{{4}})?\s*/\s*[a-z0-9đ][a-z0-9đ.\-/&]*)(?:[\s,;]*(?:cua\s+[^;:]{{0,80}}?\s+)?(?:ngay|ban hanh ngay)\s+(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{4}}|\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))?",
+        r"\b({})\s+(?:s\S?\s*[:.]?\s+)?(?:\d\s+)?(\d{{1,5}}[a-z]?\s*(?:/\s*\d{{4}})?\s*/\s*[a-z0-9đ][a-z0-9đ.\-/&]*)(?:[\s,;]*(?:cua\s+[^;:]{{0,80}}?\s+)?(?:ngay|ban hanh ngay)\s+(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{4}}|\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))?",
         types.join("|")
     );
     Regex::new(&pat).expect("built-in pattern compiles")
@@ -1564,6 +1566,11 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         }
         text.push_str(&l.text);
     }
+    // A symbol that OCR broke at its hyphen (`10/TTr- -HĐND`, `12/QĐ- UBND`) is one again.
+    static BROKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d+/\S*-)\s+-?(\p{Lu})").expect("built-in pattern compiles")
+    });
+    let text = BROKEN.replace_all(&text, "${1}${2}").into_owned();
     let f = crate::text::Folded::new(&text);
     // An appendix caption whose `Kèm theo` opens a line before cites the document itself.
     let in_caption = |at: usize| {
@@ -2060,6 +2067,21 @@ mod tests {
         let doc = doc_of(&["- Ông Phạm Mạnh Cường;", "- Ông Lê Mạnh Cường;"], &unsure);
         let lines = crate::lines::doc_lines(&doc);
         assert_eq!(name_after_junk(&lines, lines.last().expect("lines")), None);
+    }
+
+    #[test]
+    fn cited_numbers_broken_by_ocr_are_whole_again() {
+        let m = meta_of_text(
+            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
+             Căn cứ Công văn số 2 85/VP-TTHC ngày 08/01/2025 và Tờ trình số 10/TTr- -NĐND\n\
+             ngày 14 tháng 4 năm 2026 của Thường trực Hội đồng nhân dân./.",
+        );
+        let numbers: Vec<&str> = m
+            .references
+            .iter()
+            .filter_map(|r| r.number.as_deref())
+            .collect();
+        assert_eq!(numbers, ["85/VP-TTHC", "10/TTr-HĐND"], "{:?}", m.references);
     }
 
     #[test]

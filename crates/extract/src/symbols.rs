@@ -71,6 +71,31 @@ fn repair_part(part: &str) -> Option<&'static str> {
             found = Some(known);
         }
     }
+    found.or_else(|| one_letter_off(&chars))
+}
+
+/// A known part must have been cited at least this often to stand for an unknown part of capitals
+/// that differs from it in one letter that no shape explains (`NĐND` for `HĐND`).
+const ONE_OFF_MIN_COUNT: u32 = 100;
+
+/// The one very frequent part of four letters or more, all capitals, that `chars` differs from in
+/// exactly one letter.
+fn one_letter_off(chars: &[char]) -> Option<&'static str> {
+    if chars.len() < 4 || !chars.iter().all(|c| c.is_uppercase()) {
+        return None;
+    }
+    let mut found: Option<&'static str> = None;
+    for (&known, &count) in PARTS.iter() {
+        if count < ONE_OFF_MIN_COUNT || known.chars().count() != chars.len() {
+            continue;
+        }
+        if known.chars().zip(chars).filter(|(a, b)| a != *b).count() == 1 {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(known);
+        }
+    }
     found
 }
 
@@ -138,6 +163,8 @@ mod tests {
         assert_eq!(repair_number("131/CĐ-TTeg"), "131/CĐ-TTg");
         assert_eq!(repair_number("131/CĐ-TTEg"), "131/CĐ-TTg");
         assert_eq!(repair_number("81/2019/NÐ-CP"), "81/2019/NĐ-CP");
+        // one letter off a very frequent part of four letters or more
+        assert_eq!(repair_number("10/TTr-NĐND"), "10/TTr-HĐND");
     }
 
     #[test]

@@ -254,7 +254,7 @@ fn is_number(core: &str) -> bool {
 
 /// Codes, dates, e-mails, URLs: separators between characters (`52/KH-SNgV`, `a@b.vn`, `3.5`).
 fn is_code(core: &str) -> bool {
-    core.contains(['/', '-', '.', ':', '_', '='])
+    core.contains(['/', '-', '.', ':', '_', '=', '⁄', '∕'])
         || core
             .find('@')
             .is_some_and(|i| core[i..].contains('.') && i > 0)
@@ -1550,7 +1550,8 @@ fn unrank(key: u64) -> (i32, usize) {
     )
 }
 
-/// Repairs the parts of a code written without `Đ` (`ND-CP` → `NĐ-CP`); `None` when nothing changes.
+/// Repairs the parts of a code written without `Đ` (`ND-CP` → `NĐ-CP`) and OCR's fraction slash
+/// (`35⁄2018⁄QH14` → `35/2018/QH14`); `None` when nothing changes.
 fn repair_code(m: &Model, core: &str) -> Option<String> {
     let mut out = String::with_capacity(core.len() + 2);
     let mut changed = false;
@@ -1568,6 +1569,11 @@ fn repair_code(m: &Model, core: &str) -> Option<String> {
         if c == '-' || c == '/' {
             flush(&mut part, &mut out, &mut changed);
             out.push(c);
+        } else if c == '⁄' || c == '∕' {
+            // OCR's fraction or division slash is the slash of a number or of `b/c`
+            flush(&mut part, &mut out, &mut changed);
+            out.push('/');
+            changed = true;
         } else {
             part.push(c);
         }

@@ -60,6 +60,11 @@ fn known_code_parts_get_their_d_stroke() {
         line(r, "Nghi dinh so 30/2020/ND-CP cua Chinh phu"),
         "Nghị định số 30/2020/NĐ-CP của Chính phủ"
     );
+    // OCR's fraction slash (U+2044) in a number is a slash
+    assert_eq!(
+        line(r, "Nghi dinh so 30⁄2020⁄ND-CP cua Chinh phu"),
+        "Nghị định số 30/2020/NĐ-CP của Chính phủ"
+    );
 }
 
 #[test]

@@ -1,0 +1,105 @@
+//! End to end on the real archive scans made worse, as archives often hold them: every page grey
+//! at 150 dpi (no colour, so red seals stay over the text), turned by up to 0.9°, saved as JPEG at
+//! quality 55 (`scripts/degrade-real.py`). What a user checks: a poorer scan loses fields to
+//! emptiness, not to wrong values — no field filled from nowhere, no wrong number, date or place,
+//! no handwritten digit given as sure and wrong — and the typed fields reach the figures measured
+//! when the extraction was made robust to it.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+
+/// The degraded copy of the real scans, one ingest of it, and its eval-docs report.
+fn report() -> &'static Value {
+    static R: OnceLock<Value> = OnceLock::new();
+    R.get_or_init(|| {
+        let dir: PathBuf = tempfile::tempdir().expect("temp dir").keep();
+        let (scans, out) = (dir.join("scans"), dir.join("out"));
+        let python = root().join(".venv/bin/python");
+        let o = Command::new(&python)
+            .arg(root().join("scripts/degrade-real.py"))
+            .arg(real().parent().expect("shared"))
+            .arg(&scans)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup.sh makes it)", python.display()));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut c = vanban();
+        c.arg("ingest").arg(&scans).arg("--out").arg(&out);
+        let o = run(c);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut c = vanban();
+        c.arg("eval-docs")
+            .arg(&out)
+            .arg(real().join("truth"))
+            .arg("--json");
+        let o = run(c);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
+    })
+}
+
+fn tally(vis: &str, what: &str) -> u64 {
+    report()["by_visibility"][vis][what].as_u64().unwrap_or(0)
+}
+
+fn fields_where(pred: impl Fn(&Value) -> bool) -> Vec<String> {
+    report()["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter(|f| pred(f))
+        .map(|f| format!("{} {}: {} | {}", f["doc"], f["field"], f["truth"], f["got"]))
+        .collect()
+}
+
+#[test]
+fn a_poorer_scan_loses_fields_to_emptiness_not_to_wrong_values() {
+    let from_nowhere = fields_where(|f| f["visibility"] == "absent" && f["verdict"] != "right");
+    assert!(
+        from_nowhere.is_empty(),
+        "fields filled from nowhere: {from_nowhere:#?}"
+    );
+    let wrong_core = fields_where(|f| {
+        let name = f["field"].as_str().unwrap_or("");
+        (name.starts_with("issued_date")
+            || name.starts_with("number")
+            || name == "place"
+            || name == "issuer"
+            || name == "parent_issuer")
+            && f["verdict"] == "wrong"
+    });
+    assert!(
+        wrong_core.is_empty(),
+        "wrong header fields: {wrong_core:#?}"
+    );
+    assert_eq!(report()["sure_wrong_handwritten"], 0);
+}
+
+#[test]
+fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
+    let (right, empty, wrong) = (
+        tally("typed", "right"),
+        tally("typed", "empty"),
+        tally("typed", "wrong"),
+    );
+    let total = right + empty + wrong;
+    eprintln!("degraded: typed fields {right}/{total} right, {empty} empty, {wrong} wrong");
+    eprintln!(
+        "{:#?}",
+        fields_where(|f| f["visibility"] == "typed" && f["verdict"] != "right")
+    );
+    // Measured 64 of 74 right, 4 wrong (a seal-hidden position, two cited numbers with a digit
+    // misread, a recipient whose dash and `;` were lost); 60 right and 7 wrong (and a parent body
+    // filled from nowhere) with the build before the
+    // robustness work (`scripts/degrade-real.py`).
+    assert!(right >= 63, "typed fields right: {right}/{total}");
+    assert!(wrong <= 4, "typed fields wrong: {wrong}/{total}");
+    let mean = report()["text_mean"].as_f64().expect("text_mean");
+    eprintln!("degraded: page text mean accuracy {mean:.4}");
+    assert!(mean >= 0.92, "page text mean accuracy {mean:.4}");
+}

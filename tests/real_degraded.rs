@@ -95,8 +95,7 @@ fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
     );
     // Measured 64 of 74 right, 4 wrong (a seal-hidden position, two cited numbers with a digit
     // misread, a recipient whose dash and `;` were lost); 60 right and 7 wrong (and a parent body
-    // filled from nowhere) with the build before the
-    // robustness work (`scripts/degrade-real.py`).
+    // filled from nowhere) with the build before the robustness work.
     assert!(right >= 63, "typed fields right: {right}/{total}");
     assert!(wrong <= 4, "typed fields wrong: {wrong}/{total}");
     let mean = report()["text_mean"].as_f64().expect("text_mean");

@@ -71,7 +71,7 @@ impl Zones {
         if page.width == 0 || lines.is_empty() || lines.iter().any(|l| l.bbox.is_none()) {
             return None;
         }
-        let header = Header::find(page);
+        let header = Header::locate(lines, page.width, page.height);
         let below = header.map_or(0, |h| h.end_y);
         let noi = lines
             .iter()
@@ -88,10 +88,10 @@ impl Zones {
 }
 
 impl Header {
-    /// The header of a page whose top holds the national title.
-    fn find(page: &Page) -> Option<Header> {
-        let lines = &page.lines;
-        let top = page.height * 35 / 100;
+    /// The header of a page (`width` × `height` pixels, its lines with boxes) whose top holds the
+    /// national title; `None` when no line in the top third reads `Cộng hòa xã hội`.
+    pub fn locate(lines: &[Line], width: u32, height: u32) -> Option<Header> {
+        let top = height * 35 / 100;
         let (nat_line, nat_word) = lines.iter().find_map(|l| {
             let b = l.bbox?;
             if b.y0 > top {
@@ -109,10 +109,10 @@ impl Header {
             Some((l, w.bbox?))
         })?;
         let nat = nat_line.bbox?;
-        let split_x = nat_word.x0.saturating_sub(page.width / 100);
-        let margin = page.width / 50;
+        let split_x = nat_word.x0.saturating_sub(width / 100);
+        let margin = width / 50;
         // The title is centred on the page; the header's columns keep to their sides of it.
-        let centre = page.width / 2;
+        let centre = width / 2;
         let end_y = lines
             .iter()
             .filter_map(|l| l.bbox)
@@ -159,6 +159,11 @@ impl Header {
             motto_y,
             end_y,
         })
+    }
+
+    /// True when a line with box `b` stands in the header (it ends above [`Header::end_y`]).
+    pub fn holds(&self, b: BBox) -> bool {
+        b.y1 <= self.end_y
     }
 
     fn key(&self, b: BBox) -> Option<(u8, u8)> {

@@ -33,15 +33,17 @@ pub const SURE_MEAN_CONF: f32 = 0.75;
 /// letter): an equal reading keeps the page's.
 const BETTER_BY: f32 = 1.0;
 /// At most this many header lines are read again on the unprocessed image.
-const MAX_UNPROCESSED_REREADS: usize = 8;
+const MAX_UNPROCESSED_REREADS: usize = 2;
+/// At most this many weak header rows are read again on their band of the column.
+const MAX_BANDS: usize = 2;
 
 /// What [`read_header`] did on a page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HeaderReport {
     /// Header lines that crossed the gutter and were cut in two.
     pub cut: usize,
-    /// True when the columns were OCRed as crops of their own.
-    pub columns_read: bool,
+    /// Weak rows read again on their band of the column.
+    pub bands_read: usize,
     /// Rows of a column whose crop reading replaced the page's.
     pub from_columns: usize,
     /// Lines whose reading on the unprocessed image replaced the prepared one's.
@@ -57,7 +59,9 @@ pub fn plausible(word: &str, restorer: Option<&Restorer>) -> bool {
         return true;
     };
     if !word.chars().any(char::is_alphanumeric) {
-        return word.chars().count() <= 3 && word.chars().all(|c| ",.:;-–()/\"'".contains(c));
+        // a rule printed under the issuer or the motto (`——`), or short punctuation
+        return word.chars().all(|c| "-–—_".contains(c))
+            || word.chars().count() <= 3 && word.chars().all(|c| ",.:;-–()/\"'".contains(c));
     }
     // Punctuation only where print has it: opening and closing marks at the ends; `/` and `-`
     // inside a number or a code; `.` and `,` only between digits (`25.4.2026`). `ngày,24_`,
@@ -92,7 +96,13 @@ pub fn plausible(word: &str, restorer: Option<&Restorer>) -> bool {
         let code = (2..=6).contains(&n)
             && p.chars().take(2).all(|c| c.is_ascii_uppercase() || c == 'Đ')
             && p.chars().all(|c| c.is_ascii_alphabetic() || c == 'Đ');
-        code || r.lm_cost(&[p]).is_some()
+        // a foreign name (`Metro`): a capital, then small unmarked letters
+        let name = n >= 3
+            && p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && p.chars().skip(1).all(|c| c.is_ascii_lowercase());
+        // a letter alone (`V/v`, an initial)
+        let letter = n == 1;
+        code || name || letter || r.lm_cost(&[p]).is_some()
     })
 }
 
@@ -132,6 +142,17 @@ fn digits(words: &[Word]) -> usize {
 /// read again as `ngày 2`) loses the field however plausible its other words are.
 pub fn better(old: &[Word], so: f32, new: &[Word], sn: f32) -> bool {
     sn > so + BETTER_BY && digits(new) >= digits(old)
+}
+
+/// True for a header line worth a second reading: it reads weakly and is print-sized text (a
+/// line lower than 1.3 mm is a speck, a line without a word of two letters or digits a rule or a
+/// mark).
+fn worth_reading(l: &Line, dpi: u32, r: Option<&Restorer>) -> bool {
+    l.bbox.is_some_and(|b| b.height() >= dpi / 20)
+        && l.words
+            .iter()
+            .any(|w| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        && !reads_surely(l, r)
 }
 
 /// True when every word of a line is sure and plausible and its mean confidence is high.
@@ -421,53 +442,73 @@ pub fn read_header(
         left.extend(a);
         right.extend(b);
     }
-    let weak = left.iter().chain(&right).any(|l| !reads_surely(l, r));
-    if !weak && report.cut == 0 {
+    // The weak rows worth reading again, those holding digits (the number, the date) first.
+    let mut rows: Vec<(bool, f32, usize, bool)> = left
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l, true))
+        .chain(right.iter().enumerate().map(|(i, l)| (i, l, false)))
+        .filter(|(_, l, _)| worth_reading(l, dpi, r))
+        .map(|(i, l, is_left)| (digits(&l.words) == 0, mean_conf(&l.words), i, is_left))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    rows.truncate(MAX_BANDS);
+    if rows.is_empty() && report.cut == 0 {
         return Ok(report);
     }
-    if weak {
-        report.columns_read = true;
-        let margin = dpi / 30;
-        let span = |ls: &[Line]| ls.iter().filter_map(|l| l.bbox).reduce(BBox::union);
-        let y0 = top.saturating_sub(margin);
-        if let Some(s) = span(&left) {
-            let z = BBox {
-                x0: s.x0.saturating_sub(margin),
-                y0,
-                x1: split,
-                y1: hd.end_y,
-            };
-            let crop = read_block(engines, image, dpi, z)?;
-            let (rows, n) = better_rows(std::mem::take(&mut left), crop, r);
-            left = rows;
-            report.from_columns += n;
-        }
-        if let Some(s) = span(&right) {
-            let z = BBox {
-                x0: split,
-                y0,
-                x1: (s.x1 + margin).min(w),
-                y1: hd.end_y,
-            };
-            let crop = read_block(engines, image, dpi, z)?;
-            let (rows, n) = better_rows(std::mem::take(&mut right), crop, r);
-            right = rows;
-            report.from_columns += n;
-        }
+    let span = |ls: &[Line]| ls.iter().filter_map(|l| l.bbox).reduce(BBox::union);
+    let margin = dpi / 30;
+    let (lspan, rspan) = (span(&left), span(&right));
+    let (mut lcrop, mut rcrop) = (Vec::new(), Vec::new());
+    for &(_, _, i, is_left) in &rows {
+        let (row, col) = if is_left {
+            (&left[i], lspan)
+        } else {
+            (&right[i], rspan)
+        };
+        let (Some(b), Some(c)) = (row.bbox, col) else {
+            continue;
+        };
+        // The row's band across its column, half a line above and below.
+        let (x0, x1) = if is_left {
+            (c.x0.saturating_sub(margin), split)
+        } else {
+            (split, (c.x1 + margin).min(w))
+        };
+        let z = BBox {
+            x0,
+            y0: b.y0.saturating_sub(b.height() / 2),
+            x1,
+            y1: (b.y1 + b.height() / 2).min(hd.end_y.max(b.y1)),
+        };
+        let mut read = read_block(engines, image, dpi, z)?;
+        read.retain(|l| l.bbox.is_some_and(|lb| same_row(lb, b)));
+        report.bands_read += 1;
+        if is_left { lcrop.extend(read) } else { rcrop.extend(read) }
+    }
+    if !lcrop.is_empty() {
+        let (rows, n) = better_rows(std::mem::take(&mut left), lcrop, r);
+        left = rows;
+        report.from_columns += n;
+    }
+    if !rcrop.is_empty() {
+        let (rows, n) = better_rows(std::mem::take(&mut right), rcrop, r);
+        right = rows;
+        report.from_columns += n;
     }
     // The lines still weak, read again on the page before deskewing.
     if let Some(kept) = unprocessed.filter(|k| k.angle != 0.0) {
-        let mut weak: Vec<(f32, usize, bool)> = left
+        let mut weak: Vec<(bool, f32, usize, bool)> = left
             .iter()
             .enumerate()
             .map(|(i, l)| (i, l, true))
             .chain(right.iter().enumerate().map(|(i, l)| (i, l, false)))
-            .filter(|(_, l, _)| !reads_surely(l, r) && l.bbox.is_some())
-            .map(|(i, l, is_left)| (mean_conf(&l.words), i, is_left))
+            .filter(|(_, l, _)| worth_reading(l, dpi, r))
+            .map(|(i, l, is_left)| (digits(&l.words) == 0, mean_conf(&l.words), i, is_left))
             .collect();
-        weak.sort_by(|a, b| a.0.total_cmp(&b.0));
+        weak.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         weak.truncate(MAX_UNPROCESSED_REREADS);
-        for (_, i, is_left) in weak {
+        for (_, _, i, is_left) in weak {
             let col = if is_left { &mut left } else { &mut right };
             let Some(b) = col[i].bbox else { continue };
             let words = read_unprocessed(engines, kept, dpi, b)?;
@@ -616,7 +657,7 @@ mod tests {
     fn plausible_words_are_syllables_numbers_and_codes() {
         let r = restorer();
         let r = Some(&r);
-        for w in ["Hà", "Nội,", "ngày", "Ha", "NỘI", "3722/VPCP-CN", "Số:", "QĐ-TTg", "25.4.2026", "-", "(2026)"] {
+        for w in ["Hà", "Nội,", "ngày", "Ha", "NỘI", "3722/VPCP-CN", "Số:", "QĐ-TTg", "25.4.2026", "-", "(2026)", "V/v", "Metro", "——"] {
             assert!(plausible(w, r), "{w} should be plausible");
         }
         for w in ["hgdy,06", "20ác", "£", "ngày,24_", "8#tháng", "ngày.2", "†0X", "RẠMX"] {

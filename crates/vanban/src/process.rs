@@ -444,9 +444,9 @@ impl ScanPage {
         let (image, dpi) = (&self.image, self.dpi);
         crate::reread::reread_weak_lines(engines, image, dpi, &mut lines).map_err(ocr)?;
         if page == 1 {
-            let kept = self.unprocessed.as_ref();
+            let (kept, t) = (self.unprocessed.as_ref(), std::time::Instant::now());
             let r = crate::header::read_header(engines, image, dpi, kept, &mut lines).map_err(ocr)?;
-            tracing::debug!(?r, "header");
+            tracing::debug!(?r, ms = t.elapsed().as_millis() as u64, "header");
         }
         crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)
             .map_err(ocr)?;

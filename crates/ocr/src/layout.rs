@@ -25,15 +25,32 @@ fn union(words: &[Word]) -> Option<BBox> {
     words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
 }
 
-/// Median word height of a line, at least 1, measured on real words (two letters or digits or
-/// more): an accent read apart or a speck (`'`, `.`, `~`) is a few pixels high and would make a
-/// normal word gap look like a column gap.
-fn word_height(line: &Line) -> u32 {
-    let real = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
-    let mut hs: Vec<u32> = line
+/// The words of a line that are print, not specks: two letters or digits or more, and at least
+/// half as high as the line's highest such word.
+fn real_words(line: &Line) -> Vec<&Word> {
+    let letters = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+    let tallest = line
         .words
         .iter()
-        .filter(real)
+        .filter(letters)
+        .filter_map(|w| w.bbox)
+        .map(BBox::height)
+        .max()
+        .unwrap_or(0);
+    line.words
+        .iter()
+        .filter(letters)
+        .filter(|w| w.bbox.is_some_and(|b| 2 * b.height() >= tallest))
+        .collect()
+}
+
+/// Median word height of a line, at least 1, measured on real words (two letters or digits or
+/// more, at least half as high as the line's highest such word): an accent read apart or a speck
+/// (`'`, `.`, `~`, or a detached mark Tesseract took for letters, `ii`) is a few pixels high and
+/// would make a normal word gap look like a column gap.
+fn word_height(line: &Line) -> u32 {
+    let mut hs: Vec<u32> = real_words(line)
+        .iter()
         .filter_map(|w| w.bbox)
         .map(BBox::height)
         .collect();
@@ -52,8 +69,15 @@ fn word_height(line: &Line) -> u32 {
 /// Cuts a line at column gaps (see [`COLUMN_GAP`] and [`MIN_COLUMN_GAP`]).
 fn split(line: Line) -> Vec<Line> {
     let h = word_height(&line) as f32;
-    let mut gaps: Vec<u32> = line
-        .words
+    // The word gaps between real words: specks between two words would make the median gap a
+    // speck's width, and any word gap look wide against it.
+    let real = real_words(&line);
+    let gap_words: Vec<&Word> = if real.len() >= 2 {
+        real
+    } else {
+        line.words.iter().collect()
+    };
+    let mut gaps: Vec<u32> = gap_words
         .windows(2)
         .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
         .collect();
@@ -330,6 +354,28 @@ mod tests {
                 w("3722/VPCP-CN", 220, 480, 100, 140),
             ],
         };
+        assert_eq!(split(line).len(), 1);
+    }
+
+    #[test]
+    fn detached_marks_read_as_letters_do_not_set_the_word_height() {
+        // `Số:` and its number 1.2 word heights apart; three accent marks between them read as
+        // two-letter words, 4 px high: the median of all would be 4 px and the gap a column gap.
+        let w = |t: &str, x0: u32, x1: u32, y0: u32, y1: u32| {
+            Word::new(t, Some(BBox { x0, y0, x1, y1 }), 0.9)
+        };
+        let line = Line {
+            bbox: None,
+            block: 0,
+            words: vec![
+                w("Số:", 100, 160, 100, 140),
+                w("ii", 165, 170, 96, 100),
+                w("rr", 172, 177, 96, 100),
+                w("''", 180, 185, 96, 100),
+                w("3722/VPCP-CN", 233, 480, 100, 140),
+            ],
+        };
+        assert_eq!(word_height(&line), 40);
         assert_eq!(split(line).len(), 1);
     }
 

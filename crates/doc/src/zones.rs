@@ -115,6 +115,7 @@ impl Header {
         let centre = width / 2;
         let end_y = lines
             .iter()
+            .filter(|l| !has_column_gap(l))
             .filter_map(|l| l.bbox)
             .filter(|b| b.y0 > nat.y1 && b.x0 + margin < centre && b.x1 > centre + margin)
             .map(|b| b.y0)
@@ -178,6 +179,27 @@ impl Header {
         };
         Some((u8::from(band), col))
     }
+}
+
+/// True when a line has a gap between words wider than twice its median word height: two header
+/// columns glued on one row (`Số: 37/2026/TT-BCA    Hà Nội, ngày 24 …`), which crosses the page's
+/// centre like a title but is not one.
+fn has_column_gap(l: &Line) -> bool {
+    let mut hs: Vec<u32> = l
+        .words
+        .iter()
+        .filter(|w| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .filter_map(|w| w.bbox)
+        .map(BBox::height)
+        .collect();
+    hs.sort_unstable();
+    let Some(&h) = hs.get(hs.len() / 2) else {
+        return false;
+    };
+    l.words
+        .windows(2)
+        .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
+        .any(|gap| gap > 2 * h.max(1))
 }
 
 fn letters_of(s: &str) -> String {
@@ -297,6 +319,31 @@ mod tests {
                 "Võ Tuấn Anh",
             ]
         );
+    }
+
+    #[test]
+    fn a_row_glued_across_the_gutter_stays_in_the_header() {
+        // The left column's number and the right column's date read as one line across the
+        // page's centre: still the header, which ends at the title below it.
+        let mut glued = line("Số: 37/2026/TT-BCA", 280, 300, 680, 2);
+        glued.words.extend(line("Hà Nội, ngày 24 tháng 4 năm 2026", 810, 300, 1400, 2).words);
+        glued.bbox = Some(BBox {
+            x0: 280,
+            y0: 300,
+            x1: 1400,
+            y1: 340,
+        });
+        let lines = vec![
+            line("BỘ CÔNG AN", 360, 170, 590, 0),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 730, 170, 1480, 1),
+            line("Độc lập - Tự do - Hạnh phúc", 870, 220, 1340, 1),
+            glued,
+            line("THÔNG TƯ", 765, 390, 980, 3),
+            line("Sửa đổi, bổ sung một số điều của các Thông tư", 400, 435, 1330, 3),
+        ];
+        let h = Header::locate(&lines, 1650, 2340).expect("a header");
+        assert_eq!(h.end_y, 390);
+        assert!(h.holds(lines[3].bbox.unwrap()));
     }
 
     #[test]

@@ -26,21 +26,23 @@ fn union(words: &[Word]) -> Option<BBox> {
 }
 
 /// The words of a line that are print, not specks: two letters or digits or more, and at least
-/// half as high as the line's highest such word.
+/// half as high as the (upper) median of such words (a handwritten number twice as high as the
+/// print beside it must not make the print look like specks).
 fn real_words(line: &Line) -> Vec<&Word> {
     let letters = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
-    let tallest = line
+    let mut hs: Vec<u32> = line
         .words
         .iter()
         .filter(letters)
         .filter_map(|w| w.bbox)
         .map(BBox::height)
-        .max()
-        .unwrap_or(0);
+        .collect();
+    hs.sort_unstable();
+    let median = hs.get(hs.len() / 2).copied().unwrap_or(0);
     line.words
         .iter()
         .filter(letters)
-        .filter(|w| w.bbox.is_some_and(|b| 2 * b.height() >= tallest))
+        .filter(|w| w.bbox.is_some_and(|b| 2 * b.height() >= median))
         .collect()
 }
 
@@ -377,6 +379,35 @@ mod tests {
         };
         assert_eq!(word_height(&line), 40);
         assert_eq!(split(line).len(), 1);
+    }
+
+    #[test]
+    fn a_tall_handwritten_number_does_not_hide_the_gutter() {
+        // `Số: 3ƒ /2026/TT-BCA` (the number handwritten, twice the print's height) glued to the
+        // date across a 138 px gutter, print 26-36 px high: the row is cut at the gutter.
+        let w = |t: &str, x0: u32, x1: u32, y0: u32, y1: u32| {
+            Word::new(t, Some(BBox { x0, y0, x1, y1 }), 0.9)
+        };
+        let line = Line {
+            bbox: None,
+            block: 0,
+            words: vec![
+                w("Số:", 279, 322, 296, 329),
+                w("3ƒ", 338, 400, 266, 341),
+                w("/2026/TT-BCA", 451, 674, 303, 329),
+                w("Hà", 812, 858, 301, 328),
+                w("Nội,", 868, 929, 302, 334),
+                w("ngày,24_", 945, 1074, 301, 344),
+                w("tháng", 1099, 1188, 300, 336),
+                w("năm", 1247, 1311, 302, 328),
+                w("2026", 1323, 1401, 301, 328),
+            ],
+        };
+        let pieces: Vec<String> = split(line).iter().map(Line::raw_text).collect();
+        assert_eq!(
+            pieces,
+            ["Số: 3ƒ /2026/TT-BCA", "Hà Nội, ngày,24_ tháng năm 2026"]
+        );
     }
 
     #[test]

@@ -326,7 +326,9 @@ mod tests {
         // The left column's number and the right column's date read as one line across the
         // page's centre: still the header, which ends at the title below it.
         let mut glued = line("Số: 37/2026/TT-BCA", 280, 300, 680, 2);
-        glued.words.extend(line("Hà Nội, ngày 24 tháng 4 năm 2026", 810, 300, 1400, 2).words);
+        glued
+            .words
+            .extend(line("Hà Nội, ngày 24 tháng 4 năm 2026", 810, 300, 1400, 2).words);
         glued.bbox = Some(BBox {
             x0: 280,
             y0: 300,
@@ -339,7 +341,13 @@ mod tests {
             line("Độc lập - Tự do - Hạnh phúc", 870, 220, 1340, 1),
             glued,
             line("THÔNG TƯ", 765, 390, 980, 3),
-            line("Sửa đổi, bổ sung một số điều của các Thông tư", 400, 435, 1330, 3),
+            line(
+                "Sửa đổi, bổ sung một số điều của các Thông tư",
+                400,
+                435,
+                1330,
+                3,
+            ),
         ];
         let h = Header::locate(&lines, 1650, 2340).expect("a header");
         assert_eq!(h.end_y, 390);

@@ -498,7 +498,10 @@ mod tests {
                     my += ink * (y as f32 + 0.5);
                 }
                 let (cx, cy) = (mx / n, my / n);
-                let kept = Unprocessed { image: img, angle: deg };
+                let kept = Unprocessed {
+                    image: img,
+                    angle: deg,
+                };
                 let (px, py) = kept.to_prepared(sx as f32, sy as f32);
                 assert!(
                     (px - cx).abs() < 1.5 && (py - cy).abs() < 1.5,
@@ -518,7 +521,10 @@ mod tests {
         assert_eq!(kept.image, page);
         assert!((kept.angle - 1.0).abs() <= 0.1);
         assert_ne!(out, page);
-        assert!(Prepare::default().run_keeping(page.clone(), 300, false).1.is_none());
+        assert!(Prepare::default()
+            .run_keeping(page.clone(), 300, false)
+            .1
+            .is_none());
         let straight = lined_page(0.0);
         let (out, kept) = Prepare::default().run_keeping(straight.clone(), 300, true);
         assert!(kept.is_none());

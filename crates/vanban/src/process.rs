@@ -445,7 +445,8 @@ impl ScanPage {
         crate::reread::reread_weak_lines(engines, image, dpi, &mut lines).map_err(ocr)?;
         if page == 1 {
             let (kept, t) = (self.unprocessed.as_ref(), std::time::Instant::now());
-            let r = crate::header::read_header(engines, image, dpi, kept, &mut lines).map_err(ocr)?;
+            let r =
+                crate::header::read_header(engines, image, dpi, kept, &mut lines).map_err(ocr)?;
             tracing::debug!(?r, ms = t.elapsed().as_millis() as u64, "header");
         }
         crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)

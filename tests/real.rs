@@ -117,9 +117,6 @@ fn a_misread_header_row_is_read_again_on_its_column() {
         .lines()
         .find(|l| l.trim_start().starts_with("Số:"))
         .expect("a `Số:` line in the header");
-    assert_eq!(
-        number_line.split_whitespace().collect::<Vec<_>>(),
-        ["Số:", "23", "/BC-UBND"],
-        "{number_line}"
-    );
+    let squeezed: String = number_line.split_whitespace().collect();
+    assert_eq!(squeezed, "Số:23/BC-UBND", "{number_line}");
 }

@@ -7,7 +7,10 @@
 //! them (header band by band, left column before right; the body; recipients before the signature
 //! block), whatever order Tesseract's page layout gave — it often reads half of a date line after
 //! the title, or the signature block before the recipients beside it. OCR's second readings use the
-//! same zones (the signature block is read again as one block).
+//! same zones (the signature block is read again as one block; the header, found by
+//! [`Header::locate`], is read column by column by the `vanban` crate's `header` module). A row
+//! glued across the header's gutter crosses the page's centre like a title but does not end the
+//! header.
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -105,3 +105,18 @@ fn digital_signature_boxes_are_read_from_the_signed_pdfs() {
     // Unsigned scans have none.
     assert!(doc("real_qd_729_ttg")["metadata"]["digital_signatures"].is_null());
 }
+
+#[test]
+fn a_misread_header_row_is_read_again_on_its_column() {
+    // Quảng Ngãi's report: the page OCR read the handwritten number of `Số: 23 /BC-UBND` as `A2`;
+    // read again on its band of the left header column (crate::header), it reads `23`.
+    let text = std::fs::read_to_string(ingest().0.join("ubnd_quangngai_23_BC_2025.txt"))
+        .expect("text output");
+    let page1 = text.split('\x0c').next().unwrap_or("");
+    let number_line = page1
+        .lines()
+        .find(|l| l.trim_start().starts_with("Số:"))
+        .expect("a `Số:` line in the header");
+    let squeezed: String = number_line.split_whitespace().collect();
+    assert_eq!(squeezed, "Số:23/BC-UBND", "{number_line}");
+}

@@ -7,7 +7,10 @@
 //! them (header band by band, left column before right; the body; recipients before the signature
 //! block), whatever order Tesseract's page layout gave — it often reads half of a date line after
 //! the title, or the signature block before the recipients beside it. OCR's second readings use the
-//! same zones (the signature block is read again as one block).
+//! same zones (the signature block is read again as one block; the header, found by
+//! [`Header::locate`], is read column by column by the `vanban` crate's `header` module). A row
+//! glued across the header's gutter crosses the page's centre like a title but does not end the
+//! header.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -77,7 +80,7 @@ impl Zones {
         if page.width == 0 || lines.is_empty() || lines.iter().any(|l| l.bbox.is_none()) {
             return None;
         }
-        let header = Header::find(page);
+        let header = Header::locate(lines, page.width, page.height);
         let below = header.map_or(0, |h| h.end_y);
         let noi = lines
             .iter()
@@ -94,10 +97,10 @@ impl Zones {
 }
 
 impl Header {
-    /// The header of a page whose top holds the national title.
-    fn find(page: &Page) -> Option<Header> {
-        let lines = &page.lines;
-        let top = page.height * 35 / 100;
+    /// The header of a page (`width` × `height` pixels, its lines with boxes) whose top holds the
+    /// national title; `None` when no line in the top third reads `Cộng hòa xã hội`.
+    pub fn locate(lines: &[Line], width: u32, height: u32) -> Option<Header> {
+        let top = height * 35 / 100;
         let (nat_line, nat_word) = lines.iter().find_map(|l| {
             let b = l.bbox?;
             if b.y0 > top {
@@ -115,12 +118,13 @@ impl Header {
             Some((l, w.bbox?))
         })?;
         let nat = nat_line.bbox?;
-        let split_x = nat_word.x0.saturating_sub(page.width / 100);
-        let margin = page.width / 50;
+        let split_x = nat_word.x0.saturating_sub(width / 100);
+        let margin = width / 50;
         // The title is centred on the page; the header's columns keep to their sides of it.
-        let centre = page.width / 2;
+        let centre = width / 2;
         let end_y = lines
             .iter()
+            .filter(|l| !has_column_gap(l))
             .filter_map(|l| l.bbox)
             .filter(|b| b.y0 > nat.y1 && b.x0 + margin < centre && b.x1 > centre + margin)
             .map(|b| b.y0)
@@ -167,6 +171,11 @@ impl Header {
         })
     }
 
+    /// True when a line with box `b` stands in the header (it ends above [`Header::end_y`]).
+    pub fn holds(&self, b: BBox) -> bool {
+        b.y1 <= self.end_y
+    }
+
     fn key(&self, b: BBox) -> Option<(u8, u8)> {
         if b.y1 > self.end_y {
             return None;
@@ -179,6 +188,27 @@ impl Header {
         };
         Some((u8::from(band), col))
     }
+}
+
+/// True when a line has a gap between words wider than twice its median word height: two header
+/// columns glued on one row (`Số: 37/2026/TT-BCA    Hà Nội, ngày 24 …`), which crosses the page's
+/// centre like a title but is not one.
+fn has_column_gap(l: &Line) -> bool {
+    let mut hs: Vec<u32> = l
+        .words
+        .iter()
+        .filter(|w| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .filter_map(|w| w.bbox)
+        .map(BBox::height)
+        .collect();
+    hs.sort_unstable();
+    let Some(&h) = hs.get(hs.len() / 2) else {
+        return false;
+    };
+    l.words
+        .windows(2)
+        .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
+        .any(|gap| gap > 2 * h.max(1))
 }
 
 fn letters_of(s: &str) -> String {
@@ -321,6 +351,39 @@ mod tests {
                 "Võ Tuấn Anh",
             ]
         );
+    }
+
+    #[test]
+    fn a_row_glued_across_the_gutter_stays_in_the_header() {
+        // The left column's number and the right column's date read as one line across the
+        // page's centre: still the header, which ends at the title below it.
+        let mut glued = line("Số: 37/2026/TT-BCA", 280, 300, 680, 2);
+        glued
+            .words
+            .extend(line("Hà Nội, ngày 24 tháng 4 năm 2026", 810, 300, 1400, 2).words);
+        glued.bbox = Some(BBox {
+            x0: 280,
+            y0: 300,
+            x1: 1400,
+            y1: 340,
+        });
+        let lines = vec![
+            line("BỘ CÔNG AN", 360, 170, 590, 0),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 730, 170, 1480, 1),
+            line("Độc lập - Tự do - Hạnh phúc", 870, 220, 1340, 1),
+            glued,
+            line("THÔNG TƯ", 765, 390, 980, 3),
+            line(
+                "Sửa đổi, bổ sung một số điều của các Thông tư",
+                400,
+                435,
+                1330,
+                3,
+            ),
+        ];
+        let h = Header::locate(&lines, 1650, 2340).expect("a header");
+        assert_eq!(h.end_y, 390);
+        assert!(h.holds(lines[3].bbox.unwrap()));
     }
 
     #[test]

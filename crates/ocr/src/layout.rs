@@ -25,15 +25,34 @@ fn union(words: &[Word]) -> Option<BBox> {
     words.iter().filter_map(|w| w.bbox).reduce(BBox::union)
 }
 
-/// Median word height of a line, at least 1, measured on real words (two letters or digits or
-/// more): an accent read apart or a speck (`'`, `.`, `~`) is a few pixels high and would make a
-/// normal word gap look like a column gap.
-fn word_height(line: &Line) -> u32 {
-    let real = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+/// The words of a line that are print, not specks: two letters or digits or more, and at least
+/// half as high as the (upper) median of such words (a handwritten number twice as high as the
+/// print beside it must not make the print look like specks).
+fn real_words(line: &Line) -> Vec<&Word> {
+    let letters = |w: &&Word| w.raw.chars().filter(|c| c.is_alphanumeric()).count() >= 2;
     let mut hs: Vec<u32> = line
         .words
         .iter()
-        .filter(real)
+        .filter(letters)
+        .filter_map(|w| w.bbox)
+        .map(BBox::height)
+        .collect();
+    hs.sort_unstable();
+    let median = hs.get(hs.len() / 2).copied().unwrap_or(0);
+    line.words
+        .iter()
+        .filter(letters)
+        .filter(|w| w.bbox.is_some_and(|b| 2 * b.height() >= median))
+        .collect()
+}
+
+/// Median word height of a line, at least 1, measured on real words (two letters or digits or
+/// more, at least half as high as the line's highest such word): an accent read apart or a speck
+/// (`'`, `.`, `~`, or a detached mark Tesseract took for letters, `ii`) is a few pixels high and
+/// would make a normal word gap look like a column gap.
+fn word_height(line: &Line) -> u32 {
+    let mut hs: Vec<u32> = real_words(line)
+        .iter()
         .filter_map(|w| w.bbox)
         .map(BBox::height)
         .collect();
@@ -52,8 +71,15 @@ fn word_height(line: &Line) -> u32 {
 /// Cuts a line at column gaps (see [`COLUMN_GAP`] and [`MIN_COLUMN_GAP`]).
 fn split(line: Line) -> Vec<Line> {
     let h = word_height(&line) as f32;
-    let mut gaps: Vec<u32> = line
-        .words
+    // The word gaps between real words: specks between two words would make the median gap a
+    // speck's width, and any word gap look wide against it.
+    let real = real_words(&line);
+    let gap_words: Vec<&Word> = if real.len() >= 2 {
+        real
+    } else {
+        line.words.iter().collect()
+    };
+    let mut gaps: Vec<u32> = gap_words
         .windows(2)
         .filter_map(|p| Some(p[1].bbox?.x0.saturating_sub(p[0].bbox?.x1)))
         .collect();
@@ -331,6 +357,57 @@ mod tests {
             ],
         };
         assert_eq!(split(line).len(), 1);
+    }
+
+    #[test]
+    fn detached_marks_read_as_letters_do_not_set_the_word_height() {
+        // `Số:` and its number 1.2 word heights apart; three accent marks between them read as
+        // two-letter words, 4 px high: the median of all would be 4 px and the gap a column gap.
+        let w = |t: &str, x0: u32, x1: u32, y0: u32, y1: u32| {
+            Word::new(t, Some(BBox { x0, y0, x1, y1 }), 0.9)
+        };
+        let line = Line {
+            bbox: None,
+            block: 0,
+            words: vec![
+                w("Số:", 100, 160, 100, 140),
+                w("ii", 165, 170, 96, 100),
+                w("rr", 172, 177, 96, 100),
+                w("''", 180, 185, 96, 100),
+                w("3722/VPCP-CN", 233, 480, 100, 140),
+            ],
+        };
+        assert_eq!(word_height(&line), 40);
+        assert_eq!(split(line).len(), 1);
+    }
+
+    #[test]
+    fn a_tall_handwritten_number_does_not_hide_the_gutter() {
+        // `Số: 3ƒ /2026/TT-BCA` (the number handwritten, twice the print's height) glued to the
+        // date across a 138 px gutter, print 26-36 px high: the row is cut at the gutter.
+        let w = |t: &str, x0: u32, x1: u32, y0: u32, y1: u32| {
+            Word::new(t, Some(BBox { x0, y0, x1, y1 }), 0.9)
+        };
+        let line = Line {
+            bbox: None,
+            block: 0,
+            words: vec![
+                w("Số:", 279, 322, 296, 329),
+                w("3ƒ", 338, 400, 266, 341),
+                w("/2026/TT-BCA", 451, 674, 303, 329),
+                w("Hà", 812, 858, 301, 328),
+                w("Nội,", 868, 929, 302, 334),
+                w("ngày,24_", 945, 1074, 301, 344),
+                w("tháng", 1099, 1188, 300, 336),
+                w("năm", 1247, 1311, 302, 328),
+                w("2026", 1323, 1401, 301, 328),
+            ],
+        };
+        let pieces: Vec<String> = split(line).iter().map(Line::raw_text).collect();
+        assert_eq!(
+            pieces,
+            ["Số: 3ƒ /2026/TT-BCA", "Hà Nội, ngày,24_ tháng năm 2026"]
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub use image::GrayImage;
 pub use pdf::{
     bind_pdfium, find_pdfium, MAX_BITMAP_BYTES, MAX_GARBLED, MAX_SIDE, MIN_TEXT_CHARS, PDFIUM_ENV,
 };
-pub use prepare::{estimate_skew, prepare, rotate, Prepare};
+pub use prepare::{estimate_skew, prepare, rotate, Prepare, Unprocessed};
 pub use raster::ASSUMED_DPI;
 pub use scale::{downscale, working_resolution, MIN_WORKING_DPI, WORKING_DPI};
 pub use textlayer::{garbled_share, group as group_glyphs, Glyph};

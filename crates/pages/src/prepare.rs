@@ -1,5 +1,7 @@
 //! Cleaning a page image before OCR: skew estimation by projection profiles and rotation back,
-//! and an optional contrast stretch.
+//! and an optional contrast stretch. [`Prepare::run_keeping`] can hand back the image as it came
+//! in too ([`Unprocessed`], with the mapping of points between the two), for the header's second
+//! readings (a line deskewing made worse is read on the unprocessed image).
 //!
 //! Skew: the ink of a page of text, projected onto the vertical axis, gives sharp peaks (lines) and
 //! valleys (gaps) only when the projection runs along the lines. On the ink sampled at ~100 dpi,
@@ -67,15 +69,70 @@ pub fn prepare(image: GrayImage, dpi: u32) -> GrayImage {
 impl Prepare {
     /// Runs the chosen steps on `image`, which is returned untouched (not copied) when none applies.
     pub fn run(&self, image: GrayImage, dpi: u32) -> GrayImage {
-        let mut out = if self.stretch { stretch(&image) } else { image };
-        if self.deskew {
-            let angle = estimate_skew(&out, dpi);
-            if angle.abs() > self.min_skew_deg {
+        self.run_keeping(image, dpi, false).0
+    }
+
+    /// Runs the chosen steps and, when `keep` is set and a step changed the image, hands back the
+    /// image as it came in too (with the rotation between the two), so that a line the clean-up
+    /// made worse can be read on the unprocessed image. Nothing is copied when nothing changed.
+    pub fn run_keeping(
+        &self,
+        image: GrayImage,
+        dpi: u32,
+        keep: bool,
+    ) -> (GrayImage, Option<Unprocessed>) {
+        let stretched = self.stretch.then(|| stretch(&image));
+        let base = stretched.as_ref().unwrap_or(&image);
+        let angle = match self.deskew.then(|| estimate_skew(base, dpi)) {
+            Some(a) if a.abs() > self.min_skew_deg => a,
+            _ => 0.0,
+        };
+        let out = match stretched {
+            _ if angle != 0.0 => {
                 tracing::debug!(angle, "deskewing");
-                out = rotate(&out, angle);
+                rotate(base, angle)
             }
-        }
-        out
+            Some(s) => s,
+            None => return (image, None),
+        };
+        let kept = keep.then_some(Unprocessed { image, angle });
+        (out, kept)
+    }
+}
+
+/// A page image as it was before [`Prepare::run_keeping`] cleaned it (decoded, grey, at the
+/// working resolution), and the rotation that deskewing applied to it.
+#[derive(Clone, Debug)]
+pub struct Unprocessed {
+    /// The image before clean-up.
+    pub image: GrayImage,
+    /// The skew [`rotate`] undid, in degrees (0 when only the contrast was stretched).
+    pub angle: f32,
+}
+
+impl Unprocessed {
+    /// Where point (`x`, `y`) of the prepared image lies on the unprocessed one: [`rotate`]'s two
+    /// shears followed back (the horizontal one, then the vertical one).
+    pub fn from_prepared(&self, x: f32, y: f32) -> (f32, f32) {
+        let t = self.angle.to_radians().tan();
+        let (cx, cy) = (
+            self.image.width() as f32 / 2.0,
+            self.image.height() as f32 / 2.0,
+        );
+        let xs = x + (y - cy) * t;
+        (xs, y - (xs - cx) * t)
+    }
+
+    /// Where point (`x`, `y`) of the unprocessed image lies on the prepared one (the inverse of
+    /// [`Unprocessed::from_prepared`]).
+    pub fn to_prepared(&self, x: f32, y: f32) -> (f32, f32) {
+        let t = self.angle.to_radians().tan();
+        let (cx, cy) = (
+            self.image.width() as f32 / 2.0,
+            self.image.height() as f32 / 2.0,
+        );
+        let py = y + (x - cx) * t;
+        (x - (py - cy) * t, py)
     }
 }
 
@@ -418,6 +475,60 @@ mod tests {
             }
         }
         assert!(diff / n < 12, "mean difference {}", diff / n);
+    }
+
+    #[test]
+    fn points_map_between_the_unprocessed_and_the_prepared_image() {
+        // A dark dot on a blank page, rotated by `rotate`: the mapped point is where the dot went.
+        let (w, h) = (900u32, 1200u32);
+        for deg in [-2.0f32, 0.42, 1.3] {
+            for (sx, sy) in [(100u32, 100u32), (800, 150), (450, 600), (120, 1100)] {
+                let mut img = GrayImage::from_pixel(w, h, image::Luma([255]));
+                for y in sy - 3..sy + 3 {
+                    for x in sx - 3..sx + 3 {
+                        img.put_pixel(x, y, image::Luma([0]));
+                    }
+                }
+                let out = rotate(&img, deg);
+                let (mut n, mut mx, mut my) = (0f32, 0f32, 0f32);
+                for (x, y, p) in out.enumerate_pixels() {
+                    let ink = 255.0 - f32::from(p[0]);
+                    n += ink;
+                    mx += ink * (x as f32 + 0.5);
+                    my += ink * (y as f32 + 0.5);
+                }
+                let (cx, cy) = (mx / n, my / n);
+                let kept = Unprocessed {
+                    image: img,
+                    angle: deg,
+                };
+                let (px, py) = kept.to_prepared(sx as f32, sy as f32);
+                assert!(
+                    (px - cx).abs() < 1.5 && (py - cy).abs() < 1.5,
+                    "{deg}°: ({sx},{sy}) went to ({cx:.1},{cy:.1}), mapped to ({px:.1},{py:.1})"
+                );
+                let (bx, by) = kept.from_prepared(px, py);
+                assert!((bx - sx as f32).abs() < 0.01 && (by - sy as f32).abs() < 0.01);
+            }
+        }
+    }
+
+    #[test]
+    fn the_unprocessed_image_is_kept_only_when_asked_and_changed() {
+        let page = lined_page(1.0);
+        let (out, kept) = Prepare::default().run_keeping(page.clone(), 300, true);
+        let kept = kept.expect("a skewed page is rotated");
+        assert_eq!(kept.image, page);
+        assert!((kept.angle - 1.0).abs() <= 0.1);
+        assert_ne!(out, page);
+        assert!(Prepare::default()
+            .run_keeping(page.clone(), 300, false)
+            .1
+            .is_none());
+        let straight = lined_page(0.0);
+        let (out, kept) = Prepare::default().run_keeping(straight.clone(), 300, true);
+        assert!(kept.is_none());
+        assert_eq!(out, straight);
     }
 
     #[test]

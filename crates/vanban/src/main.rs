@@ -9,6 +9,7 @@ mod color;
 mod commands;
 mod engines;
 mod evaldocs;
+mod header;
 mod help;
 mod ingest;
 mod locate;

@@ -322,6 +322,8 @@ pub struct ScanPage {
     grids: Vec<vanban_extract::Grid>,
     /// Dark pixels at 300 dpi, sampled: OCR time grows with the amount of print on the page.
     pub cost: u64,
+    /// Page 1's image before deskewing, when it was rotated (for its header's second readings).
+    unprocessed: Option<vanban_pages::Unprocessed>,
 }
 
 impl OpenDoc {
@@ -391,7 +393,9 @@ impl OpenDoc {
             }
             PageContent::Image { image, dpi } => {
                 let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
-                let image = vanban_pages::prepare(image, dpi);
+                // Page 1 keeps its image before deskewing too, for its header (crate::header).
+                let (image, unprocessed) =
+                    vanban_pages::Prepare::default().run_keeping(image, dpi, number == 1);
                 let grids = vanban_extract::find_grids(&image);
                 let cost = ink_estimate(&image, dpi);
                 Ok(ReadPage::Scan(ScanPage {
@@ -400,6 +404,7 @@ impl OpenDoc {
                     dpi,
                     grids,
                     cost,
+                    unprocessed,
                 }))
             }
         }
@@ -438,6 +443,12 @@ impl ScanPage {
         };
         let (image, dpi) = (&self.image, self.dpi);
         crate::reread::reread_weak_lines(engines, image, dpi, &mut lines).map_err(ocr)?;
+        if page == 1 {
+            let (kept, t) = (self.unprocessed.as_ref(), std::time::Instant::now());
+            let r =
+                crate::header::read_header(engines, image, dpi, kept, &mut lines).map_err(ocr)?;
+            tracing::debug!(?r, ms = t.elapsed().as_millis() as u64, "header");
+        }
         crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)
             .map_err(ocr)?;
         crate::reread::reread_recipients_block(engines, image, dpi, &mut lines).map_err(ocr)?;

@@ -437,7 +437,7 @@ fn a_pdf_whose_page_jpeg_is_cut_fails_and_a_whole_one_converts() {
 /// `documents.jsonl` line and `summary.json`; returns what page 1 misses.
 fn incomplete_page_1(out: &Path, stem: &str) -> String {
     let doc = read_json(&out.join(format!("{stem}.json")));
-    assert_eq!(doc["schema_version"], "2.1");
+    assert_eq!(doc["schema_version"], "2.2");
     let parts = doc["incomplete"]
         .as_array()
         .expect("incomplete in the JSON");

@@ -360,7 +360,7 @@ fn every_output_validates_against_the_published_schema() {
             .map(|e| format!("{e} at {}", e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", p.display());
-        assert_eq!(doc["schema_version"], "2.1");
+        assert_eq!(doc["schema_version"], "2.2");
         n += 1;
     }
     // Seven fixtures and the PNG named `.pdf`, read as what it is.

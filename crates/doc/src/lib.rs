@@ -22,7 +22,7 @@ pub use settings::{DictionaryRecord, Reads, Settings};
 use serde::{Deserialize, Serialize};
 
 /// Version of the `<stem>.json` layout: major on an incompatible change, minor on an addition.
-pub const SCHEMA_VERSION: &str = "2.1";
+pub const SCHEMA_VERSION: &str = "2.2";
 
 /// A rectangle in page-image pixels: left, top, right (exclusive), bottom (exclusive).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -281,8 +281,9 @@ pub struct MissingPart {
 pub struct StampLine {
     /// Page, from 1.
     pub page: u32,
-    /// `received` (a receipt stamp: `ĐẾN Số … Ngày …`), `urgency` (`HỎA TỐC`, `KHẨN`) or
-    /// `margin` (a note or mark above the header, read unsurely: a hand's `TTĐT` in the corner).
+    /// `received` (a receipt stamp: `ĐẾN Số … Ngày …`), `urgency` (`HỎA TỐC`, `KHẨN`),
+    /// `margin` (a note or mark above the header, read unsurely: a hand's `TTĐT` in the corner) or
+    /// `signature` (the box a signing tool printed: `Người ký: …`, `Thời gian ký: …`).
     pub kind: String,
     /// The line as it was on the page.
     pub line: Line,

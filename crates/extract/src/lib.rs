@@ -53,6 +53,7 @@ mod handwriting;
 mod lines;
 mod meta;
 mod parts;
+mod sigbox;
 mod signatures;
 mod stamps;
 mod symbols;
@@ -67,6 +68,7 @@ pub use grid::{
 };
 pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
+pub use sigbox::take_signature_box;
 pub use signatures::digital_signatures;
 pub use stamps::{read_stamps, take_stamps};
 pub use tables::{

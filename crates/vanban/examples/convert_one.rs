@@ -54,6 +54,7 @@ fn convert(path: &Path) -> Result<Document> {
     let mut doc = Document::new(source, pages);
     // Receipt and urgency stamps out of the text, then diacritics restored line by line.
     vanban_extract::take_stamps(&mut doc);
+    vanban_extract::take_signature_box(&mut doc);
     let dict = std::env::var_os("VANBAN_DICT")
         .map_or_else(|| "dictionaries/vanban.dict".into(), PathBuf::from);
     let restorer = vanban_restore::Restorer::load(&dict)

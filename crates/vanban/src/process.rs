@@ -126,6 +126,7 @@ pub fn finish_document(
     };
     let mut doc = Document::new(source, pages);
     vanban_extract::take_stamps(&mut doc);
+    vanban_extract::take_signature_box(&mut doc);
     if let Some(r) = &engines.restorer {
         restore_document(r, &mut doc.pages);
         doc.text = doc.render_text();

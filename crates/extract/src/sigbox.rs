@@ -134,6 +134,10 @@ mod tests {
         assert!(d.stamps.iter().all(|s| s.kind == "signature"));
         assert!(d.text.starts_with("THỦ TƯỚNG CHÍNH PHỦ"), "{}", d.text);
         assert!(!d.text.contains("Người ký"));
+        // the signing time is not a receipt date
+        let mut m = vanban_doc::Metadata::default();
+        crate::read_stamps(&d, &mut m);
+        assert_eq!(m.received, None);
     }
 
     #[test]

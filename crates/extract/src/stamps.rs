@@ -151,6 +151,8 @@ pub fn read_stamps(doc: &Document, m: &mut Metadata) {
                     m.urgency = urgency_of(&s.line).map(str::to_string);
                 }
             }
+            // a signing tool's box: its time is when it was signed, not received
+            "signature" => {}
             _ => text.push(s.line.raw_text()),
         }
     }

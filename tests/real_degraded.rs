@@ -100,5 +100,7 @@ fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
     assert!(wrong <= 4, "typed fields wrong: {wrong}/{total}");
     let mean = report()["text_mean"].as_f64().expect("text_mean");
     eprintln!("degraded: page text mean accuracy {mean:.4}");
-    assert!(mean >= 0.92, "page text mean accuracy {mean:.4}");
+    // Measured 0.9499 (0.9192 with the build before the robustness work; a signing tool's box in
+    // the text cost qd 707 0.10).
+    assert!(mean >= 0.94, "page text mean accuracy {mean:.4}");
 }

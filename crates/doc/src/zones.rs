@@ -63,13 +63,21 @@ pub fn letters(l: &Line) -> String {
 }
 
 /// True when `l` opens the `Nơi nhận` list, also with the first letter misread (`4Wơi nhận:`:
-/// a short first word ending in `ơi`, then the colon; not `Người nhận`, not `Tôi nhận`).
+/// a short first word ending in `ơi`, then the colon; not `Người nhận`, not `Tôi nhận`) or its
+/// last letter misread (`Nơi nhật`).
 pub fn is_noi_nhan(l: &Line) -> bool {
     let f = letters(l);
     let mut words = f.split(' ');
-    let (Some(a), Some("nhan")) = (words.next(), words.next()) else {
+    let (Some(a), Some(b)) = (words.next(), words.next()) else {
         return false;
     };
+    if b == "nhat" {
+        // `Nơi nhật`: the last letter misread
+        return a == "noi";
+    }
+    if b != "nhan" {
+        return false;
+    }
     a == "noi" || (a.len() <= 4 && a.ends_with("oi") && a != "toi" && l.raw_text().contains(':'))
 }
 
@@ -295,7 +303,13 @@ mod tests {
                 .map(|w| crate::Word::new(w, None, 0.9))
                 .collect(),
         };
-        for yes in ["Nơi nhận:", "- Nơi nhận", "4Wơi nhận:", "Mới nhận:"] {
+        for yes in [
+            "Nơi nhận:",
+            "- Nơi nhận",
+            "4Wơi nhận:",
+            "Mới nhận:",
+            "Nơi nhật",
+        ] {
             assert!(is_noi_nhan(&line(yes)), "{yes}");
         }
         for no in [

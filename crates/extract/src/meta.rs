@@ -148,7 +148,7 @@ re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
 // required; not `Tôi nhận:`).
 re!(
     NOI_NHAN,
-    r"^(?:n\S{1,2}i\s+nh\S{1,2}n\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
+    r"^(?:n\S{1,2}i\s+nh\S{1,2}[nt]\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
 );
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
@@ -805,7 +805,14 @@ fn assign_bodies(names: &[&TLine], m: &mut Metadata, conf: &mut BTreeMap<String,
             .any(|p| f.starts_with(p))
         };
         let prev_generic = groups.last().and_then(|g| g.last()).is_some_and(|p| {
-            let f = p.fold.s.trim();
+            // letters only: a speck read as a stop (`ỦY BAN NHÂN DÂN.`) is no part of it
+            let f: String = p
+                .fold
+                .s
+                .chars()
+                .filter(|c| c.is_alphabetic() || *c == ' ')
+                .collect();
+            let f = f.trim();
             f == "uy ban nhan dan" || f == "hoi dong nhan dan"
         });
         let prev_continues = groups.last().and_then(|g| g.last()).is_some_and(|p| {
@@ -1556,6 +1563,10 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
         if NOI_NHAN.is_match(&l.fold.s) {
             break;
         }
+        // … and where `Nơi nhận` was not read, at the national motto of the next document's header
+        if NATIONAL.is_match(&l.fold.s) && l.page > lines[body_start.min(lines.len() - 1)].page {
+            break;
+        }
         let f = l.fold.s.trim_start_matches(['(', ' ']);
         if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
             continue;
@@ -1961,31 +1972,34 @@ mod tests {
         assert_eq!(date_in("ngay 31 thang 2 nam 2023"), None);
     }
 
-    /// Metadata of a text document, one line per `\n`, words split on spaces.
+    /// Metadata of a text document, a page per `\x0c`, one line per `\n`, words split on spaces.
     fn meta_of_text(text: &str) -> Metadata {
         use vanban_doc::{Line, Origin, Page, Source, Word};
-        let lines = text
-            .lines()
-            .map(|l| Line {
-                bbox: None,
-                block: 0,
-                words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
+        let pages: Vec<Page> = text
+            .split('\x0c')
+            .enumerate()
+            .map(|(i, t)| Page {
+                number: i as u32 + 1,
+                width: 0,
+                height: 0,
+                dpi: 0,
+                origin: Origin::TextFile,
+                lines: t
+                    .lines()
+                    .map(|l| Line {
+                        bbox: None,
+                        block: 0,
+                        words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
+                    })
+                    .collect(),
             })
             .collect();
-        let page = Page {
-            number: 1,
-            width: 0,
-            height: 0,
-            dpi: 0,
-            origin: Origin::TextFile,
-            lines,
-        };
         let source = Source {
             path: "t".into(),
             sha256: String::new(),
-            pages: 1,
+            pages: pages.len() as u32,
         };
-        extract_metadata(&Document::new(source, vec![page]))
+        extract_metadata(&Document::new(source, pages))
     }
 
     #[test]
@@ -2082,6 +2096,35 @@ mod tests {
             .filter_map(|r| r.number.as_deref())
             .collect();
         assert_eq!(numbers, ["85/VP-TTHC", "10/TTr-HĐND"], "{:?}", m.references);
+    }
+
+    #[test]
+    fn a_generic_body_line_with_a_speck_still_joins_its_territory() {
+        let m = meta_of_text(
+            "ỦY BAN NHÂN DÂN.\nTHÀNH PHỐ HÀ NỘI\nSố: 453/TB-UBND\nTHÔNG BÁO\nVề việc treo cờ",
+        );
+        assert_eq!(m.parent_issuer, None);
+        assert_eq!(
+            m.issuer.as_deref(),
+            Some("Ủy ban nhân dân thành phố Hà Nội")
+        );
+    }
+
+    #[test]
+    fn citations_end_where_an_attached_document_begins_when_noi_nhan_was_not_read() {
+        let m = meta_of_text(
+            "THỦ TƯỚNG CHÍNH PHỦ\nSố: 7/QĐ-TTg\nQUYẾT ĐỊNH\nVề việc ban hành kế hoạch\n\
+             Căn cứ Nghị định số 81/2019/NĐ-CP ngày 01 tháng 11 năm 2019;\n\
+             Điều 1. Ban hành kèm theo Quyết định này Kế hoạch./.\nNị nhậ:\n- Như Điều 3;\x0c\
+             THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKẾ HOẠCH\n\
+             Thực hiện Nghị quyết số 164/2024/QH15 ngày 28 tháng 11 năm 2024;",
+        );
+        let numbers: Vec<&str> = m
+            .references
+            .iter()
+            .filter_map(|r| r.number.as_deref())
+            .collect();
+        assert_eq!(numbers, ["81/2019/NĐ-CP"]);
     }
 
     #[test]

@@ -126,6 +126,12 @@ pub fn finish_document(
     };
     let mut doc = Document::new(source, pages);
     vanban_extract::take_stamps(&mut doc);
+    let dpi = doc.pages.first().map_or(0, |p| p.dpi);
+    let frames = first_image
+        .as_ref()
+        .map(|img| crate::stampread::frames(img, dpi))
+        .unwrap_or_default();
+    vanban_extract::take_framed_stamps(&mut doc, &frames);
     if let Some(r) = &engines.restorer {
         restore_document(r, &mut doc.pages);
         doc.text = doc.render_text();
@@ -424,12 +430,29 @@ impl ScanPage {
     }
 
     /// OCRs the page (tables blanked, their cells read one by one) and makes its thumbnail.
-    pub fn recognize(self, engines: &Engines) -> Result<PageResult, DocError> {
+    pub fn recognize(mut self, engines: &Engines) -> Result<PageResult, DocError> {
         if engines.stop.load(Ordering::Relaxed) {
             return Err(DocError::Interrupted);
         }
+        // Page 1's stamp frames are no tables: blanked for the page OCR like a table, read by
+        // crate::stampread instead of cell by cell.
+        let stamps = match self.number {
+            1 => crate::stampread::take_stamp_grids(&self.image, self.dpi, &mut self.grids),
+            _ => Vec::new(),
+        };
+        let blanked;
+        let ocr_image = if stamps.is_empty() {
+            &self.image
+        } else {
+            let mut b = self.image.clone();
+            vanban_extract::blank_grids(&mut b, &stamps);
+            blanked = b;
+            &blanked
+        };
         let (mut lines, tables) =
-            scan_page(engines, self.number, &self.image, self.dpi, &self.grids)?;
+            scan_page(engines, self.number, ocr_image, self.dpi, &self.grids)?;
+        let all_grids: Vec<vanban_extract::Grid> =
+            self.grids.iter().chain(&stamps).cloned().collect();
         // The second readings of the page (see crate::reread, crate::recover), in this order.
         let page = self.number;
         let ocr = |e: vanban_ocr::OcrError| DocError::Ocr {
@@ -438,12 +461,16 @@ impl ScanPage {
         };
         let (image, dpi) = (&self.image, self.dpi);
         crate::reread::reread_weak_lines(engines, image, dpi, &mut lines).map_err(ocr)?;
-        crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)
+        crate::recover::recover_lost_lines(engines, image, dpi, &all_grids, &mut lines)
             .map_err(ocr)?;
         crate::reread::reread_recipients_block(engines, image, dpi, &mut lines).map_err(ocr)?;
         crate::reread::reread_signature_block(engines, image, dpi, &mut lines).map_err(ocr)?;
         reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
+        if page == 1 {
+            crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
+                .map_err(ocr)?;
+        }
         let (width, height) = self.image.dimensions();
         let mut page = Page {
             number: self.number,

@@ -69,7 +69,8 @@ pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
 pub use signatures::digital_signatures;
 pub use stamps::{
-    is_receipt_line, read_stamps, take_framed_stamps, take_stamps, urgency_in, Urgency,
+    is_receipt_line, read_received_date, read_stamps, take_framed_stamps, take_stamps, urgency_in,
+    Urgency, RECEIVED_ACCEPT,
 };
 pub use tables::{
     attach_titles, extract_text_tables, fix_item_numbers, join_cut_tables, join_tables,

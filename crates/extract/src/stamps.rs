@@ -12,8 +12,10 @@ use vanban_doc::{BBox, Document, Line, Metadata, Received, StampLine};
 
 use vanban_doc::zones::letters;
 
+mod receipt;
 mod urgency;
 
+pub use receipt::{read_received_date, RECEIVED_ACCEPT};
 pub use urgency::{urgency_in, Urgency};
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {

@@ -141,6 +141,7 @@ pub fn finish_document(
     if let Some(img) = &first_image {
         let mut m = std::mem::take(&mut doc.metadata);
         vanban_extract::read_handwriting(&mut m, &doc, 1, img);
+        vanban_extract::read_received_date(&mut m, &doc, img, &frames);
         doc.metadata = m;
     }
     doc.metadata.digital_signatures = signature_boxes(engines, input);

@@ -59,31 +59,47 @@ fn real_stamps_given_are_right_and_reach_the_measured_count() {
 }
 
 #[test]
-fn a_stamp_set_at_an_angle_is_read_and_kept_out_of_the_text() {
+fn framed_marks_are_read_at_an_angle_or_level_and_other_marks_are_no_urgency() {
+    // fixtures/stamps (made by its make.py): 150 dpi pages that do not say their resolution.
     let src = tempfile::tempdir().expect("temp dir");
     let out = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(
-        root().join("fixtures/stamps/urgency-rotated.png"),
-        src.path().join("urgency-rotated.png"),
-    )
-    .expect("copy the fixture");
+    for name in ["urgency-rotated", "urgency-level", "secret-mark"] {
+        std::fs::copy(
+            root().join(format!("fixtures/stamps/{name}.png")),
+            src.path().join(format!("{name}.png")),
+        )
+        .expect("copy the fixture");
+    }
     let mut c = vanban();
     c.arg("ingest").arg(src.path()).arg("--out").arg(out.path());
     let o = run(c);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let d = read_json(&out.path().join("urgency-rotated.json"));
-    assert_eq!(d["metadata"]["urgency"], "Thượng khẩn");
-    let stamp = d["stamps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["kind"] == "urgency")
-        .expect("an urgency stamp line");
-    // Its box is the stamp's, in the left margin between the header and the body.
-    let b = &stamp["line"]["bbox"];
-    assert!(b["x1"].as_u64().unwrap() < 420 && b["y0"].as_u64().unwrap() > 260, "{b}");
-    let txt = read(&out.path().join("urgency-rotated.txt"));
-    assert!(!txt.contains("THƯỢNG"), "{txt}");
-    assert!(txt.contains("khẩn cấp"), "{txt}");
-    assert_eq!(d["metadata"]["number"], "215/UBND-VP");
+    let doc = |name: &str| read_json(&out.path().join(format!("{name}.json")));
+    let text = |name: &str| read(&out.path().join(format!("{name}.txt")));
+    for (name, urgency, printed) in [
+        ("urgency-rotated", "Thượng khẩn", "THƯỢNG"),
+        ("urgency-level", "Khẩn", "KHẨN"),
+    ] {
+        let d = doc(name);
+        assert_eq!(d["metadata"]["urgency"], urgency, "{name}");
+        let stamp = d["stamps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == "urgency")
+            .expect("an urgency stamp line");
+        // Its box is the stamp's, in the left margin between the header and the body.
+        let b = &stamp["line"]["bbox"];
+        assert!(
+            b["x1"].as_u64().unwrap() < 420 && b["y0"].as_u64().unwrap() > 260,
+            "{name}: {b}"
+        );
+        let txt = text(name);
+        assert!(!txt.contains(printed), "{name}: {txt}");
+        // The body's `khẩn cấp` stays in the text, and the header is read as without a stamp.
+        assert!(txt.contains("khẩn cấp"), "{name}: {txt}");
+        assert_eq!(d["metadata"]["number"], "215/UBND-VP", "{name}");
+    }
+    // A confidentiality mark in a frame at an angle is no urgency.
+    assert_eq!(doc("secret-mark")["metadata"]["urgency"], Value::Null);
 }

@@ -140,8 +140,10 @@ fn candidates(image: &GrayImage, dpi: u32, grids: &[Grid]) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = comps
         .iter()
         .filter(|f| {
-            (d * 2 / 5..=d * 3).contains(&f.w())
-                && (d / 5..=d * 2).contains(&f.h())
+            // from a one-word box on a page whose resolution was assumed too high (a 150 dpi
+            // image that does not say so is taken for 300 dpi) to a wide receipt stamp
+            (d / 4..=d * 3).contains(&f.w())
+                && (d / 8..=d * 2).contains(&f.h())
                 && (f.n as f32) < MAX_FILL * (f.w() * f.h()) as f32
                 && f.y1 + 1 < rows
                 && !in_grid(f)
@@ -272,32 +274,48 @@ pub fn read_stamps(
         let Some(slope) = baseline_slope(&c.letters) else {
             continue;
         };
-        if slope.abs() > LEVEL_SLOPE {
-            // A mark set at an angle: its band of letters straightened, at the measured angle and
-            // 4° to either side (the letters' centres give the angle within a few degrees).
-            let a = slope.atan();
-            for da in [0.0f32, -4.0, 4.0] {
-                let s = (a + da.to_radians()).tan();
-                let Some(band) = straightened_band(image, &c.letters, s) else {
-                    continue;
-                };
-                let how = Recognize {
-                    segmentation: Segmentation::Line,
-                    whitelist: None,
-                };
-                let read = engines.recognize_with(&band, dpi, how)?;
-                let text: Vec<String> = read.iter().map(Line::raw_text).collect();
-                let text = text.join(" ");
-                tracing::debug!(
-                    "stamp at {frame:?}, slope {:.1}°: {text:?}",
-                    (a + da.to_radians()).to_degrees()
-                );
-                if let Some(u) = vanban_extract::urgency_in(&text) {
-                    lines.push(mark_line(u.printed, frame, block, mean_conf(&read)));
-                    found += 1;
-                    break;
-                }
+        // The band of letters straightened and read as one line: a mark set at an angle at the
+        // measured angle and 4° to either side (the letters' centres give the angle within a few
+        // degrees), a level one as it stands (without its frame, which the page mode reads as
+        // junk around a short word).
+        let level = slope.abs() <= LEVEL_SLOPE;
+        let angles: &[f32] = if level { &[0.0] } else { &[0.0, -4.0, 4.0] };
+        let a = slope.atan();
+        let mut mark = None;
+        for da in angles {
+            let s = (a + da.to_radians()).tan();
+            let Some(band) = straightened_band(image, &c.letters, s) else {
+                continue;
+            };
+            let how = Recognize {
+                segmentation: Segmentation::Line,
+                whitelist: None,
+            };
+            let read = engines.recognize_with(&band, dpi, how)?;
+            let text: Vec<String> = read.iter().map(Line::raw_text).collect();
+            let text = text.join(" ");
+            tracing::debug!(
+                "stamp at {frame:?}, slope {:.1}°: {text:?}",
+                (a + da.to_radians()).to_degrees()
+            );
+            if let Some(u) = vanban_extract::urgency_in(&text) {
+                mark = Some(mark_line(u.printed, frame, block, mean_conf(&read)));
+                break;
             }
+        }
+        let inside = |l: &Line| {
+            l.bbox.is_some_and(|b| {
+                let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+                (frame.x0..frame.x1).contains(&cx) && (frame.y0..frame.y1).contains(&cy)
+            })
+        };
+        if let Some(mark) = mark {
+            lines.retain(|l| !inside(l));
+            lines.push(mark);
+            found += 1;
+            continue;
+        }
+        if !level {
             continue;
         }
         // A level frame: read as a small page.
@@ -313,12 +331,6 @@ pub fn read_stamps(
         read.retain(|l| !l.words.is_empty());
         let text: Vec<String> = read.iter().map(Line::raw_text).collect();
         tracing::debug!("stamp at {frame:?}, level: {text:?}");
-        let inside = |l: &Line| {
-            l.bbox.is_some_and(|b| {
-                let (cx, cy) = ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
-                (frame.x0..frame.x1).contains(&cx) && (frame.y0..frame.y1).contains(&cy)
-            })
-        };
         if let Some(u) = vanban_extract::urgency_in(&text.join(" ")) {
             lines.retain(|l| !inside(l));
             lines.push(mark_line(u.printed, frame, block, mean_conf(&read)));

@@ -21,11 +21,16 @@ use crate::handwriting::{components, group, ink_of, read_group, read_group_as, G
 /// so nothing lower is safe.
 pub const RECEIVED_ACCEPT: f32 = crate::DIGITS_ACCEPT;
 
+/// Day, month, year.
+type Dmy = (u32, u32, u32);
+/// A document's own date as far as it is known: year, month, day.
+type OwnDate = (u32, Option<u32>, Option<u32>);
+
 /// A date read in a stamp.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct DateReading {
     /// Day, month, year.
-    pub dmy: (u32, u32, u32),
+    pub dmy: Dmy,
     /// The glyphs as read, separators as `/`.
     pub text: String,
     /// Product of the digits' probabilities.
@@ -49,7 +54,7 @@ fn options(g: &Glyph) -> Vec<(Option<char>, f32)> {
 
 /// The dates a row of glyphs can spell, with their confidences, for every reading of its thin
 /// strokes (at most 2^10 readings).
-fn dates_of(glyphs: &[Glyph]) -> Vec<((u32, u32, u32), String, f32)> {
+fn dates_of(glyphs: &[Glyph]) -> Vec<(Dmy, String, f32)> {
     let opts: Vec<Vec<(Option<char>, f32)>> = glyphs.iter().map(options).collect();
     let choices = opts.iter().filter(|o| o.len() > 1).count();
     if choices > 10 {
@@ -92,7 +97,7 @@ fn dates_of(glyphs: &[Glyph]) -> Vec<((u32, u32, u32), String, f32)> {
 pub(crate) fn read_dates(
     crop: &GrayImage,
     min_h: usize,
-    plausible: &dyn Fn((u32, u32, u32)) -> bool,
+    plausible: &dyn Fn(Dmy) -> bool,
 ) -> Vec<DateReading> {
     let (w, h) = (crop.width() as usize, crop.height() as usize);
     if w < 8 || h < 8 {
@@ -233,7 +238,7 @@ fn trace_row(glyphs: &[(usize, Glyph)]) {
 }
 
 /// The document's own date as far as it is known: year, month, day.
-fn own_date(m: &Metadata) -> Option<(u32, Option<u32>, Option<u32>)> {
+fn own_date(m: &Metadata) -> Option<OwnDate> {
     if let Some(d) = &m.issued_date {
         let v: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
         if let [y, mo, da] = v[..] {
@@ -246,7 +251,7 @@ fn own_date(m: &Metadata) -> Option<(u32, Option<u32>, Option<u32>)> {
 
 /// Whether a stamp date can be the receipt of a document of date `own`: within a year of it and
 /// not before it (as far as its parts are known).
-fn plausible(own: (u32, Option<u32>, Option<u32>), (d, m, y): (u32, u32, u32)) -> bool {
+fn plausible(own: OwnDate, (d, m, y): Dmy) -> bool {
     let (oy, om, od) = own;
     if y < oy || y > oy + 1 {
         return false;
@@ -406,15 +411,7 @@ mod tests {
     /// size and spacing, `/` or `|` separators drawn as strokes of random slant and width, a
     /// dotted leader under them half of the time, paper noise. Returns the crop, the smallest
     /// digit height to keep, the date and the document's own date (0–20 days before).
-    fn synthetic_date(
-        rng: &mut Rng,
-        grid: &GrayImage,
-    ) -> (
-        GrayImage,
-        usize,
-        (u32, u32, u32),
-        (u32, Option<u32>, Option<u32>),
-    ) {
+    fn synthetic_date(rng: &mut Rng, grid: &GrayImage) -> (GrayImage, usize, Dmy, OwnDate) {
         use image::Luma;
         let y = 2018 + rng.below(9) as u32;
         let m = 1 + rng.below(12) as u32;

@@ -450,7 +450,7 @@ impl ScanPage {
             blanked = b;
             &blanked
         };
-        let (mut lines, tables) =
+        let (mut lines, mut tables) =
             scan_page(engines, self.number, ocr_image, self.dpi, &self.grids)?;
         let all_grids: Vec<vanban_extract::Grid> =
             self.grids.iter().chain(&stamps).cloned().collect();
@@ -469,8 +469,20 @@ impl ScanPage {
         reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
         if page == 1 {
-            crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
+            let found = crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
                 .map_err(ocr)?;
+            // A stamp-sized ruled box that holds no stamp is read as the table it looked like.
+            let boxes: Vec<vanban_extract::Grid> = stamps
+                .into_iter()
+                .filter(|g| {
+                    !found
+                        .iter()
+                        .any(|f| crate::stampread::same_box(*f, g.bbox, dpi))
+                })
+                .collect();
+            tables.extend(read_tables(
+                engines, page, ocr_image, dpi, &boxes, &mut lines,
+            )?);
         }
         let (width, height) = self.image.dimensions();
         let mut page = Page {
@@ -532,9 +544,26 @@ fn scan_page(
         engines.recognize(&blanked, dpi)
     }
     .map_err(ocr_err)?;
-    // The page's lines, table rows included, are restored with the whole document.
+    let tables = read_tables(engines, number, image, dpi, grids, &mut lines)?;
+    Ok((lines, tables))
+}
+
+/// Reads ruled tables of a page image cell by cell and puts their rows into `lines` where the
+/// tables stand (the page's lines, table rows included, are restored with the whole document).
+fn read_tables(
+    engines: &Engines,
+    number: u32,
+    image: &GrayImage,
+    dpi: u32,
+    grids: &[vanban_extract::Grid],
+    lines: &mut Vec<Line>,
+) -> Result<Vec<PageTable>, DocError> {
+    let ocr_err = |e: vanban_ocr::OcrError| DocError::Ocr {
+        page: number,
+        msg: e.to_string(),
+    };
     if grids.is_empty() {
-        return Ok((lines, Vec::new()));
+        return Ok(Vec::new());
     }
     let mut reader = vanban_extract::OcrCells::new(
         |crop: &GrayImage, mode, whitelist, scale| {
@@ -561,10 +590,10 @@ fn scan_page(
     }
     let mut tables = Vec::with_capacity(scanned.len());
     for t in scanned {
-        vanban_extract::insert_table_lines(&mut lines, t.bbox, t.lines);
+        vanban_extract::insert_table_lines(lines, t.bbox, t.lines);
         tables.push((t.table, t.cut));
     }
-    Ok((lines, tables))
+    Ok(tables)
 }
 
 /// What the filing line may hold when it is re-read: capitals and digits of the unit codes, their

@@ -208,6 +208,22 @@ fn median(mut v: Vec<u32>) -> u32 {
     v.get(v.len() / 2).copied().unwrap_or(0)
 }
 
+/// Whether the letters stand in one row along slope `slope`: seven in ten of them or more within
+/// 0.6 of a letter's height of the line through their middle (accents and specks aside). An
+/// urgency mark is one row; a receipt stamp has two or three.
+fn one_row(letters: &[Comp], slope: f32) -> bool {
+    let len = (1.0 + slope * slope).sqrt();
+    let mut off: Vec<f32> = letters.iter().map(|c| c.cy - slope * c.cx).collect();
+    off.sort_by(f32::total_cmp);
+    let mid = off[off.len() / 2];
+    let lh = median(letters.iter().map(Comp::h).collect()).max(1) as f32;
+    let near = off
+        .iter()
+        .filter(|&&o| (o - mid).abs() / len <= 0.6 * lh)
+        .count();
+    near * 10 >= letters.len() * 7
+}
+
 /// The band of `letters` along the direction of slope `slope`, cut out of `image` and turned level
 /// (bilinear), a letter's height above and below the letters' centre line and at either end.
 fn straightened_band(image: &GrayImage, letters: &[Comp], slope: f32) -> Option<GrayImage> {
@@ -252,16 +268,25 @@ fn mean_conf(lines: &[Line]) -> f32 {
     crate::reread::mean_conf(&words)
 }
 
+/// Whether two boxes are one frame (each side within a twentieth of an inch).
+pub fn same_box(a: BBox, b: BBox, dpi: u32) -> bool {
+    let t = (dpi / 20).max(2);
+    a.x0.abs_diff(b.x0) <= t
+        && a.y0.abs_diff(b.y0) <= t
+        && a.x1.abs_diff(b.x1) <= t
+        && a.y1.abs_diff(b.y1) <= t
+}
+
 /// Reads the stamps of page 1 that the page OCR missed (see the module's note) and puts their
-/// lines into `lines`. Returns how many stamps were read.
+/// lines into `lines`. Returns the frames that hold a stamp (an urgency mark or a receipt line).
 pub fn read_stamps(
     engines: &Engines,
     image: &GrayImage,
     dpi: u32,
     grids: &[Grid],
     lines: &mut Vec<Line>,
-) -> Result<usize, OcrError> {
-    let mut found = 0;
+) -> Result<Vec<BBox>, OcrError> {
+    let mut found = Vec::new();
     for c in candidates(image, dpi, grids) {
         let f = &c.frame;
         let frame = BBox {
@@ -279,7 +304,13 @@ pub fn read_stamps(
         // degrees), a level one as it stands (without its frame, which the page mode reads as
         // junk around a short word).
         let level = slope.abs() <= LEVEL_SLOPE;
-        let angles: &[f32] = if level { &[0.0] } else { &[0.0, -4.0, 4.0] };
+        // An urgency mark is one row of letters; a receipt stamp has two or three.
+        let one_row = one_row(&c.letters, slope);
+        let angles: &[f32] = match (one_row, level) {
+            (false, _) => &[],
+            (true, true) => &[0.0],
+            (true, false) => &[0.0, -4.0, 4.0],
+        };
         let a = slope.atan();
         let mut mark = None;
         for da in angles {
@@ -312,10 +343,10 @@ pub fn read_stamps(
         if let Some(mark) = mark {
             lines.retain(|l| !inside(l));
             lines.push(mark);
-            found += 1;
+            found.push(frame);
             continue;
         }
-        if !level {
+        if !level || one_row {
             continue;
         }
         // A level frame: read as a small page.
@@ -334,17 +365,18 @@ pub fn read_stamps(
         if let Some(u) = vanban_extract::urgency_in(&text.join(" ")) {
             lines.retain(|l| !inside(l));
             lines.push(mark_line(u.printed, frame, block, mean_conf(&read)));
-            found += 1;
-        } else if read.iter().any(vanban_extract::is_receipt_line)
-            && !lines
-                .iter()
-                .any(|l| inside(l) && vanban_extract::is_receipt_line(l))
+            found.push(frame);
+        } else if lines
+            .iter()
+            .any(|l| inside(l) && vanban_extract::is_receipt_line(l))
         {
+            found.push(frame);
+        } else if read.iter().any(vanban_extract::is_receipt_line) {
             let at = lines.iter().position(&inside).unwrap_or(lines.len());
             lines.retain(|l| !inside(l));
             let at = at.min(lines.len());
             lines.splice(at..at, read);
-            found += 1;
+            found.push(frame);
         }
     }
     Ok(found)

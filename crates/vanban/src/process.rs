@@ -127,8 +127,11 @@ pub fn finish_document(
     let mut doc = Document::new(source, pages);
     vanban_extract::take_stamps(&mut doc);
     let dpi = doc.pages.first().map_or(0, |p| p.dpi);
+    // The stamp frames of page 1, looked for again only when a stamp was read there.
+    let stamped = doc.stamps.iter().any(|s| s.page == 1 && s.kind != "margin");
     let frames = first_image
         .as_ref()
+        .filter(|_| stamped)
         .map(|img| crate::stampread::frames(img, dpi))
         .unwrap_or_default();
     vanban_extract::take_framed_stamps(&mut doc, &frames);

@@ -166,7 +166,13 @@ fn candidates(image: &GrayImage, dpi: u32, grids: &[Grid]) -> Vec<Candidate> {
 
 /// The boxes of the stamp frames of page 1's image (see [`candidates`]).
 pub fn frames(image: &GrayImage, dpi: u32) -> Vec<BBox> {
-    candidates(image, dpi, &[])
+    let start = std::time::Instant::now();
+    let frames = candidates(image, dpi, &[]);
+    tracing::debug!(
+        "stamp frames found again in {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    frames
         .into_iter()
         .map(|c| BBox {
             x0: c.frame.x0,
@@ -286,8 +292,11 @@ pub fn read_stamps(
     grids: &[Grid],
     lines: &mut Vec<Line>,
 ) -> Result<Vec<BBox>, OcrError> {
+    let start = std::time::Instant::now();
     let mut found = Vec::new();
-    for c in candidates(image, dpi, grids) {
+    let candidates = candidates(image, dpi, grids);
+    let n = candidates.len();
+    for c in candidates {
         let f = &c.frame;
         let frame = BBox {
             x0: f.x0,
@@ -379,6 +388,11 @@ pub fn read_stamps(
             found.push(frame);
         }
     }
+    tracing::debug!(
+        "stamps: {n} frames, {} stamps, {:.1} ms",
+        found.len(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     Ok(found)
 }
 
@@ -416,6 +430,7 @@ mod tests {
         assert_eq!(comps.len(), 5);
         let s = baseline_slope(&comps).unwrap();
         assert!((s + 0.7).abs() < 0.02, "slope {s}");
+        assert!(one_row(&comps, s));
         let band = straightened_band(&img, &comps, s).unwrap();
         // level: every letter's ink is in the band's middle rows
         let dark_rows: Vec<u32> = (0..band.height())
@@ -424,5 +439,45 @@ mod tests {
         assert!(!dark_rows.is_empty());
         let span = dark_rows.last().unwrap() - dark_rows.first().unwrap();
         assert!(span < 30, "letters span {span} rows after straightening");
+    }
+
+    /// A receipt stamp's two rows of letters are not one row.
+    #[test]
+    fn two_rows_of_letters_are_not_one() {
+        let letter = |cx: f32, cy: f32| Comp {
+            x0: cx as u32 - 6,
+            y0: cy as u32 - 10,
+            x1: cx as u32 + 6,
+            y1: cy as u32 + 10,
+            n: 120,
+            cx,
+            cy,
+        };
+        let rows: Vec<Comp> = (0..8)
+            .flat_map(|k| {
+                [
+                    letter(30.0 + 20.0 * k as f32, 40.0),
+                    letter(30.0 + 20.0 * k as f32, 80.0),
+                ]
+            })
+            .collect();
+        let s = baseline_slope(&rows).unwrap();
+        assert!(s.abs() < 0.05);
+        assert!(!one_row(&rows, s));
+        assert!(same_box(
+            BBox {
+                x0: 100,
+                y0: 50,
+                x1: 400,
+                y1: 200
+            },
+            BBox {
+                x0: 104,
+                y0: 48,
+                x1: 397,
+                y1: 203
+            },
+            200
+        ));
     }
 }

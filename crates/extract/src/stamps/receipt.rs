@@ -312,7 +312,12 @@ pub fn read_received_date(m: &mut Metadata, doc: &Document, image: &GrayImage, f
     let crop = image::imageops::crop_imm(image, x0, y0, cw, ch).to_image();
     // Handwritten digits in a stamp are 2 mm high or more; printed dots and specks are less.
     let min_h = (page.dpi as usize / 14).max(4);
+    let start = std::time::Instant::now();
     let dates = read_dates(&crop, min_h, &|d| plausible(own, d));
+    tracing::debug!(
+        "stamp date rows read in {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     // One date in a stamp: two rows that both read as dates give none.
     let [date] = &dates[..] else {
         return;

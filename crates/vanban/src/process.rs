@@ -483,9 +483,7 @@ impl ScanPage {
                         .any(|f| crate::stampread::same_box(*f, g.bbox, dpi))
                 })
                 .collect();
-            tables.extend(read_tables(
-                engines, page, ocr_image, dpi, &boxes, &mut lines,
-            )?);
+            tables.extend(read_tables(engines, page, image, dpi, &boxes, &mut lines)?);
         }
         let (width, height) = self.image.dimensions();
         let mut page = Page {

@@ -63,7 +63,12 @@ fn framed_marks_are_read_at_an_angle_or_level_and_other_boxes_are_left_as_they_w
     // fixtures/stamps (made by its make.py): 150 dpi pages that do not say their resolution.
     let src = tempfile::tempdir().expect("temp dir");
     let out = tempfile::tempdir().expect("temp dir");
-    for name in ["urgency-rotated", "urgency-level", "secret-mark", "form-box"] {
+    for name in [
+        "urgency-rotated",
+        "urgency-level",
+        "secret-mark",
+        "form-box",
+    ] {
         std::fs::copy(
             root().join(format!("fixtures/stamps/{name}.png")),
             src.path().join(format!("{name}.png")),
@@ -106,6 +111,10 @@ fn framed_marks_are_read_at_an_angle_or_level_and_other_boxes_are_left_as_they_w
     let d = doc("form-box");
     assert_eq!(d["metadata"]["urgency"], Value::Null);
     assert!(d["metadata"]["received"].is_null(), "{}", d["metadata"]);
-    assert!(text("form-box").contains("Mẫu số 01"), "{}", text("form-box"));
+    assert!(
+        text("form-box").contains("Mẫu số 01"),
+        "{}",
+        text("form-box")
+    );
     assert_eq!(d["tables"].as_array().map_or(0, Vec::len), 1);
 }

@@ -77,25 +77,29 @@ pub(crate) struct Reading {
 
 /// A connected component of ink.
 #[derive(Clone, Debug)]
-struct Comp {
-    x0: usize,
-    y0: usize,
-    x1: usize,
-    y1: usize,
+pub(crate) struct Comp {
+    pub x0: usize,
+    pub y0: usize,
+    pub x1: usize,
+    pub y1: usize,
     pixels: Vec<(usize, usize)>,
 }
 
 impl Comp {
-    fn w(&self) -> usize {
+    pub fn w(&self) -> usize {
         self.x1 - self.x0 + 1
     }
-    fn h(&self) -> usize {
+    pub fn h(&self) -> usize {
         self.y1 - self.y0 + 1
+    }
+    /// Pixels of ink.
+    pub fn area(&self) -> usize {
+        self.pixels.len()
     }
 }
 
 /// Ink level of each pixel of a grey crop (paper 0, darkest ink 1) and the ink mask (Otsu).
-fn ink_of(crop: &GrayImage) -> (Vec<f32>, Vec<bool>) {
+pub(crate) fn ink_of(crop: &GrayImage) -> (Vec<f32>, Vec<bool>) {
     let mut hist = [0u64; 256];
     for p in crop.pixels() {
         hist[p[0] as usize] += 1;
@@ -149,7 +153,7 @@ fn ink_of(crop: &GrayImage) -> (Vec<f32>, Vec<bool>) {
 }
 
 /// Connected components (8-neighbours) of a mask.
-fn components(mask: &[bool], w: usize, h: usize) -> Vec<Comp> {
+pub(crate) fn components(mask: &[bool], w: usize, h: usize) -> Vec<Comp> {
     let mut seen = vec![false; mask.len()];
     let mut out = Vec::new();
     let mut stack = Vec::new();
@@ -195,7 +199,7 @@ fn components(mask: &[bool], w: usize, h: usize) -> Vec<Comp> {
 /// Joins components that stand over one another (an accent and its letter, a `5`'s flag, a broken
 /// stroke): a horizontal overlap of half the narrower one when one is small, of nearly all of it
 /// when both are tall (two slanted digits overlap a little: `37`).
-fn group(mut comps: Vec<Comp>) -> Vec<Comp> {
+pub(crate) fn group(mut comps: Vec<Comp>) -> Vec<Comp> {
     comps.sort_by_key(|c| c.x0);
     let mut out: Vec<Comp> = Vec::new();
     for c in comps {
@@ -243,21 +247,35 @@ fn best_digit(p: &[f32; CLASSES]) -> (usize, f32) {
 
 /// One glyph as read: a digit (with its probability), or not a digit.
 #[derive(Clone, Debug)]
-struct Glyph {
-    digit: usize,
-    p_digit: f32,
-    p_letter: f32,
-    x0: usize,
-    x1: usize,
-    y0: usize,
-    y1: usize,
+pub(crate) struct Glyph {
+    pub digit: usize,
+    pub p_digit: f32,
+    pub p_letter: f32,
+    pub x0: usize,
+    pub x1: usize,
+    pub y0: usize,
+    pub y1: usize,
 }
 
 /// Reads a group as one, two or three digits (touching digits are cut at the columns with the
 /// least ink), keeping the cut whose digits are likeliest.
-fn read_group(levels: &[f32], w: usize, c: &Comp) -> Vec<Glyph> {
+pub(crate) fn read_group(levels: &[f32], w: usize, c: &Comp) -> Vec<Glyph> {
+    read_group_as(levels, w, c, false)
+}
+
+/// [`read_group`], and with `digits_only` for a group that stands among digits where no printed
+/// letter can be (inside a written date): the digits' probabilities are taken given that the
+/// glyph is a digit (the letter class left out and the rest scaled to sum to 1).
+pub(crate) fn read_group_as(levels: &[f32], w: usize, c: &Comp, digits_only: bool) -> Vec<Glyph> {
     let glyph = |xa: usize, xb: usize| {
-        let p = digits::classify(&ink_image(levels, w, c, xa, xb));
+        let mut p = digits::classify(&ink_image(levels, w, c, xa, xb));
+        if digits_only {
+            let sum: f32 = p[..NOT_DIGIT].iter().sum();
+            p[NOT_DIGIT] = 0.0;
+            for v in &mut p[..NOT_DIGIT] {
+                *v /= sum.max(f32::MIN_POSITIVE);
+            }
+        }
         let (digit, p_digit) = best_digit(&p);
         Glyph {
             digit,

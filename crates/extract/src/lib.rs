@@ -70,7 +70,10 @@ pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
 pub use sigbox::take_signature_box;
 pub use signatures::digital_signatures;
-pub use stamps::{read_stamps, take_stamps};
+pub use stamps::{
+    is_receipt_line, read_received_date, read_stamps, take_framed_stamps, take_stamps, urgency_in,
+    Urgency, RECEIVED_ACCEPT,
+};
 pub use tables::{
     attach_titles, extract_text_tables, fix_item_numbers, join_cut_tables, join_tables,
     table_to_csv, write_table_csvs, ExtractError, HEADER_JOIN,

@@ -8,9 +8,15 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use vanban_doc::{Document, Line, Metadata, Received, StampLine};
+use vanban_doc::{BBox, Document, Line, Metadata, Received, StampLine};
 
 use vanban_doc::zones::letters;
+
+mod receipt;
+mod urgency;
+
+pub use receipt::{read_received_date, RECEIVED_ACCEPT};
+pub use urgency::{urgency_in, Urgency};
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
@@ -29,7 +35,7 @@ fn urgency_of(l: &Line) -> Option<&'static str> {
 
 /// True for the working line of a receipt stamp: `ĐẾN` with its blanks (`Số`, `Ngày`, `Giờ`) or a
 /// date, or its `Chuyển:` line.
-fn is_receipt_line(l: &Line) -> bool {
+pub fn is_receipt_line(l: &Line) -> bool {
     let f = letters(l);
     let words: Vec<&str> = f.split(' ').collect();
     if words.len() > 10 {
@@ -138,6 +144,54 @@ pub fn take_stamps(doc: &mut Document) {
             page.lines.push(l);
         }
     }
+    doc.text = doc.render_text();
+}
+
+/// Moves the rest of a framed stamp out of page 1: `frames` are the stamp frames found in its image
+/// (the boxes of ruled outlines, see `vanban`'s `stampread`); in a frame that holds a stamp line
+/// [`take_stamps`] took, every line whose box has its centre inside the frame is the stamp's too
+/// (a receipt stamp's blank rows read as noise: `A2 v GiỀI…`, `Ngày: 241¿`).
+pub fn take_framed_stamps(doc: &mut Document, frames: &[BBox]) {
+    let Some(page) = doc.pages.first_mut() else {
+        return;
+    };
+    let centre = |b: BBox| ((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+    let within = |f: &BBox, b: BBox| {
+        let (x, y) = centre(b);
+        (f.x0..f.x1).contains(&x) && (f.y0..f.y1).contains(&y)
+    };
+    let stamped: Vec<(BBox, String)> = frames
+        .iter()
+        .filter_map(|f| {
+            doc.stamps
+                .iter()
+                .filter(|s| s.page == page.number && s.kind != "margin")
+                .find(|s| s.line.bbox.is_some_and(|b| within(f, b)))
+                .map(|s| (*f, s.kind.clone()))
+        })
+        .collect();
+    if stamped.is_empty() {
+        return;
+    }
+    let number = page.number;
+    let lines = std::mem::take(&mut page.lines);
+    for l in lines {
+        let kind = l
+            .bbox
+            .and_then(|b| stamped.iter().find(|(f, _)| within(f, b)))
+            .map(|(_, k)| k.clone());
+        match kind {
+            Some(kind) => doc.stamps.push(StampLine {
+                page: number,
+                kind,
+                line: l,
+            }),
+            None => page.lines.push(l),
+        }
+    }
+    // In each stamp, its lines top to bottom.
+    doc.stamps
+        .sort_by_key(|s| (s.page, s.line.bbox.map_or(0, |b| b.y0)));
     doc.text = doc.render_text();
 }
 

@@ -23,6 +23,7 @@ mod rerun;
 mod schedule;
 mod serve;
 mod shard;
+mod stampread;
 mod supervisor;
 mod words;
 

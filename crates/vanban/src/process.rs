@@ -126,6 +126,15 @@ pub fn finish_document(
     };
     let mut doc = Document::new(source, pages);
     vanban_extract::take_stamps(&mut doc);
+    let dpi = doc.pages.first().map_or(0, |p| p.dpi);
+    // The stamp frames of page 1, looked for again only when a stamp was read there.
+    let stamped = doc.stamps.iter().any(|s| s.page == 1 && s.kind != "margin");
+    let frames = first_image
+        .as_ref()
+        .filter(|_| stamped)
+        .map(|img| crate::stampread::frames(img, dpi))
+        .unwrap_or_default();
+    vanban_extract::take_framed_stamps(&mut doc, &frames);
     vanban_extract::take_signature_box(&mut doc);
     if let Some(r) = &engines.restorer {
         restore_document(r, &mut doc.pages);
@@ -136,6 +145,7 @@ pub fn finish_document(
     if let Some(img) = &first_image {
         let mut m = std::mem::take(&mut doc.metadata);
         vanban_extract::read_handwriting(&mut m, &doc, 1, img);
+        vanban_extract::read_received_date(&mut m, &doc, img, &frames);
         doc.metadata = m;
     }
     doc.metadata.digital_signatures = signature_boxes(engines, input);
@@ -430,12 +440,29 @@ impl ScanPage {
     }
 
     /// OCRs the page (tables blanked, their cells read one by one) and makes its thumbnail.
-    pub fn recognize(self, engines: &Engines) -> Result<PageResult, DocError> {
+    pub fn recognize(mut self, engines: &Engines) -> Result<PageResult, DocError> {
         if engines.stop.load(Ordering::Relaxed) {
             return Err(DocError::Interrupted);
         }
-        let (mut lines, tables) =
-            scan_page(engines, self.number, &self.image, self.dpi, &self.grids)?;
+        // Page 1's stamp frames are no tables: blanked for the page OCR like a table, read by
+        // crate::stampread instead of cell by cell.
+        let stamps = match self.number {
+            1 => crate::stampread::take_stamp_grids(&self.image, self.dpi, &mut self.grids),
+            _ => Vec::new(),
+        };
+        let blanked;
+        let ocr_image = if stamps.is_empty() {
+            &self.image
+        } else {
+            let mut b = self.image.clone();
+            vanban_extract::blank_grids(&mut b, &stamps);
+            blanked = b;
+            &blanked
+        };
+        let (mut lines, mut tables) =
+            scan_page(engines, self.number, ocr_image, self.dpi, &self.grids)?;
+        let all_grids: Vec<vanban_extract::Grid> =
+            self.grids.iter().chain(&stamps).cloned().collect();
         // The second readings of the page (see crate::reread, crate::recover), in this order.
         let page = self.number;
         let ocr = |e: vanban_ocr::OcrError| DocError::Ocr {
@@ -450,12 +477,26 @@ impl ScanPage {
                 crate::header::read_header(engines, image, dpi, kept, &mut lines).map_err(ocr)?;
             tracing::debug!(?r, ms = t.elapsed().as_millis() as u64, "header");
         }
-        crate::recover::recover_lost_lines(engines, image, dpi, &self.grids, &mut lines)
+        crate::recover::recover_lost_lines(engines, image, dpi, &all_grids, &mut lines)
             .map_err(ocr)?;
         crate::reread::reread_recipients_block(engines, image, dpi, &mut lines).map_err(ocr)?;
         crate::reread::reread_signature_block(engines, image, dpi, &mut lines).map_err(ocr)?;
         reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
+        if page == 1 {
+            let found = crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
+                .map_err(ocr)?;
+            // A stamp-sized ruled box that holds no stamp is read as the table it looked like.
+            let boxes: Vec<vanban_extract::Grid> = stamps
+                .into_iter()
+                .filter(|g| {
+                    !found
+                        .iter()
+                        .any(|f| crate::stampread::same_box(*f, g.bbox, dpi))
+                })
+                .collect();
+            tables.extend(read_tables(engines, page, image, dpi, &boxes, &mut lines)?);
+        }
         let (width, height) = self.image.dimensions();
         let mut page = Page {
             number: self.number,
@@ -516,9 +557,26 @@ fn scan_page(
         engines.recognize(&blanked, dpi)
     }
     .map_err(ocr_err)?;
-    // The page's lines, table rows included, are restored with the whole document.
+    let tables = read_tables(engines, number, image, dpi, grids, &mut lines)?;
+    Ok((lines, tables))
+}
+
+/// Reads ruled tables of a page image cell by cell and puts their rows into `lines` where the
+/// tables stand (the page's lines, table rows included, are restored with the whole document).
+fn read_tables(
+    engines: &Engines,
+    number: u32,
+    image: &GrayImage,
+    dpi: u32,
+    grids: &[vanban_extract::Grid],
+    lines: &mut Vec<Line>,
+) -> Result<Vec<PageTable>, DocError> {
+    let ocr_err = |e: vanban_ocr::OcrError| DocError::Ocr {
+        page: number,
+        msg: e.to_string(),
+    };
     if grids.is_empty() {
-        return Ok((lines, Vec::new()));
+        return Ok(Vec::new());
     }
     let mut reader = vanban_extract::OcrCells::new(
         |crop: &GrayImage, mode, whitelist, scale| {
@@ -545,10 +603,10 @@ fn scan_page(
     }
     let mut tables = Vec::with_capacity(scanned.len());
     for t in scanned {
-        vanban_extract::insert_table_lines(&mut lines, t.bbox, t.lines);
+        vanban_extract::insert_table_lines(lines, t.bbox, t.lines);
         tables.push((t.table, t.cut));
     }
-    Ok((lines, tables))
+    Ok(tables)
 }
 
 /// What the filing line may hold when it is re-read: capitals and digits of the unit codes, their

@@ -28,18 +28,7 @@ fn report() -> &'static Value {
             .output()
             .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup.sh makes it)", python.display()));
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let mut c = vanban();
-        c.arg("ingest").arg(&scans).arg("--out").arg(&out);
-        let o = run(c);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let mut c = vanban();
-        c.arg("eval-docs")
-            .arg(&out)
-            .arg(real().join("truth"))
-            .arg("--json");
-        let o = run(c);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
+        ingest_and_score(&scans, &out)
     })
 }
 

@@ -135,25 +135,29 @@ pub fn real_ingest() -> &'static (PathBuf, serde_json::Value) {
     static R: OnceLock<(PathBuf, serde_json::Value)> = OnceLock::new();
     R.get_or_init(|| {
         let out = tempfile::tempdir().expect("temp dir").keep();
-        let mut c = vanban();
-        c.arg("ingest")
-            .arg(real().join("scans"))
-            .arg("--out")
-            .arg(&out);
-        let o = run(c);
-        assert!(
-            o.status.success(),
-            "ingest of the real scans failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let mut c = vanban();
-        c.arg("eval-docs")
-            .arg(&out)
-            .arg(real().join("truth"))
-            .arg("--json");
-        let o = run(c);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v = serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON");
+        let v = ingest_and_score(&real().join("scans"), &out);
         (out, v)
     })
+}
+
+/// `vanban ingest SCANS --out OUT`, then the `eval-docs --json` report of OUT against the real
+/// scans' truth.
+pub fn ingest_and_score(scans: &Path, out: &Path) -> serde_json::Value {
+    let mut c = vanban();
+    c.arg("ingest").arg(scans).arg("--out").arg(out);
+    let o = run(c);
+    assert!(
+        o.status.success(),
+        "ingest of {} failed: {}",
+        scans.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut c = vanban();
+    c.arg("eval-docs")
+        .arg(out)
+        .arg(real().join("truth"))
+        .arg("--json");
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
 }

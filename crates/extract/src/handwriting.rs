@@ -625,7 +625,33 @@ fn accept(m: &mut Metadata, i: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    /// Readings given and right at each threshold (printed, for a calibration's report), and at
+    /// `accept`: `read` holds (right, confidence) per case.
+    pub(crate) fn coverage(
+        what: &str,
+        read: &[(bool, f32)],
+        thresholds: &[f32],
+        accept: f32,
+    ) -> (usize, usize) {
+        let at = |th: f32| {
+            let sure: Vec<bool> = read.iter().filter(|r| r.1 >= th).map(|r| r.0).collect();
+            (sure.len(), sure.iter().filter(|&&r| r).count())
+        };
+        let mut all: Vec<f32> = thresholds.to_vec();
+        all.push(accept);
+        all.sort_by(f32::total_cmp);
+        for th in all {
+            let (given, right) = at(th);
+            eprintln!(
+                "{what}, conf >= {th}: {given} of {} given, {right} right ({} wrong)",
+                read.len(),
+                given - right
+            );
+        }
+        at(accept)
+    }
+
     use super::*;
     use image::Luma;
 
@@ -790,19 +816,12 @@ mod tests {
             }
             read.push(r.map_or((false, 0.0), |r| (r.text == truth, r.conf)));
         }
-        let mut at_accept = (0, 0);
-        for th in [0.3, 0.5, 0.7, 0.8, DIGITS_ACCEPT, 0.95, 0.99] {
-            let sure: Vec<bool> = read.iter().filter(|r| r.1 >= th).map(|r| r.0).collect();
-            let right = sure.iter().filter(|&&r| r).count();
-            eprintln!(
-                "synthetic blanks, conf >= {th}: {} of {n} given, {right} right ({} wrong)",
-                sure.len(),
-                sure.len() - right
-            );
-            if th == DIGITS_ACCEPT {
-                at_accept = (sure.len(), right);
-            }
-        }
+        let at_accept = coverage(
+            "synthetic blanks",
+            &read,
+            &[0.3, 0.5, 0.7, 0.8, 0.95, 0.99],
+            DIGITS_ACCEPT,
+        );
         // Measured (dictionaries/README.md): at DIGITS_ACCEPT at least 99 % of what is given is
         // right, and more than half of the blanks are given.
         let (given, right) = at_accept;

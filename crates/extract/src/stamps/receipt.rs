@@ -506,20 +506,12 @@ mod tests {
             }
             read.push(r.unwrap_or((false, 0.0)));
         }
-        let mut at_accept = (0, 0);
-        for th in [0.3, 0.5, 0.7, 0.8, RECEIVED_ACCEPT, 0.95] {
-            let sure: Vec<bool> = read.iter().filter(|r| r.1 >= th).map(|r| r.0).collect();
-            let right = sure.iter().filter(|&&r| r).count();
-            eprintln!(
-                "synthetic stamp dates, conf >= {th}: {} of {n} given, {right} right ({} wrong)",
-                sure.len(),
-                sure.len() - right
-            );
-            if th == RECEIVED_ACCEPT {
-                at_accept = (sure.len(), right);
-            }
-        }
-        let (given, right) = at_accept;
+        let (given, right) = crate::handwriting::tests::coverage(
+            "synthetic stamp dates",
+            &read,
+            &[0.3, 0.5, 0.7, 0.8, 0.95],
+            RECEIVED_ACCEPT,
+        );
         assert!(right * 100 >= given * 99, "{right} of {given} right");
         assert!(given * 4 > n, "only {given} of {n} given");
     }

@@ -290,10 +290,15 @@ pub fn supervise(
             return Ok(crate::EXIT_INTERRUPTED);
         }
         let reason = crash_reason(signal, events.oom);
+        // A document whose line reached the manifest is recorded, even when the child died before
+        // it could say so (between the line and its `done`): it is no suspect, and running it
+        // again would record it twice.
+        let in_manifest = manifest_inputs(batch_dir);
         let in_flight: Vec<(usize, String)> = events
             .opened
             .iter()
             .filter(|(i, _)| !events.done.contains(i))
+            .filter(|(i, path)| !(in_manifest.contains(path) && recorded.insert(*i)))
             .cloned()
             .collect();
         tracing::debug!("batch child {reason}; documents open: {}", in_flight.len());
@@ -323,6 +328,22 @@ pub fn supervise(
             _ => suspects.extend(in_flight),
         }
     }
+}
+
+/// The inputs the batch's manifest (`documents.jsonl`, made anew by this run's first child) has a
+/// line for.
+fn manifest_inputs(batch_dir: &Path) -> HashSet<String> {
+    let Ok(f) = File::open(batch_dir.join(MANIFEST)) else {
+        return HashSet::new();
+    };
+    BufReader::new(f)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(&l).ok()?;
+            Some(v.get("input")?.as_str()?.to_string())
+        })
+        .collect()
 }
 
 /// The running child's process id (0: none), for forwarding Ctrl-C.

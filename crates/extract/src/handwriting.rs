@@ -626,6 +626,15 @@ fn accept(m: &mut Metadata, i: usize) {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    /// The held-out MNIST digits (never trained on) as one grey grid, for the calibrations.
+    pub(crate) fn heldout_digits() -> image::GrayImage {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dictionaries/digits/heldout.png"
+        );
+        image::open(path).expect("heldout.png").to_luma8()
+    }
+
     /// Readings given and right at each threshold (printed, for a calibration's report), and at
     /// `accept`: `read` holds (right, confidence) per case.
     pub(crate) fn coverage(
@@ -800,11 +809,7 @@ pub(crate) mod tests {
 
     #[test]
     fn synthetic_blanks_read_right_when_sure() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../dictionaries/digits/heldout.png"
-        );
-        let grid = image::open(path).expect("heldout.png").to_luma8();
+        let grid = heldout_digits();
         let mut rng = Rng(0x5eed_1234_abcd);
         let n = 1000;
         let mut read: Vec<(bool, f32)> = Vec::new();

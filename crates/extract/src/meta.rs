@@ -1557,6 +1557,7 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
     // One text for the whole body, so that citations wrapped over lines are found; appendix
     // captions (`Kèm theo ...`) cite the document itself and are left out.
     let mut text = String::new();
+    let first_page = lines.get(body_start).map(|l| l.page);
     for l in lines.iter().skip(body_start.min(lines.len())) {
         // the document ends at `Nơi nhận`: a plan or appendix issued with it (`Kèm theo Quyết
         // định …`) is a document of its own, whose citations are not this one's
@@ -1564,7 +1565,7 @@ fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Refe
             break;
         }
         // … and where `Nơi nhận` was not read, at the national motto of the next document's header
-        if NATIONAL.is_match(&l.fold.s) && l.page > lines[body_start.min(lines.len() - 1)].page {
+        if NATIONAL.is_match(&l.fold.s) && first_page.is_some_and(|p| l.page > p) {
             break;
         }
         let f = l.fold.s.trim_start_matches(['(', ' ']);
@@ -1972,8 +1973,13 @@ mod tests {
         assert_eq!(date_in("ngay 31 thang 2 nam 2023"), None);
     }
 
-    /// Metadata of a text document, a page per `\x0c`, one line per `\n`, words split on spaces.
+    /// Metadata of [`text_doc`]`(text)`.
     fn meta_of_text(text: &str) -> Metadata {
+        extract_metadata(&text_doc(text))
+    }
+
+    /// A text document, a page per `\x0c`, one line per `\n`, words split on spaces, read surely.
+    fn text_doc(text: &str) -> Document {
         use vanban_doc::{Line, Origin, Page, Source, Word};
         let pages: Vec<Page> = text
             .split('\x0c')
@@ -1999,7 +2005,7 @@ mod tests {
             sha256: String::new(),
             pages: pages.len() as u32,
         };
-        extract_metadata(&Document::new(source, pages))
+        Document::new(source, pages)
     }
 
     #[test]
@@ -2035,36 +2041,20 @@ mod tests {
 
     #[test]
     fn a_signer_name_whose_family_name_a_seal_hid_is_taken_from_the_recipients() {
-        use vanban_doc::{Line, Origin, Page, Source, Word};
         // the name line as a seal leaves it: junk glued before the given names, read unsurely
         let doc_of = |recipients: &[&str], name: &[(&str, f32)]| {
-            let mut lines: Vec<Line> = recipients
-                .iter()
-                .map(|t| Line {
-                    bbox: None,
-                    block: 0,
-                    words: t.split(' ').map(|w| Word::new(w, None, 0.95)).collect(),
-                })
-                .collect();
-            lines.push(Line {
-                bbox: None,
-                block: 0,
-                words: name.iter().map(|&(t, c)| Word::new(t, None, c)).collect(),
-            });
-            let page = Page {
-                number: 1,
-                width: 0,
-                height: 0,
-                dpi: 0,
-                origin: Origin::TextFile,
-                lines,
-            };
-            let source = Source {
-                path: "t".into(),
-                sha256: String::new(),
-                pages: 1,
-            };
-            Document::new(source, vec![page])
+            let words: Vec<&str> = name.iter().map(|&(t, _)| t).collect();
+            let mut doc = text_doc(&format!("{}\n{}", recipients.join("\n"), words.join(" ")));
+            for l in &mut doc.pages[0].lines {
+                for w in &mut l.words {
+                    w.conf = 0.95;
+                }
+            }
+            let last = doc.pages[0].lines.last_mut().expect("the name line");
+            for (w, &(_, c)) in last.words.iter_mut().zip(name) {
+                w.conf = c;
+            }
+            doc
         };
         let printed = ["- VPCP: BTCN, PCN Phạm Mạnh Cường,", "- Lưu: VT."];
         let unsure = [("Phanmế", 0.28), ("Mạnh", 0.97), ("Cường", 0.96)];
@@ -2140,34 +2130,9 @@ mod tests {
 
     #[test]
     fn titles_run_into_recipient_lines_are_split_off() {
-        use vanban_doc::{Line, Origin, Page, Source, Word};
         let text = "Số: 68/TTr-TCKH\nTỜ TRÌNH\nVề việc sửa chữa trụ sở\nCăn cứ hồ sơ, kính trình xem xét./.\n\
                     Nơi nhận: TRƯỞNG PHÒNG\n- Như trên;\n- UBND xã Tịnh Hà;\n- Lưu: VT, TCKH.\nHuỳnh Văn Quốc";
-        let lines = text
-            .lines()
-            .map(|l| Line {
-                bbox: None,
-                block: 0,
-                words: l.split(' ').map(|w| Word::new(w, None, 1.0)).collect(),
-            })
-            .collect();
-        let page = Page {
-            number: 1,
-            width: 0,
-            height: 0,
-            dpi: 0,
-            origin: Origin::TextFile,
-            lines,
-        };
-        let doc = Document::new(
-            Source {
-                path: "t".into(),
-                sha256: String::new(),
-                pages: 1,
-            },
-            vec![page],
-        );
-        let m = extract_metadata(&doc);
+        let m = meta_of_text(text);
         assert_eq!(
             m.recipients,
             vec!["Như trên", "UBND xã Tịnh Hà", "Lưu: VT, TCKH"]

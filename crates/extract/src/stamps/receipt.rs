@@ -489,11 +489,7 @@ mod tests {
     /// The threshold's calibration: synthetic dates of held-out digits, read as stamps are.
     #[test]
     fn synthetic_stamp_dates_read_right_when_sure() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../dictionaries/digits/heldout.png"
-        );
-        let grid = image::open(path).expect("heldout.png").to_luma8();
+        let grid = crate::handwriting::tests::heldout_digits();
         let mut rng = Rng(0x57a3_9d41_0c2e);
         let n = 1000;
         let mut read: Vec<(bool, f32)> = Vec::new();

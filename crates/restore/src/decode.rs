@@ -646,8 +646,12 @@ impl Worker {
                     && !m.skel.contains_key(&lower);
                 let lone_letter = accented_line && core.chars().count() == 1 && !known;
                 // a capitalised word that is no syllable, among correctly marked words, is a
-                // name (`Ea Rốk`, `Đạ Chais`, `Kbang`), not damage
-                let foreign_name = accented_line && !known && case == Case::Title;
+                // name (`Ea Rốk`, `Đạ Chais`, `Kbang`), not damage; but one whose letters spell a
+                // syllable with other marks (`Quyêt`, `Phô`) is a Vietnamese word OCR misread
+                let foreign_name = accented_line
+                    && !known
+                    && case == Case::Title
+                    && !m.skel.contains_key(skeleton(&lower).as_str());
                 if acronym && is_acronym(m, core, &lower) {
                     kind = Kind::Class;
                     self.push_acronym(m);

@@ -606,6 +606,20 @@ fn correctly_marked_names_and_codes_are_kept() {
 }
 
 #[test]
+fn a_capitalised_word_misread_with_other_marks_is_repaired_not_kept_as_a_name() {
+    // `Quyêt` spells a syllable with other marks: OCR damage, where `Rốk` or `Chais` are names
+    let r = full();
+    assert_eq!(
+        r.restore_text("nội thành mùa mưa năm 2026, kèm theo Quyêt định này."),
+        "nội thành mùa mưa năm 2026, kèm theo Quyết định này."
+    );
+    assert_eq!(
+        r.restore_text("các Sở, ban, ngành Thành phô"),
+        "các Sở, ban, ngành Thành phố"
+    );
+}
+
+#[test]
 fn a_womans_given_name_follows_thi() {
     let r = full();
     assert_eq!(

@@ -178,6 +178,12 @@ pub(crate) fn snap_agency(name: &str) -> String {
     snap(name, &[&[Kind::Agency]]).unwrap_or_else(|| name.to_string())
 }
 
+/// The listed agency a name spells, its marks put right (`VĂN PHÒNG CHÍNH PHÙ` → `VĂN PHÒNG
+/// CHÍNH PHỦ`), if it is one.
+pub(crate) fn listed_agency(name: &str) -> Option<String> {
+    snap(name, &[&[Kind::Agency]])
+}
+
 /// A place as written in `<place>, ngày ...`: a province or district (a city, a town) first, a
 /// ward only when no province or district has its letters.
 pub(crate) fn snap_place(place: &str) -> String {

@@ -68,7 +68,7 @@ pub use grid::{
 };
 pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
-pub use sigbox::take_signature_box;
+pub use sigbox::{box_signatures, take_signature_box};
 pub use signatures::digital_signatures;
 pub use stamps::{
     is_receipt_line, read_received_date, read_stamps, take_framed_stamps, take_stamps, urgency_in,

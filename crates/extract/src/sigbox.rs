@@ -17,12 +17,27 @@ const LABELS: &[(&str, bool)] = &[
     ("email", false),
 ];
 
-/// The label a line opens with, if any.
+/// The label a line opens with, if any, also after the tool's icon read as a mark or a stray
+/// letter or two (`Ý Cơ quan:`, `ˆ*ƒ Thời gian ký:`: up to two words read unsurely or with one
+/// letter at most).
 fn label(l: &Line) -> Option<(&'static str, bool)> {
-    let f = letters(l);
-    LABELS.iter().copied().find(|(p, _)| {
-        f.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    let junk = l
+        .words
+        .iter()
+        .take(2)
+        .take_while(|w| w.conf < 0.5 || w.raw.chars().filter(|c| c.is_alphanumeric()).count() <= 1)
+        .count();
+    (0..=junk).find_map(|skip| {
+        let rest = Line {
+            bbox: l.bbox,
+            block: l.block,
+            words: l.words[skip..].to_vec(),
+        };
+        let f = letters(&rest);
+        LABELS.iter().copied().find(|(p, _)| {
+            f.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
     })
 }
 
@@ -81,6 +96,54 @@ pub fn take_signature_box(doc: &mut Document) {
     doc.text = doc.render_text();
 }
 
+/// The digital signatures a scanned page's signing-tool box shows, for a document whose PDF has no
+/// text layer to read them from: the box's lines (taken by [`take_signature_box`]) joined row by
+/// row and read like a text layer. OCR of small print is unsure, so a signer or an office is kept
+/// only when it is a listed agency (its marks put right), and the time only when it is a valid one.
+pub fn box_signatures(doc: &Document) -> Vec<vanban_doc::DigitalSignature> {
+    let mut lines: Vec<&Line> = doc
+        .stamps
+        .iter()
+        .filter(|s| s.kind == "signature")
+        .map(|s| &s.line)
+        .filter(|l| l.bbox.is_some())
+        // the page edge and specks (`|`, `T`) read as lines of their own are no part of a row
+        .filter(|l| l.raw_text().chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .collect();
+    lines.sort_by_key(|l| l.bbox.map(|b| (b.y0 + b.y1) / 2));
+    // rows: the lines whose middles lie within the height of a row's first line, left to right
+    let mut rows: Vec<Vec<&Line>> = Vec::new();
+    for l in lines {
+        let b = l.bbox.unwrap_or_default();
+        let mid = (b.y0 + b.y1) / 2;
+        let first = rows.last().and_then(|r| r.first()).and_then(|o| o.bbox);
+        match (rows.last_mut(), first) {
+            (Some(r), Some(c)) if c.y0 <= mid && mid <= c.y1 => r.push(l),
+            _ => rows.push(vec![l]),
+        }
+    }
+    let text: String = rows
+        .iter_mut()
+        .map(|r| {
+            r.sort_by_key(|l| l.bbox.map(|b| b.x0));
+            r.iter().map(|l| l.raw_text()).collect::<Vec<_>>().join(" ") + "\n"
+        })
+        .collect();
+    let mut out = crate::signatures::digital_signatures(&text);
+    for s in &mut out {
+        s.signer = s
+            .signer
+            .as_deref()
+            .and_then(crate::gazetteer::listed_agency);
+        s.organisation = s
+            .organisation
+            .as_deref()
+            .and_then(crate::gazetteer::listed_agency);
+    }
+    out.retain(|s| s.signer.is_some() || s.organisation.is_some() || s.time.is_some());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +161,13 @@ mod tests {
             block: 0,
             words: t.split(' ').map(|w| Word::new(w, Some(b), 0.95)).collect(),
         }
+    }
+
+    /// A line `h` pixels high (the page edge read as a bar).
+    fn tall(t: &str, y0: u32, x0: u32, h: u32) -> Line {
+        let mut l = line(t, y0, x0);
+        l.bbox = l.bbox.map(|b| BBox { y1: y0 + h, ..b });
+        l
     }
 
     fn doc(lines: Vec<Line>) -> Document {
@@ -138,6 +208,65 @@ mod tests {
         let mut m = vanban_doc::Metadata::default();
         crate::read_stamps(&d, &mut m);
         assert_eq!(m.received, None);
+    }
+
+    #[test]
+    fn the_tools_icon_read_as_marks_before_a_label_is_passed_over() {
+        // a colour scan of a signed page: the icon before each label reads as junk
+        let mut icon = line("Ý Cơ quan: VĂN PHÒNG CHÍNH", 50, 380);
+        icon.words[0].conf = 0.38;
+        let mut marks = line("ˆ*ƒ Thời gian ký: 24.04.2026 16:36:42", 70, 380);
+        marks.words[0].conf = 0.0;
+        let mut d = doc(vec![
+            icon,
+            marks,
+            line("THỦ TƯỚNG CHÍNH PHỦ", 270, 230),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 270, 800),
+        ]);
+        take_signature_box(&mut d);
+        assert_eq!(d.stamps.len(), 2);
+        assert!(d.text.starts_with("THỦ TƯỚNG CHÍNH PHỦ"), "{}", d.text);
+        // a surely read word before the label is no icon
+        let mut d = doc(vec![
+            line("Về Cơ quan: VĂN PHÒNG", 50, 380),
+            line("Xem Thời gian ký: 24.04.2026 16:36:42", 70, 380),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 270, 800),
+        ]);
+        take_signature_box(&mut d);
+        assert!(d.stamps.is_empty());
+    }
+
+    #[test]
+    fn a_scanned_box_gives_its_signing_time_and_a_listed_office() {
+        let mut d = doc(vec![
+            line("Cơ quan: VĂN PHÒNG CHÍNH", 50, 380),
+            line("PHÙ", 52, 900),
+            line("Thời gian ký: 24.04.2026 16:36:42", 70, 380),
+            line("+07:00", 71, 1100),
+            tall("|", 20, 1500, 70),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 270, 800),
+        ]);
+        take_signature_box(&mut d);
+        let s = box_signatures(&d);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].organisation.as_deref(), Some("VĂN PHÒNG CHÍNH PHỦ"));
+        assert_eq!(s[0].signer, None);
+        assert_eq!(s[0].time.as_deref(), Some("2026-04-24T16:36:42+07:00"));
+        // an office OCR garbled is left out rather than given wrong
+        let mut d = doc(vec![
+            line("Người ký: CỔNG THXNG TIN ĐIỆN", 30, 380),
+            line("Cơ quan: VĂN PHÒNG CHÍNH PHÙ UÝ", 50, 380),
+            line("Thời gian ký: 24.04.2026 16:36:42", 70, 380),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 270, 800),
+        ]);
+        take_signature_box(&mut d);
+        let s = box_signatures(&d);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(
+            (s[0].signer.as_deref(), s[0].organisation.as_deref()),
+            (None, None)
+        );
+        assert!(s[0].time.is_some());
     }
 
     #[test]

@@ -67,9 +67,18 @@ pub fn digital_signatures(layer: &str) -> Vec<DigitalSignature> {
             });
             caps.clear();
         } else if let Some(v) = after_label(l, &["co quan"]) {
-            if let Some(s) = out.last_mut() {
-                s.organisation = (!v.is_empty()).then(|| v.to_string());
+            let organisation = (!v.is_empty()).then(|| v.to_string());
+            match out.last_mut() {
+                Some(s) if s.organisation.is_none() && s.time.is_none() => {
+                    s.organisation = organisation
+                }
+                // a box whose `Ký bởi:` line was not read (a scan of the page) opens here
+                _ => out.push(DigitalSignature {
+                    organisation,
+                    ..DigitalSignature::default()
+                }),
             }
+            caps.clear();
         } else if let Some(t) = iso_time(l) {
             let labelled = fold(l).contains("thoi gian");
             match out.last_mut() {
@@ -95,6 +104,8 @@ pub fn digital_signatures(layer: &str) -> Vec<DigitalSignature> {
             caps.push(l);
         }
     }
+    // an office named with neither signer nor time is an ordinary `Cơ quan:` line
+    out.retain(|s| s.signer.is_some() || s.time.is_some());
     out
 }
 
@@ -132,5 +143,10 @@ mod tests {
         assert_eq!(s[0].organisation.as_deref(), Some("VĂN PHÒNG CHÍNH PHỦ"));
         assert_eq!(s[0].time.as_deref(), Some("2026-04-24T16:36:42+07:00"));
         assert!(digital_signatures("Căn cứ Luật ngày 12/6/2013").is_empty());
+        // an office line alone is no signature; with a signing time after it, it is one
+        assert!(digital_signatures("Cơ quan: Sở Tài chính\nSố: 12/STC").is_empty());
+        let s = digital_signatures("Cơ quan: Sở Tài chính\nThời gian ký: 24/01/2025 14:23:43");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].organisation.as_deref(), Some("Sở Tài chính"));
     }
 }

@@ -149,6 +149,9 @@ pub fn finish_document(
         doc.metadata = m;
     }
     doc.metadata.digital_signatures = signature_boxes(engines, input);
+    if doc.metadata.digital_signatures.is_empty() {
+        doc.metadata.digital_signatures = vanban_extract::box_signatures(&doc);
+    }
     // Tables of page images know where their ruling is cut by a page break; text tables do not.
     let (mut tables, mut cuts): (Vec<Table>, Vec<Option<vanban_extract::Cut>>) = scan_tables
         .into_iter()

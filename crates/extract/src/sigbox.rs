@@ -70,14 +70,26 @@ pub fn take_signature_box(doc: &mut Document) {
         .filter(|l| above(l))
         .filter_map(|l| Some((l.bbox?, label(l)?.1)))
         .collect();
-    if labelled.len() < 2 || !labelled.iter().any(|&(_, signing)| signing) {
-        return;
-    }
-    let Some(band) = labelled.iter().map(|&(b, _)| b).reduce(BBox::union) else {
+    let labelled_box = labelled.len() >= 2 && labelled.iter().any(|&(_, signing)| signing);
+    let found = if labelled_box {
+        labelled.iter().map(|&(b, _)| b).reduce(BBox::union)
+    } else {
+        unlabelled_box(&page.lines, &above)
+    };
+    let Some(band) = found else {
         return;
     };
     // half a line's height above the first label and below the last
-    let h = labelled.iter().map(|(b, _)| b.height()).max().unwrap_or(0) / 2;
+    let h = page
+        .lines
+        .iter()
+        .filter(|l| above(l))
+        .filter_map(|l| l.bbox)
+        .filter(|b| b.y0 >= band.y0 && b.y1 <= band.y1)
+        .map(|b| b.height())
+        .max()
+        .unwrap_or(0)
+        / 2;
     let (y0, y1) = (band.y0.saturating_sub(h), band.y1 + h);
     let in_box = |l: &Line| above(l) && l.bbox.is_some_and(|b| b.y0 >= y0 && b.y1 <= y1);
     let number = page.number;
@@ -94,6 +106,51 @@ pub fn take_signature_box(doc: &mut Document) {
         }
     }
     doc.text = doc.render_text();
+}
+
+/// True for a line holding an e-mail address (`tcbth@quangngai.gov.vn`, its `@` also read as `()`).
+fn has_email(l: &Line) -> bool {
+    l.words.iter().any(|w| {
+        let t = w.raw.trim_end_matches('.');
+        t.contains('@') || (t.ends_with(".vn") || t.ends_with(".com")) && t.contains("()")
+    })
+}
+
+/// A signing tool's box without labels (`TRUNG TÂM CÔNG BÁO / VÀ TIN HỌC / e-mail / 05.02.2025
+/// 15:35:18 +07:00`): a line with a signing time (day, month, year, hours, minutes and seconds)
+/// right under a line with an e-mail address, both above the motto, and the lines in capitals
+/// right above them (the signer's name). The band they span.
+fn unlabelled_box(lines: &[Line], above: &dyn Fn(&Line) -> bool) -> Option<BBox> {
+    let timed = lines
+        .iter()
+        .filter(|l| above(l))
+        .find(|l| crate::signatures::signing_time(&l.raw_text()))?;
+    let t = timed.bbox?;
+    let mail = lines
+        .iter()
+        .filter(|l| above(l) && has_email(l))
+        .filter_map(|l| l.bbox)
+        .find(|b| b.y1 <= t.y0 + t.height() / 2 && t.y0 < b.y1 + 2 * t.height())?;
+    let mut band = t.union(mail);
+    // the signer's name in capitals right above, up to three lines, overlapping the box
+    for _ in 0..3 {
+        let next = lines
+            .iter()
+            .filter(|l| above(l))
+            .filter_map(|l| Some((l.bbox?, l)))
+            .filter(|(b, _)| b.y1 <= band.y0 + 2 && band.y0 < b.y1 + b.height())
+            .filter(|(b, _)| b.x0 < band.x1 && band.x0 < b.x1)
+            .find(|(_, l)| {
+                let t = l.raw_text();
+                t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !t.chars().any(char::is_lowercase)
+            });
+        match next {
+            Some((b, _)) => band = band.union(b),
+            None => break,
+        }
+    }
+    Some(band)
 }
 
 /// The digital signatures a scanned page's signing-tool box shows, for a document whose PDF has no
@@ -267,6 +324,31 @@ mod tests {
             (None, None)
         );
         assert!(s[0].time.is_some());
+    }
+
+    #[test]
+    fn a_box_without_labels_is_found_by_its_address_and_time() {
+        let mut d = doc(vec![
+            line("SĨ. TRUNG TÂM CÔNG BÁO", 19, 1121),
+            line("` VÀ TIN HỌC", 48, 1176),
+            line("tcbth()quangngai.gov.vn.", 73, 1190),
+            line("5.02.2025 15:35:18 +07:00", 97, 1189),
+            line("ỦY BAN NHÂN DÂN", 141, 303),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 133, 738),
+        ]);
+        take_signature_box(&mut d);
+        assert_eq!(d.stamps.len(), 4, "{:?}", d.text);
+        assert!(d.text.starts_with("ỦY BAN NHÂN DÂN"), "{}", d.text);
+        let s = box_signatures(&d);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].time.as_deref(), Some("2025-02-05T15:35:18+07:00"));
+        // a date and time without an address above it is no box
+        let mut d = doc(vec![
+            line("Hà Nội 5.02.2025 15:35:18", 97, 1189),
+            line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 133, 738),
+        ]);
+        take_signature_box(&mut d);
+        assert!(d.stamps.is_empty());
     }
 
     #[test]

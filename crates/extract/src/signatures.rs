@@ -36,6 +36,11 @@ fn iso_time(s: &str) -> Option<String> {
     Some(format!("{date}T{h:02}:{mi:02}:{sec:02}{zone}"))
 }
 
+/// True when a line holds a signing time: a date and a time to the second (`24.04.2026 16:36:42`).
+pub(crate) fn signing_time(line: &str) -> bool {
+    TIME.captures(line).is_some_and(|c| c.get(6).is_some()) && iso_time(line).is_some()
+}
+
 /// The value after a label (`Ký bởi:`), if the line has that label.
 fn after_label<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
     let f = fold(line);

@@ -88,6 +88,23 @@ pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
     })
 }
 
+/// True when a word (any case and marks) is a word of a listed agency's or a province's or
+/// district's name (`sở`, `thông`, `tin`, `ủy`, `đồng`), the words an issuing body's name is made of.
+pub(crate) fn body_word(word: &str) -> bool {
+    static WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        GAZETTEER
+            .by_fold
+            .keys()
+            .filter(|(k, _)| matches!(k, Kind::Agency | Kind::Province | Kind::District))
+            .flat_map(|(_, f)| f.split(|c: char| !c.is_alphanumeric()).map(str::to_string))
+            .filter(|w| !w.is_empty())
+            .collect()
+    });
+    let f = fold(word);
+    let f = f.trim_matches(|c: char| !c.is_alphanumeric());
+    !f.is_empty() && WORDS.contains(f)
+}
+
 /// True when `title` could be a signer's title the list does not hold (`PHÓ TRƯỞNG BAN THƯỜNG
 /// TRỰC`): two words or more, letters only, the last one the last word of a listed position
 /// (`trưởng`, `tịch`, `đốc`, …). A lone word (`TƯỜNG`) or a code (`PCVP;`) is not one.

@@ -436,12 +436,19 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
     });
     // A body's name has two words at least (`BỘ Y TẾ`); a lone word in capitals there is a
     // fragment of something else (`CHÍNH` from a digital-signature box above the header).
+    // A word OCR all but gave up on that is no word of any body's name (`ĐÓNG CHIN` at 0.00, a
+    // rule under the name at 100 dpi) makes the line no name; `SỞ THÔNG TIN` read at 0.00 is one.
     let name_like = |l: &TLine| {
-        l.text
-            .split_whitespace()
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-            .count()
-            >= 2
+        let junk = l
+            .words
+            .iter()
+            .any(|w| w.conf < 0.3 && !crate::gazetteer::body_word(&w.text));
+        !junk
+            && l.text
+                .split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+                .count()
+                >= 2
     };
     let names: Vec<&TLine> = cols.left[..name_end]
         .iter()
@@ -2037,6 +2044,30 @@ mod tests {
         );
         assert_eq!(m.parent_issuer, None);
         assert_eq!(m.issuer.as_deref(), Some("Thủ tướng Chính phủ"));
+    }
+
+    #[test]
+    fn a_rule_read_as_weak_junk_under_the_issuer_is_no_issuer() {
+        let header = |second: &str, conf: f32| {
+            let mut d = text_doc(&format!(
+                "THỦ TƯỚNG CHÍNH PHỦ\n{second}\nSố: 12/QĐ-TTg\nQUYẾT ĐỊNH\nVề việc ban hành kế hoạch"
+            ));
+            for w in &mut d.pages[0].lines[1].words {
+                w.conf = conf;
+            }
+            extract_metadata(&d)
+        };
+        // `ĐÓNG CHIN` at no confidence: the rule under the name at 100 dpi
+        let m = header("ĐÓNG CHIN", 0.0);
+        assert_eq!(m.issuer.as_deref(), Some("Thủ tướng Chính phủ"));
+        assert_eq!(m.parent_issuer, None);
+        // a body's name read at no confidence is still one
+        let m = header("SỞ THÔNG TIN", 0.0);
+        assert_eq!(m.parent_issuer.as_deref(), Some("Thủ tướng Chính phủ"));
+        assert_eq!(m.issuer.as_deref(), Some("Sở Thông tin"));
+        // and a word read surely is kept whatever it is
+        let m = header("ĐÓNG CHIN", 0.9);
+        assert_eq!(m.parent_issuer.as_deref(), Some("Thủ tướng Chính phủ"));
     }
 
     #[test]

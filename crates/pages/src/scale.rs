@@ -18,8 +18,9 @@ pub const WORKING_DPI: u32 = 160;
 const MAX_ENLARGE: f32 = 4.0;
 
 /// The page at a resolution OCR reads well, and that resolution. A resolution that would make the
-/// page smaller than 4 × 5.5 inches (a photo or a re-shared JPEG without a true dpi, taken as 300) is
-/// replaced by the one that makes its long side an A4 page's (11.69 in). A page under
+/// page smaller than 4 × 5.5 inches (a photo or a re-shared JPEG without a true dpi, taken as 300),
+/// or a low one that would make it longer than 20 inches (a phone's photo at 72 dpi), is replaced
+/// by the one that makes its long side an A4 page's (11.69 in). A page under
 /// [`MIN_WORKING_DPI`] is enlarged (Catmull-Rom) towards [`WORKING_DPI`], at most 4 times and
 /// within `max_side` pixels; any other page is returned as it is.
 pub fn working_resolution(image: GrayImage, dpi: u32, max_side: u32) -> (GrayImage, u32) {
@@ -31,6 +32,12 @@ pub fn working_resolution(image: GrayImage, dpi: u32, max_side: u32) -> (GrayIma
     let mut dpi_f = dpi as f32;
     if short / dpi_f < 4.0 && long / dpi_f < 5.5 {
         dpi_f = (long / 11.69).max(1.0);
+    }
+    // A low resolution that would make the page longer than 20 inches is no page's: a phone's
+    // photo says 72 dpi whatever it shows (a 2088×2780 photo of an A4 sheet would be 29 × 39
+    // inches, and enlarged 2.2 times for nothing). It is measured as an A4 page too.
+    if dpi_f < MIN_WORKING_DPI as f32 && long / dpi_f > 20.0 {
+        dpi_f = long / 11.69;
     }
     if dpi_f >= MIN_WORKING_DPI as f32 {
         return (image, dpi_f.round() as u32);
@@ -91,6 +98,17 @@ mod tests {
         assert_eq!((img.width(), dpi), (1240, 150));
         let (img, dpi) = super::working_resolution(GrayImage::new(1654, 2339), 200, 10_000);
         assert_eq!((img.width(), dpi), (1654, 200));
+    }
+
+    #[test]
+    fn a_phone_photo_at_72_dpi_is_read_as_an_a4_page_not_enlarged() {
+        // 2088×2780 at 72 dpi would be a 29 × 39 inch page: it is an A4 page at 238 dpi
+        let (img, dpi) = super::working_resolution(GrayImage::new(2088, 2780), 72, 10_000);
+        assert_eq!((img.width(), dpi), (2088, 238));
+        // a true 72 dpi A4 page is still enlarged
+        let (img, dpi) = super::working_resolution(GrayImage::new(595, 842), 72, 10_000);
+        assert_eq!(dpi, 160);
+        assert!(img.width() > 1300);
     }
 
     use super::*;

@@ -38,6 +38,7 @@ mod pdf;
 mod prepare;
 mod raster;
 mod scale;
+mod sheet;
 mod textlayer;
 
 use std::io::Read;
@@ -52,6 +53,7 @@ pub use pdf::{
 pub use prepare::{estimate_skew, prepare, rotate, Prepare, Unprocessed};
 pub use raster::ASSUMED_DPI;
 pub use scale::{downscale, working_resolution, MIN_WORKING_DPI, WORKING_DPI};
+pub use sheet::{find_sheet, flatten, straighten_photo};
 pub use textlayer::{garbled_share, group as group_glyphs, Glyph};
 
 /// How pages are produced.

@@ -138,7 +138,7 @@ impl Unprocessed {
 
 /// Grey level below which a pixel counts as ink, by Otsu's method on a histogram (128 for an
 /// empty one).
-fn otsu_of_histogram(hist: &[u64; 256]) -> u8 {
+pub(crate) fn otsu_of_histogram(hist: &[u64; 256]) -> u8 {
     let total: u64 = hist.iter().sum();
     if total == 0 {
         return 128;

@@ -406,6 +406,8 @@ impl OpenDoc {
                 Ok(ReadPage::Done((page, None, tables, None)))
             }
             PageContent::Image { image, dpi } => {
+                // A phone's photo of a sheet on a desk is straightened first (crates/pages/src/sheet.rs).
+                let image = vanban_pages::straighten_photo(image);
                 let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
                 // Page 1 keeps its image before deskewing too, for its header (crate::header).
                 let (image, unprocessed) =

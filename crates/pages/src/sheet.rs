@@ -344,6 +344,20 @@ mod tests {
         assert_eq!(find_sheet(&img), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_image_is_straightened_or_left_without_panicking(
+            w in 1u32..200, h in 1u32..200, seed in 0u64..1000,
+        ) {
+            let img = GrayImage::from_fn(w, h, |x, y| {
+                let v = (x as u64 * 31 + y as u64 * 17 + seed * 7) % 256;
+                Luma([if (x + y) % 7 == 0 { 255 } else { v as u8 }])
+            });
+            let out = straighten_photo(img.clone());
+            proptest::prop_assert!(out.width() > 0 && out.height() > 0);
+        }
+    }
+
     #[test]
     fn the_homography_maps_the_corners() {
         let a = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)];

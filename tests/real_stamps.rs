@@ -68,6 +68,7 @@ fn framed_marks_are_read_at_an_angle_or_level_and_other_boxes_are_left_as_they_w
         "urgency-level",
         "secret-mark",
         "form-box",
+        "urgency-red",
     ] {
         std::fs::copy(
             root().join(format!("fixtures/stamps/{name}.png")),
@@ -84,6 +85,8 @@ fn framed_marks_are_read_at_an_angle_or_level_and_other_boxes_are_left_as_they_w
     for (name, urgency, printed) in [
         ("urgency-rotated", "Thượng khẩn", "THƯỢNG"),
         ("urgency-level", "Khẩn", "KHẨN"),
+        // red ink on a colour page: paper in the grey image, read from the red alone
+        ("urgency-red", "Hỏa tốc", "HỎA"),
     ] {
         let d = doc(name);
         assert_eq!(d["metadata"]["urgency"], urgency, "{name}");

@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (w, h) = page.size();
         let (kind, lines) = match page {
             PageContent::Text { lines, .. } => ("text layer", lines),
-            PageContent::Image { image, dpi } => {
+            PageContent::Image { image, dpi, .. } => {
                 let eng = match &mut engine {
                     Some(e) => e,
                     None => engine.insert(OcrEngine::new(&OcrConfig::default())?),

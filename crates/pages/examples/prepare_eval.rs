@@ -65,7 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         || OcrEngine::new(&OcrConfig::default()).expect("Tesseract vie model"),
         |eng, (page, name, variant)| -> Result<(), String> {
             let src = PageSource::open(page, &PageOptions::default()).map_err(|e| e.to_string())?;
-            let PageContent::Image { image, dpi } = src.page(0).map_err(|e| e.to_string())? else {
+            let PageContent::Image { image, dpi, .. } = src.page(0).map_err(|e| e.to_string())?
+            else {
                 return Err(format!("{}: not an image", page.display()));
             };
             let skew = if variant.is_some_and(|v| v.deskew) {

@@ -10,14 +10,52 @@ use image::{DynamicImage, GrayImage};
 /// noise on black print and grey paper stays under 40; seal red and pen blue measure 90 and more.
 pub const INK_SATURATION: u8 = 60;
 
+/// Red ink: a pixel whose red exceeds its green and blue by more than this (seal and stamp red
+/// 120–170, faded pink 70; black print and grey paper under 20).
+pub const RED_INK: u8 = 30;
+/// A page with fewer red-ink pixels than this has no red stamp worth reading (a stamp's word at
+/// 150 dpi has a few thousand).
+const MIN_RED_PIXELS: usize = 500;
+
 /// A page image in grey, coloured ink dropped out (grey and bilevel images are only converted).
 pub fn ink_gray(img: DynamicImage) -> GrayImage {
+    ink_layers(img).0
+}
+
+/// A page image in grey with coloured ink dropped out ([`ink_gray`]), and, when the page has red
+/// ink, that ink alone as dark on white (a red urgency or receipt stamp, which the drop-out makes
+/// paper; a red seal): the more a pixel's red exceeds its green and blue beyond [`RED_INK`], the
+/// darker.
+pub fn ink_layers(img: DynamicImage) -> (GrayImage, Option<GrayImage>) {
     let rgb = match img {
-        DynamicImage::ImageLuma8(g) => return g,
+        DynamicImage::ImageLuma8(g) => return (g, None),
         DynamicImage::ImageRgb8(rgb) => rgb,
-        other if !other.color().has_color() => return other.into_luma8(),
+        other if !other.color().has_color() => return (other.into_luma8(), None),
         other => other.into_rgb8(),
     };
+    let (w, h) = rgb.dimensions();
+    let mut red_pixels = 0usize;
+    let red: Vec<u8> = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| {
+            let d = i32::from(p[0]) - i32::from(p[1].max(p[2]));
+            if d <= i32::from(RED_INK) {
+                255
+            } else {
+                red_pixels += 1;
+                (255 - ((d - i32::from(RED_INK)) * 3).min(255)) as u8
+            }
+        })
+        .collect();
+    let red = (red_pixels >= MIN_RED_PIXELS)
+        .then(|| GrayImage::from_raw(w, h, red))
+        .flatten();
+    (ink_gray_rgb(&rgb), red)
+}
+
+/// [`ink_gray`] of an RGB image.
+fn ink_gray_rgb(rgb: &image::RgbImage) -> GrayImage {
     let (w, h) = rgb.dimensions();
     let pixels: Vec<u8> = rgb
         .as_raw()

@@ -12,7 +12,7 @@
 //! let src = PageSource::open("scan.pdf".as_ref(), &PageOptions::default())?;
 //! for i in 0..src.page_count() {
 //!     match src.page(i)? {
-//!         PageContent::Image { image, dpi } => { /* OCR it */ }
+//!         PageContent::Image { image, dpi, .. } => { /* OCR it */ }
 //!         PageContent::Text { lines, .. } => { /* already words */ }
 //!     }
 //! }
@@ -44,7 +44,7 @@ mod textlayer;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use color::{ink_gray, INK_SATURATION};
+pub use color::{ink_gray, ink_layers, INK_SATURATION, RED_INK};
 pub use error::{PagesError, PDFIUM_HELP};
 pub use image::GrayImage;
 pub use pdf::{
@@ -90,6 +90,9 @@ pub enum PageContent {
         image: GrayImage,
         /// Its resolution in dots per inch.
         dpi: u32,
+        /// A colour page's red ink alone, dark on white, at the same size (red stamps, which the
+        /// grey image drops out with the seal); `None` for grey pages and pages without red.
+        red: Option<GrayImage>,
     },
     /// A page read from a PDF text layer.
     Text {

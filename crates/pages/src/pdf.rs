@@ -401,13 +401,14 @@ fn embedded_scan(page: &PdfPage, w_pt: f32, h_pt: f32) -> Result<Option<PageCont
     {
         return Ok(None);
     }
-    let gray = crate::color::ink_gray(img.get_raw_image()?);
+    let (gray, red) = crate::color::ink_layers(img.get_raw_image()?);
     if gray.width() != iw as u32 || gray.height() != ih as u32 {
         return Ok(None);
     }
     Ok(Some(PageContent::Image {
         image: gray,
         dpi: dpi_x.round() as u32,
+        red,
     }))
 }
 
@@ -469,9 +470,10 @@ fn render(
         page: number,
         detail: format!("cannot read the rendered bitmap: {e}"),
     })?;
-    let image = crate::color::ink_gray(image);
+    let (image, red) = crate::color::ink_layers(image);
     Ok(PageContent::Image {
         image,
         dpi: use_dpi,
+        red,
     })
 }

@@ -237,10 +237,11 @@ pub(crate) fn single_page_partial(
     if cut {
         *missing = Some(missing_rows(&decoded));
     }
-    let image = crate::color::ink_gray(decoded);
+    let (image, red) = crate::color::ink_layers(decoded);
     Ok(PageContent::Image {
         image,
         dpi: dpi_or_assumed(path, found),
+        red,
     })
 }
 
@@ -328,6 +329,7 @@ pub(crate) fn tiff_page(path: &Path, index: u32) -> Result<PageContent, PagesErr
     Ok(PageContent::Image {
         image,
         dpi: dpi_or_assumed(path, found),
+        red: None,
     })
 }
 

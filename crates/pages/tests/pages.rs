@@ -27,7 +27,7 @@ fn a_scanned_pdf_page_is_its_image_at_native_resolution() {
     let src = open("scan.pdf").unwrap();
     assert_eq!(src.page_count(), 1);
     match src.page(0).unwrap() {
-        PageContent::Image { image, dpi } => {
+        PageContent::Image { image, dpi, .. } => {
             assert_eq!(image.dimensions(), (620, 874));
             assert_eq!(dpi, 150);
             // Black text on white: the page is mostly white with some ink.
@@ -94,7 +94,7 @@ fn force_ocr_renders_a_text_page_at_the_chosen_dpi() {
     };
     let src = PageSource::open(&data("text.pdf"), &opts).unwrap();
     match src.page(0).unwrap() {
-        PageContent::Image { image, dpi } => {
+        PageContent::Image { image, dpi, .. } => {
             assert_eq!(dpi, 150);
             let (w, h) = image.dimensions();
             assert!(
@@ -110,7 +110,7 @@ fn force_ocr_renders_a_text_page_at_the_chosen_dpi() {
 #[test]
 fn a_page_without_text_or_scan_is_rendered() {
     let src = open("blank.pdf").unwrap();
-    let PageContent::Image { image, dpi } = src.page(0).unwrap() else {
+    let PageContent::Image { image, dpi, .. } = src.page(0).unwrap() else {
         panic!("expected an image")
     };
     assert_eq!((image.dimensions(), dpi), ((834, 834), 300));
@@ -262,7 +262,7 @@ fn a_multi_page_tiff_gives_each_page_with_its_resolution() {
     );
     let src = PageSource::open(&p, &PageOptions::default()).unwrap();
     assert_eq!(src.page_count(), 3);
-    let PageContent::Image { image, dpi } = src.page(1).unwrap() else {
+    let PageContent::Image { image, dpi, .. } = src.page(1).unwrap() else {
         panic!("expected an image")
     };
     assert_eq!((image.dimensions(), dpi), ((50, 60), 200));
@@ -321,7 +321,7 @@ fn png_and_jpeg_pages_take_their_resolution_from_the_file() {
 #[test]
 fn a_bilevel_fax_coded_scan_comes_out_black_on_white() {
     let src = open("scan_bw.pdf").unwrap();
-    let PageContent::Image { image, dpi } = src.page(0).unwrap() else {
+    let PageContent::Image { image, dpi, .. } = src.page(0).unwrap() else {
         panic!("expected an image")
     };
     assert_eq!((image.dimensions(), dpi), ((620, 874), 150));
@@ -389,7 +389,7 @@ fn a_text_layer_in_a_legacy_font_encoding_is_ocred_instead() {
     // Printed from TCVN3 (.VnTime) text: the layer reads "Céng hßa x· héi chñ nghÜa ViÖt Nam".
     let src = open("tcvn3.pdf").unwrap();
     match src.page(0).unwrap() {
-        PageContent::Image { image, dpi } => {
+        PageContent::Image { image, dpi, .. } => {
             assert_eq!(dpi, 300);
             assert!(
                 image.pixels().any(|p| p[0] < 60),

@@ -98,7 +98,7 @@ fn scanned_pages(path: &Path) -> Result<Vec<Page>> {
                 origin: Origin::TextLayer,
                 lines,
             },
-            PageContent::Image { image, dpi } => {
+            PageContent::Image { image, dpi, .. } => {
                 let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
                 let image = vanban_pages::prepare(image, dpi);
                 Page {

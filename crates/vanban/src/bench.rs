@@ -146,7 +146,7 @@ fn export_pages(
             continue;
         };
         for i in 0..src.page_count() {
-            let Ok(PageContent::Image { image, dpi }) = src.page(i) else {
+            let Ok(PageContent::Image { image, dpi, .. }) = src.page(i) else {
                 continue;
             };
             for r in 0..repeat {

@@ -338,6 +338,9 @@ pub struct ScanPage {
     pub cost: u64,
     /// Page 1's image before deskewing, when it was rotated (for its header's second readings).
     unprocessed: Option<vanban_pages::Unprocessed>,
+    /// Page 1's red ink alone, dark on white, at the page image's geometry (a colour page's red
+    /// stamps, which the grey image drops out).
+    red: Option<GrayImage>,
 }
 
 impl OpenDoc {
@@ -405,13 +408,29 @@ impl OpenDoc {
                 };
                 Ok(ReadPage::Done((page, None, tables, None)))
             }
-            PageContent::Image { image, dpi } => {
+            PageContent::Image { image, dpi, red } => {
+                let before = image.dimensions();
                 // A phone's photo of a sheet on a desk is straightened first (crates/pages/src/sheet.rs).
                 let image = vanban_pages::straighten_photo(image);
+                // Page 1's red ink (its red stamps, crate::stampread) follows the page image's
+                // geometry; a straightened photo's is dropped.
+                let red = red.filter(|_| number == 1 && image.dimensions() == before);
                 let (image, dpi) = vanban_pages::working_resolution(image, dpi, 7000);
+                let red = red.map(|r| {
+                    if r.dimensions() == image.dimensions() {
+                        r
+                    } else {
+                        let (w, h) = image.dimensions();
+                        image::imageops::resize(&r, w, h, image::imageops::FilterType::CatmullRom)
+                    }
+                });
                 // Page 1 keeps its image before deskewing too, for its header (crate::header).
                 let (image, unprocessed) =
                     vanban_pages::Prepare::default().run_keeping(image, dpi, number == 1);
+                let red = red.map(|r| match &unprocessed {
+                    Some(u) if u.angle != 0.0 => vanban_pages::rotate(&r, u.angle),
+                    _ => r,
+                });
                 let grids = vanban_extract::find_grids(&image);
                 let cost = ink_estimate(&image, dpi);
                 Ok(ReadPage::Scan(ScanPage {
@@ -421,6 +440,7 @@ impl OpenDoc {
                     grids,
                     cost,
                     unprocessed,
+                    red,
                 }))
             }
         }
@@ -489,8 +509,22 @@ impl ScanPage {
         reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
         if page == 1 {
-            let found = crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
-                .map_err(ocr)?;
+            let mut found =
+                crate::stampread::read_stamps(engines, image, dpi, &self.grids, &mut lines)
+                    .map_err(ocr)?;
+            // A colour page's red stamps (an urgency mark, a receipt stamp in red ink) are paper
+            // in the grey image: they are looked for in the red ink alone.
+            if let Some(red) = &self.red {
+                let t = std::time::Instant::now();
+                let more = crate::stampread::read_stamps(engines, red, dpi, &[], &mut lines)
+                    .map_err(ocr)?;
+                tracing::debug!(
+                    stamps = more.len(),
+                    ms = t.elapsed().as_millis() as u64,
+                    "red stamps"
+                );
+                found.extend(more);
+            }
             // A stamp-sized ruled box that holds no stamp is read as the table it looked like.
             let boxes: Vec<vanban_extract::Grid> = stamps
                 .into_iter()

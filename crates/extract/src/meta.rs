@@ -1169,6 +1169,8 @@ fn parse_signature(
     let mut position: Option<(&'static str, bool, f32)> = None; // (title, on the authority line, conf)
     let mut free_title: Option<&TLine> = None;
     let mut name: Option<(String, Option<String>, &TLine)> = None;
+    // The lowest title line had something hidden before its title: no title is given.
+    let mut title_hidden = false;
     for l in &right {
         let f = l.fold.s.trim_start();
         if let Some(c) = AUTHORITY.captures(f) {
@@ -1187,7 +1189,14 @@ fn parse_signature(
             name = Some((n, rank, l));
         } else if name.is_none() {
             if let Some(p) = position_suffix(&l.text) {
-                position = Some((p, false, l.conf()));
+                if hidden_before_title(l, p) {
+                    // `THỦ TƯỚNG` read from `KT. THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG` under a seal.
+                    position = None;
+                    title_hidden = true;
+                } else {
+                    position = Some((p, false, l.conf()));
+                    title_hidden = false;
+                }
             } else if is_caps(&l.text) && clean_title(l) {
                 free_title = Some(l);
             }
@@ -1220,7 +1229,7 @@ fn parse_signature(
                 s.position = Some(p);
                 c = c.min(pc);
             }
-            (None, Some(t)) => {
+            (None, Some(t)) if !title_hidden => {
                 let f = t.fold.s.trim_start();
                 let cut = AUTHORITY
                     .find(f)
@@ -1231,7 +1240,7 @@ fn parse_signature(
                 }
                 c = c.min(t.conf() * FALLBACK);
             }
-            (None, None) => {}
+            (None, _) => {}
         }
         s.authority = authority.map(str::to_string);
         if let Some((n, rank, l)) = name {
@@ -1249,6 +1258,35 @@ fn parse_signature(
     TailEnd {
         body_end: noi.unwrap_or(start).max(body_start),
     }
+}
+
+/// True when something may hide before the listed `position` a signature-block line ends with, so
+/// that the title printed could be a longer one (`PHÓ THỦ TƯỚNG` with a seal over `PHÓ`, or `KT.
+/// THỦ TƯỚNG` with the deputy's title line lost): a longer listed position ends with it, and
+/// either junk stands before its words (marks, lower case, a word read unsurely) or the line's box
+/// starts well left of its first word (ink the page OCR dropped, at least a short word's width:
+/// 1/50 of the page's width, 4 mm on A4).
+fn hidden_before_title(l: &TLine, position: &str) -> bool {
+    if !crate::gazetteer::longer_position(position) {
+        return false;
+    }
+    let k = position.split_whitespace().count();
+    let n = l.words.len();
+    if l.text.split(' ').count() != n || n < k {
+        return false;
+    }
+    let junk = l.words[..n - k].iter().any(|w| {
+        w.conf < 0.5
+            || !w.text.chars().all(char::is_alphabetic)
+            || !w.text.chars().any(char::is_uppercase)
+    });
+    let dropped_ink = match (l.bbox, l.words[n - k].bbox) {
+        (Some(line), Some(first)) => {
+            l.page_width > 0 && first.x0 >= line.x0 + (l.page_width / 50).max(1)
+        }
+        _ => false,
+    };
+    junk || dropped_ink
 }
 
 /// Byte offset of a signer's title written after the last `;` or `:` of a recipients' line, if
@@ -2264,6 +2302,41 @@ mod tests {
             .confidence
             .get("number")
             .is_some_and(|c| *c > 0.8 && *c <= 1.0));
+    }
+
+    #[test]
+    fn a_title_with_something_hidden_before_it_is_not_given_shorter() {
+        // qd 707: the seal covers `KT.` and `PHÓ`; the page OCR keeps `THỦ TƯỚNG` and drops the
+        // seal's ink before it (the line's box starts far left of its first word).
+        let position = |title: &str, gap: u32| {
+            let mut doc = scan_doc(&[
+                ("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: 707/QĐ-TTg", "Hà Nội, ngày 22 tháng 4 năm 2026"),
+                ("QUYẾT ĐỊNH", ""),
+                ("Quyết định này có hiệu lực từ ngày ký./.", ""),
+                ("Nơi nhận:", title),
+                ("- Như Điều 3;", ""),
+                ("- Lưu: VT.", "Nguyễn Văn Thắng"),
+            ]);
+            let line = &mut doc.pages[0].lines[4];
+            let first = line.words[2].bbox.expect("box");
+            let last = line.words.last().and_then(|w| w.bbox).expect("box");
+            line.bbox = Some(vanban_doc::BBox {
+                x0: first.x0 - gap,
+                ..last
+            });
+            extract_metadata(&doc).signer.and_then(|s| s.position)
+        };
+        assert_eq!(position("THỦ TƯỚNG", 150), None);
+        assert_eq!(position("ẩm THỦ TƯỚNG", 0), None);
+        // nothing hidden: the title as read
+        assert_eq!(position("THỦ TƯỚNG", 0).as_deref(), Some("Thủ tướng"));
+        assert_eq!(position("THỦ TƯỚNG", 20).as_deref(), Some("Thủ tướng"));
+        // no longer title ends with it: nothing could change it
+        assert_eq!(
+            position("PHÓ THỦ TƯỚNG", 150).as_deref(),
+            Some("Phó Thủ tướng")
+        );
     }
 
     #[test]

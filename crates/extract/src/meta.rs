@@ -150,6 +150,9 @@ re!(
     NOI_NHAN,
     r"^(?:n\S{1,2}i\s+nh\S{1,2}[nt]\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
 );
+// `nhận:` opening a line: `Nơi nhận:` with `Nơi` lost (a low-resolution scan), trusted only when
+// the list follows (see [`lost_noi`]).
+re!(NHAN_ONLY, r"^nh\S{1,2}n\s*:");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
 re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
@@ -1007,10 +1010,11 @@ fn parse_signature(
         .iter()
         .position(|l| PHU_LUC.is_match(&l.fold.s) && is_caps(&l.text))
         .map_or(lines.len(), |i| body_start + i);
-    let noi = lines[body_start..appendix]
-        .iter()
-        .position(|l| NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l))
-        .map(|i| body_start + i);
+    let noi = (body_start..appendix).find(|&i| {
+        let l = &lines[i];
+        NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l) || lost_noi(lines, i)
+    });
+    let noi_lost = noi.is_some_and(|i| lost_noi(lines, i));
     // The block starts after the body's last `./.` or at `Nơi nhận`, whichever is first.
     let end_mark = lines[body_start..noi.unwrap_or(appendix)]
         .iter()
@@ -1098,9 +1102,22 @@ fn parse_signature(
                           // Recipients are the items under `Nơi nhận`; a page without it has none.
     let mut seen_noi = false;
     let mut after_luu = false;
+    // Where the list's dashes stand (the left of a dashed item's line), on a scan. A line whose
+    // dash OCR dropped still has the dash's ink in its box.
+    let mut dash_x: Option<u32> = None;
+    let left_x = |l: &TLine| {
+        let first = l.words.first().and_then(|w| w.bbox)?;
+        Some((
+            l.bbox.map_or(first.x0, |b| b.x0.min(first.x0)),
+            first.height(),
+        ))
+    };
     for l in &left {
         let f = l.fold.s.trim_start();
-        if let Some(x) = NOI_NHAN.find(f) {
+        let heading = NOI_NHAN
+            .find(f)
+            .or_else(|| noi_lost.then(|| NHAN_ONLY.find(f)).flatten());
+        if let Some(x) = heading {
             seen_noi = true;
             let rest = l.text[l.fold.orig(x.end() + (l.fold.s.len() - f.len()))..].trim();
             if let Some(r) = rest.strip_prefix(['-', '+', '~', '•', '*']) {
@@ -1126,6 +1143,7 @@ fn parse_signature(
             continue;
         }
         if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
+            dash_x = dash_x.or(left_x(l).map(|(x, _)| x));
             after_luu = fold(r.trim_start()).starts_with("luu");
             items.push((r.trim().to_string(), l.conf()));
             open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
@@ -1135,6 +1153,18 @@ fn parse_signature(
             items.push((t.to_string(), l.conf() * FALLBACK));
             open = false;
         } else if let (true, Some(last)) = (open, items.last_mut()) {
+            // `- Bộ Tài chính:` then `CT, PCT UBND tỉnh;` standing where the dashes stand: the
+            // item's `;` read as `:` and the next item's dash lost, not a line running on.
+            let at_dash = match (dash_x, left_x(l)) {
+                (Some(d), Some((x, h))) => x.abs_diff(d) * 10 <= h * 3,
+                _ => false,
+            };
+            if at_dash && last.0.ends_with(':') {
+                last.0.pop();
+                items.push((t.to_string(), l.conf() * FALLBACK));
+                open = !t.ends_with(['.', ';']);
+                continue;
+            }
             last.0.push(' ');
             last.0.push_str(t);
             last.1 = last.1.min(l.conf());
@@ -1302,6 +1332,18 @@ fn trailing_title(l: &TLine) -> Option<usize> {
         && words.iter().all(|w| w.chars().count() >= 2)
         && !head.starts_with("luu");
     ok.then(|| l.text.len() - l.text[i + 1..].trim_start().len())
+}
+
+/// True when line `i` opens with `nhận:` and the `Nơi nhận` list follows it, its dashes read: a
+/// dashed item in the next three lines (`Nơi` lost on a low-resolution scan; a list whose dashes
+/// were lost too cannot be counted).
+fn lost_noi(lines: &[TLine], i: usize) -> bool {
+    NHAN_ONLY.is_match(lines[i].fold.s.trim_start())
+        && lines[i + 1..]
+            .iter()
+            .filter(|l| !l.is_blank())
+            .take(3)
+            .any(|l| l.fold.s.trim_start().starts_with(['-', '+', '~', '•', '*']))
 }
 
 /// `Nơi nhận` anywhere in a boxed scan line (OCR may put a stray mark or a seal's smudge
@@ -2066,6 +2108,20 @@ mod tests {
             assert!(!NOI_NHAN.is_match(&fold(l)), "{l}");
         }
         assert!(NOI_NHAN.is_match(&fold("4Wơi nhận:")));
+        // `Nơi` lost: `nhận:` opens the list when the items follow it
+        let m = meta_of_text(
+            "Số: 12/VPCP-CN\nCÔNG VĂN\nKính gửi các Bộ./.\nnhận:\nNhư trên;\n- Bộ Tài chính;\n\
+             - Lưu: VT, CN.",
+        );
+        assert_eq!(
+            m.recipients,
+            vec!["Như trên", "Bộ Tài chính", "Lưu: VT, CN"]
+        );
+        let m = meta_of_text(
+            "Số: 12/VPCP-CN\nCÔNG VĂN\nKính gửi các Bộ:\nnhận: hồ sơ của Bộ Tài chính;\n\
+             Đề nghị các Bộ xem xét./.",
+        );
+        assert!(m.recipients.is_empty());
     }
 
     #[test]
@@ -2336,6 +2392,33 @@ mod tests {
         assert_eq!(
             position("PHÓ THỦ TƯỚNG", 150).as_deref(),
             Some("Phó Thủ tướng")
+        );
+    }
+
+    #[test]
+    fn a_dashless_line_at_the_dashes_after_an_item_ending_in_a_colon_is_an_item() {
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("TỈNH QUẢNG NGÃI", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: 575/UBND-KTTH", "Quảng Ngãi, ngày 20 tháng 4 năm 2025"),
+            ("Kính gửi: Sở Tài chính.", ""),
+            ("Đề nghị thực hiện đúng thời gian yêu cầu./.", ""),
+            ("Nơi nhận:", "KT. CHỦ TỊCH"),
+            ("- Bộ Tài chính:", "PHÓ CHỦ TỊCH"),
+            ("CT, PCT UBND tỉnh;", ""),
+            ("- VPUB: CVP,", ""),
+            ("PCVP, các phòng;", ""),
+            ("- Lưu: VT.", "Hoàng Minh Cường"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(
+            m.recipients,
+            vec![
+                "Bộ Tài chính",
+                "CT, PCT UBND tỉnh",
+                "VPUB: CVP, PCVP, các phòng",
+                "Lưu: VT"
+            ]
         );
     }
 

@@ -139,42 +139,9 @@ fn read_line_2x(
         .collect())
 }
 
-/// The family name read in the slot left of the given names (`Hà` before `Thị Lê Vân`), on the
-/// slot's dark core and as it is: the one listed family name either reading gives, `None` when
-/// neither or when they disagree.
-fn family_in_slot(
-    engines: &Engines,
-    image: &GrayImage,
-    dpi: u32,
-    slot: BBox,
-) -> Result<Option<Word>, OcrError> {
-    let crop = imageops::crop_imm(image, slot.x0, slot.y0, slot.width(), slot.height()).to_image();
-    let mut found: Option<Word> = None;
-    for img in [dark_core(&crop), crop] {
-        let words = read_line_2x(engines, &img, dpi, (slot.x0, slot.y0))?;
-        tracing::debug!(
-            ?slot,
-            "family-name slot read: {:?}",
-            words
-                .iter()
-                .map(|w| (w.raw.as_str(), w.conf))
-                .collect::<Vec<_>>()
-        );
-        if let Some(at) = name_from_reading(&words, &[]) {
-            let w = &words[at];
-            if found.as_ref().is_some_and(|f| f.raw != w.raw) {
-                return Ok(None);
-            }
-            found.get_or_insert_with(|| w.clone());
-        }
-    }
-    Ok(found)
-}
-
 /// Reads the signer's name line again on its dark core when a seal made its family name junk or
-/// hid it, and puts the name in place of the line's words when the reading is a clean name; when
-/// the whole line does not read so, the family name's slot (left of the given names) is read on
-/// its own. Returns whether a line was changed.
+/// hid it, and puts the name in place of the line's words when the reading is a clean name.
+/// Returns whether a line was changed.
 pub fn reread_signer_name(
     engines: &Engines,
     image: &GrayImage,
@@ -207,40 +174,25 @@ pub fn reread_signer_name(
             continue;
         }
         let crop = imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        let t = std::time::Instant::now();
         let words = read_line_2x(engines, &dark_core(&crop), dpi, (x0, y0))?;
+        let ms = t.elapsed().as_millis() as u64;
         let before = lines[i].raw_text();
-        if let Some(at) = name_from_reading(&words, &given) {
-            tracing::debug!(
-                "signer name read on its dark core: {before:?} -> {:?}",
-                &words[at..]
-            );
-            lines[i].words = words[at..].to_vec();
-            return Ok(true);
+        let read: Vec<&str> = words.iter().map(|w| w.raw.as_str()).collect();
+        match name_from_reading(&words, &given) {
+            Some(at) => {
+                tracing::debug!(
+                    ms,
+                    "signer name read on its dark core: {before:?} -> {read:?}"
+                );
+                lines[i].words = words[at..].to_vec();
+                return Ok(true);
+            }
+            None => tracing::debug!(
+                ms,
+                "signer name's dark core not taken: {before:?} -> {read:?}"
+            ),
         }
-        // The family name's slot: from the crop's left to just before the first given name.
-        let k = lines[i].words.len() - given.len();
-        let Some(first) = lines[i].words[k].bbox else {
-            continue;
-        };
-        let slot_x1 = first.x0.saturating_sub(b.height() / 6);
-        if slot_x1 <= x0 + b.height() / 2 {
-            continue;
-        }
-        let slot = BBox {
-            x0,
-            y0,
-            x1: slot_x1,
-            y1,
-        };
-        let Some(family) = family_in_slot(engines, image, dpi, slot)? else {
-            tracing::debug!("signer name's family name not read in its slot: {before:?}");
-            continue;
-        };
-        tracing::debug!("signer name's family name read in its slot: {before:?} <- {family:?}");
-        let mut name = vec![family];
-        name.extend(lines[i].words.drain(k..));
-        lines[i].words = name;
-        return Ok(true);
     }
     Ok(false)
 }

@@ -32,8 +32,9 @@ fn name_word(t: &str) -> bool {
 }
 
 /// The given names a signature-block line ends with when the name's start is unsure: its last two
-/// to four words read surely as name words, when the line is not already a whole name that
-/// starts with a listed family name. `None` for any other line.
+/// to four words read surely as name words, when the word before them is no listed family name
+/// (a family name the page OCR read, surely or not, is left to extraction) and they do not start
+/// with one themselves (but for two words after junk). `None` for any other line.
 pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
     let tail: Vec<String> = words
         .iter()
@@ -47,8 +48,13 @@ pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
     if !(2..=4).contains(&tail.len()) {
         return None;
     }
-    let whole = tail.len() == words.len() && vanban_extract::is_family_name(&tail[0]);
-    (!whole).then_some(tail)
+    // `Trần Hoàng Tuấn`, `~ Lê Minh Hưng`: the family name is there (a two-word run after junk,
+    // `đưếi Hoàng Tuấn`, may be given names only)
+    let whole =
+        vanban_extract::is_family_name(&tail[0]) && (tail.len() == words.len() || tail.len() >= 3);
+    let read = words.len() > tail.len()
+        && vanban_extract::is_family_name(&words[words.len() - tail.len() - 1].raw);
+    (!whole && !read).then_some(tail)
 }
 
 /// The name a second reading gives when it is a listed family name (read surely) followed by
@@ -178,7 +184,10 @@ pub fn reread_signer_name(
         let words = read_line_2x(engines, &dark_core(&crop), dpi, (x0, y0))?;
         let ms = t.elapsed().as_millis() as u64;
         let before = lines[i].raw_text();
-        let read: Vec<&str> = words.iter().map(|w| w.raw.as_str()).collect();
+        let read: Vec<(&str, u8)> = words
+            .iter()
+            .map(|w| (w.raw.as_str(), (w.conf * 100.0) as u8))
+            .collect();
         match name_from_reading(&words, &given) {
             Some(at) => {
                 tracing::debug!(
@@ -216,6 +225,15 @@ mod tests {
         // the family name dropped: `Thị` is no family name
         assert!(g(&[("Thị", 0.97), ("Lê", 0.97), ("Vân", 0.97)]).is_some());
         assert_eq!(g(&[("Trần", 0.97), ("Hoàng", 0.97), ("Tuấn", 0.97)]), None);
+        assert_eq!(
+            g(&[("~", 0.2), ("Trần", 0.97), ("Hoàng", 0.97), ("Tuấn", 0.97)]),
+            None
+        );
+        // a family name the page OCR read, even unsurely, is not read again
+        assert_eq!(
+            g(&[("~", 0.2), ("Lê", 0.6), ("Minh", 0.97), ("Hưng", 0.97)]),
+            None
+        );
         // one sure word is no name's end; a title line is none either
         assert_eq!(g(&[("ê", 0.86), ("Minh", 0.5), ("Hưng", 0.96)]), None);
         assert_eq!(g(&[("PHÓ", 0.93), ("CHỦ", 0.97), ("TỊCH", 0.97)]), None);

@@ -3,12 +3,14 @@
 //! given names to its right read surely. On a grey or colour scan the seal's ink is much lighter
 //! than the print (print ≈ 0–10 of 255, a seal 60–150 on the 150 dpi grey copies): the line's crop
 //! with every pixel lighter than the print's dark core made white, enlarged twice and read as one
-//! line gives the name back (`Trần Hoàng Tuấn`). The new reading is kept only when it is that
-//! name and nothing else: a listed family name read surely, then exactly the given names the page
-//! OCR read surely — a wrong signer is worse than none. On a bilevel scan the seal is as dark as
-//! the print and the reading changes nothing.
+//! line gives the name back (`Trần Hoàng Tuấn`). Its family name is taken only when the reading is
+//! that name and nothing else: a listed family name read surely, then the given names the page OCR
+//! read surely (the same letters; the page OCR's reading of them is kept) — a wrong signer is
+//! worse than none. On a bilevel scan the seal is as dark as the print and the reading changes
+//! nothing.
 
 use image::{imageops, GrayImage};
+use vanban_doc::zones::fold;
 use vanban_doc::{BBox, Line, Word};
 use vanban_ocr::{OcrError, Recognize, Segmentation};
 
@@ -57,8 +59,9 @@ pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
     (!whole && !read).then_some(tail)
 }
 
-/// The name a second reading gives when it is a listed family name (read surely) followed by
-/// exactly the `given` names, with nothing before it but junk (marks, or letters read unsurely).
+/// Where the family name stands in a second reading that is a listed family name (read surely)
+/// followed by the `given` names (the same letters; their marks may differ, the page OCR's sure
+/// reading of them is kept), with nothing before it but junk (marks, or letters read unsurely).
 pub(crate) fn name_from_reading(words: &[Word], given: &[String]) -> Option<usize> {
     let k = given.len();
     if words.len() < k + 1 {
@@ -69,7 +72,7 @@ pub(crate) fn name_from_reading(words: &[Word], given: &[String]) -> Option<usiz
     let ends = words[at + 1..]
         .iter()
         .zip(given)
-        .all(|(w, g)| vanban_extract::normalize(&w.raw) == vanban_extract::normalize(g));
+        .all(|(w, g)| fold(&w.raw) == fold(g));
     let junk_before = words[..at]
         .iter()
         .all(|w| w.conf < 0.5 || !w.raw.chars().any(char::is_alphabetic));
@@ -194,7 +197,12 @@ pub fn reread_signer_name(
                     ms,
                     "signer name read on its dark core: {before:?} -> {read:?}"
                 );
-                lines[i].words = words[at..].to_vec();
+                // the family name read on the dark core, the given names as the page OCR read them
+                let k = given.len();
+                let n = lines[i].words.len();
+                let mut name = vec![words[at].clone()];
+                name.extend(lines[i].words.drain(n - k..));
+                lines[i].words = name;
                 return Ok(true);
             }
             None => tracing::debug!(
@@ -254,7 +262,9 @@ mod tests {
         // not a family name, read unsurely, other given names, a word before it
         assert_eq!(r(&[("Trầu", 0.9), ("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
         assert_eq!(r(&[("Trần", 0.6), ("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
-        assert_eq!(r(&[("Trần", 0.9), ("Hoàng", 0.9), ("Tuân", 0.9)]), None);
+        assert_eq!(r(&[("Trần", 0.9), ("Hoàng", 0.9), ("Tuệ", 0.9)]), None);
+        // the given names' marks may differ (the page OCR's sure reading is kept)
+        assert_eq!(r(&[("Trần", 0.9), ("Hoàng", 0.9), ("Tuân", 0.9)]), Some(0));
         assert_eq!(
             r(&[("Văn", 0.9), ("Trần", 0.9), ("Hoàng", 0.9), ("Tuấn", 0.9)]),
             None

@@ -63,10 +63,18 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let total = right + empty + wrong;
     eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
-    // Measured 69 of 74 right, 2 wrong (one cited number misread, 35 as 33; a seal-hidden position),
+    // Measured 69 of 74 right, 1 wrong (one cited number misread, 35 as 33; the position a seal
+    // half hides, `Thủ tướng` for `Phó Thủ tướng`, was a second wrong one and is now left empty),
     // before this work: 30 of 74.
     assert!(right >= 69, "typed fields right: {right}/{total}");
-    assert!(wrong <= 2, "typed fields wrong: {wrong}/{total}");
+    assert!(wrong <= 1, "typed fields wrong: {wrong}/{total}");
+    let signer_wrong = fields_where(|f| {
+        f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "wrong"
+    });
+    assert!(
+        signer_wrong.is_empty(),
+        "signer fields wrong (a seal over the block must leave them empty): {signer_wrong:#?}"
+    );
     let signer_right = fields_where(|f| {
         f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "right"
     })

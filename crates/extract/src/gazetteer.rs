@@ -105,6 +105,25 @@ pub(crate) fn body_word(word: &str) -> bool {
     !f.is_empty() && WORDS.contains(f)
 }
 
+/// True when a listed position is `position` with more words before it (`Phó Thủ tướng` for
+/// `Thủ tướng`, `Phó Chủ tịch` for `Chủ tịch`): a word hidden before it would change who signs.
+pub(crate) fn longer_position(position: &str) -> bool {
+    static LONGER: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        let mut tails = HashSet::new();
+        for (k, f) in GAZETTEER.by_fold.keys() {
+            if *k != Kind::Position {
+                continue;
+            }
+            let words: Vec<&str> = f.split(' ').collect();
+            for i in 1..words.len() {
+                tails.insert(words[i..].join(" "));
+            }
+        }
+        tails
+    });
+    LONGER.contains(&fold(position))
+}
+
 /// True when `title` could be a signer's title the list does not hold (`PHÓ TRƯỞNG BAN THƯỜNG
 /// TRỰC`): two words or more, letters only, the last one the last word of a listed position
 /// (`trưởng`, `tịch`, `đốc`, …). A lone word (`TƯỜNG`) or a code (`PCVP;`) is not one.
@@ -165,6 +184,12 @@ pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<String> {
 /// True when `word` is a listed family name as written.
 pub(crate) fn is_surname(word: &str) -> bool {
     !word.is_empty() && snap(word, &[&[Kind::Surname]]).as_deref() == Some(word)
+}
+
+/// True when `word` (OCR's reading, any Unicode form) is a listed Vietnamese family name as
+/// written (`Trần`, `Lê`; not `Trầu`, `tran`).
+pub fn is_family_name(word: &str) -> bool {
+    is_surname(&crate::text::normalize(word))
 }
 
 /// A person's name with a mis-marked family name put right (`Đỉnh Thị Ngọc Diệp` → `Đinh Thị

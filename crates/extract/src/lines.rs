@@ -30,6 +30,9 @@ pub(crate) struct TLine {
     pub fold: Folded,
     /// The words (empty for a blank line).
     pub words: Vec<TWord>,
+    /// The line's box as the page OCR laid it out (it holds ink whose words were dropped, such as
+    /// a seal's strokes before a title); `None` for text inputs and lines made by joining.
+    pub bbox: Option<BBox>,
 }
 
 impl TLine {
@@ -50,6 +53,7 @@ impl TLine {
             text,
             fold,
             words,
+            bbox: None,
         }
     }
 
@@ -64,7 +68,10 @@ impl TLine {
                 ..w.clone()
             })
             .collect();
-        TLine::new(self.page, self.page_width, self.block, words)
+        TLine {
+            bbox: self.bbox,
+            ..TLine::new(self.page, self.page_width, self.block, words)
+        }
     }
 
     /// True when the line has no letters or digits.
@@ -82,16 +89,31 @@ impl TLine {
         self.page_width > 0 && !self.words.is_empty() && self.words.iter().all(|w| w.bbox.is_some())
     }
 
-    /// The words left of `x` (by word centre) and the ones right of it, as two lines.
+    /// The words left of `x` (by word centre) and the ones right of it, as two lines (the line's
+    /// box cut at `x`).
     pub fn split_at_x(&self, x: u32) -> (TLine, TLine) {
         let (l, r): (Vec<TWord>, Vec<TWord>) = self.words.iter().cloned().partition(|w| {
             w.bbox
                 .map(|b| crate::grid::mid(b.x0, b.x1) < x)
                 .unwrap_or(true)
         });
+        let left = self.bbox.filter(|b| b.x0 < x).map(|b| BBox {
+            x1: b.x1.min(x),
+            ..b
+        });
+        let right = self.bbox.filter(|b| b.x1 > x).map(|b| BBox {
+            x0: b.x0.max(x),
+            ..b
+        });
         (
-            TLine::new(self.page, self.page_width, self.block, l),
-            TLine::new(self.page, self.page_width, self.block, r),
+            TLine {
+                bbox: left,
+                ..TLine::new(self.page, self.page_width, self.block, l)
+            },
+            TLine {
+                bbox: right,
+                ..TLine::new(self.page, self.page_width, self.block, r)
+            },
         )
     }
 
@@ -154,7 +176,10 @@ pub(crate) fn doc_lines(doc: &Document) -> Vec<TLine> {
                     }
                 })
                 .collect();
-            out.push(TLine::new(page.number, page.width, line.block, words));
+            out.push(TLine {
+                bbox: line.bbox,
+                ..TLine::new(page.number, page.width, line.block, words)
+            });
         }
     }
     out

@@ -150,6 +150,9 @@ re!(
     NOI_NHAN,
     r"^(?:n\S{1,2}i\s+nh\S{1,2}[nt]\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
 );
+// `nhận:` opening a line: `Nơi nhận:` with `Nơi` lost (a low-resolution scan), trusted only when
+// the list follows (see [`lost_noi`]).
+re!(NHAN_ONLY, r"^nh\S{1,2}n\s*:");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
 re!(KEM_THEO, r"k\S{1,2}m\s+theo");
 re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
@@ -1014,10 +1017,11 @@ fn parse_signature(
         .iter()
         .position(|l| PHU_LUC.is_match(&l.fold.s) && is_caps(&l.text))
         .map_or(lines.len(), |i| body_start + i);
-    let noi = lines[body_start..appendix]
-        .iter()
-        .position(|l| NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l))
-        .map(|i| body_start + i);
+    let noi = (body_start..appendix).find(|&i| {
+        let l = &lines[i];
+        NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l) || lost_noi(lines, i)
+    });
+    let noi_lost = noi.is_some_and(|i| lost_noi(lines, i));
     // The block starts after the body's last `./.` or at `Nơi nhận`, whichever is first.
     let end_mark = lines[body_start..noi.unwrap_or(appendix)]
         .iter()
@@ -1105,9 +1109,22 @@ fn parse_signature(
                           // Recipients are the items under `Nơi nhận`; a page without it has none.
     let mut seen_noi = false;
     let mut after_luu = false;
+    // Where the list's dashes stand (the left of a dashed item's line), on a scan. A line whose
+    // dash OCR dropped still has the dash's ink in its box.
+    let mut dash_x: Option<u32> = None;
+    let left_x = |l: &TLine| {
+        let first = l.words.first().and_then(|w| w.bbox)?;
+        Some((
+            l.bbox.map_or(first.x0, |b| b.x0.min(first.x0)),
+            first.height(),
+        ))
+    };
     for l in &left {
         let f = l.fold.s.trim_start();
-        if let Some(x) = NOI_NHAN.find(f) {
+        let heading = NOI_NHAN
+            .find(f)
+            .or_else(|| noi_lost.then(|| NHAN_ONLY.find(f)).flatten());
+        if let Some(x) = heading {
             seen_noi = true;
             let rest = l.text[l.fold.orig(x.end() + (l.fold.s.len() - f.len()))..].trim();
             if let Some(r) = rest.strip_prefix(['-', '+', '~', '•', '*']) {
@@ -1133,6 +1150,7 @@ fn parse_signature(
             continue;
         }
         if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
+            dash_x = dash_x.or(left_x(l).map(|(x, _)| x));
             after_luu = fold(r.trim_start()).starts_with("luu");
             items.push((r.trim().to_string(), l.conf()));
             open = !r.trim_end().ends_with(['.', ';']) && !fold(r.trim_start()).starts_with("luu");
@@ -1142,6 +1160,18 @@ fn parse_signature(
             items.push((t.to_string(), l.conf() * FALLBACK));
             open = false;
         } else if let (true, Some(last)) = (open, items.last_mut()) {
+            // `- Bộ Tài chính:` then `CT, PCT UBND tỉnh;` standing where the dashes stand: the
+            // item's `;` read as `:` and the next item's dash lost, not a line running on.
+            let at_dash = match (dash_x, left_x(l)) {
+                (Some(d), Some((x, h))) => x.abs_diff(d) * 10 <= h * 3,
+                _ => false,
+            };
+            if at_dash && last.0.ends_with(':') {
+                last.0.pop();
+                items.push((t.to_string(), l.conf() * FALLBACK));
+                open = !t.ends_with(['.', ';']);
+                continue;
+            }
             last.0.push(' ');
             last.0.push_str(t);
             last.1 = last.1.min(l.conf());
@@ -1176,6 +1206,8 @@ fn parse_signature(
     let mut position: Option<(&'static str, bool, f32)> = None; // (title, on the authority line, conf)
     let mut free_title: Option<&TLine> = None;
     let mut name: Option<(String, Option<String>, &TLine)> = None;
+    // The lowest title line had something hidden before its title: no title is given.
+    let mut title_hidden = false;
     for l in &right {
         let f = l.fold.s.trim_start();
         if let Some(c) = AUTHORITY.captures(f) {
@@ -1194,7 +1226,14 @@ fn parse_signature(
             name = Some((n, rank, l));
         } else if name.is_none() {
             if let Some(p) = position_suffix(&l.text) {
-                position = Some((p, false, l.conf()));
+                if hidden_before_title(l, p) {
+                    // `THỦ TƯỚNG` read from `KT. THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG` under a seal.
+                    position = None;
+                    title_hidden = true;
+                } else {
+                    position = Some((p, false, l.conf()));
+                    title_hidden = false;
+                }
             } else if is_caps(&l.text) && clean_title(l) {
                 free_title = Some(l);
             }
@@ -1227,7 +1266,7 @@ fn parse_signature(
                 s.position = Some(p);
                 c = c.min(pc);
             }
-            (None, Some(t)) => {
+            (None, Some(t)) if !title_hidden => {
                 let f = t.fold.s.trim_start();
                 let cut = AUTHORITY
                     .find(f)
@@ -1238,7 +1277,7 @@ fn parse_signature(
                 }
                 c = c.min(t.conf() * FALLBACK);
             }
-            (None, None) => {}
+            (None, _) => {}
         }
         s.authority = authority.map(str::to_string);
         if let Some((n, rank, l)) = name {
@@ -1258,6 +1297,35 @@ fn parse_signature(
     }
 }
 
+/// True when something may hide before the listed `position` a signature-block line ends with, so
+/// that the title printed could be a longer one (`PHÓ THỦ TƯỚNG` with a seal over `PHÓ`, or `KT.
+/// THỦ TƯỚNG` with the deputy's title line lost): a longer listed position ends with it, and
+/// either junk stands before its words (marks, lower case, a word read unsurely) or the line's box
+/// starts well left of its first word (ink the page OCR dropped, at least a short word's width:
+/// 1/50 of the page's width, 4 mm on A4).
+fn hidden_before_title(l: &TLine, position: &str) -> bool {
+    if !crate::gazetteer::longer_position(position) {
+        return false;
+    }
+    let k = position.split_whitespace().count();
+    let n = l.words.len();
+    if l.text.split(' ').count() != n || n < k {
+        return false;
+    }
+    let junk = l.words[..n - k].iter().any(|w| {
+        w.conf < 0.5
+            || !w.text.chars().all(char::is_alphabetic)
+            || !w.text.chars().any(char::is_uppercase)
+    });
+    let dropped_ink = match (l.bbox, l.words[n - k].bbox) {
+        (Some(line), Some(first)) => {
+            l.page_width > 0 && first.x0 >= line.x0 + (l.page_width / 50).max(1)
+        }
+        _ => false,
+    };
+    junk || dropped_ink
+}
+
 /// Byte offset of a signer's title written after the last `;` or `:` of a recipients' line, if
 /// the rest is two or more words in capitals (not a `Lưu: VT, ...` item).
 fn trailing_title(l: &TLine) -> Option<usize> {
@@ -1271,6 +1339,18 @@ fn trailing_title(l: &TLine) -> Option<usize> {
         && words.iter().all(|w| w.chars().count() >= 2)
         && !head.starts_with("luu");
     ok.then(|| l.text.len() - l.text[i + 1..].trim_start().len())
+}
+
+/// True when line `i` opens with `nhận:` and the `Nơi nhận` list follows it, its dashes read: a
+/// dashed item in the next three lines (`Nơi` lost on a low-resolution scan; a list whose dashes
+/// were lost too cannot be counted).
+fn lost_noi(lines: &[TLine], i: usize) -> bool {
+    NHAN_ONLY.is_match(lines[i].fold.s.trim_start())
+        && lines[i + 1..]
+            .iter()
+            .filter(|l| !l.is_blank())
+            .take(3)
+            .any(|l| l.fold.s.trim_start().starts_with(['-', '+', '~', '•', '*']))
 }
 
 /// `Nơi nhận` anywhere in a boxed scan line (OCR may put a stray mark or a seal's smudge
@@ -2035,6 +2115,20 @@ mod tests {
             assert!(!NOI_NHAN.is_match(&fold(l)), "{l}");
         }
         assert!(NOI_NHAN.is_match(&fold("4Wơi nhận:")));
+        // `Nơi` lost: `nhận:` opens the list when the items follow it
+        let m = meta_of_text(
+            "Số: 12/VPCP-CN\nCÔNG VĂN\nKính gửi các Bộ./.\nnhận:\nNhư trên;\n- Bộ Tài chính;\n\
+             - Lưu: VT, CN.",
+        );
+        assert_eq!(
+            m.recipients,
+            vec!["Như trên", "Bộ Tài chính", "Lưu: VT, CN"]
+        );
+        let m = meta_of_text(
+            "Số: 12/VPCP-CN\nCÔNG VĂN\nKính gửi các Bộ:\nnhận: hồ sơ của Bộ Tài chính;\n\
+             Đề nghị các Bộ xem xét./.",
+        );
+        assert!(m.recipients.is_empty());
     }
 
     #[test]
@@ -2295,6 +2389,68 @@ mod tests {
             .confidence
             .get("number")
             .is_some_and(|c| *c > 0.8 && *c <= 1.0));
+    }
+
+    #[test]
+    fn a_title_with_something_hidden_before_it_is_not_given_shorter() {
+        // qd 707: the seal covers `KT.` and `PHÓ`; the page OCR keeps `THỦ TƯỚNG` and drops the
+        // seal's ink before it (the line's box starts far left of its first word).
+        let position = |title: &str, gap: u32| {
+            let mut doc = scan_doc(&[
+                ("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: 707/QĐ-TTg", "Hà Nội, ngày 22 tháng 4 năm 2026"),
+                ("QUYẾT ĐỊNH", ""),
+                ("Quyết định này có hiệu lực từ ngày ký./.", ""),
+                ("Nơi nhận:", title),
+                ("- Như Điều 3;", ""),
+                ("- Lưu: VT.", "Nguyễn Văn Thắng"),
+            ]);
+            let line = &mut doc.pages[0].lines[4];
+            let first = line.words[2].bbox.expect("box");
+            let last = line.words.last().and_then(|w| w.bbox).expect("box");
+            line.bbox = Some(vanban_doc::BBox {
+                x0: first.x0 - gap,
+                ..last
+            });
+            extract_metadata(&doc).signer.and_then(|s| s.position)
+        };
+        assert_eq!(position("THỦ TƯỚNG", 150), None);
+        assert_eq!(position("ẩm THỦ TƯỚNG", 0), None);
+        // nothing hidden: the title as read
+        assert_eq!(position("THỦ TƯỚNG", 0).as_deref(), Some("Thủ tướng"));
+        assert_eq!(position("THỦ TƯỚNG", 20).as_deref(), Some("Thủ tướng"));
+        // no longer title ends with it: nothing could change it
+        assert_eq!(
+            position("PHÓ THỦ TƯỚNG", 150).as_deref(),
+            Some("Phó Thủ tướng")
+        );
+    }
+
+    #[test]
+    fn a_dashless_line_at_the_dashes_after_an_item_ending_in_a_colon_is_an_item() {
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("TỈNH QUẢNG NGÃI", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: 575/UBND-KTTH", "Quảng Ngãi, ngày 20 tháng 4 năm 2025"),
+            ("Kính gửi: Sở Tài chính.", ""),
+            ("Đề nghị thực hiện đúng thời gian yêu cầu./.", ""),
+            ("Nơi nhận:", "KT. CHỦ TỊCH"),
+            ("- Bộ Tài chính:", "PHÓ CHỦ TỊCH"),
+            ("CT, PCT UBND tỉnh;", ""),
+            ("- VPUB: CVP,", ""),
+            ("PCVP, các phòng;", ""),
+            ("- Lưu: VT.", "Hoàng Minh Cường"),
+        ]);
+        let m = extract_metadata(&doc);
+        assert_eq!(
+            m.recipients,
+            vec![
+                "Bộ Tài chính",
+                "CT, PCT UBND tỉnh",
+                "VPUB: CVP, PCVP, các phòng",
+                "Lưu: VT"
+            ]
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod rerun;
 mod schedule;
 mod serve;
 mod shard;
+mod signer;
 mod stampread;
 mod supervisor;
 mod words;

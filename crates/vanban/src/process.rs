@@ -506,6 +506,7 @@ impl ScanPage {
             .map_err(ocr)?;
         crate::reread::reread_recipients_block(engines, image, dpi, &mut lines).map_err(ocr)?;
         crate::reread::reread_signature_block(engines, image, dpi, &mut lines).map_err(ocr)?;
+        crate::signer::reread_signer_name(engines, image, dpi, &mut lines).map_err(ocr)?;
         reread_filing_line(engines, image, dpi, &mut lines).map_err(ocr)?;
         vanban_ocr::noise::drop_marks(&mut lines);
         if page == 1 {

@@ -111,7 +111,7 @@ fn sure_letters(lines: &[Line]) -> usize {
 
 /// Where a page's signature block stands: right of the page's middle, from the top of `Nơi nhận`
 /// (or the end of the body, `./.`) down to the foot of the page.
-fn signature_zone(lines: &[Line], width: u32, height: u32) -> Option<BBox> {
+pub(crate) fn signature_zone(lines: &[Line], width: u32, height: u32) -> Option<BBox> {
     let noi = lines.iter().find(|l| vanban_doc::zones::is_noi_nhan(l));
     let end = lines.iter().rev().find(|l| l.raw_text().contains("./."));
     let line_h = noi.and_then(|l| l.bbox).map_or(height / 60, |b| b.height());

@@ -1,0 +1,289 @@
+//! The second reading of the signer's name line under a seal. A seal stamped over the name's left
+//! end turns the family name into junk (`đưếi Hoàng Tuấn`) or drops it (`Thị Lê Vân`) while the
+//! given names to its right read surely. On a grey or colour scan the seal's ink is much lighter
+//! than the print (print ≈ 0–10 of 255, a seal 60–150 on the 150 dpi grey copies): the line's crop
+//! with every pixel lighter than the print's dark core made white, enlarged twice and read as one
+//! line gives the name back (`Trần Hoàng Tuấn`). Its family name is taken only when the reading is
+//! that name and nothing else: a listed family name read surely, then the given names the page OCR
+//! read surely (the same letters; the page OCR's reading of them is kept) — a wrong signer is
+//! worse than none. On a bilevel scan the seal is as dark as the print and the reading changes
+//! nothing.
+
+use image::{imageops, GrayImage};
+use vanban_doc::zones::fold;
+use vanban_doc::{BBox, Line, Word};
+use vanban_ocr::{OcrError, Recognize, Segmentation};
+
+use crate::engines::Engines;
+
+/// Where the dark-core threshold stands, as a share of the way from the crop's darkest ink to its
+/// paper: print is at most this much lighter than the darkest ink, a seal's ink is lighter.
+pub const CORE_LEVEL: f32 = 0.15;
+/// A word the page OCR read at least this surely is one of the name's given names.
+const SURE_WORD: f32 = 0.9;
+/// The family name of the second reading must be read at least this surely.
+const SURE_FAMILY: f32 = 0.8;
+/// At most this many lines of a page's signature block are read again (the lowest first: the name
+/// is the block's last line).
+const MAX_LINES: usize = 2;
+
+/// A word written like a name's word: a capital, then small letters only (`Hoàng`, `Thị`).
+fn name_word(t: &str) -> bool {
+    let mut cs = t.chars();
+    cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+}
+
+/// The given names a signature-block line ends with when the name's start is unsure: its last two
+/// to four words read surely as name words, when the word before them is no listed family name
+/// (a family name the page OCR read, surely or not, is left to extraction) and they do not start
+/// with one themselves (but for two words after junk). `None` for any other line.
+pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
+    let tail: Vec<String> = words
+        .iter()
+        .rev()
+        .take_while(|w| w.conf >= SURE_WORD && name_word(&w.raw))
+        .map(|w| w.raw.clone())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if !(2..=4).contains(&tail.len()) {
+        return None;
+    }
+    // `Trần Hoàng Tuấn`, `~ Lê Minh Hưng`: the family name is there (a two-word run after junk,
+    // `đưếi Hoàng Tuấn`, may be given names only)
+    let whole =
+        vanban_extract::is_family_name(&tail[0]) && (tail.len() == words.len() || tail.len() >= 3);
+    let read = words.len() > tail.len()
+        && vanban_extract::is_family_name(&words[words.len() - tail.len() - 1].raw);
+    (!whole && !read).then_some(tail)
+}
+
+/// Where the family name stands in a second reading that is a listed family name (read surely)
+/// followed by the `given` names (the same letters; their marks may differ, the page OCR's sure
+/// reading of them is kept), with nothing before it but junk (marks, or letters read unsurely).
+pub(crate) fn name_from_reading(words: &[Word], given: &[String]) -> Option<usize> {
+    let k = given.len();
+    if words.len() < k + 1 {
+        return None;
+    }
+    let at = words.len() - k - 1;
+    let family = &words[at];
+    let ends = words[at + 1..]
+        .iter()
+        .zip(given)
+        .all(|(w, g)| fold(&w.raw) == fold(g));
+    let junk_before = words[..at]
+        .iter()
+        .all(|w| w.conf < 0.5 || !w.raw.chars().any(char::is_alphabetic));
+    (ends
+        && junk_before
+        && family.conf >= SURE_FAMILY
+        && name_word(&family.raw)
+        && vanban_extract::is_family_name(&family.raw))
+    .then_some(at)
+}
+
+/// The crop with every pixel lighter than the print's dark core made paper: the darkest level
+/// (1st percentile) plus [`CORE_LEVEL`] of the way to the paper (the median).
+pub(crate) fn dark_core(crop: &GrayImage) -> GrayImage {
+    let mut hist = [0usize; 256];
+    for p in crop.pixels() {
+        hist[p.0[0] as usize] += 1;
+    }
+    let n = crop.pixels().len().max(1);
+    let level = |share: usize| {
+        let mut acc = 0;
+        hist.iter()
+            .position(|&c| {
+                acc += c;
+                acc * 100 >= n * share
+            })
+            .unwrap_or(255) as f32
+    };
+    let (dark, paper) = (level(1), level(50));
+    let thr = (dark + CORE_LEVEL * (paper - dark)).round() as u8;
+    let mut out = crop.clone();
+    for p in out.pixels_mut() {
+        if p.0[0] > thr {
+            p.0[0] = 255;
+        }
+    }
+    out
+}
+
+/// Reads `crop` (cut at `(x0, y0)` of the page) enlarged twice as one line, its boxes in page
+/// pixels.
+fn read_line_2x(
+    engines: &Engines,
+    crop: &GrayImage,
+    dpi: u32,
+    (x0, y0): (u32, u32),
+) -> Result<Vec<Word>, OcrError> {
+    let big = imageops::resize(
+        crop,
+        crop.width() * 2,
+        crop.height() * 2,
+        imageops::FilterType::CatmullRom,
+    );
+    let how = Recognize {
+        segmentation: Segmentation::Line,
+        whitelist: None,
+    };
+    let again = engines.recognize_with(&big, dpi * 2, how)?;
+    Ok(again
+        .into_iter()
+        .flat_map(|l| l.words)
+        .map(|mut w| {
+            w.raw = vanban_extract::normalize(&w.raw);
+            w.text = w.raw.clone();
+            w.bbox = w.bbox.map(|b| BBox {
+                x0: x0 + b.x0 / 2,
+                y0: y0 + b.y0 / 2,
+                x1: x0 + b.x1.div_ceil(2),
+                y1: y0 + b.y1.div_ceil(2),
+            });
+            w
+        })
+        .collect())
+}
+
+/// Reads the signer's name line again on its dark core when a seal made its family name junk or
+/// hid it, and puts the name in place of the line's words when the reading is a clean name.
+/// Returns whether a line was changed.
+pub fn reread_signer_name(
+    engines: &Engines,
+    image: &GrayImage,
+    dpi: u32,
+    lines: &mut [Line],
+) -> Result<bool, OcrError> {
+    let (w, h) = image.dimensions();
+    let Some(z) = crate::reread::signature_zone(lines, w, h) else {
+        return Ok(false);
+    };
+    let in_zone = |b: BBox| b.x1 > z.x0 + dpi / 4 && b.y0 >= z.y0 && b.y1 <= z.y1;
+    let mut cands: Vec<(usize, BBox, Vec<String>)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let b = l.bbox.filter(|&b| in_zone(b))?;
+            Some((i, b, sure_given_names(&l.words)?))
+        })
+        .collect();
+    cands.sort_by_key(|c| std::cmp::Reverse(c.1.y0));
+    cands.truncate(MAX_LINES);
+    for (i, b, given) in cands {
+        // Room on the left for a family name the line's box left out.
+        let margin = (b.height() / 3).max(dpi / 50);
+        let x0 = b.x0.saturating_sub(2 * b.height()).max(z.x0);
+        let y0 = b.y0.saturating_sub(margin);
+        let x1 = (b.x1 + margin).min(w);
+        let y1 = (b.y1 + margin).min(h);
+        if x1 <= x0 + 4 || y1 <= y0 + 4 {
+            continue;
+        }
+        let crop = imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        let t = std::time::Instant::now();
+        let words = read_line_2x(engines, &dark_core(&crop), dpi, (x0, y0))?;
+        let ms = t.elapsed().as_millis() as u64;
+        let before = lines[i].raw_text();
+        let read: Vec<(&str, u8)> = words
+            .iter()
+            .map(|w| (w.raw.as_str(), (w.conf * 100.0) as u8))
+            .collect();
+        match name_from_reading(&words, &given) {
+            Some(at) => {
+                tracing::debug!(
+                    ms,
+                    "signer name read on its dark core: {before:?} -> {read:?}"
+                );
+                // the family name read on the dark core, the given names as the page OCR read them
+                let k = given.len();
+                let n = lines[i].words.len();
+                let mut name = vec![words[at].clone()];
+                name.extend(lines[i].words.drain(n - k..));
+                lines[i].words = name;
+                return Ok(true);
+            }
+            None => tracing::debug!(
+                ms,
+                "signer name's dark core not taken: {before:?} -> {read:?}"
+            ),
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    fn words(ws: &[(&str, f32)]) -> Vec<Word> {
+        ws.iter().map(|&(t, c)| Word::new(t, None, c)).collect()
+    }
+
+    #[test]
+    fn a_name_whose_start_a_seal_spoiled_is_read_again_a_whole_name_is_not() {
+        let g = |ws: &[(&str, f32)]| sure_given_names(&words(ws));
+        assert_eq!(
+            g(&[("đưếi", 0.0), ("Hoàng", 0.97), ("Tuấn", 0.97)]),
+            Some(vec!["Hoàng".to_string(), "Tuấn".to_string()])
+        );
+        // the family name dropped: `Thị` is no family name
+        assert!(g(&[("Thị", 0.97), ("Lê", 0.97), ("Vân", 0.97)]).is_some());
+        assert_eq!(g(&[("Trần", 0.97), ("Hoàng", 0.97), ("Tuấn", 0.97)]), None);
+        assert_eq!(
+            g(&[("~", 0.2), ("Trần", 0.97), ("Hoàng", 0.97), ("Tuấn", 0.97)]),
+            None
+        );
+        // a family name the page OCR read, even unsurely, is not read again
+        assert_eq!(
+            g(&[("~", 0.2), ("Lê", 0.6), ("Minh", 0.97), ("Hưng", 0.97)]),
+            None
+        );
+        // one sure word is no name's end; a title line is none either
+        assert_eq!(g(&[("ê", 0.86), ("Minh", 0.5), ("Hưng", 0.96)]), None);
+        assert_eq!(g(&[("PHÓ", 0.93), ("CHỦ", 0.97), ("TỊCH", 0.97)]), None);
+    }
+
+    #[test]
+    fn only_a_family_name_before_the_same_given_names_is_taken() {
+        let given = vec!["Hoàng".to_string(), "Tuấn".to_string()];
+        let r = |ws: &[(&str, f32)]| name_from_reading(&words(ws), &given);
+        assert_eq!(
+            r(&[("Trần", 0.9), ("Hoàng", 0.95), ("Tuấn", 0.95)]),
+            Some(0)
+        );
+        assert_eq!(
+            r(&[("~", 0.3), ("Trần", 0.9), ("Hoàng", 0.9), ("Tuấn", 0.9)]),
+            Some(1)
+        );
+        // not a family name, read unsurely, other given names, a word before it
+        assert_eq!(r(&[("Trầu", 0.9), ("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
+        assert_eq!(r(&[("Trần", 0.6), ("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
+        assert_eq!(r(&[("Trần", 0.9), ("Hoàng", 0.9), ("Tuệ", 0.9)]), None);
+        // the given names' marks may differ (the page OCR's sure reading is kept)
+        assert_eq!(r(&[("Trần", 0.9), ("Hoàng", 0.9), ("Tuân", 0.9)]), Some(0));
+        assert_eq!(
+            r(&[("Văn", 0.9), ("Trần", 0.9), ("Hoàng", 0.9), ("Tuấn", 0.9)]),
+            None
+        );
+        assert_eq!(r(&[("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
+    }
+
+    #[test]
+    fn the_dark_core_keeps_print_and_drops_a_lighter_seal() {
+        let mut img = GrayImage::from_pixel(100, 10, Luma([240]));
+        for x in 0..10 {
+            img.put_pixel(x, 0, Luma([5])); // print
+            img.put_pixel(x, 1, Luma([20])); // print, a little lighter
+            img.put_pixel(x, 2, Luma([100])); // seal
+        }
+        let c = dark_core(&img);
+        assert_eq!(c.get_pixel(0, 0).0[0], 5);
+        assert_eq!(c.get_pixel(0, 1).0[0], 20);
+        assert_eq!(c.get_pixel(0, 2).0[0], 255);
+        assert_eq!(c.get_pixel(50, 5).0[0], 255);
+    }
+}

@@ -53,6 +53,7 @@ mod handwriting;
 mod lines;
 mod meta;
 mod parts;
+mod references;
 mod sigbox;
 mod signatures;
 mod stamps;

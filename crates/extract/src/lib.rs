@@ -46,6 +46,7 @@
 //! ```
 
 mod cells;
+mod citations;
 mod digits;
 mod gazetteer;
 mod grid;

@@ -157,6 +157,8 @@ re!(
     BODY_START,
     r"^(can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|nham|ngay \d)"
 );
+// A preamble line of a decision: it never stands in the header.
+re!(PREAMBLE, r"^(can cu|theo de nghi|xet de nghi)\b");
 re!(
     HEADING,
     r"^(?:((?:x{0,3})(?:ix|iv|v?i{0,3}))\.\s+|(\d{1,2}(?:\.\d{1,2})*)\.\s+|(\d{1,2}(?:\.\d{1,2})+)\s+|([a-zđ])\)\s+|(dieu\s+\d{1,3})\.\s*|([-–+•])\s*)(.*)$"
@@ -348,6 +350,11 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         .position(|l| NUMBER_LINE.is_match(&l.fold.s))
         .map_or(0, |i| i + 1);
     for (i, l) in lines[..limit].iter().enumerate().skip(from) {
+        // The title stands above the preamble: `QUYẾT ĐỊNH:` after `Căn cứ …` is the enacting
+        // formula, and a title OCR damaged beyond reading is no reason to skip the preamble.
+        if PREAMBLE.is_match(&l.fold.s) {
+            break;
+        }
         if let Some(t) = type_of_title(l) {
             title = Some((i, t));
             break;

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use vanban_doc::Reference;
 
+use crate::citations::settle;
 use crate::lines::TLine;
 use crate::meta::{date_in, iso, snap_symbol, KEM_THEO, NATIONAL, NOI_NHAN, TYPES, TYPE_ABBR};
 
@@ -51,6 +52,8 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
     // One text for the whole body, so that citations wrapped over lines are found; appendix
     // captions (`Kèm theo ...`) cite the document itself and are left out.
     let mut text = String::new();
+    // the OCR confidence of the word each byte of `text` was read from
+    let mut conf: Vec<f32> = Vec::new();
     let first_page = lines.get(body_start).map(|l| l.page);
     for l in lines.iter().skip(body_start.min(lines.len())) {
         // the document ends at `Nơi nhận`: a plan or appendix issued with it (`Kèm theo Quyết
@@ -69,14 +72,30 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
         // A number cut at the line's end (`131/CĐ-` / `TTg`) runs on without a space.
         if !text.is_empty() && !text.ends_with(['-', '/']) {
             text.push(' ');
+            conf.push(1.0);
         }
-        text.push_str(&l.text);
+        push_line(&mut text, &mut conf, l);
     }
     // A symbol that OCR broke at its hyphen (`10/TTr- -HĐND`, `12/QĐ- UBND`) is one again.
     static BROKEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(\d+/\S*-)\s+-?(\p{Lu})").expect("built-in pattern compiles")
     });
-    let text = BROKEN.replace_all(&text, "${1}${2}").into_owned();
+    let (text, conf) = {
+        let (mut t, mut c, mut last) = (String::new(), Vec::new(), 0);
+        for m in BROKEN.captures_iter(&text) {
+            let (Some(a), Some(b)) = (m.get(1), m.get(2)) else {
+                continue;
+            };
+            t.push_str(&text[last..a.end()]);
+            c.extend_from_slice(&conf[last..a.end()]);
+            last = b.start();
+        }
+        t.push_str(&text[last..]);
+        c.extend_from_slice(&conf[last..]);
+        (t, c)
+    };
+    // the least sure word of a stretch of `text`
+    let weakest = |r: std::ops::Range<usize>| conf[r].iter().copied().fold(1.0, f32::min);
     let f = crate::text::Folded::new(&text);
     // An appendix caption whose `Kèm theo` opens a line before cites the document itself.
     let in_caption = |at: usize| {
@@ -137,7 +156,11 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
             .iter()
             .find(|(k, _)| *k == t.as_str())
             .map(|(_, v)| v.to_string());
-        let number = crate::symbols::repair_number(&snap_symbol(&number, document_type.as_deref()));
+        let number = snap_type_letter(
+            &crate::symbols::repair_number(&snap_symbol(&number, document_type.as_deref())),
+            document_type.as_deref(),
+        );
+        let number = settle(&number, weakest(f.orig(n.start())..f.orig(n.end())));
         let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
         if let Some((_, prev)) = found
             .iter_mut()
@@ -164,8 +187,12 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
         if cited.iter().any(|r| r.contains(&n.start())) {
             continue;
         }
-        let number = crate::symbols::repair_number(
-            text[f.orig(n.start())..f.orig(n.end())].trim_end_matches(['.', ',', ';', '-', '/']),
+        let number = settle(
+            &crate::symbols::repair_number(
+                text[f.orig(n.start())..f.orig(n.end())]
+                    .trim_end_matches(['.', ',', ';', '-', '/']),
+            ),
+            weakest(f.orig(n.start())..f.orig(n.end())),
         );
         // the symbol: the first part after the sequence number and the year
         let symbol = number
@@ -217,7 +244,92 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
             out.push(r);
         }
     }
+    drop_truncated(&mut out);
     out
+}
+
+/// Appends a line's text to the body's, each byte with the confidence of its word (the line's
+/// weakest where its text no longer splits into its words).
+fn push_line(text: &mut String, conf: &mut Vec<f32>, l: &TLine) {
+    let parts: Vec<&str> = l.text.split(' ').collect();
+    if parts.len() == l.words.len() {
+        for (i, (p, w)) in parts.iter().zip(&l.words).enumerate() {
+            if i > 0 {
+                text.push(' ');
+                conf.push(1.0);
+            }
+            text.push_str(p);
+            conf.extend(std::iter::repeat_n(w.conf, p.len()));
+        }
+    } else {
+        let low = l.words.iter().map(|w| w.conf).fold(1.0, f32::min);
+        text.push_str(&l.text);
+        conf.extend(std::iter::repeat_n(low, l.text.len()));
+    }
+}
+
+/// Drops a cited number that is the start of another cited number cut short (`92/TT` where OCR
+/// read `92/TT:-UBND`, beside `92/TTr-UBND` cited elsewhere in the text): the same document read
+/// twice, once broken. The longer reading keeps the date if only the shorter had one.
+fn drop_truncated(refs: &mut Vec<Reference>) {
+    let numbers: Vec<String> = refs.iter().filter_map(|r| r.number.clone()).collect();
+    let longer = |n: &str| {
+        numbers.iter().position(|o| {
+            o.len() > n.len()
+                && o.starts_with(n)
+                && n.contains('/')
+                && o[n.len()..].starts_with(|c: char| c.is_alphabetic() || c == '-')
+        })
+    };
+    let mut dates: Vec<(String, String)> = Vec::new();
+    refs.retain(|r| {
+        let Some(i) = r.number.as_deref().and_then(longer) else {
+            return true;
+        };
+        if let Some(d) = &r.issued_date {
+            dates.push((numbers[i].clone(), d.clone()));
+        }
+        false
+    });
+    for (n, d) in dates {
+        if let Some(r) = refs
+            .iter_mut()
+            .find(|r| r.number.as_deref() == Some(n.as_str()))
+        {
+            r.issued_date.get_or_insert(d);
+        }
+    }
+}
+
+/// The symbol's first part put right where it is one letter off the abbreviation of the type
+/// named before the number (`Tờ trình số 252/TTY-BNV` → `252/TTr-BNV`), when that part is no
+/// known part of its own: the type word and the rest of the abbreviation agree on what was printed.
+fn snap_type_letter(number: &str, document_type: Option<&str>) -> String {
+    let Some((_, abbr)) = document_type.and_then(|t| TYPE_ABBR.iter().find(|(n, _)| *n == t))
+    else {
+        return number.to_string();
+    };
+    // the type's place in `seq[/year]/TYPE-ISSUER`: after the sequence number and the year (a
+    // party document's `212-TB/TU` has none)
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let segs: Vec<&str> = number.splitn(3, '/').collect();
+    let start = match segs.as_slice() {
+        [seq, year, _] if digits(seq) && digits(year) => seq.len() + year.len() + 2,
+        [seq, _, ..] if digits(seq) => seq.len() + 1,
+        _ => return number.to_string(),
+    };
+    let rest = &number[start..];
+    let first = rest.split(['-', '/']).next().unwrap_or("");
+    let (a, f): (Vec<char>, Vec<char>) = (abbr.chars().collect(), first.chars().collect());
+    let off = a.len() == f.len()
+        && a.len() >= 2
+        && a.iter().zip(&f).filter(|(x, y)| x != y).count() == 1
+        && f.iter().all(|c| c.is_alphabetic())
+        && !crate::symbols::known_part(first);
+    if !off {
+        return number.to_string();
+    }
+    format!("{}{abbr}{}", &number[..start], &rest[first.len()..])
 }
 
 /// An ISO date from `d/m/yyyy` or `d tháng m năm yyyy` (folded).
@@ -231,7 +343,79 @@ fn parse_ref_date(d: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::meta::tests::meta_of_text;
+
+    /// The cited numbers of a text document.
+    fn numbers_of(text: &str) -> Vec<String> {
+        meta_of_text(text)
+            .references
+            .into_iter()
+            .filter_map(|r| r.number)
+            .collect()
+    }
+
+    #[test]
+    fn a_type_letter_one_off_its_abbreviation_is_put_right() {
+        assert_eq!(
+            snap_type_letter("252/TTY-BNV", Some("Tờ trình")),
+            "252/TTr-BNV"
+        );
+        assert_eq!(
+            snap_type_letter("252/TTy-BNV", Some("Tờ trình")),
+            "252/TTr-BNV"
+        );
+        assert_eq!(
+            snap_type_letter("12/2024/CTR-UBND", Some("Chương trình")),
+            "12/2024/CTr-UBND"
+        );
+        // a known part stays (`TT` is a Thông tư's, `TU` a party committee's), as do a party
+        // document's `212-TB/TU`, a công văn (no abbreviation) and parts two letters off
+        for (n, t) in [
+            ("92/TT", "Tờ trình"),
+            ("212-TB/TU", "Thông báo"),
+            ("5633/VPCP-KSTT", "Công văn"),
+            ("252/TXY-BNV", "Tờ trình"),
+            ("52/TTr-NHNN", "Tờ trình"),
+        ] {
+            assert_eq!(snap_type_letter(n, Some(t)), n);
+        }
+    }
+
+    #[test]
+    fn a_citation_cut_short_beside_its_whole_reading_is_dropped() {
+        let numbers = numbers_of(
+            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
+             Xét đề nghị của Ủy ban nhân dân tỉnh tại văn bản số 92/TTr-UBND.\n\
+             Đề nghị làm rõ nội dung tại Tờ trình số 92/TT:-UBND nêu trên./.",
+        );
+        assert_eq!(numbers, ["92/TTr-UBND"]);
+        // two documents whose numbers only share a start are both kept
+        let numbers = numbers_of(
+            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
+             Căn cứ Quyết định số 5/QĐ-UBND ngày 01/02/2024 và Quyết định số 51/QĐ-UBND./.",
+        );
+        assert_eq!(numbers, ["5/QĐ-UBND", "51/QĐ-UBND"]);
+    }
+
+    #[test]
+    fn citations_in_the_preamble_count_when_the_title_was_misread() {
+        // the title damaged beyond reading (`AI .,ÍT l QUYẾT ĐỊNH`): the enacting formula
+        // `QUYẾT ĐỊNH:` after the preamble is no title, and the preamble's citations are found
+        let m = meta_of_text(
+            "THỦ TƯỚNG CHÍNH PHỦ\nSố: 7/QĐ-TTg\nAI .,ÍT l QUYẾT ĐỊNH\n\
+             Về việc ban hành kế hoạch\nTHỦ TƯỚNG CHÍNH PHỦ\n\
+             Căn cứ Nghị định số 81/2019/NĐ-CP ngày 01 tháng 11 năm 2019;\n\
+             Theo đề nghị của Thống đốc tại Tờ trình\nsố 52/TTr-NHNN ngày 31 tháng 3 năm 2026.\n\
+             QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch./.",
+        );
+        let numbers: Vec<&str> = m
+            .references
+            .iter()
+            .filter_map(|r| r.number.as_deref())
+            .collect();
+        assert_eq!(numbers, ["81/2019/NĐ-CP", "52/TTr-NHNN"]);
+    }
 
     #[test]
     fn cited_numbers_broken_by_ocr_are_whole_again() {

@@ -70,6 +70,17 @@ fn a_poorer_scan_loses_fields_to_emptiness_not_to_wrong_values() {
 }
 
 #[test]
+fn cited_documents_on_the_degraded_copy_read_right() {
+    // Measured 7 of 7 documents whose cited set is right; 5 before the citation table: a weak
+    // `43/2014/QH13` (never cited; `48/2014/QH13` cited 59 times) and `131/CĐ-` / `TT` cut at a
+    // line end (`CĐ-TT` never cited, `CĐ-TTg` 72 times).
+    let refs = fields_where(|f| {
+        f["field"] == "references" && f["visibility"] == "typed" && f["verdict"] != "right"
+    });
+    assert!(refs.is_empty(), "cited documents not right: {refs:#?}");
+}
+
+#[test]
 fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
     let (right, empty, wrong) = (
         tally("typed", "right"),
@@ -82,11 +93,11 @@ fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
         "{:#?}",
         fields_where(|f| f["visibility"] == "typed" && f["verdict"] != "right")
     );
-    // Measured 64 of 74 right, 4 wrong (a seal-hidden position, two cited numbers with a digit
-    // misread, a recipient whose dash and `;` were lost); 60 right and 7 wrong (and a parent body
-    // filled from nowhere) with the build before the robustness work.
-    assert!(right >= 63, "typed fields right: {right}/{total}");
-    assert!(wrong <= 4, "typed fields wrong: {wrong}/{total}");
+    // Measured 66 of 74 right, 2 wrong (a seal-hidden position, a recipient whose dash and `;`
+    // were lost); 64 and 4 before the citation table (two cited numbers misread), 60 right and 7
+    // wrong (and a parent body filled from nowhere) with the build before the robustness work.
+    assert!(right >= 65, "typed fields right: {right}/{total}");
+    assert!(wrong <= 3, "typed fields wrong: {wrong}/{total}");
     let mean = report()["text_mean"].as_f64().expect("text_mean");
     eprintln!("degraded: page text mean accuracy {mean:.4}");
     // Measured 0.9499 (0.9192 with the build before the robustness work; a signing tool's box in

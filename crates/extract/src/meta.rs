@@ -205,6 +205,16 @@ fn is_caps(s: &str) -> bool {
     any
 }
 
+/// The type a decision's enacting formula names, the whole line being the formula (`QUYẾT ĐỊNH:`,
+/// `QUYẾT NGHỊ:` of a council's resolution).
+fn enacting_type(folded: &str) -> Option<&'static str> {
+    match folded.trim().trim_end_matches([':', ' ']) {
+        "quyet dinh" if folded.contains(':') => Some("Quyết định"),
+        "quyet nghi" if folded.contains(':') => Some("Nghị quyết"),
+        _ => None,
+    }
+}
+
 /// The document type named by a whole line (the centred title), if it is one.
 fn type_of_title(l: &TLine) -> Option<&'static str> {
     let words: Vec<&str> = l
@@ -551,6 +561,16 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             conf.insert("subject".into(), c * SURE);
         }
         body_start = j;
+    } else if let Some(t) = lines[zone_end..]
+        .iter()
+        .take(30)
+        .take_while(|l| !is_heading_line(l))
+        .find_map(|l| enacting_type(&l.fold.s))
+    {
+        // No title read above the preamble: a decision's enacting formula (`QUYẾT ĐỊNH:` after
+        // `Căn cứ …`) still names its type.
+        m.document_type = Some(t.to_string());
+        conf.insert("document_type".into(), FALLBACK);
     }
 
     // Công văn: the `V/v` lines under the number. Right under it, a first token made only of

@@ -94,6 +94,7 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
         c.extend_from_slice(&conf[last..]);
         (t, c)
     };
+    let (text, conf) = restore_lost_years(&text, &conf);
     // the least sure word of a stretch of `text`
     let weakest = |r: std::ops::Range<usize>| conf[r].iter().copied().fold(1.0, f32::min);
     let f = crate::text::Folded::new(&text);
@@ -268,6 +269,42 @@ fn push_line(text: &mut String, conf: &mut Vec<f32>, l: &TLine) {
     }
 }
 
+/// `Thông tư số 51/. /TT-BCA ngày 30 tháng 6 năm 2025`: the year between a number's two slashes
+/// that OCR lost (a gap in the line, a speck read as `.`) is the year of the citation's date, as a
+/// number with a year always carries the year it was issued. Only nothing but a mark or two stands
+/// between the slashes, and the date follows the symbol right away.
+fn restore_lost_years(text: &str, conf: &[f32]) -> (String, Vec<f32>) {
+    static LOST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(\d{1,5})/[^\w\s/]{0,2}\s*/(\p{Lu}[\p{L}\d]*(?:-\p{Lu}[\p{L}\d]*)*)(,?\s+(?i:ngày)\s+(?:\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s+(?i:năm)\s+|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*)(\d{4}))",
+        )
+        .expect("built-in pattern compiles")
+    });
+    let (mut t, mut c, mut last) = (String::new(), Vec::new(), 0);
+    for m in LOST.captures_iter(text) {
+        let (Some(all), Some(seq), Some(sym), Some(date), Some(year)) =
+            (m.get(0), m.get(1), m.get(2), m.get(3), m.get(4))
+        else {
+            continue;
+        };
+        t.push_str(&text[last..all.start()]);
+        c.extend_from_slice(&conf[last..all.start()]);
+        let low = conf[all.start()..sym.end()]
+            .iter()
+            .copied()
+            .fold(1.0, f32::min);
+        let number = format!("{}/{}/{}", seq.as_str(), year.as_str(), sym.as_str());
+        c.extend(std::iter::repeat_n(low, number.len()));
+        t.push_str(&number);
+        t.push_str(date.as_str());
+        c.extend_from_slice(&conf[date.range()]);
+        last = all.end();
+    }
+    t.push_str(&text[last..]);
+    c.extend_from_slice(&conf[last..]);
+    (t, c)
+}
+
 /// Drops a cited number that is the start of another cited number cut short (`92/TT` where OCR
 /// read `92/TT:-UBND`, beside `92/TTr-UBND` cited elsewhere in the text): the same document read
 /// twice, once broken. The longer reading keeps the date if only the shorter had one.
@@ -383,6 +420,32 @@ mod tests {
     }
 
     #[test]
+    fn a_year_ocr_lost_between_the_slashes_is_the_date_s() {
+        let text = "và Thông tư số 51/. /TT-BCA ngày 30 tháng 6 năm 2025 của Bộ";
+        let (t, c) = restore_lost_years(text, &vec![0.9; text.len()]);
+        assert_eq!(
+            t,
+            "và Thông tư số 51/2025/TT-BCA ngày 30 tháng 6 năm 2025 của Bộ"
+        );
+        assert_eq!(c.len(), t.len());
+        let numbers = numbers_of(
+            "BỘ CÔNG AN\nSố: 41/2026/TT-BCA\nTHÔNG TƯ\nSửa đổi\n\
+             Căn cứ Luật số 23/2004/QH11;\nVÀ THÔNG TƯ SỐ 51/.\n/TT-BCA NGÀY 30 THÁNG 6 NĂM 2025\n\
+             Bộ trưởng ban hành Thông tư./.",
+        );
+        assert_eq!(numbers, ["23/2004/QH11", "51/2025/TT-BCA"]);
+        // a number with no year (`92/TTr-UBND`), a date with no number before it, or a word between
+        // the slashes: nothing is added
+        for keep in [
+            "Tờ trình số 92/TTr-UBND ngày 01 tháng 6 năm 2025",
+            "Công văn số 12/UBND-VP ngày 30/6/2025",
+            "số 51/ab/TT-BCA ngày 30 tháng 6 năm 2025",
+        ] {
+            assert_eq!(restore_lost_years(keep, &vec![0.9; keep.len()]).0, keep);
+        }
+    }
+
+    #[test]
     fn a_citation_cut_short_beside_its_whole_reading_is_dropped() {
         let numbers = numbers_of(
             "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
@@ -415,6 +478,8 @@ mod tests {
             .filter_map(|r| r.number.as_deref())
             .collect();
         assert_eq!(numbers, ["81/2019/NĐ-CP", "52/TTr-NHNN"]);
+        // … and the enacting formula still names the type
+        assert_eq!(m.document_type.as_deref(), Some("Quyết định"));
     }
 
     #[test]

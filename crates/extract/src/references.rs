@@ -260,12 +260,12 @@ fn push_line(text: &mut String, conf: &mut Vec<f32>, l: &TLine) {
                 conf.push(1.0);
             }
             text.push_str(p);
-            conf.extend(std::iter::repeat_n(w.conf, p.len()));
+            conf.extend(std::iter::repeat(w.conf).take(p.len()));
         }
     } else {
         let low = l.words.iter().map(|w| w.conf).fold(1.0, f32::min);
         text.push_str(&l.text);
-        conf.extend(std::iter::repeat_n(low, l.text.len()));
+        conf.extend(std::iter::repeat(low).take(l.text.len()));
     }
 }
 
@@ -294,7 +294,7 @@ fn restore_lost_years(text: &str, conf: &[f32]) -> (String, Vec<f32>) {
             .copied()
             .fold(1.0, f32::min);
         let number = format!("{}/{}/{}", seq.as_str(), year.as_str(), sym.as_str());
-        c.extend(std::iter::repeat_n(low, number.len()));
+        c.extend(std::iter::repeat(low).take(number.len()));
         t.push_str(&number);
         t.push_str(date.as_str());
         c.extend_from_slice(&conf[date.range()]);

@@ -561,16 +561,6 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             conf.insert("subject".into(), c * SURE);
         }
         body_start = j;
-    } else if let Some(t) = lines[zone_end..]
-        .iter()
-        .take(30)
-        .take_while(|l| !is_heading_line(l))
-        .find_map(|l| enacting_type(&l.fold.s))
-    {
-        // No title read above the preamble: a decision's enacting formula (`QUYẾT ĐỊNH:` after
-        // `Căn cứ …`) still names its type.
-        m.document_type = Some(t.to_string());
-        conf.insert("document_type".into(), FALLBACK);
     }
 
     // Công văn: the `V/v` lines under the number. Right under it, a first token made only of
@@ -620,6 +610,19 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 m.document_type = Some("Công văn".into());
                 conf.insert("document_type".into(), FALLBACK);
             }
+        }
+    }
+    // No title read above the preamble and no công văn: a decision's enacting formula
+    // (`QUYẾT ĐỊNH:` after `Căn cứ …`) still names its type.
+    if m.document_type.is_none() {
+        if let Some(t) = lines[zone_end..]
+            .iter()
+            .take(30)
+            .take_while(|l| !is_heading_line(l))
+            .find_map(|l| enacting_type(&l.fold.s))
+        {
+            m.document_type = Some(t.to_string());
+            conf.insert("document_type".into(), FALLBACK);
         }
     }
     // `Số: 86/KHI-STTTT` under a `KẾ HOẠCH` title: the stray letter goes.

@@ -157,11 +157,13 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
             .iter()
             .find(|(k, _)| *k == t.as_str())
             .map(|(_, v)| v.to_string());
+        let weak = weakest(f.orig(n.start())..f.orig(n.end()));
         let number = snap_type_letter(
             &crate::symbols::repair_number(&snap_symbol(&number, document_type.as_deref())),
             document_type.as_deref(),
+            weak,
         );
-        let number = settle(&number, weakest(f.orig(n.start())..f.orig(n.end())));
+        let number = settle(&number, weak);
         let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
         if let Some((_, prev)) = found
             .iter_mut()
@@ -340,8 +342,9 @@ fn drop_truncated(refs: &mut Vec<Reference>) {
 
 /// The symbol's first part put right where it is one letter off the abbreviation of the type
 /// named before the number (`Tờ trình số 252/TTY-BNV` → `252/TTr-BNV`), when that part is no
-/// known part of its own: the type word and the rest of the abbreviation agree on what was printed.
-fn snap_type_letter(number: &str, document_type: Option<&str>) -> String {
+/// known part of its own: the type word and the rest of the abbreviation agree on what was printed;
+/// and where a weak reading lost the abbreviation's last, lowercase letter (`252/TT-BNV`).
+fn snap_type_letter(number: &str, document_type: Option<&str>, weakest: f32) -> String {
     let Some((_, abbr)) = document_type.and_then(|t| TYPE_ABBR.iter().find(|(n, _)| *n == t))
     else {
         return number.to_string();
@@ -363,7 +366,13 @@ fn snap_type_letter(number: &str, document_type: Option<&str>) -> String {
         && a.iter().zip(&f).filter(|(x, y)| x != y).count() == 1
         && f.iter().all(|c| c.is_alphabetic())
         && !crate::symbols::known_part(first);
-    if !off {
+    // the abbreviation's lowercase letter lost from a weak reading (`Tờ trình số 252/TT-BNV`): a
+    // Tờ trình is numbered `TTr`, never `TT`, which is a Thông tư's
+    let lost_lower = weakest < crate::citations::WEAK_LETTER
+        && a.last().is_some_and(|c| c.is_lowercase())
+        && a[..a.len() - 1] == f[..]
+        && rest[first.len()..].starts_with('-');
+    if !off && !lost_lower {
         return number.to_string();
     }
     format!("{}{abbr}{}", &number[..start], &rest[first.len()..])
@@ -395,15 +404,15 @@ mod tests {
     #[test]
     fn a_type_letter_one_off_its_abbreviation_is_put_right() {
         assert_eq!(
-            snap_type_letter("252/TTY-BNV", Some("Tờ trình")),
+            snap_type_letter("252/TTY-BNV", Some("Tờ trình"), 1.0),
             "252/TTr-BNV"
         );
         assert_eq!(
-            snap_type_letter("252/TTy-BNV", Some("Tờ trình")),
+            snap_type_letter("252/TTy-BNV", Some("Tờ trình"), 1.0),
             "252/TTr-BNV"
         );
         assert_eq!(
-            snap_type_letter("12/2024/CTR-UBND", Some("Chương trình")),
+            snap_type_letter("12/2024/CTR-UBND", Some("Chương trình"), 1.0),
             "12/2024/CTr-UBND"
         );
         // a known part stays (`TT` is a Thông tư's, `TU` a party committee's), as do a party
@@ -415,8 +424,23 @@ mod tests {
             ("252/TXY-BNV", "Tờ trình"),
             ("52/TTr-NHNN", "Tờ trình"),
         ] {
-            assert_eq!(snap_type_letter(n, Some(t)), n);
+            assert_eq!(snap_type_letter(n, Some(t), 1.0), n);
         }
+        // a weak reading that lost the lowercase letter gets it back; a sure one, a Thông tư's
+        // `TT` and a number cut after `TT` are kept
+        assert_eq!(
+            snap_type_letter("252/TT-BNV", Some("Tờ trình"), 0.67),
+            "252/TTr-BNV"
+        );
+        assert_eq!(
+            snap_type_letter("252/TT-BNV", Some("Tờ trình"), 0.95),
+            "252/TT-BNV"
+        );
+        assert_eq!(
+            snap_type_letter("12/2024/TT-BTC", Some("Thông tư"), 0.3),
+            "12/2024/TT-BTC"
+        );
+        assert_eq!(snap_type_letter("92/TT", Some("Tờ trình"), 0.3), "92/TT");
     }
 
     #[test]

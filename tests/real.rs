@@ -55,6 +55,18 @@ fn no_issue_date_or_number_is_wrong() {
 }
 
 #[test]
+fn cited_documents_are_read_right_but_one_weak_line() {
+    // 6 of the 7 documents that cite others have the whole set right. tt 37's `35/2018/QH14` is
+    // read `33/2018/QH14` by the weak line's second reading, and both are cited in the corpora, so
+    // extraction cannot tell (README: not done).
+    let wrong = fields_where(|f| f["field"] == "references" && f["verdict"] != "right");
+    assert!(
+        wrong.len() <= 1 && wrong.iter().all(|f| f.contains("real_tt_37")),
+        "cited documents not right: {wrong:#?}"
+    );
+}
+
+#[test]
 fn typed_fields_and_page_text_reach_the_measured_figures() {
     let (right, empty, wrong) = (
         tally("typed", "right"),

@@ -46,6 +46,7 @@
 //! ```
 
 mod cells;
+mod citations;
 mod digits;
 mod gazetteer;
 mod grid;
@@ -53,6 +54,7 @@ mod handwriting;
 mod lines;
 mod meta;
 mod parts;
+mod references;
 mod sigbox;
 mod signatures;
 mod stamps;

@@ -1,6 +1,6 @@
 //! Decree 30 metadata: the header (parent body, issuer, number, place and date, document type,
-//! subject), the signature block (authority, position, name), the `Nơi nhận` list, the documents
-//! cited in the text and the heading tree.
+//! subject), the signature block (authority, position, name), the `Nơi nhận` list and the heading
+//! tree; the documents cited in the text are found by [`crate::references`].
 //!
 //! Patterns are matched on the folded text (no marks, lower case), with room for the usual OCR
 //! damage (`Sb:`, `S6:67 IKH-NV`, `ngay 29 thang9 ndam 2023`), and the printed form is cut from
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use vanban_doc::{Document, Metadata, Reference, Section, Signer};
+use vanban_doc::{Document, Metadata, Section, Signer};
 
 use crate::gazetteer::{
     is_surname, position_suffix, snap_agency, snap_person, snap_place, snap_territories,
@@ -62,7 +62,7 @@ pub(crate) const TYPES: &[(&str, &str)] = &[
 ];
 
 /// Abbreviations of document types in a number's symbol (Decree 30, appendix III).
-const TYPE_ABBR: &[(&str, &str)] = &[
+pub(crate) const TYPE_ABBR: &[(&str, &str)] = &[
     ("Nghị quyết", "NQ"),
     ("Quyết định", "QĐ"),
     ("Chỉ thị", "CT"),
@@ -97,7 +97,7 @@ const TYPE_ABBR: &[(&str, &str)] = &[
 
 /// A cited number whose type abbreviation OCR lengthened by one stray character (`TTI-VPCP`,
 /// `QĐĐ-SGDĐT` for a Thông tư, a Quyết định) with the abbreviation its type gives.
-fn snap_symbol(number: &str, document_type: Option<&str>) -> String {
+pub(crate) fn snap_symbol(number: &str, document_type: Option<&str>) -> String {
     let Some(abbr) = document_type.and_then(|t| TYPE_ABBR.iter().find(|(n, _)| *n == t)) else {
         return number.to_string();
     };
@@ -124,14 +124,14 @@ const SURE: f32 = 0.95;
 const FALLBACK: f32 = 0.6;
 
 macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> =
+    ($vis:vis $name:ident, $pat:expr) => {
+        $vis static $name: LazyLock<Regex> =
             LazyLock::new(|| Regex::new($pat).expect("built-in pattern compiles"));
     };
 }
 
 // All patterns run on folded text.
-re!(NATIONAL, r"c\S{1,2}ng\s*h\S{1,2}a\s+x\S{0,2}\s+h\S{1,2}i");
+re!(pub(crate) NATIONAL, r"c\S{1,2}ng\s*h\S{1,2}a\s+x\S{0,2}\s+h\S{1,2}i");
 re!(MOTTO, r"\S{2,4}\s+l\S{1,2}p\s*[-–—]+\s*t\S{1,2}\s+d\S{1,2}");
 re!(
     DATE_WORDS,
@@ -147,48 +147,25 @@ re!(VV_DAMAGED, r#"^[7'‘’"“”`\\|/]{0,2}[vy][:.]?\s+"#);
 // `Nơi nhận:`, also with its first letter misread or lost (`4Wơi nhận:`, `Mới nhận:`, `ơi nhận:`; the colon then
 // required; not `Tôi nhận:`).
 re!(
-    NOI_NHAN,
+    pub(crate) NOI_NHAN,
     r"^(?:n\S{1,2}i\s+nh\S{1,2}[nt]\s*[:;.]?|(?:[^t\s]|\S\S)?oi\s+nh\S{1,2}n\s*:)"
 );
 // `nhận:` opening a line: `Nơi nhận:` with `Nơi` lost (a low-resolution scan), trusted only when
 // the list follows (see [`lost_noi`]).
 re!(NHAN_ONLY, r"^nh\S{1,2}n\s*:");
 re!(AUTHORITY, r"^(tm|kt|tl|tuq|q)(?:\s*\.\s*|\s*,?\s+)");
-re!(KEM_THEO, r"k\S{1,2}m\s+theo");
+re!(pub(crate) KEM_THEO, r"k\S{1,2}m\s+theo");
 re!(PHU_LUC, r"^ph\S{1,2}\s+l\S{1,2}c\b");
 re!(
     BODY_START,
     r"^(can cu|thuc hien|kinh gui|theo de nghi|xet de nghi|nham|ngay \d)"
 );
+// A preamble line of a decision: it never stands in the header.
+re!(PREAMBLE, r"^(can cu|theo de nghi|xet de nghi)\b");
 re!(
     HEADING,
     r"^(?:((?:x{0,3})(?:ix|iv|v?i{0,3}))\.\s+|(\d{1,2}(?:\.\d{1,2})*)\.\s+|(\d{1,2}(?:\.\d{1,2})+)\s+|([a-zđ])\)\s+|(dieu\s+\d{1,3})\.\s*|([-–+•])\s*)(.*)$"
 );
-re!(DMY, r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})");
-
-re!(
-    LAW,
-    r"\b(bo luat|luat|phap lenh|hien phap)\s+([^;:()]{3,100}?)\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
-);
-
-// `số 1187/BTC-ĐT ngày 24/01/2025`, `số 212-TB/TU` (a party document's number), `số 97/2015/QH13`
-// (a year, then a one-part symbol; the slash after the year may be lost) on folded text.
-re!(
-    SO_NUMBER,
-    r"\bs[o0]\s*:?\s+(\d{1,5}(?:/\d{4}/?[a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)*|[/-][a-zđ][a-zđ0-9.]*(?:[-/][a-zđ0-9.]+)+))(?:\s+ngay\s+(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
-);
-
-// `Công văn số 85/VP-TTHC ngày …`; a speck read as a lone digit before the number (`số 2
-// 85/VP-TTHC`) is skipped.
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut types: Vec<&str> = TYPES.iter().map(|t| t.0).collect();
-    types.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    let pat = format!(
-        r"\b({})\s+(?:s\S?\s*[:.]?\s+)?(?:\d\s+)?(\d{{1,5}}[a-z]?\s*(?:/\s*\d{{4}})?\s*/\s*[a-z0-9đ][a-z0-9đ.\-/&]*)(?:[\s,;]*(?:cua\s+[^;:]{{0,80}}?\s+)?(?:ngay|ban hanh ngay)\s+(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{4}}|\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))?",
-        types.join("|")
-    );
-    Regex::new(&pat).expect("built-in pattern compiles")
-});
 
 /// Extracts the Decree 30 metadata of a document: from line text, with word boxes when present.
 pub fn extract_metadata(doc: &Document) -> Metadata {
@@ -203,7 +180,7 @@ pub fn extract_metadata(doc: &Document) -> Metadata {
             conf.insert("issuer".into(), c * FALLBACK);
         }
     }
-    m.references = references(&lines, header.body_start, m.number.as_deref());
+    m.references = crate::references::references(&lines, header.body_start, m.number.as_deref());
     if !m.references.is_empty() {
         conf.insert("references".into(), SURE);
     }
@@ -229,6 +206,16 @@ fn is_caps(s: &str) -> bool {
         any = true;
     }
     any
+}
+
+/// The type a decision's enacting formula names, the whole line being the formula (`QUYẾT ĐỊNH:`,
+/// `QUYẾT NGHỊ:` of a council's resolution).
+fn enacting_type(folded: &str) -> Option<&'static str> {
+    match folded.trim().trim_end_matches([':', ' ']) {
+        "quyet dinh" if folded.contains(':') => Some("Quyết định"),
+        "quyet nghi" if folded.contains(':') => Some("Nghị quyết"),
+        _ => None,
+    }
 }
 
 /// The document type named by a whole line (the centred title), if it is one.
@@ -376,6 +363,11 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
         .position(|l| NUMBER_LINE.is_match(&l.fold.s))
         .map_or(0, |i| i + 1);
     for (i, l) in lines[..limit].iter().enumerate().skip(from) {
+        // The title stands above the preamble: `QUYẾT ĐỊNH:` after `Căn cứ …` is the enacting
+        // formula, and a title OCR damaged beyond reading is no reason to skip the preamble.
+        if PREAMBLE.is_match(&l.fold.s) {
+            break;
+        }
         if let Some(t) = type_of_title(l) {
             title = Some((i, t));
             break;
@@ -628,6 +620,19 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 m.document_type = Some("Công văn".into());
                 conf.insert("document_type".into(), FALLBACK);
             }
+        }
+    }
+    // No title read above the preamble and no công văn: a decision's enacting formula
+    // (`QUYẾT ĐỊNH:` after `Căn cứ …`) still names its type.
+    if m.document_type.is_none() {
+        if let Some(t) = lines[zone_end..]
+            .iter()
+            .take(30)
+            .take_while(|l| !is_heading_line(l))
+            .find_map(|l| enacting_type(&l.fold.s))
+        {
+            m.document_type = Some(t.to_string());
+            conf.insert("document_type".into(), FALLBACK);
         }
     }
     // `Số: 86/KHI-STTTT` under a `KẾ HOẠCH` title: the stray letter goes.
@@ -956,7 +961,7 @@ fn parse_number(rest: &str) -> NumberField {
 }
 
 /// An ISO date from `ngày d tháng m năm yyyy` (folded) and where the match starts.
-fn date_in(f: &str) -> Option<(String, usize)> {
+pub(crate) fn date_in(f: &str) -> Option<(String, usize)> {
     let c = DATE_WORDS.captures(f)?;
     let d: u32 = c[1].parse().ok()?;
     let mo: u32 = c[2].parse().ok()?;
@@ -1639,189 +1644,6 @@ fn is_heading_line(l: &TLine) -> bool {
         .is_some_and(|c| c.get(1).is_some_and(|m| !m.as_str().is_empty()) || c.get(2).is_some())
 }
 
-/// Every other document cited in the body and appendices: `<type> số <number> ngày <date>`.
-fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Reference> {
-    // One text for the whole body, so that citations wrapped over lines are found; appendix
-    // captions (`Kèm theo ...`) cite the document itself and are left out.
-    let mut text = String::new();
-    let first_page = lines.get(body_start).map(|l| l.page);
-    for l in lines.iter().skip(body_start.min(lines.len())) {
-        // the document ends at `Nơi nhận`: a plan or appendix issued with it (`Kèm theo Quyết
-        // định …`) is a document of its own, whose citations are not this one's
-        if NOI_NHAN.is_match(&l.fold.s) {
-            break;
-        }
-        // … and where `Nơi nhận` was not read, at the national motto of the next document's header
-        if NATIONAL.is_match(&l.fold.s) && first_page.is_some_and(|p| l.page > p) {
-            break;
-        }
-        let f = l.fold.s.trim_start_matches(['(', ' ']);
-        if KEM_THEO.find(f).is_some_and(|m| m.start() == 0) || l.is_blank() {
-            continue;
-        }
-        // A number cut at the line's end (`131/CĐ-` / `TTg`) runs on without a space.
-        if !text.is_empty() && !text.ends_with(['-', '/']) {
-            text.push(' ');
-        }
-        text.push_str(&l.text);
-    }
-    // A symbol that OCR broke at its hyphen (`10/TTr- -HĐND`, `12/QĐ- UBND`) is one again.
-    static BROKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(\d+/\S*-)\s+-?(\p{Lu})").expect("built-in pattern compiles")
-    });
-    let text = BROKEN.replace_all(&text, "${1}${2}").into_owned();
-    let f = crate::text::Folded::new(&text);
-    // An appendix caption whose `Kèm theo` opens a line before cites the document itself.
-    let in_caption = |at: usize| {
-        let mut from = at.saturating_sub(100);
-        while !f.s.is_char_boundary(from) {
-            from -= 1;
-        }
-        let pre = &f.s[from..at];
-        // `(Kèm theo …`: capitalised, as a caption opens; `gửi kèm theo Công văn số …` is a citation.
-        pre.rfind("kem theo").is_some_and(|k| {
-            !pre[k..].contains([')', '.']) && text[f.orig(from + k)..].starts_with('K')
-        })
-    };
-    let mut found: Vec<(usize, Reference)> = Vec::new();
-    // Laws are cited by name and date: `Luật Bảo vệ môi trường ngày 23 tháng 6 năm 2014`.
-    for c in LAW.captures_iter(&f.s) {
-        let (Some(t), Some(d), Some(name)) = (c.get(1), c.get(3), c.get(2)) else {
-            continue;
-        };
-        let orig_type = &text[f.orig(t.start())..];
-        let orig_name = &text[f.orig(name.start())..];
-        if !orig_type.starts_with(char::is_uppercase) || !orig_name.starts_with(char::is_uppercase)
-        {
-            continue;
-        }
-        let document_type = TYPES
-            .iter()
-            .find(|(k, _)| *k == t.as_str())
-            .map(|(_, v)| v.to_string());
-        found.push((
-            t.start(),
-            Reference {
-                number: None,
-                document_type,
-                issued_date: parse_ref_date(d.as_str()),
-            },
-        ));
-    }
-    let mut cited: Vec<std::ops::Range<usize>> = Vec::new();
-    for c in REFERENCE.captures_iter(&f.s) {
-        let (Some(t), Some(n)) = (c.get(1), c.get(2)) else {
-            continue;
-        };
-        cited.push(n.range());
-        let number: String = text[f.orig(n.start())..f.orig(n.end())]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .trim_end_matches(['.', ',', ';', '-', '/'])
-            .to_string();
-        if !number.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || Some(number.as_str()) == own
-            || in_caption(t.start())
-        {
-            continue;
-        }
-        let document_type = TYPES
-            .iter()
-            .find(|(k, _)| *k == t.as_str())
-            .map(|(_, v)| v.to_string());
-        let number = crate::symbols::repair_number(&snap_symbol(&number, document_type.as_deref()));
-        let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
-        if let Some((_, prev)) = found
-            .iter_mut()
-            .find(|(_, r)| r.number.as_deref() == Some(number.as_str()))
-        {
-            if prev.issued_date.is_none() {
-                prev.issued_date = issued_date;
-            }
-            continue;
-        }
-        found.push((
-            t.start(),
-            Reference {
-                number: Some(number),
-                document_type,
-                issued_date,
-            },
-        ));
-    }
-    // `các Công văn: Số 1060/BTC-QLGCS …; số 1187/BTC-ĐT`, `Thông báo số 212-TB/TU`: a number after
-    // `số` with a symbol in capitals, of the type named last before it in the same sentence.
-    for c in SO_NUMBER.captures_iter(&f.s) {
-        let Some(n) = c.get(1) else { continue };
-        if cited.iter().any(|r| r.contains(&n.start())) {
-            continue;
-        }
-        let number = crate::symbols::repair_number(
-            text[f.orig(n.start())..f.orig(n.end())].trim_end_matches(['.', ',', ';', '-', '/']),
-        );
-        // the symbol: the first part after the sequence number and the year
-        let symbol = number
-            .split(['/', '-'])
-            .skip(1)
-            .find(|p| !p.bytes().all(|b| b.is_ascii_digit()))
-            .unwrap_or("");
-        if !symbol.chars().next().is_some_and(char::is_uppercase)
-            || Some(number.as_str()) == own
-            || found
-                .iter()
-                .any(|(_, r)| r.number.as_deref() == Some(number.as_str()))
-        {
-            continue;
-        }
-        if in_caption(n.start()) {
-            continue;
-        }
-        // The type: its abbreviation in the symbol (Decree 30, appendix III), else the type named
-        // last before it in the same sentence, else a công văn (whose symbol names no type).
-        let sentence = f.s[..n.start()].rfind(['.', ';']).map_or(0, |i| i + 1);
-        let abbr = symbol.split('-').next().unwrap_or("");
-        let document_type = TYPE_ABBR
-            .iter()
-            .find(|(_, a)| *a == abbr)
-            .map(|(t, _)| t.to_string())
-            .or_else(|| {
-                TYPES
-                    .iter()
-                    .filter_map(|(k, v)| f.s[sentence..n.start()].rfind(k).map(|i| (i, *v)))
-                    .max_by_key(|(i, _)| *i)
-                    .map(|(_, v)| v.to_string())
-            })
-            .unwrap_or_else(|| "Công văn".to_string());
-        found.push((
-            n.start(),
-            Reference {
-                number: Some(number),
-                document_type: Some(document_type),
-                issued_date: c.get(2).and_then(|d| parse_ref_date(d.as_str())),
-            },
-        ));
-    }
-    // In order of first citation, each document once.
-    found.sort_by_key(|(pos, _)| *pos);
-    let mut out: Vec<Reference> = Vec::with_capacity(found.len());
-    for (_, r) in found {
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    out
-}
-
-/// An ISO date from `d/m/yyyy` or `d tháng m năm yyyy` (folded).
-fn parse_ref_date(d: &str) -> Option<String> {
-    if let Some(x) = DMY.captures(d) {
-        iso(x[1].parse().ok()?, x[2].parse().ok()?, x[3].parse().ok()?)
-    } else {
-        date_in(&format!("ngay {d}")).map(|x| x.0)
-    }
-}
-
 /// The heading tree of the body: `I.` over `1.` over `a)` over `-`.
 fn sections(body: &[TLine]) -> Vec<Section> {
     let mut flat: Vec<(u8, Section)> = Vec::new();
@@ -1899,7 +1721,7 @@ fn build_tree(flat: Vec<(u8, Section)>) -> Vec<Section> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -2061,7 +1883,7 @@ mod tests {
     }
 
     /// Metadata of [`text_doc`]`(text)`.
-    fn meta_of_text(text: &str) -> Metadata {
+    pub(crate) fn meta_of_text(text: &str) -> Metadata {
         extract_metadata(&text_doc(text))
     }
 
@@ -2196,50 +2018,6 @@ mod tests {
         let doc = doc_of(&["- Ông Phạm Mạnh Cường;", "- Ông Lê Mạnh Cường;"], &unsure);
         let lines = crate::lines::doc_lines(&doc);
         assert_eq!(name_after_junk(&lines, lines.last().expect("lines")), None);
-    }
-
-    #[test]
-    fn cited_numbers_broken_by_ocr_are_whole_again() {
-        let m = meta_of_text(
-            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
-             Căn cứ Công văn số 2 85/VP-TTHC ngày 08/01/2025 và Tờ trình số 10/TTr- -NĐND\n\
-             ngày 14 tháng 4 năm 2026 của Thường trực Hội đồng nhân dân./.",
-        );
-        let numbers: Vec<&str> = m
-            .references
-            .iter()
-            .filter_map(|r| r.number.as_deref())
-            .collect();
-        assert_eq!(numbers, ["85/VP-TTHC", "10/TTr-HĐND"], "{:?}", m.references);
-    }
-
-    #[test]
-    fn a_generic_body_line_with_a_speck_still_joins_its_territory() {
-        let m = meta_of_text(
-            "ỦY BAN NHÂN DÂN.\nTHÀNH PHỐ HÀ NỘI\nSố: 453/TB-UBND\nTHÔNG BÁO\nVề việc treo cờ",
-        );
-        assert_eq!(m.parent_issuer, None);
-        assert_eq!(
-            m.issuer.as_deref(),
-            Some("Ủy ban nhân dân thành phố Hà Nội")
-        );
-    }
-
-    #[test]
-    fn citations_end_where_an_attached_document_begins_when_noi_nhan_was_not_read() {
-        let m = meta_of_text(
-            "THỦ TƯỚNG CHÍNH PHỦ\nSố: 7/QĐ-TTg\nQUYẾT ĐỊNH\nVề việc ban hành kế hoạch\n\
-             Căn cứ Nghị định số 81/2019/NĐ-CP ngày 01 tháng 11 năm 2019;\n\
-             Điều 1. Ban hành kèm theo Quyết định này Kế hoạch./.\nNị nhậ:\n- Như Điều 3;\x0c\
-             THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKẾ HOẠCH\n\
-             Thực hiện Nghị quyết số 164/2024/QH15 ngày 28 tháng 11 năm 2024;",
-        );
-        let numbers: Vec<&str> = m
-            .references
-            .iter()
-            .filter_map(|r| r.number.as_deref())
-            .collect();
-        assert_eq!(numbers, ["81/2019/NĐ-CP"]);
     }
 
     #[test]

@@ -99,6 +99,11 @@ fn one_letter_off(chars: &[char]) -> Option<&'static str> {
     found
 }
 
+/// True when the corpora cite `part` as a part of a symbol.
+pub(crate) fn known_part(part: &str) -> bool {
+    PARTS.contains_key(part)
+}
+
 /// A cited number with its symbol put right where OCR damaged it (see the module).
 pub(crate) fn repair_number(number: &str) -> String {
     // `23/2004QH11`: the slash between the year and the symbol lost

@@ -77,11 +77,53 @@ pub(crate) fn settle(number: &str, weakest: f32) -> String {
         }
     }
     if weakest < WEAK_LETTER {
-        if let Some(n) = lost_letter(number) {
+        if let Some(n) = lost_letter(number).or_else(|| stray_letter(number)) {
             return n;
         }
     }
     number.to_string()
+}
+
+/// A symbol never cited that holds one stray letter OCR added, a lowercase one or an `I`/`l`
+/// before a digit (a stroke read as a letter: `35/2018/QHI14`), without which it is the one
+/// symbol, or makes the one whole number, cited often (`35/2018/QH14`).
+fn stray_letter(number: &str) -> Option<String> {
+    let at = symbol_start(number)?;
+    let symbol = &number[at..];
+    if symbol_count(symbol) > 0 || number_count(number) > 0 {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = symbol.char_indices().collect();
+    let mut found: Option<String> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let before_digit = chars.get(k + 1).is_some_and(|&(_, d)| d.is_ascii_digit());
+        if !(c.is_lowercase() || (matches!(c, 'I' | 'l') && before_digit)) {
+            continue;
+        }
+        let without = format!("{}{}", &symbol[..i], &symbol[i + c.len_utf8()..]);
+        // the symbol cited often, or the whole number (`QH14` is no symbol of its own)
+        let often = symbol_count(&without) >= MIN_COUNT
+            || number_count(&format!("{}{without}", &number[..at])) >= MIN_COUNT;
+        if often && found.as_deref() != Some(without.as_str()) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(without);
+        }
+    }
+    found.map(|k| format!("{}{k}", &number[..at]))
+}
+
+/// Where a cited number's symbol starts: after the sequence number and the year.
+fn symbol_start(number: &str) -> Option<usize> {
+    let mut at = 0;
+    for p in number.split('/') {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        at += p.len() + 1;
+    }
+    (at > 0 && at < number.len()).then_some(at)
 }
 
 /// `seq/yyyy/SYMBOL` never cited, with exactly one number that differs in one look-alike digit
@@ -169,6 +211,16 @@ mod tests {
         assert_eq!(settle("35/2018/QH14", 0.1), "35/2018/QH14");
         // a number the corpora never cite, with no cited look-alike, stays as read
         assert_eq!(settle("51/2025/TT-BCA", 0.1), "51/2025/TT-BCA");
+    }
+
+    #[test]
+    fn a_weak_symbol_with_a_stray_letter_loses_it() {
+        assert_eq!(settle("35/2018/QHI14", 0.5), "35/2018/QH14");
+        // read surely, or a symbol the corpora cite: kept
+        assert_eq!(settle("35/2018/QHI14", 0.95), "35/2018/QHI14");
+        assert_eq!(settle("12/2020/QH14", 0.5), "12/2020/QH14");
+        // a capital that is no stroke before a digit is no stray letter
+        assert_eq!(settle("7/UBND-VPX", 0.5), "7/UBND-VPX");
     }
 
     #[test]

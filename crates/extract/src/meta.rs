@@ -1322,13 +1322,18 @@ fn hidden_before_title(l: &TLine, position: &str) -> bool {
             || !w.text.chars().all(char::is_alphabetic)
             || !w.text.chars().any(char::is_uppercase)
     });
-    let dropped_ink = match (l.bbox, l.words[n - k].bbox) {
+    junk || ink_before(l, n - k)
+}
+
+/// True when the line's box starts well left of its word `i` (1/50 of the page's width or more):
+/// ink the page OCR read as no word, such as a seal's over a word it hid.
+fn ink_before(l: &TLine, i: usize) -> bool {
+    match (l.bbox, l.words.get(i).and_then(|w| w.bbox)) {
         (Some(line), Some(first)) => {
             l.page_width > 0 && first.x0 >= line.x0 + (l.page_width / 50).max(1)
         }
         _ => false,
-    };
-    junk || dropped_ink
+    }
 }
 
 /// Byte offset of a signer's title written after the last `;` or `:` of a recipients' line, if
@@ -1463,6 +1468,16 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
         // `Văn Thắng`, `Thị Lan`: a name whose family name a seal hid.
         let first = fold(t.split(' ').next().unwrap_or(""));
         if first == "van" || first == "thi" {
+            return None;
+        }
+        // Two words are a whole name only with a listed family name first (`Lê Hưng`); `Minh
+        // Hưng` is a name whose family name a seal hid.
+        // With ink before them that OCR read as no word, two words are not taken either
+        // (`Hoàng Tuấn` of `Trần Hoàng Tuấn` under a seal's edge).
+        let snapped = snap_person(&t);
+        if t.split(' ').count() == 2
+            && (!snapped.split(' ').next().is_some_and(is_surname) || ink_before(l, 0))
+        {
             return None;
         }
         t
@@ -2018,6 +2033,43 @@ pub(crate) mod tests {
         let doc = doc_of(&["- Ông Phạm Mạnh Cường;", "- Ông Lê Mạnh Cường;"], &unsure);
         let lines = crate::lines::doc_lines(&doc);
         assert_eq!(name_after_junk(&lines, lines.last().expect("lines")), None);
+    }
+
+    #[test]
+    fn two_given_names_without_their_family_name_are_no_signer_name() {
+        let name = |t: &str| {
+            let doc = text_doc(t);
+            let lines = crate::lines::doc_lines(&doc);
+            name_in(lines.last().expect("a line")).map(|(n, _)| n)
+        };
+        // a seal hid `Lê` of `Lê Minh Hưng`, `Trần` of `Trần Hoàng Tuấn`
+        assert_eq!(name("Minh Hưng"), None);
+        assert_eq!(name("Hoàng Tuấn").as_deref(), Some("Hoàng Tuấn")); // Hoàng is a family name
+        assert_eq!(name("Lê Hưng").as_deref(), Some("Lê Hưng"));
+        assert_eq!(name("Lê Minh Hưng").as_deref(), Some("Lê Minh Hưng"));
+        // `Hoàng Tuấn` with a seal's ink before it on its line, which OCR read as no word
+        let doc = text_doc("Hoàng Tuấn");
+        let mut lines = crate::lines::doc_lines(&doc);
+        let l = lines.last_mut().expect("a line");
+        l.page_width = 1733;
+        l.bbox = Some(vanban_doc::BBox {
+            x0: 987,
+            y0: 1497,
+            x1: 1343,
+            y1: 1542,
+        });
+        let at = |x0: u32| {
+            Some(vanban_doc::BBox {
+                x0,
+                y0: 1497,
+                x1: x0 + 100,
+                y1: 1542,
+            })
+        };
+        (l.words[0].bbox, l.words[1].bbox) = (at(1125), at(1253));
+        assert_eq!(name_in(l), None);
+        l.words[0].bbox = at(990);
+        assert_eq!(name_in(l).map(|(n, _)| n).as_deref(), Some("Hoàng Tuấn"));
     }
 
     #[test]

@@ -22,17 +22,11 @@ fn ingest() -> &'static (PathBuf, Value) {
 }
 
 fn tally(vis: &str, what: &str) -> u64 {
-    report()["by_visibility"][vis][what].as_u64().unwrap_or(0)
+    tally_in(report(), vis, what)
 }
 
 fn fields_where(pred: impl Fn(&Value) -> bool) -> Vec<String> {
-    report()["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| pred(f))
-        .map(|f| format!("{} {}: {} | {}", f["doc"], f["field"], f["truth"], f["got"]))
-        .collect()
+    fields_in(report(), pred)
 }
 
 #[test]

@@ -161,3 +161,60 @@ pub fn ingest_and_score(scans: &Path, out: &Path) -> serde_json::Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("eval-docs --json prints JSON")
 }
+
+/// A copy of the real scans made by `scripts/degrade-real.py ARGS` (a poorer scan, a phone photo)
+/// in a kept temporary folder, ingested, and its `eval-docs --json` report.
+pub fn degraded_report(args: &[&str]) -> serde_json::Value {
+    let dir: PathBuf = tempfile::tempdir().expect("temp dir").keep();
+    let (scans, out) = (dir.join("scans"), dir.join("out"));
+    let python = root().join(".venv/bin/python");
+    let o = Command::new(&python)
+        .arg(root().join("scripts/degrade-real.py"))
+        .args(args)
+        .arg(real().parent().expect("shared"))
+        .arg(&scans)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup.sh makes it)", python.display()));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ingest_and_score(&scans, &out)
+}
+
+/// How many fields of a visibility (`typed`, `absent`, …) an eval-docs report counts `what`
+/// (`right`, `empty`, `wrong`).
+pub fn tally_in(report: &serde_json::Value, vis: &str, what: &str) -> u64 {
+    report["by_visibility"][vis][what].as_u64().unwrap_or(0)
+}
+
+/// The fields of an eval-docs report that `pred` picks, as `doc field: truth | got`.
+pub fn fields_in(
+    report: &serde_json::Value,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<String> {
+    report["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter(|f| pred(f))
+        .map(|f| format!("{} {}: {} | {}", f["doc"], f["field"], f["truth"], f["got"]))
+        .collect()
+}
+
+/// The header fields (number, date, place, issuer, parent body) an eval-docs report finds wrong.
+pub fn wrong_header_fields(report: &serde_json::Value) -> Vec<String> {
+    fields_in(report, |f| {
+        let name = f["field"].as_str().unwrap_or("");
+        (name.starts_with("issued_date")
+            || name.starts_with("number")
+            || name == "place"
+            || name == "issuer"
+            || name == "parent_issuer")
+            && f["verdict"] == "wrong"
+    })
+}
+
+/// The fields an eval-docs report finds filled where the document has none.
+pub fn filled_from_nowhere(report: &serde_json::Value) -> Vec<String> {
+    fields_in(report, |f| {
+        f["visibility"] == "absent" && f["verdict"] != "right"
+    })
+}

@@ -1512,7 +1512,7 @@ fn name_elsewhere(lines: &[TLine], l: &TLine) -> Option<String> {
     let ws: Vec<&crate::lines::TWord> = l.words.iter().collect();
     if !(2..=4).contains(&ws.len())
         || !is_person_name(&l.text)
-        || ws.last().is_none_or(|w| w.conf < 0.9)
+        || ws.last().map_or(true, |w| w.conf < 0.9)
         || l.text.split(' ').count() != ws.len()
     {
         return name_after_junk(lines, l);

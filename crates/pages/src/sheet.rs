@@ -181,8 +181,9 @@ fn homography(from: &[Pt; 4], to: &[Pt; 4]) -> Option<[f64; 8]> {
         for r in 0..8 {
             if r != c {
                 let f = m[r][c] / m[c][c];
-                for j in c..9 {
-                    m[r][j] -= f * m[c][j];
+                let pivot = m[c];
+                for (x, p) in m[r][c..].iter_mut().zip(&pivot[c..]) {
+                    *x -= f * p;
                 }
             }
         }

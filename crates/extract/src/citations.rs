@@ -84,9 +84,10 @@ pub(crate) fn settle(number: &str, weakest: f32) -> String {
     number.to_string()
 }
 
-/// A symbol never cited that holds one stray letter OCR added, a lowercase one or an `I`/`l`
-/// before a digit (a stroke read as a letter: `35/2018/QHI14`), without which it is the one
-/// symbol, or makes the one whole number, cited often (`35/2018/QH14`).
+/// A symbol never cited that holds one stray letter OCR added, an `I`, `l` or `i` before a digit
+/// (a stroke read as a letter: `35/2018/QHI14`), without which it is the one symbol, or makes the
+/// one whole number, cited often (`35/2018/QH14`). A Tờ trình's `252/TTr-BNV` keeps its `r`,
+/// though `TT-BNV` (a Thông tư of the same ministry) is cited often.
 fn stray_letter(number: &str) -> Option<String> {
     let at = symbol_start(number)?;
     let symbol = &number[at..];
@@ -97,7 +98,8 @@ fn stray_letter(number: &str) -> Option<String> {
     let mut found: Option<String> = None;
     for (k, &(i, c)) in chars.iter().enumerate() {
         let before_digit = chars.get(k + 1).is_some_and(|&(_, d)| d.is_ascii_digit());
-        if !(c.is_lowercase() || (matches!(c, 'I' | 'l') && before_digit)) {
+        // (a lowercase letter is no stray one: `TTr`, `TTg`, `CTr` hold theirs)
+        if !(matches!(c, 'I' | 'l' | 'i') && before_digit) {
             continue;
         }
         let without = format!("{}{}", &symbol[..i], &symbol[i + c.len_utf8()..]);
@@ -219,8 +221,10 @@ mod tests {
         // read surely, or a symbol the corpora cite: kept
         assert_eq!(settle("35/2018/QHI14", 0.95), "35/2018/QHI14");
         assert_eq!(settle("12/2020/QH14", 0.5), "12/2020/QH14");
-        // a capital that is no stroke before a digit is no stray letter
+        // a capital that is no stroke before a digit is no stray letter, nor a lowercase letter
+        // of an abbreviation
         assert_eq!(settle("7/UBND-VPX", 0.5), "7/UBND-VPX");
+        assert_eq!(settle("252/TTr-BNV", 0.5), "252/TTr-BNV");
     }
 
     #[test]

@@ -218,3 +218,19 @@ pub fn filled_from_nowhere(report: &serde_json::Value) -> Vec<String> {
         f["visibility"] == "absent" && f["verdict"] != "right"
     })
 }
+
+/// Asserts what a poorer copy may lose and what not: no field filled from nowhere, no header field
+/// (number, date, place, issuer, parent body) wrong, no handwritten digit given as sure and wrong.
+pub fn assert_loses_fields_to_emptiness(report: &serde_json::Value) {
+    let from_nowhere = filled_from_nowhere(report);
+    assert!(
+        from_nowhere.is_empty(),
+        "fields filled from nowhere: {from_nowhere:#?}"
+    );
+    let wrong_core = wrong_header_fields(report);
+    assert!(
+        wrong_core.is_empty(),
+        "wrong header fields: {wrong_core:#?}"
+    );
+    assert_eq!(report["sure_wrong_handwritten"], 0);
+}

@@ -172,16 +172,9 @@ fn digit_look_alike(number: &str) -> Option<String> {
 /// A symbol never cited whose last part, with one lowercase letter added, makes the one symbol
 /// cited often (`131/CĐ-TT` → `131/CĐ-TTg`).
 fn lost_letter(number: &str) -> Option<String> {
-    // the symbol: what follows the sequence number and the year
-    let mut at = 0;
-    for p in number.split('/') {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-            break;
-        }
-        at += p.len() + 1;
-    }
-    let symbol = number.get(at..)?;
-    if at == 0 || !symbol.contains('-') || symbol_count(symbol) > 0 {
+    let at = symbol_start(number)?;
+    let symbol = &number[at..];
+    if !symbol.contains('-') || symbol_count(symbol) > 0 {
         return None;
     }
     let mut found: Option<&'static str> = None;

@@ -123,19 +123,13 @@ pub fn find_sheet(image: &GrayImage) -> Option<[Pt; 4]> {
     let at = |i: usize| ((i % sw) as f32 + 0.5, (i / sw) as f32 + 0.5);
     let quad = [at(tl.0), at(tr.0), at(br.0), at(bl.0)];
     let area = quad_area(&quad);
-    if area < MIN_SHEET * (sw * sh) as f32 || (filled as f32) < MIN_FILL * area {
-        return None;
-    }
-    if (area - filled as f32).abs() > (1.0 - MIN_FILL) * area {
+    // the region fills its corners' quadrilateral, no less and no more (a sheet, not a blob)
+    if area < MIN_SHEET * (sw * sh) as f32 || (area - filled as f32).abs() > (1.0 - MIN_FILL) * area
+    {
         return None;
     }
     // Already the image's frame (within 2 % of each corner): nothing to undo.
-    let frame = [
-        (0.0, 0.0),
-        (sw as f32, 0.0),
-        (sw as f32, sh as f32),
-        (0.0, sh as f32),
-    ];
+    let frame = rect(sw as f32, sh as f32);
     let near = quad
         .iter()
         .zip(frame)
@@ -144,6 +138,12 @@ pub fn find_sheet(image: &GrayImage) -> Option<[Pt; 4]> {
         return None;
     }
     Some(quad.map(|(x, y)| (x * k, y * k)))
+}
+
+/// The corners of a `w` × `h` rectangle at the origin (top left, top right, bottom right, bottom
+/// left).
+fn rect(w: f32, h: f32) -> [Pt; 4] {
+    [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
 }
 
 /// Area of a quadrilateral (shoelace formula).
@@ -204,13 +204,7 @@ pub fn flatten(image: &GrayImage, corners: &[Pt; 4]) -> Option<GrayImage> {
     if w < 16 || h < 16 {
         return None;
     }
-    let rect = [
-        (0.0, 0.0),
-        (w as f32, 0.0),
-        (w as f32, h as f32),
-        (0.0, h as f32),
-    ];
-    let c = homography(&rect, corners)?;
+    let c = homography(&rect(w as f32, h as f32), corners)?;
     let (iw, ih) = image.dimensions();
     let src = image.as_raw();
     let mut out = vec![255u8; (w * h) as usize];

@@ -255,6 +255,78 @@ fn same_row(a: BBox, b: BBox) -> bool {
     2 * overlap >= a.height().min(b.height()) && a.x0 < b.x1 && b.x0 < a.x1
 }
 
+/// True for the header's `Số:` row.
+fn is_number_row(l: &Line) -> bool {
+    vanban_doc::zones::letters(l).starts_with("so ")
+}
+
+/// Where a document symbol stands in `words`: the first word holding a `/`, through the word
+/// that completes `/[YYYY/]CODE-CODE[-CODE]` (`/QĐ-TTg`, `3722/VPCP-CN`, `/ 2023/TT-BCA`), as
+/// (first, last) indexes.
+fn symbol_span(words: &[Word]) -> Option<(usize, usize)> {
+    let well_formed = |s: &str| {
+        let Some((_, after)) = s.split_once('/') else {
+            return false;
+        };
+        let after = after.trim_end_matches(['.', ',', ';']);
+        // a legal document's year before its code (`2023/TT-BCA`)
+        let after = match after.split_once('/') {
+            Some((y, rest)) if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => rest,
+            _ => after,
+        };
+        let mut pieces = after.split('-');
+        let first = pieces.next().unwrap_or("");
+        let rest: Vec<&str> = pieces.collect();
+        first.chars().next().is_some_and(char::is_uppercase)
+            && !rest.is_empty()
+            && std::iter::once(first)
+                .chain(rest.iter().copied())
+                .all(|p| !p.is_empty() && p.chars().all(char::is_alphanumeric))
+    };
+    let i = words.iter().position(|w| w.raw.contains('/'))?;
+    let mut joined = String::new();
+    let mut best = None;
+    for (j, w) in words.iter().enumerate().skip(i).take(3) {
+        // a word joins the symbol only across a `/` or `-` (`12 / QĐ-UBND`, `/QĐ- TTg`)
+        if j > i && !joined.ends_with(['/', '-']) && !w.raw.starts_with(['/', '-']) {
+            break;
+        }
+        joined.push_str(&w.raw);
+        if well_formed(&joined) {
+            best = Some((i, j));
+        }
+    }
+    best
+}
+
+/// A `Số:` row's words (`old`) with the crop row's symbol (`new`) in place of the words under
+/// it, when `old` has no well-formed symbol and `new` has one: `Số: †0X SP TTg` and the crop's
+/// `Số: ‡o% /QĐ-TTg` give `Số: †0X /QĐ-TTg`. None when there is nothing to take.
+fn spliced_symbol(old: &[Word], new: &[Word]) -> Option<Vec<Word>> {
+    if symbol_span(old).is_some() {
+        return None;
+    }
+    let (a, b) = symbol_span(new)?;
+    let sym = &new[a..=b];
+    let span = union(sym)?;
+    let under = |w: &Word| {
+        w.bbox.is_some_and(|wb| {
+            let c = (wb.x0 + wb.x1) / 2;
+            c >= span.x0 && c <= span.x1
+        })
+    };
+    if !old.iter().any(under) {
+        return None;
+    }
+    let mut out: Vec<Word> = old.iter().filter(|w| !under(w)).cloned().collect();
+    let at = out
+        .iter()
+        .position(|w| w.bbox.is_some_and(|wb| wb.x0 > span.x0))
+        .unwrap_or(out.len());
+    out.splice(at..at, sym.iter().cloned());
+    Some(out)
+}
+
 /// One column's rows, the page's reading against the crop's: the rows are grouped where their
 /// boxes share a row, and each group keeps the reading with the higher [`score`]. Crop words
 /// outside the page's reading of the group (a stamp beside the line) are left out, and a crop
@@ -288,6 +360,7 @@ pub fn better_rows(
     }
     let groups: Vec<usize> = (0..np + nc).map(|i| find(&mut parent, i)).collect();
     let mut replaced = std::collections::HashSet::new();
+    let mut spliced: Vec<(usize, Vec<Word>)> = Vec::new();
     let mut taken: Vec<Option<Line>> = vec![None; np];
     let mut crop_rows: Vec<(usize, Line)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -343,9 +416,25 @@ pub fn better_rows(
             );
             replaced.insert(g);
             crop_rows.extend(kept.into_iter().map(|l| (pages[0], l)));
+        } else if let Some(i) = pages.iter().copied().find(|&i| is_number_row(&page[i])) {
+            // A `Số:` row without a symbol takes the crop's symbol alone, keeping its other words
+            // (a handwritten number's digits the crop lost).
+            if let Some(words) = spliced_symbol(&page[i].words, &new) {
+                tracing::debug!(
+                    "header number row took the crop's symbol: {:?} -> {:?}",
+                    page[i].raw_text(),
+                    words.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ")
+                );
+                spliced.push((i, words));
+            }
         }
     }
-    let n = replaced.len();
+    let n = replaced.len() + spliced.len();
+    let mut page = page;
+    for (i, words) in spliced {
+        page[i].bbox = union(&words);
+        page[i].words = words;
+    }
     for (i, l) in page.into_iter().enumerate() {
         if !replaced.contains(&groups[i]) {
             taken[i] = Some(l);
@@ -776,6 +865,49 @@ mod tests {
         let (rows, n) = better_rows(page, crop, None);
         assert_eq!(n, 0);
         assert_eq!(rows[0].raw_text(), "Số:");
+    }
+
+    #[test]
+    fn a_number_row_takes_the_crops_symbol_and_keeps_its_digits() {
+        // qd 707: the handwritten `707` spoils the page's `/QĐ-`; the crop reads the symbol but
+        // loses the digits' junk, so the whole row is not better, only its symbol.
+        let page = vec![line(vec![
+            word("Số:", 100, 100, 0.97),
+            word("†0X", 160, 100, 0.5),
+            word("SP", 240, 100, 0.45),
+            word("TTg", 290, 100, 0.92),
+        ])];
+        let crop = vec![line(vec![
+            word("Số:", 100, 100, 0.93),
+            word("‡o%", 160, 100, 0.03),
+            word("/QĐ-TTg", 235, 100, 0.62),
+        ])];
+        let (rows, n) = better_rows(page, crop, None);
+        assert_eq!(n, 1);
+        assert_eq!(rows[0].raw_text(), "Số: †0X /QĐ-TTg");
+        // A page row that has its symbol keeps it.
+        let page = vec![line(vec![
+            word("Số:", 100, 100, 0.97),
+            word("3722/VPCP-CN", 160, 100, 0.7),
+        ])];
+        let crop = vec![line(vec![
+            word("Số:", 100, 100, 0.97),
+            word("3722/VPCP-CH", 160, 100, 0.71),
+        ])];
+        let (rows, _) = better_rows(page, crop, None);
+        assert_eq!(rows[0].raw_text(), "Số: 3722/VPCP-CN");
+    }
+
+    #[test]
+    fn a_symbol_is_a_slash_then_codes_joined_by_hyphens() {
+        let ws = |t: &[&str]| -> Vec<Word> { t.iter().map(|t| word(t, 0, 0, 0.9)).collect() };
+        assert_eq!(symbol_span(&ws(&["Số:", "/QĐ-TTg"])), Some((1, 1)));
+        assert_eq!(symbol_span(&ws(&["Số:", "12", "/", "QĐ-UBND"])), Some((2, 3)));
+        assert_eq!(symbol_span(&ws(&["Số:", "01/2023/TT-BCA"])), Some((1, 1)));
+        assert_eq!(symbol_span(&ws(&["Số:", "†0X", "SP", "TTg"])), None);
+        assert_eq!(symbol_span(&ws(&["V/v", "báo", "cáo"])), None);
+        assert_eq!(symbol_span(&ws(&["Số:", "/QĐ"])), None);
+        assert_eq!(symbol_span(&ws(&["Số:", "/QĐ-TTg", "gớh", "TY"])), Some((1, 1)));
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub fn reread_weak_lines(
         };
         let new = mean_conf(&candidate.words);
         if new >= old + BETTER_BY {
+            let mut candidate = candidate;
+            settle_digits(engines, image, dpi, &lines[i].words, &mut candidate.words)?;
             tracing::debug!(
                 "line read again ({old:.2} -> {new:.2}): {:?} -> {:?}",
                 lines[i].raw_text(),
@@ -96,6 +98,123 @@ pub fn reread_weak_lines(
         }
     }
     Ok(replaced)
+}
+
+/// The runs of digits of a word, as (byte range, digits), a `1` read as `I`, `l` or `|` beside a
+/// digit counted as one (`QHI4` holds `14`, `QHI` none).
+fn digit_runs(t: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let cs: Vec<(usize, char)> = t.char_indices().collect();
+    let is_digit = |j: usize| cs.get(j).is_some_and(|c| c.1.is_ascii_digit());
+    let mut runs: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (j, &(i, c)) in cs.iter().enumerate() {
+        let d = if c.is_ascii_digit() {
+            c
+        } else if matches!(c, 'I' | 'l' | '|')
+            && (is_digit(j + 1) || j.checked_sub(1).is_some_and(is_digit))
+        {
+            '1'
+        } else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some((r, s)) if r.end == i => {
+                r.end = i + c.len_utf8();
+                s.push(d);
+            }
+            _ => runs.push((i..i + c.len_utf8(), d.to_string())),
+        }
+    }
+    runs
+}
+
+/// Where a second reading changed a number in a word (`35/2018/QH14` read again as
+/// `33/2018/QH14`), the word's crop alone is read a third time, as one word, tight above and
+/// below, and the majority decides each changed number: the page's number is put back into the
+/// second reading's word when the third reading agrees with it. Without a majority the word keeps
+/// the second reading with a confidence under both, so that the number counts as doubtful. A
+/// number is the one thing a surer line cannot vouch for: line confidence rises with the words
+/// around it.
+fn settle_digits(
+    engines: &Engines,
+    image: &GrayImage,
+    dpi: u32,
+    old: &[vanban_doc::Word],
+    new: &mut [vanban_doc::Word],
+) -> Result<(), OcrError> {
+    for w in new.iter_mut() {
+        let Some(nb) = w.bbox else { continue };
+        let nr = digit_runs(&w.raw);
+        if nr.is_empty() {
+            continue;
+        }
+        let under: Vec<&vanban_doc::Word> = old
+            .iter()
+            .filter(|o| {
+                o.raw.chars().any(|c| c.is_ascii_digit())
+                    && o.bbox.is_some_and(|ob| {
+                        let overlap = ob.x1.min(nb.x1).saturating_sub(ob.x0.max(nb.x0));
+                        2 * overlap > ob.width().min(nb.width())
+                    })
+            })
+            .collect();
+        let [page_word] = under.as_slice() else {
+            continue;
+        };
+        let or = digit_runs(&page_word.raw);
+        if or.len() != nr.len() {
+            continue;
+        }
+        let changed: Vec<usize> = (0..nr.len()).filter(|&k| or[k].1 != nr[k].1).collect();
+        if changed.is_empty() {
+            continue;
+        }
+        // the page OCR's box of the word: a single-line reading's word boxes run wide
+        let Some(b) = page_word.bbox else { continue };
+        // Tight above and below: the descenders of the line above, read with the word, turned
+        // tt 37's `35/2018` into `33/2018`.
+        let (mx, my) = ((b.height() / 4).max(dpi / 50), (b.height() / 8).max(2));
+        let x0 = b.x0.saturating_sub(mx);
+        let y0 = b.y0.saturating_sub(my);
+        let x1 = (b.x1 + mx).min(image.width());
+        let y1 = (b.y1 + my).min(image.height());
+        if x1 <= x0 + 4 || y1 <= y0 + 4 {
+            continue;
+        }
+        let crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        let how = Recognize {
+            segmentation: Segmentation::Word,
+            whitelist: None,
+        };
+        let third: String = engines
+            .recognize_with(&crop, dpi, how)?
+            .into_iter()
+            .flat_map(|l| l.words)
+            .map(|t| t.raw)
+            .collect();
+        let tr = digit_runs(&third);
+        let before = w.raw.clone();
+        let mut settled = true;
+        // from the last run back, so that earlier byte ranges stay valid
+        for &k in changed.iter().rev() {
+            match tr.get(k) {
+                Some((_, t)) if *t == or[k].1 => w.raw.replace_range(nr[k].0.clone(), t),
+                Some((_, t)) if *t == nr[k].1 => {}
+                _ => settled = false,
+            }
+        }
+        if settled {
+            w.text = w.raw.clone();
+        } else {
+            w.conf = w.conf.min(page_word.conf).min(0.5);
+        }
+        tracing::debug!(
+            "a reread word's number: page {:?}, line {before:?}, word {third:?} -> {:?} at {:.2}",
+            page_word.raw,
+            w.raw,
+            w.conf
+        );
+    }
+    Ok(())
 }
 
 /// Letters of the words OCR is sure of: how much readable text a reading holds.
@@ -132,6 +251,19 @@ pub(crate) fn signature_zone(lines: &[Line], width: u32, height: u32) -> Option<
     })
 }
 
+/// The boxes of the `Nơi nhận` list's lines that run into the signature zone `z` (`TGĐ Cổng
+/// TTĐT, các Vụ: TH, NC, QHQT, PL;` to 55 % of the width): lines starting in the page's left
+/// third and ending before 60 % of its width. Read with the block, they came out twice.
+fn list_boxes(lines: &[Line], width: u32, z: BBox) -> Vec<BBox> {
+    lines
+        .iter()
+        .filter_map(|l| l.bbox)
+        .filter(|b| {
+            b.y1 > z.y0 && b.x0 < width * 30 / 100 && b.x1 > z.x0 && b.x1 < width * 60 / 100
+        })
+        .collect()
+}
+
 /// Reads a page's signature block again as one block of text. Tesseract's page layout takes a
 /// seal over the signer's title and name (black on a bilevel scan) for a picture and drops the
 /// lines under it; read as a block of its own, the lines come back (`KT. BỘ TRƯỞNG, CHỦ NHIỆM`,
@@ -147,7 +279,8 @@ pub fn reread_signature_block(
     let Some(z) = signature_zone(lines, w, h) else {
         return Ok(false);
     };
-    reread_zone(engines, image, dpi, lines, z, "signature block")
+    let mask = list_boxes(lines, w, z);
+    reread_zone(engines, image, dpi, lines, z, &mask, "signature block")
 }
 
 /// Where a page's `Nơi nhận` list stands: from its heading down to the foot of the page, left of
@@ -196,7 +329,7 @@ pub fn reread_recipients_block(
     if !weak {
         return Ok(false);
     }
-    reread_zone(engines, image, dpi, lines, z, "recipients")
+    reread_zone(engines, image, dpi, lines, z, &[], "recipients")
 }
 
 /// Reads zone `z` of the page again as one block and puts the new reading in place of the lines
@@ -207,9 +340,20 @@ fn reread_zone(
     dpi: u32,
     lines: &mut Vec<Line>,
     z: BBox,
+    mask: &[BBox],
     what: &str,
 ) -> Result<bool, OcrError> {
-    let crop = image::imageops::crop_imm(image, z.x0, z.y0, z.width(), z.height()).to_image();
+    let mut crop = image::imageops::crop_imm(image, z.x0, z.y0, z.width(), z.height()).to_image();
+    // other lines' ink inside the zone made paper
+    for m in mask {
+        let (x0, y0) = (m.x0.max(z.x0) - z.x0, m.y0.max(z.y0) - z.y0);
+        let (x1, y1) = (m.x1.min(z.x1) - z.x0, m.y1.min(z.y1) - z.y0);
+        for y in y0..y1.min(crop.height()) {
+            for x in x0..x1.min(crop.width()) {
+                crop.put_pixel(x, y, image::Luma([255]));
+            }
+        }
+    }
     let how = Recognize {
         segmentation: Segmentation::Block,
         whitelist: None,
@@ -275,4 +419,52 @@ fn reread_zone(
     lines.extend(again);
     lines.extend(kept_after);
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vanban_doc::Word;
+
+    fn line(t: &str, x0: u32, y0: u32, x1: u32) -> Line {
+        let b = BBox {
+            x0,
+            y0,
+            x1,
+            y1: y0 + 30,
+        };
+        Line {
+            bbox: Some(b),
+            block: 0,
+            words: vec![Word::new(t, Some(b), 0.95)],
+        }
+    }
+
+    #[test]
+    fn digit_runs_count_a_one_read_as_a_letter_beside_a_digit() {
+        let runs = |t: &str| -> Vec<String> { digit_runs(t).into_iter().map(|r| r.1).collect() };
+        assert_eq!(runs("35⁄2018/QHI4,"), ["35", "2018", "14"]);
+        assert_eq!(runs("33/2018/QH14,"), ["33", "2018", "14"]);
+        assert_eq!(runs("QHI"), Vec::<String>::new());
+        assert_eq!(runs("l2/TTr"), ["12"]);
+        let r = digit_runs("35⁄2018");
+        assert_eq!(&"35⁄2018"[r[1].0.clone()], "2018");
+    }
+
+    #[test]
+    fn recipient_lines_running_into_the_signature_zone_are_masked() {
+        // An A4 page 1667 px wide: `Nơi nhận` and a recipient line running to 55 % of the width.
+        let lines = vec![
+            line("Điều 3. Các Bộ trưởng", 300, 170, 1500),
+            line("Nơi nhận:", 300, 350, 450),
+            line("- Như Điều 3;", 300, 390, 470),
+            line("TGĐ Cổng TTĐT, các Vụ: TH, NC, QHQT, PL;", 320, 700, 920),
+            line("KT. THỦ TƯỚNG", 1100, 340, 1430),
+        ];
+        let z = signature_zone(&lines, 1667, 2358).unwrap();
+        assert_eq!((z.x0, z.y0), (750, 335));
+        let m = list_boxes(&lines, 1667, z);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].x0, m[0].x1), (320, 920));
+    }
 }

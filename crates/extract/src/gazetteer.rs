@@ -79,13 +79,30 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
 pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
     let words: Vec<&str> = line.split_whitespace().collect();
     (0..words.len()).find_map(|i| {
-        let tail = fold(&words[i..].join(" "));
-        let tail = tail.trim_matches(|c: char| !c.is_alphanumeric());
-        GAZETTEER
-            .by_fold
-            .get(&(Kind::Position, tail.to_string()))
-            .and_then(|v| v.first().copied())
+        let joined = words[i..].join(" ");
+        let written = joined.trim_matches(|c: char| !c.is_alphanumeric());
+        let forms = GAZETTEER.by_fold.get(&(Kind::Position, fold(written)))?;
+        marked_like(written, forms)
     })
+}
+
+/// The one of some listed forms sharing a folded spelling (`Thủ trưởng`, `Thứ trưởng`) that is
+/// written with `written`'s marks, or differs from it in the fewest letters; None on a tie (a
+/// wrong title is worse than none).
+fn marked_like(written: &str, forms: &[&'static str]) -> Option<&'static str> {
+    let lower: Vec<char> = written.to_lowercase().chars().collect();
+    let differ = |f: &str| {
+        let fl: Vec<char> = f.to_lowercase().chars().collect();
+        let d = lower.iter().zip(&fl).filter(|(a, b)| a != b).count();
+        d + lower.len().abs_diff(fl.len())
+    };
+    let best = forms.iter().map(|f| differ(f)).min()?;
+    let mut at_best = forms.iter().filter(|f| differ(f) == best);
+    let first = at_best.next()?;
+    // forms differing only in case are one title
+    at_best
+        .all(|f| f.to_lowercase() == first.to_lowercase())
+        .then_some(*first)
 }
 
 /// True when a word (any case and marks) is a word of a listed agency's or a province's or
@@ -463,5 +480,15 @@ mod tests {
             "regenerate data/gazetteer.tsv (see its module doc)"
         );
         assert!(got == want, "regenerate data/gazetteer.tsv");
+    }
+
+    #[test]
+    fn a_position_is_the_listed_one_its_marks_spell() {
+        assert_eq!(position_suffix("THỨ TRƯỞNG"), Some("Thứ trưởng"));
+        assert_eq!(position_suffix("KT. BỘ TRƯỞNG"), Some("Bộ trưởng"));
+        assert_eq!(position_suffix("THỦ TRƯỞNG"), Some("Thủ trưởng"));
+        assert_eq!(position_suffix("Phó Giám đốc"), Some("Phó Giám đốc"));
+        // unmarked, both are as near: none
+        assert_eq!(position_suffix("THU TRUONG"), None);
     }
 }

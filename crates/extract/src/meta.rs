@@ -1044,7 +1044,8 @@ fn parse_signature(
         let l = &lines[start - 1];
         let signer_like = AUTHORITY.is_match(l.fold.s.trim_start())
             || (is_caps(&l.text) && !is_heading_line(l))
-            || is_person_name(&l.text);
+            || is_person_name(&l.text)
+            || is_ranked_name(&l.text);
         if !signer_like || l.is_blank() {
             break;
         }
@@ -1101,7 +1102,11 @@ fn parse_signature(
             } else {
                 left.push(l.clone());
             }
-        } else if AUTHORITY.is_match(f) || is_caps(&l.text) || is_person_name(&l.text) {
+        } else if AUTHORITY.is_match(f)
+            || is_caps(&l.text)
+            || is_person_name(&l.text)
+            || is_ranked_name(&l.text)
+        {
             right.push(l.clone());
         } else {
             left.push(l.clone());
@@ -1486,6 +1491,15 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
         // Three words at least: a seal hides the family name more often than a name has two.
         let start = (n.saturating_sub(5)..n.saturating_sub(2))
             .find(|&i| is_person_name(&words[i..].join(" ")) && is_surname(words[i]))?;
+        // `Đại tá Nguyễn Văn Hùng`: the rank's second word is not capitalised
+        if start >= 2 && RANKS.contains(&fold(&words[start - 2..start].join(" ")).as_str()) {
+            let k = n - start;
+            if l.words.iter().rev().take(k).any(|w| w.conf < 0.5) {
+                return None;
+            }
+            let rank = words[start - 2..start].join(" ");
+            return Some((snap_person(&words[start..].join(" ")), Some(rank)));
+        }
         words[start..].join(" ")
     };
     // A name OCR was unsure of is no name (a wrong signer is worse than none).
@@ -1638,6 +1652,14 @@ fn clean_title(l: &TLine) -> bool {
         && l.text
             .split_whitespace()
             .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || w == "-")
+}
+
+/// True for a rank and a person's name (`Đại tá Nguyễn Văn Hùng`, `Trung tá Ngô Văn Công`).
+fn is_ranked_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.len() >= 4
+        && RANKS.contains(&fold(&words[..2].join(" ")).as_str())
+        && is_person_name(&words[2..].join(" "))
 }
 
 /// True for a line like `Hoàng Minh Cường`: 2 to 5 capitalised words, no digits or punctuation.
@@ -2080,6 +2102,26 @@ pub(crate) mod tests {
         }
         for good in ["PHÓ TRƯỞNG BAN THƯỜNG TRỰC", "Phó Chủ tịch", "GIÁM ĐỐC"] {
             assert!(crate::gazetteer::title_like(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_rank_before_the_signers_name_is_kept_apart() {
+        for (line, name, rank) in [
+            ("Trung tá Ngô Văn Công", "Ngô Văn Công", "Trung tá"),
+            ("Đại tá Nguyễn Văn Hùng", "Nguyễn Văn Hùng", "Đại tá"),
+            ("Thiếu tướng Lê Văn Minh", "Lê Văn Minh", "Thiếu tướng"),
+        ] {
+            let text = format!(
+                "CÔNG AN TỈNH BẮC NINH\nSố: 1520/CAT-PV01\nV/v bảo đảm an ninh\n\
+                 Bắc Ninh, ngày 12 tháng 01 năm 2024\nKính gửi: Ủy ban nhân dân các huyện.\n\
+                 Công an tỉnh đề nghị các đơn vị phối hợp thực hiện.\nNơi nhận:\n- Như trên;\n\
+                 - Lưu: VT, PV01.\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n{line}"
+            );
+            let s = meta_of_text(&text).signer.expect("signer");
+            assert_eq!(s.name.as_deref(), Some(name), "{line}");
+            assert_eq!(s.rank.as_deref(), Some(rank), "{line}");
+            assert_eq!(s.position.as_deref(), Some("Phó Giám đốc"));
         }
     }
 

@@ -166,6 +166,7 @@ const HEADS: &[&[&str]] = &[
     &["ủy", "ban", "nhân", "dân"],
     &["hội", "đồng", "nhân", "dân"],
     &["văn", "phòng"],
+    &["bệnh", "viện"],
     &["chi", "cục"],
     &["tổng", "cục"],
     &["trung", "tâm"],
@@ -427,6 +428,11 @@ mod tests {
         assert_eq!(
             sentence_case("UBND TINH BINH PHUOC"),
             "UBND tinh Binh Phuoc"
+        );
+        assert_eq!(sentence_case("BỆNH VIỆN BẠCH MAI"), "Bệnh viện Bạch Mai");
+        assert_eq!(
+            sentence_case("ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG"),
+            "Ủy ban nhân dân thành phố Đà Nẵng"
         );
     }
 

@@ -1176,8 +1176,13 @@ fn parse_signature(
                 (Some(d), Some((x, h))) => x.abs_diff(d) * 10 <= h * 3,
                 _ => false,
             };
-            if at_dash && last.0.ends_with(':') {
-                last.0.pop();
+            // (a note set under the item, `(để đưa tin)`, may stand between)
+            let base = match last.0.rfind(" (") {
+                Some(i) if last.0.ends_with(')') => i,
+                _ => last.0.len(),
+            };
+            if at_dash && last.0[..base].ends_with(':') {
+                last.0.remove(base - 1);
                 items.push((t.to_string(), l.conf() * FALLBACK));
                 open = !t.ends_with(['.', ';']);
                 continue;
@@ -2309,6 +2314,9 @@ pub(crate) mod tests {
             ("Nơi nhận:", "KT. CHỦ TỊCH"),
             ("- Bộ Tài chính:", "PHÓ CHỦ TỊCH"),
             ("CT, PCT UBND tỉnh;", ""),
+            ("- Báo Quảng Ngãi:", ""),
+            ("(để đưa tin)", ""),
+            ("Cổng TTĐT tỉnh;", ""),
             ("- VPUB: CVP,", ""),
             ("PCVP, các phòng;", ""),
             ("- Lưu: VT.", "Hoàng Minh Cường"),
@@ -2319,6 +2327,8 @@ pub(crate) mod tests {
             vec![
                 "Bộ Tài chính",
                 "CT, PCT UBND tỉnh",
+                "Báo Quảng Ngãi (để đưa tin)",
+                "Cổng TTĐT tỉnh",
                 "VPUB: CVP, PCVP, các phòng",
                 "Lưu: VT"
             ]

@@ -1645,9 +1645,10 @@ fn name_after_junk(lines: &[TLine], l: &TLine) -> Option<String> {
     found
 }
 
-/// Two words of the same length in letters that differ in at most two letters (marks count).
+/// Two words of the same length in letters that differ in at most two letters, marks aside.
 fn near(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // marks an unsure word was read with count for nothing (`Ehan` for `Phạm`)
+    let (a, b): (Vec<char>, Vec<char>) = (fold(a).chars().collect(), fold(b).chars().collect());
     a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() <= 2
 }
 
@@ -2056,6 +2057,14 @@ pub(crate) mod tests {
                 Some("Phạm Mạnh Cường")
             );
         }
+        // a family name read unsurely with other letters and marks (`Ehan` for `Phạm`)
+        let marks = [("Ehan", 0.0), ("Mạnh", 0.0), ("Cường", 0.97)];
+        let lines = crate::lines::doc_lines(&doc_of(&printed, &marks));
+        let name_line = lines.last().expect("lines");
+        assert_eq!(
+            name_elsewhere(&lines, name_line).as_deref(),
+            Some("Phạm Mạnh Cường")
+        );
         // two people with those given names: nothing is taken
         let doc = doc_of(&["- Ông Phạm Mạnh Cường;", "- Ông Lê Mạnh Cường;"], &unsure);
         let lines = crate::lines::doc_lines(&doc);

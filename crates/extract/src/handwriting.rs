@@ -28,6 +28,10 @@ pub const DIGITS_ACCEPT: f32 = 0.9;
 /// where the two disagree (`82` against `22`) nothing changes.
 pub const AGREED_ACCEPT: f32 = 0.6;
 
+/// The most a reading is worth when ink as tall as its digits was cut by the crop's edge beside
+/// them (under [`AGREED_ACCEPT`]: it is never put into a field).
+const PARTIAL_CONF: f32 = 0.5;
+
 /// What a blank can hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Blank {
@@ -397,10 +401,12 @@ pub(crate) fn read_crop(
     }
     let (levels, mask) = ink_of(crop);
     let min_h = (text_h as f32 * 0.4) as usize;
-    let comps: Vec<Comp> = components(&mask, w, h)
+    let (comps, cut): (Vec<Comp>, Vec<Comp>) = components(&mask, w, h)
         .into_iter()
         // Parts of the words on either side, cut by the crop's edge.
-        .filter(|c| c.x0 > 0 && c.x1 + 1 < w)
+        .partition(|c| c.x0 > 0 && c.x1 + 1 < w);
+    let comps: Vec<Comp> = comps
+        .into_iter()
         // Ruling and dotted leaders: long and flat.
         .filter(|c| !(c.h() * 4 < c.w() && c.h() < min_h))
         // Specks.
@@ -476,6 +482,35 @@ pub(crate) fn read_crop(
     if uneven || !blank.plausible(&text) {
         conf = 0.0;
     }
+    // Ink as tall as the digits, cut by the crop's edge right beside them, may be a digit of the
+    // number the crop did not take whole (`575` cut to `75`, then read `5`): the reading is not
+    // sure to be all of it.
+    let (gx0, gx1) = (
+        glyphs.iter().map(|g| g.x0).min().unwrap_or(0),
+        glyphs.iter().map(|g| g.x1).max().unwrap_or(0),
+    );
+    let reach = text_h as usize;
+    let side_height = |left: bool| {
+        let beside: Vec<&Comp> = cut
+            .iter()
+            .filter(|c| {
+                if left {
+                    c.x0 == 0 && c.x1 + reach >= gx0
+                } else {
+                    c.x0 > 0 && gx1 + reach >= c.x0
+                }
+            })
+            .collect();
+        let y0 = beside.iter().map(|c| c.y0).min();
+        let y1 = beside.iter().map(|c| c.y1).max();
+        y0.zip(y1).map_or(0, |(a, b)| b + 1 - a)
+    };
+    let partial = [true, false]
+        .into_iter()
+        .any(|left| side_height(left) * 4 >= kept_tall * 3);
+    if partial {
+        conf = conf.min(PARTIAL_CONF);
+    }
     let bbox = BBox {
         x0: glyphs.iter().map(|g| g.x0).min().unwrap_or(0) as u32,
         y0: glyphs.iter().map(|g| g.y0).min().unwrap_or(0) as u32,
@@ -494,10 +529,18 @@ fn blank_box(lines: &[Line], ev: BBox, width: u32, height: u32) -> Option<(BBox,
         let x = (b.x1.min(ev.x1)).saturating_sub(b.x0.max(ev.x0));
         u64::from(x) * u64::from(y)
     };
+    // A blank between two lines of one row (`Số:` | `/UBND-KTTH`) overlaps neither: it stands
+    // for its own line.
+    let alone = Line {
+        bbox: Some(ev),
+        block: 0,
+        words: Vec::new(),
+    };
     let line = lines
         .iter()
         .filter(|l| l.bbox.is_some_and(|b| overlap(b) > 0))
-        .max_by_key(|l| l.bbox.map_or(0, overlap))?;
+        .max_by_key(|l| l.bbox.map_or(0, overlap))
+        .unwrap_or(&alone);
     let lb = line.bbox?;
     let mut heights: Vec<u32> = line
         .words
@@ -526,6 +569,12 @@ fn blank_box(lines: &[Line], ev: BBox, width: u32, height: u32) -> Option<(BBox,
         .filter(|b| !inside(b) && b.x0 + text_h / 2 >= ev.x1)
         .map(|b| b.x0)
         .min();
+    if line.words.is_empty() {
+        // a blank standing alone is cut where the words around it end
+        let y0 = ev.y0.saturating_sub(text_h / 2);
+        let y1 = (ev.y1 + text_h / 2).min(height);
+        return (ev.x1 > ev.x0 + 4 && y1 > y0 + 4).then_some((BBox { y0, y1, ..ev }, text_h));
+    }
     let reach = 2 * text_h;
     let x0 = before
         .filter(|&x| x + reach >= ev.x0)
@@ -699,6 +748,20 @@ pub(crate) mod tests {
         let r = read_crop(&page, 60, Blank::Day, Glued::default()).expect("a reading");
         assert_eq!(r.text, "27");
         assert!(r.conf > 0.5, "{r:?}");
+    }
+
+    #[test]
+    fn a_number_the_crop_cut_into_is_not_sure() {
+        // `57` and a third digit, the crop's left edge through the first one.
+        let mut page = GrayImage::from_pixel(260, 90, Luma([245]));
+        paste(&mut page, 5, 3, 10, 5, 3);
+        paste(&mut page, 7, 3, 92, 5, 3);
+        paste(&mut page, 5, 4, 170, 5, 3);
+        let whole = read_crop(&page, 60, Blank::Seq, Glued::default()).expect("a reading");
+        let cut = image::imageops::crop_imm(&page, 45, 0, 215, 90).to_image();
+        let r = read_crop(&cut, 60, Blank::Seq, Glued::default()).expect("a reading");
+        assert!(r.text.len() < whole.text.len(), "{whole:?} {r:?}");
+        assert!(r.conf <= PARTIAL_CONF, "{r:?}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use vanban_doc::{Document, Metadata, Section, Signer};
+use vanban_doc::{BBox, Document, Evidence, Handwritten, Metadata, Section, Signer};
 
 use crate::gazetteer::{
     is_surname, position_suffix, snap_agency, snap_person, snap_place, snap_territories,
@@ -466,11 +466,14 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
                 }
             }
         }
-        // `Số:` alone on its line, the symbol on the next: `Số:` / `/QĐ-UBND`.
+        // `Số:` alone on its line, the symbol on the next: `Số:` / `/QĐ-UBND`. Between them stands
+        // the blank, where the number may be handwritten.
+        let mut blank_between: Option<BBox> = None;
         if rest.trim().is_empty() {
             if let Some(next) = cols.left.get(i + 1) {
                 if next.text.trim_start().starts_with('/') {
                     rest = next.text.clone();
+                    blank_between = gap_between(l, next);
                 }
             }
         }
@@ -508,6 +511,19 @@ fn parse_header(lines: &[TLine], m: &mut Metadata, conf: &mut BTreeMap<String, f
             m.number = r.whole;
             if m.number.is_some() {
                 conf.insert("number".into(), r.conf.min(l.conf()) * SURE);
+            }
+            if let (None, None, Some(gap)) = (&r.hand, &r.parts.seq, blank_between) {
+                m.handwritten.push(Handwritten {
+                    part: "number.seq".into(),
+                    text: None,
+                    conf: 0.0,
+                    accepted: false,
+                    evidence: Some(Evidence {
+                        page: l.page,
+                        bbox: Some(gap),
+                        text: String::new(),
+                    }),
+                });
             }
             m.number_parts = Some(r.parts);
             m.handwritten.extend(r.hand);
@@ -897,6 +913,35 @@ enum NumberField {
     /// `Số:   /KH-NV`: the number was left blank.
     Blank,
     None,
+}
+
+/// The blank between a `Số:` line's last word and the symbol line's first word, when the page
+/// layout read them as two lines of one row (`Số:` to 260, `/UBND-KTTH` from 322 on), as high as
+/// both.
+fn gap_between(so: &TLine, symbol: &TLine) -> Option<BBox> {
+    // the lines' boxes where they are tighter: a word's box may take in a stroke of the blank
+    let tight = |w: Option<BBox>, l: Option<BBox>, end: bool| match (w, l) {
+        (Some(w), Some(l)) if end => Some(BBox {
+            x1: w.x1.min(l.x1),
+            ..w
+        }),
+        (Some(w), Some(l)) => Some(BBox {
+            x0: w.x0.max(l.x0),
+            ..w
+        }),
+        (w, _) => w,
+    };
+    let a = tight(so.words.last()?.bbox, so.bbox, true)?;
+    let b = tight(symbol.words.first()?.bbox, symbol.bbox, false)?;
+    let same_row = a.y0.max(b.y0) < a.y1.min(b.y1);
+    let h = a.height().max(b.height());
+    let (x0, x1) = (a.x1, b.x0);
+    (same_row && x1 > x0 + 2 && b.x0 < a.x1 + 8 * h).then_some(BBox {
+        x0,
+        y0: a.y0.min(b.y0),
+        x1,
+        y1: a.y1.max(b.y1),
+    })
 }
 
 /// Reads a number and symbol after `Số:`, tolerating OCR damage: spaces inside, superscript

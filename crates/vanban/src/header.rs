@@ -423,7 +423,11 @@ pub fn better_rows(
                 tracing::debug!(
                     "header number row took the crop's symbol: {:?} -> {:?}",
                     page[i].raw_text(),
-                    words.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ")
+                    words
+                        .iter()
+                        .map(|w| w.raw.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 );
                 spliced.push((i, words));
             }
@@ -902,12 +906,18 @@ mod tests {
     fn a_symbol_is_a_slash_then_codes_joined_by_hyphens() {
         let ws = |t: &[&str]| -> Vec<Word> { t.iter().map(|t| word(t, 0, 0, 0.9)).collect() };
         assert_eq!(symbol_span(&ws(&["Số:", "/QĐ-TTg"])), Some((1, 1)));
-        assert_eq!(symbol_span(&ws(&["Số:", "12", "/", "QĐ-UBND"])), Some((2, 3)));
+        assert_eq!(
+            symbol_span(&ws(&["Số:", "12", "/", "QĐ-UBND"])),
+            Some((2, 3))
+        );
         assert_eq!(symbol_span(&ws(&["Số:", "01/2023/TT-BCA"])), Some((1, 1)));
         assert_eq!(symbol_span(&ws(&["Số:", "†0X", "SP", "TTg"])), None);
         assert_eq!(symbol_span(&ws(&["V/v", "báo", "cáo"])), None);
         assert_eq!(symbol_span(&ws(&["Số:", "/QĐ"])), None);
-        assert_eq!(symbol_span(&ws(&["Số:", "/QĐ-TTg", "gớh", "TY"])), Some((1, 1)));
+        assert_eq!(
+            symbol_span(&ws(&["Số:", "/QĐ-TTg", "gớh", "TY"])),
+            Some((1, 1))
+        );
     }
 
     #[test]

@@ -1072,6 +1072,14 @@ fn parse_signature(
         NOI_NHAN.is_match(l.fold.s.trim_start()) || has_boxes_noi(l) || lost_noi(lines, i)
     });
     let noi_lost = noi.is_some_and(|i| lost_noi(lines, i));
+    // A heading read beyond recognition, known by where it stands.
+    let (noi, noi_damaged) = match noi {
+        Some(n) => (Some(n), false),
+        None => match (body_start..appendix).find(|&i| damaged_noi(lines, i)) {
+            Some(n) => (Some(n), true),
+            None => (None, false),
+        },
+    };
     // The block starts after the body's last `./.` or at `Nơi nhận`, whichever is first.
     let end_mark = lines[body_start..noi.unwrap_or(appendix)]
         .iter()
@@ -1176,6 +1184,11 @@ fn parse_signature(
     };
     for l in &left {
         let f = l.fold.s.trim_start();
+        if noi_damaged && !seen_noi {
+            // the heading's words are no item (`Xa nhện: ØàŠ`)
+            seen_noi = true;
+            continue;
+        }
         let heading = NOI_NHAN
             .find(f)
             .or_else(|| noi_lost.then(|| NHAN_ONLY.find(f)).flatten());
@@ -1191,7 +1204,12 @@ fn parse_signature(
         if !seen_noi {
             continue;
         }
+        // a bar OCR read from a speck before a note (`| (đề b/c)`)
         let t = l.text.trim();
+        let t = match t.strip_prefix('|').map(str::trim_start) {
+            Some(r) if r.starts_with('(') => r,
+            _ => t,
+        };
         if after_luu && t.starts_with(['-', '+', '~', '•', '*']) {
             // `Lưu:` closes the list.
             break;
@@ -1243,6 +1261,11 @@ fn parse_signature(
             items.push((t.to_string(), l.conf() * FALLBACK));
             open = !t.ends_with(['.', ';']);
         }
+    }
+    // Under a heading read only in part or not at all (a low-resolution scan), a list with a hole
+    // (a line of it OCR lost) would be counted short: it is left out.
+    if (noi_lost || noi_damaged) && list_has_hole(&left) {
+        items.clear();
     }
     if !items.is_empty() {
         let c = items.iter().map(|i| i.1).fold(1.0, f32::min);
@@ -1416,6 +1439,69 @@ fn lost_noi(lines: &[TLine], i: usize) -> bool {
             .filter(|l| !l.is_blank())
             .take(3)
             .any(|l| l.fold.s.trim_start().starts_with(['-', '+', '~', '•', '*']))
+}
+
+/// True when a list's rows (the left column's lines, by their tops) leave a gap of more than 1.6
+/// times their usual pitch: a line OCR lost (575's `- Như trên;` on a 100 dpi copy, 36 px under
+/// the heading where the rows stand 18–20 px apart). Rows closer than half a line are one.
+fn list_has_hole(left: &[TLine]) -> bool {
+    let mut rows: Vec<(u32, u32)> = left
+        .iter()
+        .filter_map(|l| {
+            l.bbox
+                .or_else(|| l.words.iter().find_map(|w| w.bbox))
+                .map(|b| (b.y0, b.height()))
+        })
+        .collect();
+    rows.sort_unstable();
+    let mut tops: Vec<u32> = Vec::new();
+    for (y, h) in rows {
+        if tops.last().map_or(true, |&t| y > t + h / 2) {
+            tops.push(y);
+        }
+    }
+    if tops.len() < 4 {
+        return false;
+    }
+    let mut gaps: Vec<u32> = tops.windows(2).map(|w| w[1] - w[0]).collect();
+    let biggest = gaps.iter().copied().max().unwrap_or(0);
+    gaps.sort_unstable();
+    let pitch = gaps[gaps.len() / 2];
+    biggest * 5 > pitch * 8
+}
+
+/// A `Nơi nhận` heading OCR read beyond [`NOI_NHAN`] (`Xa nhện: ØàŠ`, `Nơi nị` on a 100 dpi
+/// copy), known by where it stands: right after the body's closing `./.` (within two lines), the
+/// letters of its first two words within three edits of `noinhan` (`noidung` is four), and at
+/// least two of the six lines after it opening with a list's dash.
+fn damaged_noi(lines: &[TLine], i: usize) -> bool {
+    let closes = lines[..i]
+        .iter()
+        .rev()
+        .filter(|l| !l.is_blank())
+        .take(2)
+        .any(|l| l.text.trim_end().ends_with("./."));
+    let words: Vec<&str> = lines[i].fold.s.split_whitespace().collect();
+    if !closes || words.is_empty() {
+        return false;
+    }
+    let letters: String = words
+        .iter()
+        .take(2)
+        .flat_map(|w| w.chars().filter(|c| c.is_alphabetic()))
+        .collect();
+    let dashed = lines[i + 1..]
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(6)
+        .filter(|l| {
+            l.fold
+                .s
+                .trim_start()
+                .starts_with(['-', '+', '~', '•', '*', '“'])
+        })
+        .count();
+    crate::tables::edit_distance(&letters, "noinhan") <= 3 && dashed >= 2
 }
 
 /// `Nơi nhận` anywhere in a boxed scan line (OCR may put a stray mark or a seal's smudge
@@ -2387,6 +2473,51 @@ pub(crate) mod tests {
                 "Lưu: VT"
             ]
         );
+    }
+
+    #[test]
+    fn a_heading_read_beyond_recognition_is_known_by_its_place_and_a_list_with_a_hole_is_left_out()
+    {
+        // A 100 dpi copy: `Nơi nhận:` read `Xa nhện: ØàŠ` (restored `Xa nhận:`), right under the
+        // body's `./.`.
+        let rows = |hole: bool| {
+            let mut r = vec![
+                ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("THÀNH PHỐ HÀ NỘI", "Độc lập - Tự do - Hạnh phúc"),
+                ("Số: 2280/QĐ-UBND", "Hà Nội, ngày 20 tháng 4 năm 2026"),
+                ("QUYẾT ĐỊNH", ""),
+                ("Phê duyệt Kế hoạch thoát nước", ""),
+                (
+                    "Điều 3. Các đơn vị chịu trách nhiệm thi hành Quyết định này./.",
+                    "",
+                ),
+                ("Xa nhận: ØàŠ", "TM. ỦY BAN NHÂN DÂN"),
+                ("- Bí thư Thành ủy;", "KT. CHỦ TỊCH"),
+                ("~ Thường trực Thành ủy;", "PHÓ CHỦ TỊCH"),
+                ("- Chủ tịch UBND Thành phố;", ""),
+                ("- Các PCT UBND Thành phố;", ""),
+                ("- Lưu: VT, ĐT.", "Trương Việt Dũng"),
+            ];
+            if hole {
+                // the first item lost by OCR: its row left empty
+                r[7].0 = "";
+            }
+            r
+        };
+        let m = extract_metadata(&scan_doc(&rows(false)));
+        assert_eq!(
+            m.recipients,
+            vec![
+                "Bí thư Thành ủy",
+                "Thường trực Thành ủy",
+                "Chủ tịch UBND Thành phố",
+                "Các PCT UBND Thành phố",
+                "Lưu: VT, ĐT"
+            ]
+        );
+        assert!(extract_metadata(&scan_doc(&rows(true)))
+            .recipients
+            .is_empty());
     }
 
     #[test]

@@ -306,13 +306,27 @@ fn split_header(lines: &[TLine]) -> Columns {
     cols
 }
 
+/// The kinds of unit a place may be written with (folded).
+const PLACE_KINDS: [&str; 8] = [
+    "thanh pho",
+    "thi xa",
+    "thi tran",
+    "tinh",
+    "huyen",
+    "quan",
+    "xa",
+    "phuong",
+];
+
 /// Byte offset (folded) where `<place>, ngày ...` starts in a line, if it has one: the capitalised
 /// words before the date.
 fn place_start(l: &TLine) -> Option<usize> {
     let m = PLACE_DATE.find(&l.fold.s)?;
     let before = &l.text[..l.fold.orig(m.start())];
     let mut start = before.len();
-    for (i, w) in word_spans(before).into_iter().rev() {
+    let spans = word_spans(before);
+    let mut taken = 0;
+    for (i, w) in spans.iter().rev() {
         let first = w.chars().next().unwrap_or(' ');
         let name_like = first.is_uppercase()
             && !w.contains(|c: char| c.is_ascii_digit() || c == '/' || c == ':')
@@ -320,7 +334,25 @@ fn place_start(l: &TLine) -> Option<usize> {
         if !name_like {
             break;
         }
-        start = i;
+        start = *i;
+        taken += 1;
+    }
+    // A unit named after a person or a number is written with its kind (Decree 30): `Thành phố
+    // Hồ Chí Minh`, `Phường 12`; the kind's second word is not capitalised.
+    let rest = &spans[..spans.len() - taken];
+    let kind = |n: usize| {
+        rest.len() >= n && {
+            let ws: Vec<&str> = rest[rest.len() - n..].iter().map(|s| s.1).collect();
+            ws[0].chars().next().is_some_and(char::is_uppercase)
+                && PLACE_KINDS.contains(&fold(&ws.join(" ")).as_str())
+        }
+    };
+    if taken > 0 {
+        if kind(2) {
+            start = rest[rest.len() - 2].0;
+        } else if kind(1) {
+            start = rest[rest.len() - 1].0;
+        }
     }
     // Back to folded offsets: the folded string has the same characters.
     let chars = l.text[..start].chars().count();
@@ -2473,6 +2505,21 @@ pub(crate) mod tests {
                 "Lưu: VT"
             ]
         );
+    }
+
+    #[test]
+    fn a_place_named_after_a_person_keeps_its_kind_and_stays_out_of_the_subject() {
+        // Plain text OCR of other tools reads the left column, then the right one.
+        let text = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 4521/UBND-ĐT\n\
+                    V/v triển khai thực hiện dự án\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+                    Độc lập - Tự do - Hạnh phúc\nThành phố Hồ Chí Minh, ngày 15 tháng 10 năm 2024\n\
+                    Kính gửi: Sở Giao thông vận tải.\nỦy ban nhân dân Thành phố giao Sở triển khai./.";
+        let m = meta_of_text(text);
+        assert_eq!(m.place.as_deref(), Some("Thành phố Hồ Chí Minh"));
+        assert_eq!(m.subject.as_deref(), Some("triển khai thực hiện dự án"));
+        assert_eq!(m.issued_date.as_deref(), Some("2024-10-15"));
+        let m = meta_of_text(&text.replace("Thành phố Hồ Chí Minh, ngày", "Hà Nội, ngày"));
+        assert_eq!(m.place.as_deref(), Some("Hà Nội"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use image::GrayImage;
 use vanban_doc::{BBox, Line};
 use vanban_extract::Grid;
-use vanban_ocr::{OcrError, Recognize, Segmentation};
+use vanban_ocr::{OcrError, Segmentation};
 
 use crate::engines::Engines;
 
@@ -131,18 +131,15 @@ pub fn recover_lost_lines(
     let block = lines.iter().map(|l| l.block).max().map_or(0, |b| b + 1);
     let mut added = 0;
     for (y0, y1) in bands.into_iter().take(MAX_BANDS) {
-        let margin = line_h / 3;
-        let (cy0, cy1) = (y0.saturating_sub(margin), (y1 + margin).min(image.height()));
-        let crop = image::imageops::crop_imm(image, x0, cy0, x1 - x0, cy1 - cy0).to_image();
-        let how = Recognize {
-            segmentation: Segmentation::Line,
-            whitelist: None,
-        };
-        let mut words: Vec<vanban_doc::Word> = engines
-            .recognize_with(&crop, dpi, how)?
-            .into_iter()
-            .flat_map(|l| l.words)
-            .collect();
+        let band = BBox { x0, y0, x1, y1 };
+        let mut words = crate::reread::read_box(
+            engines,
+            image,
+            dpi,
+            band,
+            (0, line_h / 3),
+            Segmentation::Line,
+        )?;
         let letters = |w: &vanban_doc::Word| w.raw.chars().filter(|c| c.is_alphabetic()).count();
         let sure_words = words
             .iter()
@@ -150,9 +147,6 @@ pub fn recover_lost_lines(
             .count();
         if sure_words < 3 || crate::reread::mean_conf(&words) < KEEP_CONF {
             continue;
-        }
-        for w in &mut words {
-            w.bbox = w.bbox.map(|b| b.offset(x0, cy0));
         }
         // words the page OCR read already (the crop takes in the lines' edges) are not read twice
         let read_before = |b: &BBox| {

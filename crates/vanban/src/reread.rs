@@ -59,25 +59,9 @@ pub fn reread_weak_lines(
     for (i, old) in weak {
         let Some(b) = lines[i].bbox else { continue };
         let margin = (b.height() / 3).max(dpi / 50);
-        let x0 = b.x0.saturating_sub(margin);
-        let y0 = b.y0.saturating_sub(margin);
-        let x1 = (b.x1 + margin).min(image.width());
-        let y1 = (b.y1 + margin).min(image.height());
-        if x1 <= x0 + 4 || y1 <= y0 + 4 {
-            continue;
-        }
-        let crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
-        let how = Recognize {
-            segmentation: Segmentation::Line,
-            whitelist: None,
-        };
-        let again = engines.recognize_with(&crop, dpi, how)?;
-        let mut words: Vec<vanban_doc::Word> = again.into_iter().flat_map(|l| l.words).collect();
+        let words = read_box(engines, image, dpi, b, (margin, margin), Segmentation::Line)?;
         if words.is_empty() {
             continue;
-        }
-        for w in &mut words {
-            w.bbox = w.bbox.map(|b| b.offset(x0, y0));
         }
         let candidate = Line {
             bbox: lines[i].bbox,
@@ -98,6 +82,39 @@ pub fn reread_weak_lines(
         }
     }
     Ok(replaced)
+}
+
+/// Reads the box `b` of the page, widened by `(mx, my)` pixels, in segmentation `how`: the words,
+/// with their boxes in page pixels (none when the crop is too small).
+pub(crate) fn read_box(
+    engines: &Engines,
+    image: &GrayImage,
+    dpi: u32,
+    b: BBox,
+    (mx, my): (u32, u32),
+    how: Segmentation,
+) -> Result<Vec<vanban_doc::Word>, OcrError> {
+    let x0 = b.x0.saturating_sub(mx);
+    let y0 = b.y0.saturating_sub(my);
+    let x1 = (b.x1 + mx).min(image.width());
+    let y1 = (b.y1 + my).min(image.height());
+    if x1 <= x0 + 4 || y1 <= y0 + 4 {
+        return Ok(Vec::new());
+    }
+    let crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+    let how = Recognize {
+        segmentation: how,
+        whitelist: None,
+    };
+    let mut words: Vec<vanban_doc::Word> = engines
+        .recognize_with(&crop, dpi, how)?
+        .into_iter()
+        .flat_map(|l| l.words)
+        .collect();
+    for w in &mut words {
+        w.bbox = w.bbox.map(|b| b.offset(x0, y0));
+    }
+    Ok(words)
 }
 
 /// The runs of digits of a word, as (byte range, digits), a `1` read as `I`, `l` or `|` beside a
@@ -172,23 +189,9 @@ fn settle_digits(
         let Some(b) = page_word.bbox else { continue };
         // Tight above and below: the descenders of the line above, read with the word, turned
         // tt 37's `35/2018` into `33/2018`.
-        let (mx, my) = ((b.height() / 4).max(dpi / 50), (b.height() / 8).max(2));
-        let x0 = b.x0.saturating_sub(mx);
-        let y0 = b.y0.saturating_sub(my);
-        let x1 = (b.x1 + mx).min(image.width());
-        let y1 = (b.y1 + my).min(image.height());
-        if x1 <= x0 + 4 || y1 <= y0 + 4 {
-            continue;
-        }
-        let crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
-        let how = Recognize {
-            segmentation: Segmentation::Word,
-            whitelist: None,
-        };
-        let third: String = engines
-            .recognize_with(&crop, dpi, how)?
+        let margins = ((b.height() / 4).max(dpi / 50), (b.height() / 8).max(2));
+        let third: String = read_box(engines, image, dpi, b, margins, Segmentation::Word)?
             .into_iter()
-            .flat_map(|l| l.words)
             .map(|t| t.raw)
             .collect();
         let tr = digit_runs(&third);

@@ -643,6 +643,96 @@ pub fn read_handwriting(m: &mut Metadata, doc: &Document, page: u32, image: &Gra
     }
 }
 
+/// Writes the accepted handwritten readings of page `page` into its words, so that the text, the
+/// searchable PDF and the review show what the fields hold (`Số: #29 /QĐ-TTg` becomes `Số:
+/// 729/QĐ-TTg`, `ngày82tháng` becomes `ngày 22 tháng`). The word under the digits takes them, with
+/// the template's letters OCR glued to them kept on either side (`ngày`, `tháng`); a number's
+/// digits are joined to the symbol right after them, as a number is written. Other words under
+/// the digits, without two letters in a row, are emptied (the restorer's convention for a word's
+/// second piece). Each changed word keeps its OCR reading in `raw` and gets a correction at the
+/// reading's confidence. Returns how many words changed.
+pub fn write_handwriting(doc: &mut Document, page: u32) -> usize {
+    let accepted: Vec<(String, String, BBox, f32)> = doc
+        .metadata
+        .handwritten
+        .iter()
+        .filter(|h| h.accepted)
+        .filter_map(|h| {
+            let e = h.evidence.as_ref().filter(|e| e.page == page)?;
+            Some((h.part.clone(), h.text.clone()?, e.bbox?, h.conf))
+        })
+        .collect();
+    let Some(p) = doc.pages.iter_mut().find(|p| p.number == page) else {
+        return 0;
+    };
+    let mut changed = 0;
+    for (part, digits, b, conf) in accepted {
+        let cover = |w: &vanban_doc::Word| {
+            w.bbox.is_some_and(|wb| {
+                let x = wb.x1.min(b.x1).saturating_sub(wb.x0.max(b.x0));
+                let y = wb.y1.min(b.y1).saturating_sub(wb.y0.max(b.y0));
+                2 * x >= b.width().min(wb.width()) && 2 * y >= b.height().min(wb.height())
+            })
+        };
+        for line in &mut p.lines {
+            let under: Vec<usize> = (0..line.words.len())
+                .filter(|&i| cover(&line.words[i]))
+                .collect();
+            let Some(&first) = under.first() else {
+                continue;
+            };
+            let text = line.words[first].text.clone();
+            // template letters glued on either side (two letters at least)
+            let lead: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+            let trail: String = {
+                let t: Vec<char> = text
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
+                t.into_iter().rev().collect()
+            };
+            let mut pieces: Vec<String> = Vec::new();
+            if lead.chars().count() >= 2 {
+                pieces.push(lead);
+            }
+            pieces.push(digits.clone());
+            if trail.chars().count() >= 2 && trail.chars().count() < text.chars().count() {
+                pieces.push(trail);
+            }
+            let mut new = pieces.join(" ");
+            let last = *under.last().unwrap_or(&first);
+            let next = line.words.get(last + 1).map(|w| w.text.clone());
+            if part == "number.seq" && next.as_deref().is_some_and(|t| t.starts_with('/')) {
+                new.push_str(next.as_deref().unwrap_or(""));
+                line.words[last + 1].text.clear();
+            }
+            for &i in &under[1..] {
+                let w = &mut line.words[i];
+                let letters = w.text.chars().collect::<Vec<_>>();
+                if !letters
+                    .windows(2)
+                    .any(|p| p[0].is_alphabetic() && p[1].is_alphabetic())
+                {
+                    w.text.clear();
+                }
+            }
+            let w = &mut line.words[first];
+            if w.text != new {
+                w.text = new;
+                w.correction = Some(vanban_doc::Correction {
+                    conf,
+                    alternatives: Vec::new(),
+                    uncertain: false,
+                });
+                changed += 1;
+            }
+            break;
+        }
+    }
+    changed
+}
+
 /// Puts an accepted reading into its part, and into the whole field when every part is known.
 fn accept(m: &mut Metadata, i: usize) {
     let h = m.handwritten[i].clone();
@@ -762,6 +852,82 @@ pub(crate) mod tests {
         let r = read_crop(&cut, 60, Blank::Seq, Glued::default()).expect("a reading");
         assert!(r.text.len() < whole.text.len(), "{whole:?} {r:?}");
         assert!(r.conf <= PARTIAL_CONF, "{r:?}");
+    }
+
+    #[test]
+    fn accepted_digits_are_written_into_the_text() {
+        use vanban_doc::{Evidence, Line, Origin, Page, Source, Word};
+        let w = |t: &str, x0: u32, x1: u32| {
+            Word::new(
+                t,
+                Some(BBox {
+                    x0,
+                    y0: 100,
+                    x1,
+                    y1: 140,
+                }),
+                0.5,
+            )
+        };
+        let line = |words: Vec<Word>| Line {
+            bbox: None,
+            block: 0,
+            words,
+        };
+        let page = Page {
+            number: 1,
+            width: 1600,
+            height: 2300,
+            dpi: 200,
+            origin: Origin::Ocr,
+            lines: vec![
+                line(vec![
+                    w("Số:", 400, 450),
+                    w("#29", 460, 530),
+                    w("/QĐ-TTg", 540, 680),
+                ]),
+                line(vec![
+                    w("Hà", 900, 940),
+                    w("Nội,", 950, 1000),
+                    w("ngày82tháng", 1010, 1200),
+                    w("4", 1210, 1230),
+                ]),
+            ],
+        };
+        let source = Source {
+            path: "t".into(),
+            sha256: String::new(),
+            pages: 1,
+        };
+        let mut doc = Document::new(source, vec![page]);
+        let hand = |part: &str, text: &str, x0: u32, x1: u32, accepted: bool| Handwritten {
+            part: part.into(),
+            text: Some(text.into()),
+            conf: 0.95,
+            accepted,
+            evidence: Some(Evidence {
+                page: 1,
+                bbox: Some(BBox {
+                    x0,
+                    y0: 98,
+                    x1,
+                    y1: 142,
+                }),
+                text: String::new(),
+            }),
+        };
+        doc.metadata.handwritten = vec![
+            hand("number.seq", "729", 458, 532, true),
+            hand("issued_date.day", "22", 1080, 1120, true),
+            hand("issued_date.month", "9", 1210, 1230, false),
+        ];
+        assert_eq!(write_handwriting(&mut doc, 1), 2);
+        assert_eq!(
+            doc.render_text(),
+            "Số: 729/QĐ-TTg\nHà Nội, ngày 22 tháng 4\n"
+        );
+        // the OCR reading stays
+        assert_eq!(doc.pages[0].lines[0].words[1].raw, "#29");
     }
 
     #[test]

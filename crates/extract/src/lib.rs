@@ -69,7 +69,7 @@ pub use grid::{
     blank_grids, extract_scan_tables, find_grids, insert_table_lines, read_grids, CellCrop,
     CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,
 };
-pub use handwriting::{read_handwriting, DIGITS_ACCEPT};
+pub use handwriting::{read_handwriting, write_handwriting, DIGITS_ACCEPT};
 pub use meta::extract_metadata;
 pub use sigbox::{box_signatures, take_signature_box};
 pub use signatures::digital_signatures;

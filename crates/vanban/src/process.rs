@@ -147,6 +147,10 @@ pub fn finish_document(
         vanban_extract::read_handwriting(&mut m, &doc, 1, img);
         vanban_extract::read_received_date(&mut m, &doc, img, &frames);
         doc.metadata = m;
+        // the text shows the digits the fields took
+        if vanban_extract::write_handwriting(&mut doc, 1) > 0 {
+            doc.text = doc.render_text();
+        }
     }
     doc.metadata.digital_signatures = signature_boxes(engines, input);
     if doc.metadata.digital_signatures.is_empty() {

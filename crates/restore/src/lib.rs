@@ -156,6 +156,7 @@ impl Restorer {
             spread_rebroken(&all, own, &glued, read)
         };
         read_places(&self.model, &all, before.len(), &mut out);
+        read_date_numbers(&all, before.len(), &mut out);
         if !self.model.user_phrases.is_empty() {
             apply_user_phrases(&self.model.user_phrases, &mut out);
         }
@@ -570,6 +571,50 @@ fn token_skeleton(tok: &str) -> String {
     text::skeleton(&text::normalize_word(core).replace('’', "'"))
 }
 
+/// Reads the day or the month of a written date (`ngày 15 tháng l1 năm 2022`, `tháng 1] năm`)
+/// as the number it must be: a token between `ngày` and `tháng`, or between `tháng` and `năm`,
+/// made of one or two digits and the marks OCR reads for a `1` (`l`, `I`, `|`, `]`, `[`, `!`) or
+/// a `0` (`o`, `O`), with at least one real digit, is that number when it is a valid day (1–31)
+/// or month (1–12). The language model would make `là` of `l1`.
+fn read_date_numbers(all: &[&str], own_start: usize, out: &mut [Token]) {
+    for (k, tok) in out.iter_mut().enumerate() {
+        let i = own_start + k;
+        let (Some(prev), Some(next)) = (i.checked_sub(1).map(|j| all[j]), all.get(i + 1)) else {
+            continue;
+        };
+        let max = match (token_skeleton(prev).as_str(), token_skeleton(next).as_str()) {
+            ("ngay", "thang") => 31,
+            ("thang", "nam") => 12,
+            _ => continue,
+        };
+        // (`]` and `!` are edge punctuation to split_edges; here they may be the digit)
+        let core = all[i].trim_end_matches([',', ';', '.']);
+        let (lead, trail) = ("", &all[i][core.len()..]);
+        let n = core.chars().count();
+        if !(1..=2).contains(&n) || !core.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let digits: Option<String> = core
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => Some(c),
+                'l' | 'I' | '|' | ']' | '[' | '!' => Some('1'),
+                'o' | 'O' => Some('0'),
+                _ => None,
+            })
+            .collect();
+        let Some(d) = digits else { continue };
+        if d == core || !d.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v)) {
+            continue;
+        }
+        tok.text = format!("{lead}{d}{trail}");
+        tok.changed = tok.text != tok.raw;
+        tok.conf = tok.conf.min(0.9);
+        tok.uncertain = false;
+        tok.alternatives.clear();
+    }
+}
+
 /// Reads a name after a word that announces a place (`xã`, `phường`, `thị trấn`, `huyện`,
 /// `quận`, `tỉnh`, `thành phố`, `đặc khu`) against the gazetteer: when the capitalised tokens
 /// that follow spell (without marks) a place name of the gazetteer, they are written as the
@@ -826,7 +871,49 @@ fn apply_user_phrases(phrases: &[(Vec<String>, Vec<String>)], toks: &mut [Token]
 
 #[cfg(test)]
 mod tests {
-    use super::cut_between;
+    use super::{cut_between, read_date_numbers, Token};
+
+    #[test]
+    fn a_date_number_read_with_letters_is_the_number() {
+        let read = |line: &str| -> String {
+            let all: Vec<&str> = line.split(' ').collect();
+            let mut out: Vec<Token> = all
+                .iter()
+                .map(|t| Token {
+                    raw: (*t).to_string(),
+                    // what the language model made of them
+                    text: if *t == "l1" {
+                        "là".into()
+                    } else {
+                        (*t).to_string()
+                    },
+                    conf: 0.6,
+                    alternatives: Vec::new(),
+                    changed: *t == "l1",
+                    uncertain: false,
+                })
+                .collect();
+            read_date_numbers(&all, 0, &mut out);
+            out.iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            read("ngày 15 tháng l1 năm 2022;"),
+            "ngày 15 tháng 11 năm 2022;"
+        );
+        assert_eq!(
+            read("ngày 01 tháng 1] năm 2019"),
+            "ngày 01 tháng 11 năm 2019"
+        );
+        assert_eq!(read("ngày l5, tháng 3"), "ngày 15, tháng 3");
+        // not a month, not a date's place, no digit at all: as they were
+        assert_eq!(read("tháng 1l năm"), "tháng 11 năm");
+        assert_eq!(read("tháng 2l năm"), "tháng 2l năm");
+        assert_eq!(read("một l1 năm"), "một là năm");
+        assert_eq!(read("tháng lo năm"), "tháng lo năm");
+    }
 
     #[test]
     fn the_context_is_cut_at_sure_punctuation_only() {

@@ -243,6 +243,9 @@ pub struct Worker {
     unknown: Vec<bool>,
     /// Scratch: per candidate of a slot, the cost of the best path after it.
     rest: Vec<i32>,
+    /// Per token of the next line to decode: a word OCR read unsurely, which a line of accented
+    /// text does not hold to its reading (set by the caller; empty: none).
+    pub weak: Vec<bool>,
 }
 
 fn is_number(core: &str) -> bool {
@@ -661,7 +664,10 @@ impl Worker {
                     // a known marked syllable in a line of accented text is only re-marked:
                     // OCR that kept the marks rarely spells another valid syllable
                     let settled = accented_line && known && has_marks(&lower);
-                    let flags = u8::from(accented_line && known)
+                    // a word OCR was unsure of is not held to its reading (`chồng@0.11 tăng`
+                    // for `chống úng`), only re-marked when settled
+                    let doubted = self.weak.get(ti).copied().unwrap_or(false);
+                    let flags = u8::from(accented_line && known && !doubted)
                         | u8::from(clean_line || settled) << 1
                         | u8::from(case == Case::Lower) << 2;
                     let list = self.cached(m, cache, &lower, flags, case);

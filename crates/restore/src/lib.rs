@@ -107,6 +107,20 @@ impl Restorer {
         tokens: &[&str],
         after: &[&str],
     ) -> Vec<Token> {
+        self.restore_line_doubting(before, tokens, after, &[])
+    }
+
+    /// [`Restorer::restore_line_in_context`], with the words of `tokens` OCR read unsurely marked
+    /// in `weak` (one flag a token, or empty): in a line of accented text, where a valid syllable
+    /// keeps its reading unless the evidence against it is strong, an unsure one is read on the
+    /// evidence alone (its marks only; a capitalised one stays guarded as a name).
+    pub fn restore_line_doubting(
+        &self,
+        before: &[&str],
+        tokens: &[&str],
+        after: &[&str],
+        weak: &[bool],
+    ) -> Vec<Token> {
         if tokens.is_empty() {
             return Vec::new();
         }
@@ -140,7 +154,11 @@ impl Restorer {
             .filter_map(|i| glued_at_dot(&self.model, all[i]).map(|dot| Rebreak::Split(i, dot, 1)))
             .collect();
         let mut out = if glued.is_empty() {
-            let (out, cost, edits) = self.decode(&all, own.clone(), |w, i| {
+            let mut doubt = vec![false; all.len()];
+            for (k, &d) in weak.iter().enumerate().take(tokens.len()) {
+                doubt[own.start + k] = d;
+            }
+            let (out, cost, edits) = self.decode(&all, own.clone(), &doubt, |w, i| {
                 let may_split = w.accented_line() && w.unknown_word(i);
                 rebreak_at(&self.model, &all, own.clone(), i, may_split)
             });
@@ -152,7 +170,7 @@ impl Restorer {
         } else {
             let (pieces, own_pieces) = rebreak(&all, own.clone(), &glued);
             let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let (read, _, _) = self.decode(&refs, own_pieces, |_, _| None::<()>);
+            let (read, _, _) = self.decode(&refs, own_pieces, &[], |_, _| None::<()>);
             spread_rebroken(&all, own, &glued, read)
         };
         read_places(&self.model, &all, before.len(), &mut out);
@@ -185,7 +203,7 @@ impl Restorer {
             trial.push(edit);
             let (pieces, own_pieces) = rebreak(all, own.clone(), &trial);
             let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let (read, c, _) = self.decode(&refs, own_pieces, |_, _| None::<()>);
+            let (read, c, _) = self.decode(&refs, own_pieces, &[], |_, _| None::<()>);
             tracing::debug!(
                 token = all[edit.last()],
                 gain = cost - c,
@@ -209,10 +227,13 @@ impl Restorer {
         &self,
         all: &[&str],
         own: std::ops::Range<usize>,
+        weak: &[bool],
         look: impl Fn(&Worker, usize) -> Option<T>,
     ) -> (Vec<Token>, i32, Vec<T>) {
         WORKER.with(|w| {
             let mut w = w.borrow_mut();
+            w.weak.clear();
+            w.weak.extend_from_slice(weak);
             let read = w.restore_line(&self.model, &self.cache, all, own.clone());
             let found = own.filter_map(|i| look(&w, i)).collect();
             (read, w.last_cost(), found)

@@ -661,3 +661,23 @@ fn a_user_word_no_rule_reads_is_kept_not_a_panic() {
     assert_eq!(line(&r, "L0"), "L0");
     assert!(line(&r, "L0 chi so L0").starts_with("L0 "));
 }
+
+#[test]
+fn a_word_ocr_doubted_is_not_held_to_its_reading() {
+    // 2280's `thoát nước, chồng@0.11 ...`: a line of accented text holds a valid syllable to its
+    // reading; one OCR was unsure of is read on the evidence.
+    let r = full();
+    let tokens = [
+        "bảo", "đảm", "thoát", "nước,", "chồng", "ngập", "úng", "khu", "vực",
+    ];
+    let sure = r.restore_line_doubting(&[], &tokens, &[], &[]);
+    assert_eq!(sure[4].text, "chồng");
+    let mut weak = vec![false; tokens.len()];
+    weak[4] = true;
+    let doubted = r.restore_line_doubting(&[], &tokens, &[], &weak);
+    assert_eq!(doubted[4].text, "chống");
+    // the other words as they were
+    for (i, t) in doubted.iter().enumerate().filter(|(i, _)| *i != 4) {
+        assert_eq!(t.text, sure[i].text, "{i}");
+    }
+}

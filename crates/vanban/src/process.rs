@@ -207,6 +207,9 @@ pub fn restore_lines(r: &vanban_restore::Restorer, lines: &mut [Line]) {
     apply_tokens(lines, restored);
 }
 
+/// A word OCR read under this confidence is not held to its reading by the restorer.
+const DOUBTED_WORD_CONF: f32 = 0.5;
+
 /// The restored tokens of each line. Each line is read with the end of the line before and the
 /// start of the line after as context when they are in the same text block (a sentence wrapped
 /// over two lines keeps its word pairs; the two header columns and the rows of a table do not lend
@@ -242,7 +245,12 @@ fn restored_tokens(
                     j if j < lines.len() && same_block(i, j) => &raws[j][..],
                     _ => &[],
                 };
-                r.restore_line_in_context(before, &raws[i], after)
+                let weak: Vec<bool> = lines[i]
+                    .words
+                    .iter()
+                    .map(|w| w.conf < DOUBTED_WORD_CONF)
+                    .collect();
+                r.restore_line_doubting(before, &raws[i], after, &weak)
             })
             .collect()
     }

@@ -306,18 +306,6 @@ fn split_header(lines: &[TLine]) -> Columns {
     cols
 }
 
-/// The kinds of unit a place may be written with (folded).
-const PLACE_KINDS: [&str; 8] = [
-    "thanh pho",
-    "thi xa",
-    "thi tran",
-    "tinh",
-    "huyen",
-    "quan",
-    "xa",
-    "phuong",
-];
-
 /// Byte offset (folded) where `<place>, ngày ...` starts in a line, if it has one: the capitalised
 /// words before the date.
 fn place_start(l: &TLine) -> Option<usize> {
@@ -343,8 +331,11 @@ fn place_start(l: &TLine) -> Option<usize> {
     let kind = |n: usize| {
         rest.len() >= n && {
             let ws: Vec<&str> = rest[rest.len() - n..].iter().map(|s| s.1).collect();
+            let folded = fold(&ws.join(" "));
             ws[0].chars().next().is_some_and(char::is_uppercase)
-                && PLACE_KINDS.contains(&fold(&ws.join(" ")).as_str())
+                && crate::text::TERRITORY
+                    .iter()
+                    .any(|t| fold(&t.join(" ")) == folded)
         }
     };
     if taken > 0 {

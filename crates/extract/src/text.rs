@@ -181,7 +181,7 @@ const HEADS: &[&[&str]] = &[
 ];
 
 /// Words that open a place name: the words after them are a proper name and capitalised.
-const TERRITORY: &[&[&str]] = &[
+pub(crate) const TERRITORY: &[&[&str]] = &[
     &["tỉnh"],
     &["thành", "phố"],
     &["huyện"],

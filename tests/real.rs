@@ -69,10 +69,10 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     );
     let total = right + empty + wrong;
     eprintln!("typed fields: {right}/{total} right, {empty} empty, {wrong} wrong");
-    // Measured 71 of 74 right, none wrong: qd 707's signer name, position and authority, under a
-    // seal as dark as the print, are left empty. A session before: 69 and 1 wrong (a cited 35
-    // read as 33, now settled by a third reading of the word); before this work: 30 of 74.
-    assert!(right >= 71, "typed fields right: {right}/{total}");
+    // Measured 74 of 74 right, none wrong (98 % is 73). A session before: 71, qd 707's signer
+    // under a seal as dark as the print left empty; before that 69 and 1 wrong; before this work
+    // 30 of 74.
+    assert!(right >= 73, "typed fields right: {right}/{total}");
     assert!(wrong == 0, "typed fields wrong: {wrong}/{total}");
     let signer_wrong = fields_where(|f| {
         f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "wrong"
@@ -86,7 +86,7 @@ fn typed_fields_and_page_text_reach_the_measured_figures() {
     })
     .len();
     assert!(
-        signer_right >= 19,
+        signer_right >= 23,
         "signer fields right: {signer_right} of 24"
     );
     let mean = report()["text_mean"].as_f64().unwrap();
@@ -143,6 +143,21 @@ fn a_handwritten_number_over_the_symbol_leaves_the_symbol_read() {
     let d = read_json(&ingest().0.join("real_qd_707_ttg.json"));
     assert_eq!(d["metadata"]["number_parts"]["symbol"], "QĐ-TTg");
     assert!(d["metadata"]["number"].is_null());
+}
+
+#[test]
+fn a_signer_block_under_a_bilevel_seal_reads_whole() {
+    // qd 707, 200 dpi bilevel: the seal, as black as the print, covers `KT.`, runs into `PHÓ`
+    // (`PHƯOXRHỦ TƯỚNG`) and the start of `Nguyễn`. The deputy's title under the head's is
+    // `Phó Thủ tướng` signing `KT.`; the family name is the one eight crops' readings agree on.
+    let d = read_json(&ingest().0.join("real_qd_707_ttg.json"));
+    let s = &d["metadata"]["signer"];
+    assert_eq!(s["name"], "Nguyễn Văn Thắng", "{s}");
+    assert_eq!(s["position"], "Phó Thủ tướng", "{s}");
+    assert_eq!(s["authority"], "KT.", "{s}");
+    // inferred, not read: not given as sure
+    let c = d["metadata"]["confidence"]["signer"].as_f64().unwrap_or(1.0);
+    assert!(c < 0.9, "signer confidence {c}");
 }
 
 #[test]

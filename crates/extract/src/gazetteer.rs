@@ -141,6 +141,14 @@ pub(crate) fn longer_position(position: &str) -> bool {
     LONGER.contains(&fold(position))
 }
 
+/// The listed deputy's title of a listed head's `title` (`Thủ tướng` → `Phó Thủ tướng`, `Chủ
+/// nhiệm` → `Phó Chủ nhiệm`); None when the list holds no such title.
+pub(crate) fn deputy_of(title: &str) -> Option<&'static str> {
+    let key = format!("pho {}", fold(title));
+    let forms = GAZETTEER.by_fold.get(&(Kind::Position, key))?;
+    marked_like(&format!("Phó {title}"), forms)
+}
+
 /// True when `title` could be a signer's title the list does not hold (`PHÓ TRƯỞNG BAN THƯỜNG
 /// TRỰC`): two words or more, letters only, the last one the last word of a listed position
 /// (`trưởng`, `tịch`, `đốc`, …). A lone word (`TƯỜNG`) or a code (`PCVP;`) is not one.
@@ -201,6 +209,12 @@ pub(crate) fn snap(name: &str, tiers: &[&[Kind]]) -> Option<String> {
 /// True when `word` is a listed family name as written.
 pub(crate) fn is_surname(word: &str) -> bool {
     !word.is_empty() && snap(word, &[&[Kind::Surname]]).as_deref() == Some(word)
+}
+
+/// The listed family name OCR's `word` spells, its marks put right (`Nguýễn` → `Nguyễn`): the one
+/// listed name with the same letters; None when none or several are.
+pub fn family_name_of(word: &str) -> Option<String> {
+    snap(&crate::text::normalize(word), &[&[Kind::Surname]])
 }
 
 /// True when `word` (OCR's reading, any Unicode form) is a listed Vietnamese family name as

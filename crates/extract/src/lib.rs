@@ -64,7 +64,7 @@ mod text;
 mod truth;
 
 pub use cells::{CellMode, OcrCells, NUMBERING_CHARS};
-pub use gazetteer::is_family_name;
+pub use gazetteer::{family_name_of, is_family_name};
 pub use grid::{
     blank_grids, extract_scan_tables, find_grids, insert_table_lines, read_grids, CellCrop,
     CellHint, CellReader, Cut, Grid, GridCell, PageWordsReader, ScanTable,

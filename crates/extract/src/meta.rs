@@ -1314,6 +1314,10 @@ fn parse_signature(
     let mut name: Option<(String, Option<String>, &TLine)> = None;
     // The lowest title line had something hidden before its title: no title is given.
     let mut title_hidden = false;
+    // The title of the title line above the one at hand, and whether a deputy's title stands
+    // under the same head's title (`THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG`): the deputy signs for the head.
+    let mut above: Option<&'static str> = None;
+    let mut deputy_under_head = false;
     for l in &right {
         let f = l.fold.s.trim_start();
         if let Some(c) = AUTHORITY.captures(f) {
@@ -1324,7 +1328,8 @@ fn parse_signature(
                 "tuq" => "TUQ.",
                 _ => "Q.",
             });
-            if let Some(p) = position_suffix(&l.text) {
+            above = position_suffix(&l.text);
+            if let Some(p) = above {
                 position = Some((p, true, l.conf()));
             }
             free_title.get_or_insert(l);
@@ -1332,18 +1337,45 @@ fn parse_signature(
             name = Some((n, rank, l));
         } else if name.is_none() {
             if let Some(p) = position_suffix(&l.text) {
-                if hidden_before_title(l, p) {
+                let deputy = above
+                    .filter(|&a| a == p)
+                    .and_then(crate::gazetteer::deputy_of);
+                if let (true, Some(d)) = (hidden_before_title(l, p), deputy) {
+                    // `PHƯOXRHỦ TƯỚNG` under `THỦ TƯỚNG`: a head's title is not printed twice, the
+                    // word a seal hid is the deputy's `PHÓ`.
+                    position = Some((d, false, l.conf() * FALLBACK));
+                    title_hidden = false;
+                    deputy_under_head = true;
+                } else if hidden_before_title(l, p) {
                     // `THỦ TƯỚNG` read from `KT. THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG` under a seal.
                     position = None;
                     title_hidden = true;
                 } else {
                     position = Some((p, false, l.conf()));
                     title_hidden = false;
+                    deputy_under_head = above.and_then(crate::gazetteer::deputy_of) == Some(p);
                 }
+                above = Some(p);
+            } else if let Some(d) = above
+                .filter(|&a| glued_after_junk(&l.text, a))
+                .and_then(crate::gazetteer::deputy_of)
+            {
+                // `PHƯOXRHỦ TƯỚNG` under `THỦ TƯỚNG`: the seal's junk glued to the title's start
+                position = Some((d, false, l.conf() * FALLBACK));
+                title_hidden = false;
+                deputy_under_head = true;
             } else if is_caps(&l.text) && clean_title(l) {
                 free_title = Some(l);
+                above = None;
             }
         }
+    }
+    // A deputy's title under the head's (`THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG`) is signed for the head:
+    // `KT.` a seal hid (Decree 30: `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`, the deputy signing for the head).
+    let mut authority_inferred = false;
+    if authority.is_none() && deputy_under_head && position.is_some() {
+        authority = Some("KT.");
+        authority_inferred = true;
     }
     // A name a seal or a signature made unsure (`Phan@0.03 Mạnh Cường`, `Văn Thắng` with the family
     // name hidden) is taken from where the document prints it in full and clearly.
@@ -1386,6 +1418,9 @@ fn parse_signature(
             (None, _) => {}
         }
         s.authority = authority.map(str::to_string);
+        if authority_inferred {
+            c = c.min(FALLBACK);
+        }
         if let Some((n, rank, l)) = name {
             c = c.min(if from_document { FALLBACK } else { l.conf() });
             let sure = is_surname(n.split(' ').next().unwrap_or(""));
@@ -1401,6 +1436,23 @@ fn parse_signature(
     TailEnd {
         body_end: noi.unwrap_or(start).max(body_start),
     }
+}
+
+/// True when `line` ends with the `title` (eight letters or more, its last word whole) read with
+/// one letter wrong at most and glued to junk before it: a seal's strokes run into the title's
+/// first word (`PHƯOXRHỦ TƯỚNG` for `PHÓ THỦ TƯỚNG`).
+fn glued_after_junk(line: &str, title: &str) -> bool {
+    let f = fold(line.trim_end_matches(|c: char| !c.is_alphanumeric()));
+    let t = fold(title);
+    let (fc, tc): (Vec<char>, Vec<char>) = (f.chars().collect(), t.chars().collect());
+    let last = |s: &str| s.rsplit(' ').next().map(str::to_string);
+    if tc.len() < 8 || fc.len() <= tc.len() + 1 || last(&f) != last(&t) {
+        return false;
+    }
+    (tc.len() - 1..=tc.len() + 1).any(|n| {
+        let tail: String = fc[fc.len() - n..].iter().collect();
+        crate::tables::edit_distance(&tail, &t) <= 1
+    }) && f != t
 }
 
 /// True when something may hide before the listed `position` a signature-block line ends with, so
@@ -2463,6 +2515,45 @@ pub(crate) mod tests {
         assert_eq!(
             position("PHÓ THỦ TƯỚNG", 150).as_deref(),
             Some("Phó Thủ tướng")
+        );
+    }
+
+    #[test]
+    fn a_deputy_title_under_the_same_head_title_signs_for_the_head() {
+        // qd 707 under a bilevel seal: `KT.` lost, `PHÓ` read into junk glued to the title.
+        let signer = |upper: &str, lower: &str| {
+            let doc = scan_doc(&[
+                ("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: 707/QĐ-TTg", "Hà Nội, ngày 22 tháng 4 năm 2026"),
+                ("QUYẾT ĐỊNH", ""),
+                ("Quyết định này có hiệu lực từ ngày ký./.", ""),
+                ("Nơi nhận:", upper),
+                ("- Như Điều 3;", lower),
+                ("- Lưu: VT.", "Nguyễn Văn Thắng"),
+            ]);
+            let s = extract_metadata(&doc).signer.expect("signer");
+            (s.authority, s.position)
+        };
+        let kt = |p: &str| (Some("KT.".to_string()), Some(p.to_string()));
+        assert_eq!(signer("THỦ TƯỚNG", "PHƯOXRHỦ TƯỚNG"), kt("Phó Thủ tướng"));
+        assert_eq!(signer("THỦ TƯỚNG", "ẩm THỦ TƯỚNG"), kt("Phó Thủ tướng"));
+        assert_eq!(signer("THỦ TƯỚNG", "PHÓ THỦ TƯỚNG"), kt("Phó Thủ tướng"));
+        assert_eq!(signer("KT. CHỦ TỊCH", "ẩm CHỦ TỊCH"), kt("Phó Chủ tịch"));
+        // other titles under the head's: as read
+        assert_eq!(signer("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"), kt("Thứ trưởng"));
+        assert_eq!(
+            signer("TL. BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG"),
+            (Some("TL.".to_string()), Some("Chánh Văn phòng".to_string()))
+        );
+        // the head signs: no authority, no deputy
+        assert_eq!(
+            signer("", "THỦ TƯỚNG"),
+            (None, Some("Thủ tướng".to_string()))
+        );
+        // a title under a body's name is no deputy's
+        assert_eq!(
+            signer("TM. ỦY BAN NHÂN DÂN", "ẩm CHỦ TỊCH"),
+            (Some("TM.".to_string()), None)
         );
     }
 

@@ -112,25 +112,33 @@ pub(crate) fn dark_core(crop: &GrayImage) -> GrayImage {
     out
 }
 
-/// Reads `crop` (cut at `(x0, y0)` of the page) enlarged twice as one line, its boxes in page
-/// pixels.
-fn read_line_2x(
+/// Reads `crop` (cut at `(x0, y0)` of the page) enlarged `scale` times as one line, its boxes in
+/// page pixels.
+fn read_line_scaled(
     engines: &Engines,
     crop: &GrayImage,
     dpi: u32,
     (x0, y0): (u32, u32),
+    scale: u32,
 ) -> Result<Vec<Word>, OcrError> {
-    let big = imageops::resize(
-        crop,
-        crop.width() * 2,
-        crop.height() * 2,
-        imageops::FilterType::CatmullRom,
-    );
+    let scale = scale.max(1);
+    let big;
+    let img = if scale == 1 {
+        crop
+    } else {
+        big = imageops::resize(
+            crop,
+            crop.width() * scale,
+            crop.height() * scale,
+            imageops::FilterType::CatmullRom,
+        );
+        &big
+    };
     let how = Recognize {
         segmentation: Segmentation::Line,
         whitelist: None,
     };
-    let again = engines.recognize_with(&big, dpi * 2, how)?;
+    let again = engines.recognize_with(img, dpi * scale, how)?;
     Ok(again
         .into_iter()
         .flat_map(|l| l.words)
@@ -138,19 +146,59 @@ fn read_line_2x(
             w.raw = vanban_extract::normalize(&w.raw);
             w.text = w.raw.clone();
             w.bbox = w.bbox.map(|b| BBox {
-                x0: x0 + b.x0 / 2,
-                y0: y0 + b.y0 / 2,
-                x1: x0 + b.x1.div_ceil(2),
-                y1: y0 + b.y1.div_ceil(2),
+                x0: x0 + b.x0 / scale,
+                y0: y0 + b.y0 / scale,
+                x1: x0 + b.x1.div_ceil(scale),
+                y1: y0 + b.y1.div_ceil(scale),
             });
             w
         })
         .collect())
 }
 
+/// The listed family name a reading spells just before the `given` names (their letters, read
+/// the same way), standing at most one line height `h` left of where the first given name starts
+/// on the page (`gx0`); seal strokes run into its start are left out: the word is taken from its
+/// last capital on (`=ÍNguýễn` → `Nguyễn`, the listed form's marks).
+pub(crate) fn family_before(words: &[Word], given: &[String], gx0: u32, h: u32) -> Option<String> {
+    let k = given.len();
+    let at = words.len().checked_sub(k + 1)?;
+    let ends = words[at + 1..]
+        .iter()
+        .zip(given)
+        .all(|(w, g)| fold(&w.raw) == fold(g));
+    let family = &words[at];
+    let beside = family
+        .bbox
+        .is_some_and(|b| b.x1 + h >= gx0 && b.x1 <= gx0 + h / 2);
+    if !ends || !beside {
+        return None;
+    }
+    let start = family
+        .raw
+        .char_indices()
+        .filter(|(_, c)| c.is_uppercase())
+        .map(|(i, _)| i)
+        .last()?;
+    let word = &family.raw[start..];
+    if !name_word(word) {
+        return None;
+    }
+    vanban_extract::family_name_of(word)
+}
+
+/// The readings of a name line's family name that must agree (out of up to eight: four crops,
+/// each as it is and enlarged twice) for it to be taken when none was read surely.
+const AGREE: usize = 3;
+
 /// Reads the signer's name line again on its dark core when a seal made its family name junk or
 /// hid it, and puts the name in place of the line's words when the reading is a clean name.
-/// Returns whether a line was changed.
+/// First one reading, room for two line heights on the left, enlarged twice: taken when its
+/// family name is read surely. Else the line is read from four crops (2½ to 4 line heights of room
+/// on the left, where the seal's ring starts changes the reading), each as it is and enlarged
+/// twice: a listed family name that [`AGREE`] readings or more give just before the given names,
+/// and no reading gives another, is taken (`Nguyễn Văn Thắng` under a bilevel seal; its strokes
+/// are as dark as the print). Returns whether a line was changed.
 pub fn reread_signer_name(
     engines: &Engines,
     image: &GrayImage,
@@ -173,46 +221,92 @@ pub fn reread_signer_name(
     cands.sort_by_key(|c| std::cmp::Reverse(c.1.y0));
     cands.truncate(MAX_LINES);
     for (i, b, given) in cands {
-        // Room on the left for a family name the line's box left out.
         let margin = (b.height() / 3).max(dpi / 50);
-        let x0 = b.x0.saturating_sub(2 * b.height()).max(z.x0);
         let y0 = b.y0.saturating_sub(margin);
-        let x1 = (b.x1 + margin).min(w);
         let y1 = (b.y1 + margin).min(h);
-        if x1 <= x0 + 4 || y1 <= y0 + 4 {
-            continue;
-        }
-        let crop = imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
-        let t = std::time::Instant::now();
-        let words = read_line_2x(engines, &dark_core(&crop), dpi, (x0, y0))?;
-        let ms = t.elapsed().as_millis() as u64;
+        let x1 = (b.x1 + margin).min(w);
+        let crop_from = |x0: u32| -> Option<GrayImage> {
+            (x1 > x0 + 4 && y1 > y0 + 4)
+                .then(|| dark_core(&imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image()))
+        };
+        let k = given.len();
+        let n = lines[i].words.len();
         let before = lines[i].raw_text();
+        // Room on the left for a family name the line's box left out.
+        let x0 = b.x0.saturating_sub(2 * b.height()).max(z.x0);
+        let Some(core) = crop_from(x0) else { continue };
+        let t = std::time::Instant::now();
+        let words = read_line_scaled(engines, &core, dpi, (x0, y0), 2)?;
         let read: Vec<(&str, u8)> = words
             .iter()
             .map(|w| (w.raw.as_str(), (w.conf * 100.0) as u8))
             .collect();
-        match name_from_reading(&words, &given) {
-            Some(at) => {
+        if let Some(at) = name_from_reading(&words, &given) {
+            tracing::debug!(
+                ms = t.elapsed().as_millis() as u64,
+                "signer name read on its dark core: {before:?} -> {read:?}"
+            );
+            // the family name read on the dark core, the given names as the page OCR read them
+            let mut name = vec![words[at].clone()];
+            name.extend(lines[i].words.drain(n - k..));
+            lines[i].words = name;
+            return Ok(true);
+        }
+        // Where the given names start on the page, and their height.
+        let Some(gb) = lines[i].words[n - k].bbox else {
+            continue;
+        };
+        // (the line's height: a word's box may leave out its marks)
+        let gh = b.height().max(gb.height()).max(1);
+        let mut votes: Vec<(String, usize, BBox)> = Vec::new();
+        for halves in [5, 6, 7, 8] {
+            let x0 = gb.x0.saturating_sub(halves * gh / 2 + margin).max(z.x0);
+            let Some(core) = crop_from(x0) else { continue };
+            for scale in [1, 2] {
+                let words = read_line_scaled(engines, &core, dpi, (x0, y0), scale)?;
+                tracing::trace!(
+                    halves,
+                    scale,
+                    "name line read: {:?}",
+                    words
+                        .iter()
+                        .map(|w| (w.raw.as_str(), w.bbox.map(|b| (b.x0, b.x1))))
+                        .collect::<Vec<_>>()
+                );
+                let Some(f) = family_before(&words, &given, gb.x0, gh) else {
+                    continue;
+                };
+                let fb = words[words.len() - k - 1].bbox.unwrap_or(gb);
+                match votes.iter_mut().find(|v| v.0 == f) {
+                    Some(v) => v.1 += 1,
+                    None => votes.push((f, 1, fb)),
+                }
+            }
+        }
+        let ms = t.elapsed().as_millis() as u64;
+        match votes.as_slice() {
+            [(f, c, fb)] if *c >= AGREE => {
                 tracing::debug!(
                     ms,
-                    "signer name read on its dark core: {before:?} -> {read:?}"
+                    "signer's family name read {c} times of 8: {before:?} -> {f:?}"
                 );
-                // the family name read on the dark core, the given names as the page OCR read them
-                let k = given.len();
-                let n = lines[i].words.len();
-                let mut name = vec![words[at].clone()];
+                let mut name = vec![Word::new(f, Some(*fb), FAMILY_BY_VOTE)];
                 name.extend(lines[i].words.drain(n - k..));
                 lines[i].words = name;
                 return Ok(true);
             }
-            None => tracing::debug!(
+            _ => tracing::debug!(
                 ms,
-                "signer name's dark core not taken: {before:?} -> {read:?}"
+                "signer name not read again: {before:?} -> {read:?}, votes {votes:?}"
             ),
         }
     }
     Ok(false)
 }
+
+/// The confidence given to a family name taken by the agreement of readings none of which was
+/// sure of it.
+const FAMILY_BY_VOTE: f32 = 0.6;
 
 #[cfg(test)]
 mod tests {
@@ -270,6 +364,38 @@ mod tests {
             None
         );
         assert_eq!(r(&[("Hoàng", 0.9), ("Tuấn", 0.9)]), None);
+    }
+
+    #[test]
+    fn the_family_name_before_the_given_names_is_taken_from_its_last_capital() {
+        let given = vec!["Văn".to_string(), "Thắng".to_string()];
+        let at = |t: &str, x0: u32, x1: u32| {
+            let b = BBox {
+                x0,
+                y0: 650,
+                x1,
+                y1: 694,
+            };
+            Word::new(t, Some(b), 0.3)
+        };
+        let read = |family: &str, x1: u32| {
+            let ws = vec![
+                at(family, 1079, x1),
+                at("Văn", 1257, 1317),
+                at("Thắng", 1331, 1438),
+            ];
+            family_before(&ws, &given, 1255, 45)
+        };
+        assert_eq!(read("~ÄNgưýễn", 1237).as_deref(), Some("Nguyễn"));
+        assert_eq!(read("Nguýễn", 1235).as_deref(), Some("Nguyễn"));
+        assert_eq!(read("Trần", 1235).as_deref(), Some("Trần"));
+        // junk, a word that is no family name, lower case only
+        assert_eq!(read("Xguýễn", 1238), None);
+        assert_eq!(read("đến", 1237), None);
+        assert_eq!(read("guýến", 1237), None);
+        // a word running over the given names, or standing far from them
+        assert_eq!(read("Nguyễn", 1317), None);
+        assert_eq!(read("Nguyễn", 1150), None);
     }
 
     #[test]

@@ -156,7 +156,9 @@ fn a_signer_block_under_a_bilevel_seal_reads_whole() {
     assert_eq!(s["position"], "Phó Thủ tướng", "{s}");
     assert_eq!(s["authority"], "KT.", "{s}");
     // inferred, not read: not given as sure
-    let c = d["metadata"]["confidence"]["signer"].as_f64().unwrap_or(1.0);
+    let c = d["metadata"]["confidence"]["signer"]
+        .as_f64()
+        .unwrap_or(1.0);
     assert!(c < 0.9, "signer confidence {c}");
 }
 

@@ -86,6 +86,46 @@ pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
     })
 }
 
+/// The listed position that the words at the end of `line` spell with one letter misread (`YHỦ
+/// TƯỚNG`, the `T` under a seal's ring, gives `Thủ tướng`), compared with their marks and without
+/// case: the longest run of words within one letter of a listed position of eight letters or more
+/// and three or more from every other (`Thủ tướng` and `Thủ trưởng` are two apart: a reading
+/// between them gives nothing).
+pub(crate) fn position_near(line: &str) -> Option<&'static str> {
+    static FORMS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+        let mut v: Vec<(&'static str, String)> = GAZETTEER
+            .by_fold
+            .iter()
+            .filter(|((k, _), _)| *k == Kind::Position)
+            .flat_map(|(_, forms)| forms.iter().map(|f| (*f, f.to_lowercase())))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (0..words.len()).find_map(|i| {
+        let joined = words[i..].join(" ");
+        let written = joined
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let mut dist: Vec<(usize, &'static str)> = FORMS
+            .iter()
+            .map(|(f, low)| (crate::tables::edit_distance(&written, low), *f))
+            .collect();
+        dist.sort_unstable();
+        match dist.as_slice() {
+            [(d, f), rest @ ..]
+                if *d <= 1
+                    && f.chars().filter(|c| c.is_alphabetic()).count() >= 8
+                    && rest.first().map_or(true, |r| r.0 >= 3) =>
+            {
+                Some(*f)
+            }
+            _ => None,
+        }
+    })
+}
+
 /// The one of some listed forms sharing a folded spelling (`Thủ trưởng`, `Thứ trưởng`) that is
 /// written with `written`'s marks, or differs from it in the fewest letters; None on a tie (a
 /// wrong title is worse than none).
@@ -504,5 +544,12 @@ mod tests {
         assert_eq!(position_suffix("Phó Giám đốc"), Some("Phó Giám đốc"));
         // unmarked, both are as near: none
         assert_eq!(position_suffix("THU TRUONG"), None);
+        assert_eq!(position_near("YHỦ TƯỚNG"), Some("Thủ tướng"));
+        assert_eq!(position_near("PHÓ CHỦ TỊCK"), Some("Phó Chủ tịch"));
+        // between two titles, or a short one, or two letters off: nothing
+        assert_eq!(position_near("THỦ TƯỞNG"), None);
+        assert_eq!(position_near("THƯ KÝ"), None);
+        assert_eq!(position_near("YHỦ TƯỚMG"), None);
+        assert_eq!(position_near("Lê Minh Hưng"), None);
     }
 }

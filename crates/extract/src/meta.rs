@@ -1328,15 +1328,16 @@ fn parse_signature(
                 "tuq" => "TUQ.",
                 _ => "Q.",
             });
-            above = position_suffix(&l.text);
-            if let Some(p) = above {
-                position = Some((p, true, l.conf()));
+            let (p, pc) = title_of(&l.text);
+            above = p;
+            if let Some(p) = p {
+                position = Some((p, true, l.conf() * pc));
             }
             free_title.get_or_insert(l);
         } else if let Some((n, rank)) = name_in(l) {
             name = Some((n, rank, l));
         } else if name.is_none() {
-            if let Some(p) = position_suffix(&l.text) {
+            if let (Some(p), pc) = title_of(&l.text) {
                 let deputy = above
                     .filter(|&a| a == p)
                     .and_then(crate::gazetteer::deputy_of);
@@ -1351,7 +1352,7 @@ fn parse_signature(
                     position = None;
                     title_hidden = true;
                 } else {
-                    position = Some((p, false, l.conf()));
+                    position = Some((p, false, l.conf() * pc));
                     title_hidden = false;
                     deputy_under_head = above.and_then(crate::gazetteer::deputy_of) == Some(p);
                 }
@@ -1435,6 +1436,15 @@ fn parse_signature(
     }
     TailEnd {
         body_end: noi.unwrap_or(start).max(body_start),
+    }
+}
+
+/// The listed position a signature-block line ends with and how far it is vouched for: as
+/// spelled (1.0), or with one letter misread ([`FALLBACK`]).
+fn title_of(line: &str) -> (Option<&'static str>, f32) {
+    match position_suffix(line) {
+        Some(p) => (Some(p), 1.0),
+        None => (crate::gazetteer::position_near(line), FALLBACK),
     }
 }
 

@@ -21,6 +21,7 @@ mod recover;
 mod reread;
 mod rerun;
 mod schedule;
+mod seal;
 mod serve;
 mod shard;
 mod signer;

@@ -37,7 +37,7 @@ fn name_word(t: &str) -> bool {
 /// to four words read surely as name words, when the word before them is no listed family name
 /// (a family name the page OCR read, surely or not, is left to extraction) and they do not start
 /// with one themselves (but for two words after junk). `None` for any other line.
-pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
+pub(crate) fn sure_given_names(words: &[Word], ink_before: bool) -> Option<Vec<String>> {
     let tail: Vec<String> = words
         .iter()
         .rev()
@@ -52,8 +52,10 @@ pub(crate) fn sure_given_names(words: &[Word]) -> Option<Vec<String>> {
     }
     // `Trần Hoàng Tuấn`, `~ Lê Minh Hưng`: the family name is there (a two-word run after junk,
     // `đưếi Hoàng Tuấn`, may be given names only)
-    let whole =
-        vanban_extract::is_family_name(&tail[0]) && (tail.len() == words.len() || tail.len() >= 3);
+    // (two words with ink before them the page OCR read as no word, `Hoàng Tuấn` of `Trần Hoàng
+    // Tuấn` under a seal's edge, may be given names only too)
+    let whole = vanban_extract::is_family_name(&tail[0])
+        && ((tail.len() == words.len() && !(ink_before && tail.len() == 2)) || tail.len() >= 3);
     let read = words.len() > tail.len()
         && vanban_extract::is_family_name(&words[words.len() - tail.len() - 1].raw);
     (!whole && !read).then_some(tail)
@@ -177,9 +179,9 @@ pub(crate) fn family_before(words: &[Word], given: &[String], gx0: u32, h: u32) 
     let start = family
         .raw
         .char_indices()
-        .filter(|(_, c)| c.is_uppercase())
-        .map(|(i, _)| i)
-        .last()?;
+        .rev()
+        .find(|(_, c)| c.is_uppercase())
+        .map(|(i, _)| i)?;
     let word = &family.raw[start..];
     if !name_word(word) {
         return None;
@@ -215,7 +217,9 @@ pub fn reread_signer_name(
         .enumerate()
         .filter_map(|(i, l)| {
             let b = l.bbox.filter(|&b| in_zone(b))?;
-            Some((i, b, sure_given_names(&l.words)?))
+            let first = l.words.first().and_then(|w| w.bbox)?;
+            let ink_before = first.x0 >= b.x0 + (w / 50).max(1);
+            Some((i, b, sure_given_names(&l.words, ink_before)?))
         })
         .collect();
     cands.sort_by_key(|c| std::cmp::Reverse(c.1.y0));
@@ -258,50 +262,93 @@ pub fn reread_signer_name(
         };
         // (the line's height: a word's box may leave out its marks)
         let gh = b.height().max(gb.height()).max(1);
+        // A seal's ring by the name (its centre left of the given names, up to 25 mm above): the
+        // line read with the seal's disc made paper, as it is and enlarged twice; a listed family
+        // name read surely there is taken.
+        let mm = dpi as f32 / 25.4;
+        let window = BBox {
+            x0: z.x0,
+            y0: b.y0.saturating_sub((25.0 * mm) as u32).max(z.y0),
+            x1: gb.x0,
+            y1: (b.y1 + (10.0 * mm) as u32).min(h),
+        };
+        let mut reads: Vec<String> = Vec::new();
+        let mut found: Option<(String, BBox, f32)> = None;
+        let widest = gb.x0.saturating_sub(4 * gh + margin).max(z.x0);
+        if let Some(ring) = crate::seal::find_ring(image, window, dpi) {
+            if let Some(mut core) = crop_from(widest) {
+                ring.blank_disc(&mut core, (widest, y0));
+                for scale in [1, 2] {
+                    let words = read_line_scaled(engines, &core, dpi, (widest, y0), scale)?;
+                    reads.push(shown(&words));
+                    let family = family_before(&words, &given, gb.x0, gh);
+                    let fw = &words[words.len().saturating_sub(k + 1)];
+                    if let (Some(f), true) = (family, fw.conf >= SURE_FAMILY) {
+                        found = Some((f, fw.bbox.unwrap_or(gb), fw.conf));
+                        break;
+                    }
+                }
+            }
+        }
+        // Else room of 2½ to 4 line heights on the left, each crop as it is and enlarged twice:
+        // the seal's strokes change the reading with where the crop starts; a listed family
+        // name that [`AGREE`] readings give, and no reading gives another, is taken.
         let mut votes: Vec<(String, usize, BBox)> = Vec::new();
-        for halves in [5, 6, 7, 8] {
-            let x0 = gb.x0.saturating_sub(halves * gh / 2 + margin).max(z.x0);
-            let Some(core) = crop_from(x0) else { continue };
-            for scale in [1, 2] {
-                let words = read_line_scaled(engines, &core, dpi, (x0, y0), scale)?;
-                tracing::trace!(
-                    halves,
-                    scale,
-                    "name line read: {:?}",
-                    words
-                        .iter()
-                        .map(|w| (w.raw.as_str(), w.bbox.map(|b| (b.x0, b.x1))))
-                        .collect::<Vec<_>>()
-                );
-                let Some(f) = family_before(&words, &given, gb.x0, gh) else {
+        if found.is_none() {
+            for halves in [5, 6, 7, 8] {
+                let x0 = gb.x0.saturating_sub(halves * gh / 2 + margin).max(z.x0);
+                let Some(core) = crop_from(x0) else {
                     continue;
                 };
-                let fb = words[words.len() - k - 1].bbox.unwrap_or(gb);
-                match votes.iter_mut().find(|v| v.0 == f) {
-                    Some(v) => v.1 += 1,
-                    None => votes.push((f, 1, fb)),
+                for scale in [1, 2] {
+                    let words = read_line_scaled(engines, &core, dpi, (x0, y0), scale)?;
+                    reads.push(shown(&words));
+                    let Some(f) = family_before(&words, &given, gb.x0, gh) else {
+                        continue;
+                    };
+                    let fb = words[words.len() - k - 1].bbox.unwrap_or(gb);
+                    match votes.iter_mut().find(|v| v.0 == f) {
+                        Some(v) => v.1 += 1,
+                        None => votes.push((f, 1, fb)),
+                    }
+                }
+            }
+            if let [(f, c, fb)] = votes.as_slice() {
+                if *c >= AGREE {
+                    found = Some((f.clone(), *fb, FAMILY_BY_VOTE));
                 }
             }
         }
         let ms = t.elapsed().as_millis() as u64;
-        match votes.as_slice() {
-            [(f, c, fb)] if *c >= AGREE => {
+        match found {
+            Some((f, fb, conf)) => {
                 tracing::debug!(
                     ms,
-                    "signer's family name read {c} times of 8: {before:?} -> {f:?}"
+                    ?votes,
+                    "signer's family name read again: {before:?} -> {f:?}"
                 );
-                let mut name = vec![Word::new(f, Some(*fb), FAMILY_BY_VOTE)];
+                let mut name = vec![Word::new(f, Some(fb), conf)];
                 name.extend(lines[i].words.drain(n - k..));
                 lines[i].words = name;
                 return Ok(true);
             }
-            _ => tracing::debug!(
+            None => tracing::debug!(
                 ms,
-                "signer name not read again: {before:?} -> {read:?}, votes {votes:?}"
+                ?votes,
+                "signer name not read again: {before:?} -> {read:?}, then {reads:?}"
             ),
         }
     }
     Ok(false)
+}
+
+/// A reading's words and confidences, for the log.
+fn shown(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| format!("{}@{:.2}", w.raw, w.conf))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The confidence given to a family name taken by the agreement of readings none of which was
@@ -319,7 +366,7 @@ mod tests {
 
     #[test]
     fn a_name_whose_start_a_seal_spoiled_is_read_again_a_whole_name_is_not() {
-        let g = |ws: &[(&str, f32)]| sure_given_names(&words(ws));
+        let g = |ws: &[(&str, f32)]| sure_given_names(&words(ws), false);
         assert_eq!(
             g(&[("đưếi", 0.0), ("Hoàng", 0.97), ("Tuấn", 0.97)]),
             Some(vec!["Hoàng".to_string(), "Tuấn".to_string()])
@@ -339,6 +386,10 @@ mod tests {
         // one sure word is no name's end; a title line is none either
         assert_eq!(g(&[("ê", 0.86), ("Minh", 0.5), ("Hưng", 0.96)]), None);
         assert_eq!(g(&[("PHÓ", 0.93), ("CHỦ", 0.97), ("TỊCH", 0.97)]), None);
+        // two words, the first a family name: whole, but for ink before them
+        let two = words(&[("Hoàng", 0.96), ("Tuấn", 0.97)]);
+        assert_eq!(sure_given_names(&two, false), None);
+        assert!(sure_given_names(&two, true).is_some());
     }
 
     #[test]

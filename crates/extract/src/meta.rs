@@ -1198,6 +1198,11 @@ fn parse_signature(
     // Where the list's dashes stand (the left of a dashed item's line), on a scan. A line whose
     // dash OCR dropped still has the dash's ink in its box.
     let mut dash_x: Option<u32> = None;
+    // The list's lines read with their dash and without (continuations, or items whose dash OCR
+    // lost), `Lưu` and notes aside.
+    let (mut dashed, mut dashless) = (0usize, 0usize);
+    // Lines joined to the item above though they may be items of their own.
+    let mut doubtful_joins = 0usize;
     let left_x = |l: &TLine| {
         let first = l.words.first().and_then(|w| w.bbox)?;
         Some((
@@ -1245,6 +1250,12 @@ fn parse_signature(
             }
             continue;
         }
+        let luu = fold(t.trim_start_matches(['-', '+', '~', '•', '*', ' '])).starts_with("luu");
+        match (luu, t.starts_with(['-', '+', '~', '•', '*'])) {
+            (true, _) => {}
+            (false, true) => dashed += 1,
+            (false, false) => dashless += 1,
+        }
         if let Some(r) = t.strip_prefix(['-', '+', '~', '•', '*']) {
             dash_x = dash_x.or(left_x(l).map(|(x, _)| x));
             after_luu = fold(r.trim_start()).starts_with("luu");
@@ -1273,6 +1284,10 @@ fn parse_signature(
                 open = !t.ends_with(['.', ';']);
                 continue;
             }
+            // a capital after `,` or `:`: a new item whose `;` and dash OCR misread, or not
+            if last.0.ends_with([',', ':']) && t.starts_with(char::is_uppercase) {
+                doubtful_joins += 1;
+            }
             last.0.push(' ');
             last.0.push_str(t);
             last.1 = last.1.min(l.conf());
@@ -1288,6 +1303,13 @@ fn parse_signature(
     // Under a heading read only in part or not at all (a low-resolution scan), a list with a hole
     // (a line of it OCR lost) would be counted short: it is left out.
     if (noi_lost || noi_damaged) && list_has_hole(&left) {
+        items.clear();
+    }
+    // Most dashes lost and the items' `;` read as `,` or `:` (a low-resolution copy: `Như trên,`
+    // / `Bệ Tài chính:` / `PCT UBND tỉnh:` / `- VPUB: CVP, PCVP;`): items and continuations
+    // cannot be told apart, the count would be a guess. (One such join is a wrapped item's:
+    // `- VPCP: BTCN, các PCN, Trợ lý TTg,` / `TGĐ Cổng TTĐT, …`.)
+    if doubtful_joins >= 2 && dashless > dashed {
         items.clear();
     }
     if !items.is_empty() {
@@ -2564,6 +2586,43 @@ pub(crate) mod tests {
         assert_eq!(
             signer("TM. ỦY BAN NHÂN DÂN", "ẩm CHỦ TỊCH"),
             (Some("TM.".to_string()), None)
+        );
+    }
+
+    #[test]
+    fn a_list_whose_dashes_were_mostly_lost_is_not_counted() {
+        let recipients = |items: &[&str]| {
+            let mut rows = vec![
+                ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: 575/UBND-KTTH", "Quảng Ngãi, ngày 20 tháng 4 năm 2025"),
+                ("Kính gửi: Sở Tài chính.", ""),
+                ("Đề nghị thực hiện đúng thời gian yêu cầu./.", ""),
+                ("Nơi nhận:", "KT. CHỦ TỊCH"),
+            ];
+            rows.extend(items.iter().map(|i| (*i, "")));
+            rows.push(("- Lưu: VT.", "Hoàng Minh Cường"));
+            extract_metadata(&scan_doc(&rows)).recipients.len()
+        };
+        // a 576 px copy: one dash read of five
+        assert_eq!(
+            recipients(&[
+                "Như trên,",
+                "Bệ Tài chính:",
+                "PCT UBND tỉnh:",
+                "- VPUB: CVP, PCVP;",
+                "Công TT-ĐT tỉnh:",
+            ]),
+            0
+        );
+        // items wrapped over two lines each are counted
+        assert_eq!(
+            recipients(&[
+                "- Văn phòng Trung ương Đảng và các",
+                "Ban của Đảng;",
+                "- Các Bộ, cơ quan ngang Bộ, cơ quan",
+                "thuộc Chính phủ;",
+            ]),
+            3
         );
     }
 

@@ -47,6 +47,19 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pat).expect("built-in pattern compiles")
 });
 
+/// True for a number whose symbol is a type's abbreviation alone (`10/TTr`, `15/CT`): Decree 30
+/// symbols join the issuer's abbreviation to the type's (`10/TTr-HĐND`), so its end was lost.
+/// A symbol of the issuer alone (`123/UBND`, a letter's) is whole.
+fn type_only_symbol(number: &str) -> bool {
+    let Some((_, symbol)) = number.split_once('/') else {
+        return false;
+    };
+    !symbol.contains(['/', '-'])
+        && TYPE_ABBR
+            .iter()
+            .any(|(_, a)| a.to_lowercase() == symbol.to_lowercase())
+}
+
 /// Every other document cited in the body and appendices: `<type> số <number> ngày <date>`.
 pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) -> Vec<Reference> {
     // One text for the whole body, so that citations wrapped over lines are found; appendix
@@ -163,7 +176,18 @@ pub(crate) fn references(lines: &[TLine], body_start: usize, own: Option<&str>) 
             document_type.as_deref(),
             weak,
         );
-        let number = settle(&number, weak);
+        let mut number = settle(&number, weak);
+        if type_only_symbol(&number) {
+            // `10/TTì y-HĐND`: the type's part read as `TTr`, the issuer's after a speck or a
+            // letter read apart from it; without it the number is not whole.
+            static ISSUER_PART: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"^\s+\S{0,2}-(\p{Lu}[\p{Lu}\d]+)\b").expect("built-in pattern compiles")
+            });
+            match ISSUER_PART.captures(&text[f.orig(n.end())..]) {
+                Some(c) => number = format!("{number}-{}", &c[1]),
+                None => continue,
+            }
+        }
         let issued_date = c.get(3).and_then(|d| parse_ref_date(d.as_str()));
         if let Some((_, prev)) = found
             .iter_mut()
@@ -519,6 +543,23 @@ mod tests {
             .filter_map(|r| r.number.as_deref())
             .collect();
         assert_eq!(numbers, ["85/VP-TTHC", "10/TTr-HĐND"], "{:?}", m.references);
+    }
+
+    #[test]
+    fn a_number_whose_issuer_part_was_read_apart_is_joined_or_not_cited() {
+        let numbers = numbers_of(
+            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
+             Căn cứ Tờ trình số 10/TTì y-HĐND ngày 14 tháng 4 năm 2026 và Công văn số 123/UBND\n\
+             ngày 08/01/2025 của Ủy ban nhân dân xã./.",
+        );
+        assert_eq!(numbers, ["10/TTr-HĐND", "123/UBND"]);
+        let numbers = numbers_of(
+            "Số: 12/UBND-VP\nCÔNG VĂN\nKính gửi các sở\n\
+             Căn cứ Tờ trình số 10/TTì ngày 14 tháng 4 năm 2026 của Hội đồng nhân dân./.",
+        );
+        assert!(numbers.is_empty(), "{numbers:?}");
+        assert!(type_only_symbol("10/TTr") && type_only_symbol("15/CT"));
+        assert!(!type_only_symbol("10/TTr-HĐND") && !type_only_symbol("212-TB/TU"));
     }
 
     #[test]

@@ -55,11 +55,12 @@ fn typed_fields_on_degraded_scans_reach_the_measured_figures() {
         "{:#?}",
         fields_where(|f| f["visibility"] == "typed" && f["verdict"] != "right")
     );
-    // Measured 68 of 74 right, 0 wrong; 64 right and 4 wrong before the signer's name was read on its dark
+    // Measured 70 of 74 right, 0 wrong (68 before the deputy's title under the head's and the
+    // family name read from crops that agree); 64 right and 4 wrong before the signer's name was read on its dark
     // core, the seal-hidden position left empty, the recipient whose dash was lost counted and the
     // citation table; 60 right and 7 wrong (and a parent body filled from nowhere) with the build
     // before the robustness work.
-    assert!(right >= 66, "typed fields right: {right}/{total}");
+    assert!(right >= 68, "typed fields right: {right}/{total}");
     assert!(wrong <= 1, "typed fields wrong: {wrong}/{total}");
     let signer_wrong = fields_where(|f| {
         f["field"].as_str().unwrap_or("").starts_with("signer") && f["verdict"] == "wrong"

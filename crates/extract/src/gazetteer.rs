@@ -88,8 +88,8 @@ pub(crate) fn position_suffix(line: &str) -> Option<&'static str> {
 
 /// The listed position that the words at the end of `line` spell with one letter misread (`YHỦ
 /// TƯỚNG`, the `T` under a seal's ring, gives `Thủ tướng`), compared with their marks and without
-/// case: the longest run of words within one letter of a listed position of eight letters or more
-/// and three or more from every other (`Thủ tướng` and `Thủ trưởng` are two apart: a reading
+/// case: the longest run of words one letter off a listed position of eight letters or more, as
+/// long as it, and three or more from every other (`Thủ tướng` and `Thủ trưởng` are two apart: a reading
 /// between them gives nothing).
 pub(crate) fn position_near(line: &str) -> Option<&'static str> {
     static FORMS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
@@ -108,13 +108,19 @@ pub(crate) fn position_near(line: &str) -> Option<&'static str> {
         let written = joined
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        let mut dist: Vec<(usize, &'static str)> = FORMS
+        let n = written.chars().count();
+        let mut dist: Vec<(usize, bool, &'static str)> = FORMS
             .iter()
-            .map(|(f, low)| (crate::tables::edit_distance(&written, low), *f))
+            .map(|(f, low)| {
+                let d = crate::tables::edit_distance(&written, low);
+                (d, low.chars().count() == n, *f)
+            })
             .collect();
         dist.sort_unstable();
         match dist.as_slice() {
-            [(d, f), rest @ ..]
+            // one letter read as another, not one lost (`'HỦ TƯỚNG`, a word a seal cut, is not
+            // surely `THỦ TƯỚNG`); every other listed title three letters off or more
+            [(d, true, f), rest @ ..]
                 if *d <= 1
                     && f.chars().filter(|c| c.is_alphabetic()).count() >= 8
                     && rest.first().map_or(true, |r| r.0 >= 3) =>
@@ -550,6 +556,7 @@ mod tests {
         assert_eq!(position_near("THỦ TƯỞNG"), None);
         assert_eq!(position_near("THƯ KÝ"), None);
         assert_eq!(position_near("YHỦ TƯỚMG"), None);
+        assert_eq!(position_near("4G 'HỦ TƯỚNG"), None);
         assert_eq!(position_near("Lê Minh Hưng"), None);
     }
 }

@@ -1339,7 +1339,15 @@ fn parse_signature(
     // The title of the title line above the one at hand, and whether a deputy's title stands
     // under the same head's title (`THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG`): the deputy signs for the head.
     let mut above: Option<&'static str> = None;
+    // … whether that line bore the authority read (`KT. CHỦ TỊCH`), and whether the deputy's
+    // title line stands under a head's title line without one.
+    let mut above_auth = false;
+    let mut above_box: Option<BBox> = None;
     let mut deputy_under_head = false;
+    let mut deputy_auth_read = false;
+    // A line after the last authority line read holds ink OCR could not read (a title with
+    // something hidden before it, junk): a later authority (`TM. …` / `KT. …`) may hide there.
+    let mut unsure_after_auth = false;
     for l in &right {
         let f = l.fold.s.trim_start();
         if let Some(c) = AUTHORITY.captures(f) {
@@ -1350,8 +1358,11 @@ fn parse_signature(
                 "tuq" => "TUQ.",
                 _ => "Q.",
             });
+            unsure_after_auth = false;
             let (p, pc) = title_of(&l.text);
             above = p;
+            above_auth = true;
+            above_box = l.bbox;
             if let Some(p) = p {
                 position = Some((p, true, l.conf() * pc));
             }
@@ -1359,17 +1370,30 @@ fn parse_signature(
         } else if let Some((n, rank)) = name_in(l) {
             name = Some((n, rank, l));
         } else if name.is_none() {
+            let junk = l.words.iter().any(|w| w.conf < 0.5) || ink_before(l, 0);
+            // The same row read twice (a page line and the block's second reading of it) is
+            // one line: no second title.
+            if same_row(l, above_box) {
+                continue;
+            }
             if let (Some(p), pc) = title_of(&l.text) {
+                let hidden = hidden_before_title(l, p);
+                unsure_after_auth |= hidden;
+                // A head's title is not printed twice: the same title under it is the deputy's,
+                // its `PHÓ` hidden by a seal (`THỦ TƯỚNG` / `[seal] THỦ TƯỚNG`) or lost.
                 let deputy = above
                     .filter(|&a| a == p)
                     .and_then(crate::gazetteer::deputy_of);
-                if let (true, Some(d)) = (hidden_before_title(l, p), deputy) {
-                    // `PHƯOXRHỦ TƯỚNG` under `THỦ TƯỚNG`: a head's title is not printed twice, the
-                    // word a seal hid is the deputy's `PHÓ`.
+                if let Some(d) = deputy {
                     position = Some((d, false, l.conf() * FALLBACK));
                     title_hidden = false;
                     deputy_under_head = true;
-                } else if hidden_before_title(l, p) {
+                    deputy_auth_read = above_auth;
+                } else if above == Some(p) {
+                    // the same title twice, no deputy's listed: which one signs is not known
+                    position = None;
+                    title_hidden = true;
+                } else if hidden {
                     // `THỦ TƯỚNG` read from `KT. THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG` under a seal.
                     position = None;
                     title_hidden = true;
@@ -1377,8 +1401,11 @@ fn parse_signature(
                     position = Some((p, false, l.conf() * pc));
                     title_hidden = false;
                     deputy_under_head = above.and_then(crate::gazetteer::deputy_of) == Some(p);
+                    deputy_auth_read = above_auth;
                 }
                 above = Some(p);
+                above_auth = false;
+                above_box = l.bbox;
             } else if let Some(d) = above
                 .filter(|&a| glued_after_junk(&l.text, a))
                 .and_then(crate::gazetteer::deputy_of)
@@ -1387,18 +1414,37 @@ fn parse_signature(
                 position = Some((d, false, l.conf() * FALLBACK));
                 title_hidden = false;
                 deputy_under_head = true;
+                deputy_auth_read = above_auth;
+                above_auth = false;
+                above_box = l.bbox;
             } else if is_caps(&l.text) && clean_title(l) {
+                // A title the list does not hold under a listed one (`VĂN PHÒNG` under `GIÁM
+                // ĐỐC`, its `CHÁNH` under a seal): the listed one is not the signer's.
+                let sure = l.words.iter().all(|w| w.conf >= 0.8);
+                if position.is_some() && sure && crate::gazetteer::title_like(&l.text) {
+                    position = None;
+                    title_hidden = true;
+                }
+                unsure_after_auth |= junk;
                 free_title = Some(l);
                 above = None;
+                above_auth = false;
+            } else {
+                unsure_after_auth |= junk;
             }
         }
     }
     // A deputy's title under the head's (`THỦ TƯỚNG` / `PHÓ THỦ TƯỚNG`) is signed for the head:
-    // `KT.` a seal hid (Decree 30: `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`, the deputy signing for the head).
+    // `KT.` a seal hid (Decree 30: `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`, the deputy signing for the head),
+    // the last of layered authorities (`TM. ỦY BAN NHÂN DÂN` / `[KT.] CHỦ TỊCH` / `PHÓ CHỦ TỊCH`).
     let mut authority_inferred = false;
-    if authority.is_none() && deputy_under_head && position.is_some() {
+    if deputy_under_head && !deputy_auth_read && position.is_some() {
         authority = Some("KT.");
         authority_inferred = true;
+    } else if unsure_after_auth && matches!(authority, Some("TM." | "TL." | "TUQ.")) {
+        // `TM. ỦY BAN NHÂN DÂN` then `[seal] TỊCH`: a `KT.` or `TL.` under it may be hidden, and
+        // the authority is the last of layered ones.
+        authority = None;
     }
     // A name a seal or a signature made unsure (`Phan@0.03 Mạnh Cường`, `Văn Thắng` with the family
     // name hidden) is taken from where the document prints it in full and clearly.
@@ -1467,6 +1513,18 @@ fn title_of(line: &str) -> (Option<&'static str>, f32) {
     match position_suffix(line) {
         Some(p) => (Some(p), 1.0),
         None => (crate::gazetteer::position_near(line), FALLBACK),
+    }
+}
+
+/// True when line `l` stands on the row of the line box `above` (their vertical overlap at least
+/// half the lower one's height): one row read twice, not a line under it.
+fn same_row(l: &TLine, above: Option<BBox>) -> bool {
+    match (l.bbox, above) {
+        (Some(b), Some(a)) => {
+            let overlap = b.y1.min(a.y1).saturating_sub(b.y0.max(a.y0));
+            2 * overlap >= b.height().max(1)
+        }
+        _ => false,
     }
 }
 
@@ -1751,6 +1809,15 @@ fn name_in(l: &TLine) -> Option<(String, Option<String>)> {
         return None;
     }
     let ws: Vec<&str> = text.split(' ').collect();
+    // A family name read unsurely that is no listed one and no Vietnamese syllable (`Tểan@0.52
+    // Thị Minh Hằng` for `Trần` under a seal's ring) is junk, not a name.
+    let family = l.words.len().checked_sub(k).and_then(|i| l.words.get(i));
+    if family.is_some_and(|w| w.conf < 0.8)
+        && !is_surname(ws[0])
+        && !crate::text::is_syllable(ws[0])
+    {
+        return None;
+    }
     if ws.len() >= 4 {
         let head = fold(&ws[..2].join(" "));
         if RANKS.contains(&head.as_str()) {
@@ -2582,11 +2649,60 @@ pub(crate) mod tests {
             signer("", "THỦ TƯỚNG"),
             (None, Some("Thủ tướng".to_string()))
         );
-        // a title under a body's name is no deputy's
+        // a title under a body's name is no deputy's; what the seal hid before it may be a
+        // `KT.`, the last of layered authorities: none is given
+        assert_eq!(signer("TM. ỦY BAN NHÂN DÂN", "ẩm CHỦ TỊCH"), (None, None));
         assert_eq!(
-            signer("TM. ỦY BAN NHÂN DÂN", "ẩm CHỦ TỊCH"),
-            (Some("TM.".to_string()), None)
+            signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+            (Some("TM.".to_string()), Some("Chủ tịch".to_string()))
         );
+        // the same title twice, read clean: the lower is the deputy's (`PHÓ` lost)
+        assert_eq!(signer("XI. GIÁM ĐỐC", "GIÁM ĐỐC"), kt("Phó Giám đốc"));
+        // a listed title, then one the list lacks (`CHÁNH` hidden): not the listed one
+        assert_eq!(
+            signer("TL. GIÁM ĐỐC", "VĂN PHÒNG"),
+            (Some("TL.".to_string()), None)
+        );
+        // `TL. CHỦ TỊCH` / `[KT.] CHÁNH VĂN PHÒNG` / `PHÓ CHÁNH VĂN PHÒNG`: the deputy signs, KT.
+        let doc = scan_doc(&[
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("Số: 575/UBND-KTTH", "Quảng Ngãi, ngày 20 tháng 4 năm 2025"),
+            ("Kính gửi: Sở Tài chính.", ""),
+            ("Đề nghị thực hiện đúng thời gian yêu cầu./.", ""),
+            ("Nơi nhận:", "TL. CHỦ TỊCH"),
+            ("- Như trên;", "ẩm CHÁNH VĂN PHÒNG"),
+            ("- Sở Tài chính;", "PHÓ CHÁNH VĂN PHÒNG"),
+            ("- Lưu: VT.", "Hà Thị Lê Vân"),
+        ]);
+        let s = extract_metadata(&doc).signer.expect("signer");
+        assert_eq!((s.authority, s.position), kt("Phó Chánh Văn phòng"));
+    }
+
+    #[test]
+    fn a_family_name_read_unsurely_as_no_syllable_is_no_name() {
+        let name = |family: &str, conf: f32| {
+            let mut doc = scan_doc(&[
+                ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("Số: 575/UBND-KTTH", "Quảng Ngãi, ngày 20 tháng 4 năm 2025"),
+                ("Kính gửi: Sở Tài chính.", ""),
+                ("Đề nghị thực hiện đúng thời gian yêu cầu./.", ""),
+                ("Nơi nhận:", "GIÁM ĐỐC"),
+                ("- Lưu: VT.", &format!("{family} Thị Minh Hằng")),
+            ]);
+            let line = &mut doc.pages[0].lines[5];
+            let i = line
+                .words
+                .iter()
+                .position(|w| w.raw == family)
+                .expect("family");
+            line.words[i].conf = conf;
+            extract_metadata(&doc).signer.and_then(|s| s.name)
+        };
+        assert_eq!(name("Tểan", 0.52), None);
+        assert_eq!(name("Trần", 0.52).as_deref(), Some("Trần Thị Minh Hằng"));
+        // read surely, or a syllable (a family name the list lacks): kept
+        assert_eq!(name("Tểan", 0.95).as_deref(), Some("Tểan Thị Minh Hằng"));
+        assert_eq!(name("Mẫn", 0.6).as_deref(), Some("Mẫn Thị Minh Hằng"));
     }
 
     #[test]

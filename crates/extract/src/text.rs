@@ -325,6 +325,40 @@ pub fn sentence_case(name: &str) -> String {
     out.join(" ")
 }
 
+/// True when `word` spells a Vietnamese syllable, in any case, marks in any placement: an onset,
+/// a vowel nucleus Vietnamese writes (`uyê`, `ươi`; not `êa`), an optional final consonant
+/// (`Trần`, `Nguyễn`; not `Tểan`, `Ksor`).
+pub(crate) fn is_syllable(word: &str) -> bool {
+    const ONSETS: [&str; 28] = [
+        "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+        "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ];
+    const CODAS: [&str; 8] = ["ch", "ng", "nh", "c", "m", "n", "p", "t"];
+    const NUCLEI: [&str; 55] = [
+        "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu",
+        "ây", "eo", "êu", "ia", "iê", "iêu", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo", "ôô",
+        "ua", "uâ", "uê", "ui", "uô", "uơ", "ưa", "ươ", "ưi", "ưu", "uy", "uya", "uyê", "yê",
+        "yêu", "oai", "oay", "uây", "uôi", "ươi", "ươu", "oeo", "uyu",
+    ];
+    let w = vanban_restore::text::toneless(&normalize(word).to_lowercase());
+    if w.is_empty() {
+        return false;
+    }
+    ONSETS.iter().filter(|o| w.starts_with(**o)).any(|o| {
+        let rest = &w[o.len()..];
+        // `gì`, `gìn`: the onset `gi` before an `i` keeps it
+        if rest.is_empty() {
+            return *o == "gi";
+        }
+        let nucleus_ok = |n: &str| NUCLEI.contains(&n);
+        nucleus_ok(rest)
+            || CODAS.iter().any(|c| {
+                rest.strip_suffix(c)
+                    .is_some_and(|n| !n.is_empty() && nucleus_ok(n))
+            })
+    })
+}
+
 /// First letter upper case, the rest as given.
 pub(crate) fn capitalize(w: &str) -> String {
     let mut c = w.chars();
@@ -356,6 +390,19 @@ pub fn title_case_position(title: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn syllables_are_told_from_junk() {
+        for w in [
+            "Trần", "Nguyễn", "Nguyên", "Lê", "Quyết", "người", "khuya", "gì", "Đặng", "Huỳnh",
+            "NGUYỄN", "hòa", "hoà", "Oanh", "yêu",
+        ] {
+            assert!(is_syllable(w), "{w}");
+        }
+        for w in ["Tểan", "Ksor", "Xguýễn", "đưếi", "2t", "", "tr"] {
+            assert!(!is_syllable(w), "{w}");
+        }
+    }
 
     #[test]
     fn folds_marks_and_keeps_offsets() {

@@ -281,9 +281,12 @@ pub fn reread_signer_name(
                 for scale in [1, 2] {
                     let words = read_line_scaled(engines, &core, dpi, (widest, y0), scale)?;
                     reads.push(shown(&words));
-                    let family = family_before(&words, &given, gb.x0, gh);
-                    let fw = &words[words.len().saturating_sub(k + 1)];
-                    if let (Some(f), true) = (family, fw.conf >= SURE_FAMILY) {
+                    // (a family name found stands at `len - k - 1`; an empty reading has none)
+                    let Some(f) = family_before(&words, &given, gb.x0, gh) else {
+                        continue;
+                    };
+                    let fw = &words[words.len() - k - 1];
+                    if fw.conf >= SURE_FAMILY {
                         found = Some((f, fw.bbox.unwrap_or(gb), fw.conf));
                         break;
                     }

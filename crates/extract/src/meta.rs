@@ -1376,7 +1376,13 @@ fn parse_signature(
             if same_row(l, above_box) {
                 continue;
             }
-            if let (Some(p), pc) = title_of(&l.text) {
+            // `PHƯOXRHỦ TƯỚNG` under `THỦ TƯỚNG`: the seal's junk glued to the title's start is
+            // that title again (the deputy's, below)
+            let (p, pc) = match title_of(&l.text) {
+                (None, _) => (above.filter(|&a| glued_after_junk(&l.text, a)), FALLBACK),
+                read => read,
+            };
+            if let Some(p) = p {
                 let hidden = hidden_before_title(l, p);
                 unsure_after_auth |= hidden;
                 // A head's title is not printed twice: the same title under it is the deputy's,
@@ -1404,17 +1410,6 @@ fn parse_signature(
                     deputy_auth_read = above_auth;
                 }
                 above = Some(p);
-                above_auth = false;
-                above_box = l.bbox;
-            } else if let Some(d) = above
-                .filter(|&a| glued_after_junk(&l.text, a))
-                .and_then(crate::gazetteer::deputy_of)
-            {
-                // `PHƯOXRHỦ TƯỚNG` under `THỦ TƯỚNG`: the seal's junk glued to the title's start
-                position = Some((d, false, l.conf() * FALLBACK));
-                title_hidden = false;
-                deputy_under_head = true;
-                deputy_auth_read = above_auth;
                 above_auth = false;
                 above_box = l.bbox;
             } else if is_caps(&l.text) && clean_title(l) {
